@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# lib.sh - TAP helpers for the CLI golden tests (sourced, not run).
+#
+#   run CMD...               run it; sets $rc, $T/out and $T/err
+#   check DESC COND...       one TAP line: ok when the command COND succeeds
+#   expect_rc N DESC         the last run exited N
+#   expect_out TEXT DESC     the last run's stdout is exactly TEXT
+#   expect_err_has TEXT DESC its stderr contains TEXT
+#   expect_out_has TEXT DESC its stdout contains TEXT
+#   finish                   print the plan; exit non-zero if any failed
+set -u
+T=$(mktemp -d "${TMPDIR:-/tmp}/podvm-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+rc=0
+
+ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$*"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	printf 'not ok %d - %s\n' "$n" "$*"
+	if [ -s "$T/err" ]; then sed 's/^/# stderr: /' "$T/err" | head -20; fi
+}
+run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+expect_rc() {
+	if [ "$rc" -eq "$1" ]; then ok "$2"; else not_ok "$2 (exit $rc, expected $1)"; fi
+}
+expect_out() {
+	if [ "$(cat "$T/out")" = "$1" ]; then ok "$2"; else
+		not_ok "$2"; diff <(printf '%s\n' "$1") "$T/out" | sed 's/^/# /' | head -20
+	fi
+}
+expect_out_has() {
+	if grep -qF -- "$1" "$T/out"; then ok "$2"; else not_ok "$2 (stdout lacks '$1')"; fi
+}
+expect_err_has() {
+	if grep -qF -- "$1" "$T/err"; then ok "$2"; else not_ok "$2 (stderr lacks '$1')"; fi
+}
+finish() { printf '1..%d\n' "$n"; [ "$failed" -eq 0 ]; }

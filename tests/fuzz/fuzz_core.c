@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fuzz_core.c - the string parsers of lib/core (hex, numbers, sizes) and
+ * the bounds-checked reader.  The first byte selects the parser; the rest
+ * is its input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/err.h"
+#include "core/hex.h"
+#include "core/parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void walk_reader(const uint8_t *data, size_t size)
+{
+	struct pv_reader r = pv_reader_make(data, size);
+	const uint8_t *p;
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
+	uint8_t op;
+
+	/* Interpret the input as a program of reads whose lengths come from
+	 * the input itself: every path must stay inside the buffer. */
+	while (pv_read_u8(&r, &op) == 0) {
+		switch (op & 7) {
+		case 0: (void)pv_read_le16(&r, &v16); break;
+		case 1: (void)pv_read_le32(&r, &v32); break;
+		case 2: (void)pv_read_le64(&r, &v64); break;
+		case 3: (void)pv_read_be32(&r, &v32); break;
+		case 4:
+			if (pv_read_le32(&r, &v32) == 0 &&
+			    pv_read_bytes(&r, v32, &p) == 0 && v32)
+				(void)pv_is_zero(p, v32);
+			break;
+		case 5:
+			if (pv_read_le32(&r, &v32) == 0)
+				(void)pv_reader_seek(&r, v32);
+			break;
+		case 6:
+			if (pv_read_le64(&r, &v64) == 0 &&
+			    pv_slice(data, size, v64 >> 32, (uint32_t)v64))
+				(void)pv_is_zero(data + (v64 >> 32), (uint32_t)v64);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pv_err e;
+	uint8_t out[64];
+	size_t outlen;
+	uint64_t v;
+	char *s;
+
+	if (size == 0)
+		return 0;
+	if (data[0] == 'r') {
+		walk_reader(data + 1, size - 1);
+		return 0;
+	}
+	s = malloc(size);
+	if (!s)
+		return 0;
+	memcpy(s, data + 1, size - 1);
+	s[size - 1] = '\0';
+	switch (data[0]) {
+	case 'h':
+		(void)pv_hex_decode(s, out, sizeof(out), &outlen, "fuzz", &e);
+		break;
+	case 'u':
+		(void)pv_parse_u64(s, UINT64_MAX, &v, "fuzz", &e);
+		break;
+	default:
+		(void)pv_parse_size(s, (uint64_t)1 << 20, &v, "fuzz", &e);
+		break;
+	}
+	free(s);
+	return 0;
+}

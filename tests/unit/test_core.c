@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_core.c - lib/core: errors, bytes, reader, hex, parse, digest, file,
+ * parallel, json. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/bytes.h"
+#include "core/digest.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/hex.h"
+#include "core/json.h"
+#include "core/parallel.h"
+#include "core/parse.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void hex_of(const uint8_t *b, size_t n, char *out)
+{
+	assert_int_equal(pv_hex_encode(b, n, out, 2 * n + 1), 0);
+}
+
+static char tmpdir[] = "/tmp/podvm-test-core.XXXXXX";
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static unsigned count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* ---- err -------------------------------------------------------------- */
+
+static void test_err(void **state)
+{
+	struct pv_err e;
+
+	(void)state;
+	assert_string_equal(pv_strerror(0), "success");
+	assert_string_equal(pv_strerror(PV_EVERIFY), "verification failed");
+	assert_string_equal(pv_strerror(-1000), "unknown error");
+	assert_string_equal(pv_strerror(5), "unknown error");
+	assert_int_equal(pv_errf(&e, PV_EFORMAT, "field %s at %d", "magic", 8),
+			 PV_EFORMAT);
+	assert_string_equal(e.msg, "field magic at 8");
+	assert_int_equal(pv_err_prefix(&e, "header %u", 3u), PV_EFORMAT);
+	assert_string_equal(e.msg, "header 3: field magic at 8");
+	assert_int_equal(pv_errf(NULL, PV_ERANGE, "x"), PV_ERANGE);
+	assert_int_equal(pv_err_errno(&e, 2, "f.bin: cannot open"), PV_EIO);
+	assert_string_equal(e.msg, "f.bin: cannot open: No such file or directory");
+	assert_int_equal(pv_err_errno(&e, 12, "x"), PV_ENOMEM);
+	pv_err_clear(&e);
+	assert_int_equal(e.code, 0);
+	assert_string_equal(e.msg, "");
+}
+
+/* ---- bytes and reader ------------------------------------------------- */
+
+static void test_endian(void **state)
+{
+	const uint8_t b[8] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88 };
+	uint8_t o[8];
+
+	(void)state;
+	assert_int_equal(pv_le16(b), 0x0201);
+	assert_int_equal(pv_le32(b), 0x04030201);
+	assert_true(pv_le64(b) == 0x8807060504030201ull);
+	assert_int_equal(pv_be32(b), 0x01020304);
+	assert_true(pv_be64(b) == 0x0102030405060788ull);
+	pv_put_le64(o, 0x8807060504030201ull);
+	assert_memory_equal(o, b, 8);
+	pv_put_be64(o, 0x0102030405060788ull);
+	assert_memory_equal(o, b, 8);
+	pv_put_le16(o, 0xbeef);
+	assert_int_equal(o[0], 0xef);
+	assert_int_equal(o[1], 0xbe);
+	pv_put_be32(o, 0xdeadbeef);
+	assert_int_equal(o[0], 0xde);
+}
+
+static void test_arith(void **state)
+{
+	uint64_t r = 7;
+	size_t s = 7;
+
+	(void)state;
+	assert_true(pv_add_u64(1, 2, &r) && r == 3);
+	assert_false(pv_add_u64(UINT64_MAX, 1, &r));
+	assert_true(r == 3); /* untouched on overflow */
+	assert_true(pv_mul_u64(1ull << 32, 1ull << 31, &r) && r == 1ull << 63);
+	assert_false(pv_mul_u64(1ull << 32, 1ull << 32, &r));
+	assert_false(pv_add_size(SIZE_MAX, 1, &s));
+	assert_false(pv_mul_size(SIZE_MAX / 2 + 1, 2, &s));
+	assert_true(pv_align_up_u64(4097, 4096, &r) && r == 8192);
+	assert_true(pv_align_up_u64(4096, 4096, &r) && r == 4096);
+	assert_true(pv_align_up_u64(0, 4096, &r) && r == 0);
+	assert_false(pv_align_up_u64(UINT64_MAX - 10, 4096, &r));
+	assert_false(pv_align_up_u64(5, 3, &r)); /* not a power of two */
+	assert_true(pv_div_round_up(4097, 4096) == 2);
+	assert_true(pv_div_round_up(0, 4096) == 0);
+	assert_true(pv_range_ok(0, 10, 10));
+	assert_true(pv_range_ok(10, 0, 10));
+	assert_false(pv_range_ok(11, 0, 10));
+	assert_false(pv_range_ok(5, 6, 10));
+	assert_false(pv_range_ok(1, UINT64_MAX, 10));
+	assert_false(pv_range_ok(UINT64_MAX, 2, UINT64_MAX));
+	assert_true(pv_is_pow2(1) && pv_is_pow2(4096) && !pv_is_pow2(0) &&
+		    !pv_is_pow2(4097));
+}
+
+static void test_reader(void **state)
+{
+	const uint8_t b[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	struct pv_reader r = pv_reader_make(b, sizeof(b));
+	const uint8_t *p;
+	uint64_t v64 = 42;
+	uint32_t v32;
+	uint16_t v16;
+	uint8_t v8;
+
+	(void)state;
+	assert_int_equal(pv_read_u8(&r, &v8), 0);
+	assert_int_equal(v8, 1);
+	assert_int_equal(pv_read_le16(&r, &v16), 0);
+	assert_int_equal(v16, 0x0302);
+	assert_int_equal(pv_read_le32(&r, &v32), 0);
+	assert_int_equal(v32, 0x07060504);
+	assert_int_equal(pv_reader_left(&r), 4);
+	assert_int_equal(pv_read_le64(&r, &v64), PV_ERANGE);
+	assert_true(v64 == 42);              /* untouched */
+	assert_int_equal(r.off, 7);          /* did not move */
+	assert_int_equal(pv_read_be32(&r, &v32), 0);
+	assert_int_equal(v32, 0x08090a0b);
+	assert_int_equal(pv_read_u8(&r, &v8), PV_ERANGE);
+	assert_int_equal(pv_reader_seek(&r, 12), PV_ERANGE);
+	assert_int_equal(pv_reader_seek(&r, 11), 0);
+	assert_int_equal(pv_reader_seek(&r, 9), 0);
+	assert_int_equal(pv_read_bytes(&r, 3, &p), PV_ERANGE);
+	assert_int_equal(pv_read_bytes(&r, 2, &p), 0);
+	assert_ptr_equal(p, b + 9);
+	assert_int_equal(pv_read_skip(&r, 1), PV_ERANGE);
+	assert_ptr_equal(pv_slice(b, sizeof(b), 3, 8), b + 3);
+	assert_null(pv_slice(b, sizeof(b), 3, 9));
+	assert_null(pv_slice(b, sizeof(b), UINT64_MAX, 2));
+	assert_true(pv_is_zero("\0\0\0", 3));
+	assert_false(pv_is_zero("\0\0\1", 3));
+	assert_false(pv_is_zero("\1", 1));
+	assert_true(pv_is_zero(b, 0));
+}
+
+/* ---- hex ---------------------------------------------------------------- */
+
+static void test_hex(void **state)
+{
+	const uint8_t b[] = { 0x00, 0x7f, 0xa5, 0xff };
+	uint8_t out[8];
+	struct pv_err e;
+	size_t n = 99;
+	char s[16];
+
+	(void)state;
+	hex_of(b, 4, s);
+	assert_string_equal(s, "007fa5ff");
+	assert_int_equal(pv_hex_encode(b, 4, s, 8), PV_ERANGE);
+	assert_int_equal(pv_hex_encode(b, 0, s, 1), 0);
+	assert_string_equal(s, "");
+	assert_int_equal(pv_hex_decode("007FA5ff", out, sizeof(out), &n, "salt", &e), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, b, 4);
+	assert_int_equal(pv_hex_decode("", out, sizeof(out), &n, "salt", &e), 0);
+	assert_int_equal(n, 0);
+	n = 99;
+	assert_int_equal(pv_hex_decode("abc", out, sizeof(out), &n, "salt", &e),
+			 PV_EFORMAT);
+	assert_string_equal(e.msg, "salt: odd number of hex digits (3)");
+	assert_int_equal(n, 99);
+	assert_int_equal(pv_hex_decode("00zz", out, sizeof(out), &n, "salt", &e),
+			 PV_EFORMAT);
+	assert_string_equal(e.msg, "salt: not a hex digit at position 3");
+	assert_int_equal(pv_hex_decode("0x00", out, sizeof(out), &n, "salt", &e),
+			 PV_EFORMAT);
+	assert_int_equal(pv_hex_decode("000102030405060708", out, sizeof(out), &n,
+				       "salt", &e), PV_ETOOBIG);
+	assert_string_equal(e.msg, "salt: 9 bytes of hex, at most 8 allowed");
+}
+
+/* ---- parse -------------------------------------------------------------- */
+
+static void test_parse_u64(void **state)
+{
+	struct pv_err e;
+	uint64_t v = 5;
+
+	(void)state;
+	assert_int_equal(pv_parse_u64("0", 10, &v, "--n", &e), 0);
+	assert_true(v == 0);
+	assert_int_equal(pv_parse_u64("18446744073709551615", UINT64_MAX, &v, "--n", &e), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(pv_parse_u64("0x1F", 100, &v, "--n", &e), 0);
+	assert_true(v == 31);
+	v = 5;
+	assert_int_equal(pv_parse_u64("18446744073709551616", UINT64_MAX, &v, "--n", &e),
+			 PV_ERANGE);
+	assert_string_equal(e.msg, "--n: number too large");
+	assert_int_equal(pv_parse_u64("11", 10, &v, "--n", &e), PV_ERANGE);
+	assert_string_equal(e.msg, "--n: 11 is more than 10");
+	assert_int_equal(pv_parse_u64("-1", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_u64("+1", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_u64(" 1", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_u64("", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_u64("0x", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_u64("1k", 10, &v, "--n", &e), PV_EFORMAT);
+	assert_string_equal(e.msg, "--n: unexpected 'k' after the number");
+	assert_true(v == 5);
+}
+
+static void test_parse_size(void **state)
+{
+	struct pv_err e;
+	uint64_t v = 5;
+
+	(void)state;
+	assert_int_equal(pv_parse_size("4096", 1, &v, "-m", &e), 0);
+	assert_true(v == 4096);
+	assert_int_equal(pv_parse_size("256", 1 << 20, &v, "-m", &e), 0);
+	assert_true(v == 256ull << 20);
+	assert_int_equal(pv_parse_size("64K", 1, &v, "-m", &e), 0);
+	assert_true(v == 65536);
+	assert_int_equal(pv_parse_size("2g", 1, &v, "-m", &e), 0);
+	assert_true(v == 2ull << 30);
+	assert_int_equal(pv_parse_size("1MiB", 1, &v, "-m", &e), 0);
+	assert_true(v == 1 << 20);
+	assert_int_equal(pv_parse_size("3TB", 1, &v, "-m", &e), 0);
+	assert_true(v == 3ull << 40);
+	v = 5;
+	assert_int_equal(pv_parse_size("1 ", 1, &v, "-m", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_size("1X", 1, &v, "-m", &e), PV_EFORMAT);
+	assert_string_equal(e.msg, "-m: unknown size suffix 'X' (use K, M, G or T)");
+	assert_int_equal(pv_parse_size("1Mi", 1, &v, "-m", &e), PV_EFORMAT);
+	assert_int_equal(pv_parse_size("16777216T", 1, &v, "-m", &e), PV_ERANGE);
+	assert_int_equal(pv_parse_size("M", 1, &v, "-m", &e), PV_EFORMAT);
+	assert_true(v == 5);
+}
+
+/* ---- digest ------------------------------------------------------------- */
+
+/* Expected values: FIPS 180-4 example computations, as published by NIST
+ * (csrc.nist.gov, "Examples with Intermediate Values": SHA1.pdf,
+ * SHA256.pdf, SHA384.pdf, SHA512.pdf), messages "abc" and the 448-bit
+ * "abcdbcdecdef...nopq"; SHA-256 of the empty message from the same set. */
+static const struct {
+	enum pv_hash alg;
+	const char *msg;
+	const char *hex;
+} kat[] = {
+	{ PV_SHA1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+	{ PV_SHA256, "abc",
+	  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ PV_SHA256, "",
+	  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ PV_SHA256, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	{ PV_SHA384, "abc",
+	  "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+	  "8086072ba1e7cc2358baeca134c825a7" },
+	{ PV_SHA512, "abc",
+	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+	  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+};
+
+static void test_digest_kat(void **state)
+{
+	uint8_t out[PV_HASH_MAX];
+	char hex[2 * PV_HASH_MAX + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(kat) / sizeof(kat[0]); i++) {
+		assert_int_equal(pv_hash_buf(kat[i].alg, kat[i].msg,
+					     strlen(kat[i].msg), out), 0);
+		hex_of(out, pv_hash_size(kat[i].alg), hex);
+		assert_string_equal(hex, kat[i].hex);
+	}
+}
+
+static void test_digest_reuse(void **state)
+{
+	struct pv_digest d, prefix, c;
+	uint8_t out[PV_HASH_MAX];
+	char hex[2 * PV_HASH_MAX + 1];
+	enum pv_hash alg;
+	struct pv_err e;
+
+	(void)state;
+	assert_int_equal(pv_digest_init(&d, PV_SHA256, &e), 0);
+	assert_int_equal(d.size, 32);
+	/* two messages on one context */
+	assert_int_equal(pv_digest_update(&d, "ab", 2), 0);
+	assert_int_equal(pv_digest_update(&d, "c", 1), 0);
+	assert_int_equal(pv_digest_final(&d, out), 0);
+	hex_of(out, 32, hex);
+	assert_string_equal(hex, kat[1].hex);
+	assert_int_equal(pv_digest_final(&d, out), 0);
+	hex_of(out, 32, hex);
+	assert_string_equal(hex, kat[2].hex);
+	/* a shared prefix, continued twice */
+	assert_int_equal(pv_digest_init(&prefix, PV_SHA256, &e), 0);
+	assert_int_equal(pv_digest_init(&c, PV_SHA256, &e), 0);
+	assert_int_equal(pv_digest_update(&prefix, "abcdbcde", 8), 0);
+	assert_int_equal(pv_digest_copy(&c, &prefix), 0);
+	assert_int_equal(pv_digest_update(&c, kat[3].msg + 8, strlen(kat[3].msg) - 8), 0);
+	assert_int_equal(pv_digest_final(&c, out), 0);
+	hex_of(out, 32, hex);
+	assert_string_equal(hex, kat[3].hex);
+	assert_int_equal(pv_digest_copy(&c, &prefix), 0);
+	assert_int_equal(pv_digest_update(&c, kat[3].msg + 8, strlen(kat[3].msg) - 8), 0);
+	assert_int_equal(pv_digest_final(&c, out), 0);
+	hex_of(out, 32, hex);
+	assert_string_equal(hex, kat[3].hex);
+	pv_digest_free(&prefix);
+	pv_digest_free(&c);
+	pv_digest_free(&d);
+	pv_digest_free(&d); /* twice is harmless */
+
+	assert_int_equal(pv_hash_from_name("sha384", &alg, &e), 0);
+	assert_int_equal(alg, PV_SHA384);
+	assert_int_equal(pv_hash_from_name("md5", &alg, &e), PV_ENOTSUP);
+	assert_string_equal(e.msg,
+		"unknown hash algorithm 'md5' (use sha1, sha256, sha384 or sha512)");
+	assert_string_equal(pv_hash_name(PV_SHA512), "sha512");
+	assert_int_equal(pv_hash_size(PV_SHA1), 20);
+}
+
+/* ---- file --------------------------------------------------------------- */
+
+static void test_map(void **state)
+{
+	char path[512];
+	struct pv_map m;
+	struct pv_err e;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/in.bin", tmpdir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("hello", f);
+	fclose(f);
+	assert_int_equal(pv_map_file(path, 5, &m, &e), 0);
+	assert_int_equal(m.len, 5);
+	assert_memory_equal(m.data, "hello", 5);
+	pv_unmap(&m);
+	pv_unmap(&m);
+	assert_int_equal(pv_map_file(path, 4, &m, &e), PV_ETOOBIG);
+	assert_non_null(strstr(e.msg, "in.bin: 5 bytes, at most 4 accepted"));
+	assert_int_equal(pv_map_file(tmpdir, 4, &m, &e), PV_EIO);
+	assert_non_null(strstr(e.msg, "is a directory"));
+	snprintf(path, sizeof(path), "%s/missing.bin", tmpdir);
+	assert_int_equal(pv_map_file(path, 4, &m, &e), PV_EIO);
+	assert_non_null(strstr(e.msg, "missing.bin: cannot open: No such file"));
+	/* empty file: a valid, non-NULL pointer of length 0 */
+	snprintf(path, sizeof(path), "%s/empty.bin", tmpdir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(pv_map_file(path, 4, &m, &e), 0);
+	assert_int_equal(m.len, 0);
+	assert_non_null(m.data);
+	pv_unmap(&m);
+	/* a stream is read, up to the cap */
+	assert_int_equal(pv_map_file("/dev/null", 4, &m, &e), 0);
+	assert_int_equal(m.len, 0);
+	pv_unmap(&m);
+	assert_int_equal(pv_map_file("/dev/zero", 100000, &m, &e), PV_ETOOBIG);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/in.bin", tmpdir);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void test_atomic_write(void **state)
+{
+	char path[512], sub[512];
+	struct pv_map m;
+	struct pv_out o;
+	struct pv_err e;
+	struct stat st;
+	mode_t old;
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/out", tmpdir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/result.bin", sub);
+
+	/* abort: nothing left behind */
+	assert_int_equal(pv_out_open(&o, path, &e), 0);
+	assert_int_equal(pv_out_write(&o, "partial", 7, &e), 0);
+	assert_int_equal(count_entries(sub), 1); /* the temporary */
+	pv_out_abort(&o);
+	pv_out_abort(&o);
+	assert_int_equal(count_entries(sub), 0);
+
+	/* commit: the file appears whole, with the umask's mode */
+	old = umask(022);
+	assert_int_equal(pv_write_file(path, "one", 3, &e), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(count_entries(sub), 1);
+
+	/* replace; an abort in between keeps the old contents */
+	assert_int_equal(pv_out_open(&o, path, &e), 0);
+	assert_int_equal(pv_out_write(&o, "xx", 2, &e), 0);
+	pv_out_abort(&o);
+	assert_int_equal(pv_map_file(path, 100, &m, &e), 0);
+	assert_memory_equal(m.data, "one", 3);
+	pv_unmap(&m);
+	assert_int_equal(pv_write_file(path, "second", 6, &e), 0);
+	assert_int_equal(pv_map_file(path, 100, &m, &e), 0);
+	assert_int_equal(m.len, 6);
+	assert_memory_equal(m.data, "second", 6);
+	pv_unmap(&m);
+	assert_int_equal(count_entries(sub), 1);
+
+	/* a folder that does not exist: an error naming the path */
+	snprintf(path, sizeof(path), "%s/nope/x.bin", tmpdir);
+	assert_int_equal(pv_write_file(path, "x", 1, &e), PV_EIO);
+	assert_non_null(strstr(e.msg, "nope/x.bin: cannot create"));
+	assert_int_equal(pv_out_open(&o, "", &e), PV_EINVAL);
+}
+
+/* ---- parallel ----------------------------------------------------------- */
+
+struct sum_ctx {
+	atomic_ullong sum;
+	atomic_uint seen[1000];
+	size_t fail_at;
+};
+
+static int sum_task(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct sum_ctx *c = ctx;
+	size_t i;
+
+	(void)worker;
+	for (i = begin; i < end; i++) {
+		if (i == c->fail_at)
+			return PV_EVERIFY;
+		atomic_fetch_add(&c->sum, i);
+		atomic_fetch_add(&c->seen[i], 1);
+	}
+	return 0;
+}
+
+static void test_parallel(void **state)
+{
+	static struct sum_ctx c;
+	unsigned threads[] = { 0, 1, 2, 7 };
+	size_t t, i;
+
+	(void)state;
+	assert_true(pv_online_cpus() >= 1);
+	for (t = 0; t < 4; t++) {
+		memset(&c, 0, sizeof(c));
+		c.fail_at = SIZE_MAX;
+		assert_int_equal(pv_parallel_run(threads[t], 1000, 7, sum_task, &c), 0);
+		assert_true(atomic_load(&c.sum) == 999ull * 1000 / 2);
+		for (i = 0; i < 1000; i++)
+			assert_int_equal(atomic_load(&c.seen[i]), 1);
+	}
+	memset(&c, 0, sizeof(c));
+	c.fail_at = 500;
+	assert_int_equal(pv_parallel_run(2, 1000, 10, sum_task, &c), PV_EVERIFY);
+	assert_int_equal(pv_parallel_run(2, 0, 10, sum_task, &c), 0);
+}
+
+/* ---- json --------------------------------------------------------------- */
+
+static void test_json(void **state)
+{
+	const uint8_t b[] = { 0xde, 0xad };
+	char path[512];
+	struct pv_jsonl log;
+	struct pv_map m;
+	struct pv_err e;
+	json_t *s;
+
+	(void)state;
+	s = pv_json_hex(b, 2);
+	assert_string_equal(json_string_value(s), "dead");
+	json_decref(s);
+
+	snprintf(path, sizeof(path), "%s/log.jsonl", tmpdir);
+	assert_int_equal(pv_jsonl_open(&log, path, &e), 0);
+	pv_jsonl_add(&log, json_pack("{s:i, s:s}", "gpa", 4096, "region", "kernel"));
+	pv_jsonl_add(&log, json_pack("{s:i}", "b", 1));
+	pv_jsonl_add(NULL, json_pack("{s:i}", "ignored", 1));
+	assert_int_equal(pv_jsonl_close(&log, &e), 0);
+	assert_int_equal(pv_map_file(path, 1000, &m, &e), 0);
+	assert_int_equal(m.len, strlen("{\"gpa\":4096,\"region\":\"kernel\"}\n{\"b\":1}\n"));
+	assert_memory_equal(m.data, "{\"gpa\":4096,\"region\":\"kernel\"}\n{\"b\":1}\n", m.len);
+	pv_unmap(&m);
+
+	s = json_pack("{s:s, s:[i,i]}", "z", "first", "a", 1, 2);
+	assert_int_equal(pv_json_write_file(path, s, &e), 0);
+	json_decref(s);
+	assert_int_equal(pv_map_file(path, 1000, &m, &e), 0);
+	assert_memory_equal(m.data, "{\n  \"z\": \"first\",\n  \"a\": [\n    1,\n    2\n  ]\n}\n",
+			    m.len);
+	pv_unmap(&m);
+	assert_int_equal(unlink(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_err),
+		cmocka_unit_test(test_endian),
+		cmocka_unit_test(test_arith),
+		cmocka_unit_test(test_reader),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_digest_kat),
+		cmocka_unit_test(test_digest_reuse),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}

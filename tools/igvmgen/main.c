@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* igvmgen - build, inspect and check IGVM files, and make initrds. */
+#include "core/cli.h"
+
+static const struct pv_cli_cmd commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static const struct pv_tool tool = {
+	.name = "igvmgen",
+	.summary = "Build IGVM files for confidential VMs from a Linux kernel, an\n"
+		   "initrd and a command line; inspect and check IGVM files.",
+	.cmds = commands,
+};
+
+int main(int argc, char **argv)
+{
+	return pv_cli_main(&tool, argc, argv);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* measure - offline launch measurements of confidential VMs. */
+#include "core/cli.h"
+
+static const struct pv_cli_cmd commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static const struct pv_tool tool = {
+	.name = "measure",
+	.summary = "Compute, offline and exactly, the launch measurements of\n"
+		   "confidential VMs (AMD SEV-SNP, Arm CCA), explain them step by\n"
+		   "step, and compare two explanations.",
+	.cmds = commands,
+};
+
+int main(int argc, char **argv)
+{
+	return pv_cli_main(&tool, argc, argv);
+}
