@@ -19,6 +19,12 @@ PACKAGES=(
 	scdoc
 	# oracles and test helpers: cryptsetup's veritysetup, openssl, jq
 	cryptsetup-bin openssl jq
+	# the image pipeline: kernel source (version pinned in
+	# kernel-config/PINNED) and its build tools, rootfs bootstrap, erofs,
+	# GPT, the boot test, and the reproducibility judges
+	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
+	bc bison flex cpio xz-utils make
+	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 )
 
 BUILD=${PODVM_BUILD_DIR:-build}
@@ -37,9 +43,15 @@ usage() {
 	cat <<'USAGE'
 Usage: ./build.sh [COMMAND]
 
-  (none)   the main job: deps, tools, then every stage that exists
+  (none)   the main job: the default image end to end, into out/
+           (deps, tools, kernel, rootfs, igvm, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
+  kernel   the guest kernel (cached by the content hash of its inputs)
+  rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
+  igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
+  publish  assemble out/ (atomically) with SHA256SUMS and build-info.json
+  boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh)
   test     deps + tools + the whole test suite, normally and under
            ASan+UBSan (clang); ends with "N passed, N failed"
   fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS (60)
@@ -47,7 +59,8 @@ Usage: ./build.sh [COMMAND]
   help     this text
 
 Environment: PODVM_BUILD_DIR (build), PODVM_ASAN_BUILD_DIR (build-asan),
-FUZZ_SECONDS.
+PODVM_IMAGE (pod: images/pod), PODVM_OUT (out), PODVM_CACHE (the cache of
+kernels and rootfs tarballs: /var/cache/podvm as root), FUZZ_SECONDS.
 USAGE
 }
 
@@ -55,7 +68,9 @@ cmd_deps() {
 	stage deps
 	local missing=() p
 	for p in "${PACKAGES[@]}"; do
-		if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+		local name=${p%%=*} want=${p#*=} have
+		have=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$name" 2>/dev/null || true)
+		if [ "${have%% *}" != installed ] || { [ "$want" != "$p" ] && [ "${have#* }" != "$want" ]; }; then
 			missing+=("$p")
 		fi
 	done
@@ -66,8 +81,8 @@ cmd_deps() {
 	[ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or install them)"
 	say "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq || die "apt-get update failed: is the Debian archive reachable?"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	apt-get -o DPkg::Lock::Timeout=600 update -qq || die "apt-get update failed: is the Debian archive reachable?"
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
 		die "apt-get install failed for: ${missing[*]}"
 }
 
@@ -175,16 +190,98 @@ cmd_fuzz() {
 	done
 }
 
+# ---- the image pipeline ---------------------------------------------------
+IMAGE=${PODVM_IMAGE:-pod}
+STAGE_DIR=$BUILD/stage/$IMAGE
+OUT=${PODVM_OUT:-out}
+
+image_conf() {
+	[ -f "images/$IMAGE/image.conf" ] || die "images/$IMAGE/image.conf: no such image"
+	# shellcheck disable=SC1090
+	. "images/$IMAGE/image.conf"
+}
+
+cmd_kernel() {
+	stage kernel
+	image_conf
+	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
+}
+
+cmd_rootfs() {
+	stage rootfs
+	images/build-rootfs.sh "images/$IMAGE" "$STAGE_DIR/rootfs" || die "rootfs build failed"
+	stage "disk (verity + GPT)"
+	images/assemble-disk.sh "images/$IMAGE" "$BUILD/bin/veritysetup" \
+		"$STAGE_DIR/rootfs/rootfs.erofs" "$STAGE_DIR/disk" || die "disk assembly failed"
+}
+
+has_cmd() { "$BUILD/bin/$1" --help 2>/dev/null | grep -q "^  $2 "; }
+
+cmd_igvm() {
+	stage igvm
+	if ! has_cmd igvmgen build; then
+		say "igvmgen has no build command yet: no IGVM files"
+		return 0
+	fi
+	local flavour
+	for flavour in qemu clh; do
+		"$BUILD/bin/igvmgen" build --kernel "$STAGE_DIR/kernel/bzImage" \
+			--cmdline-file "$STAGE_DIR/disk/cmdline" --vmm "$flavour" --platform snp \
+			-o "$STAGE_DIR/pod-$flavour.igvm" || {
+			say "igvmgen build --vmm $flavour failed"; [ "$flavour" = clh ] || die "igvm"; }
+	done
+}
+
+# out/ is assembled in a new folder and swapped in whole: a failed build
+# never leaves an out/ that looks complete.
+cmd_publish() {
+	stage publish
+	image_conf
+	local new f
+	new=$(mktemp -d "$OUT.new.XXXXXX")
+	put() { ln -f "$1" "$new/${2:-${1##*/}}" 2>/dev/null || cp "$1" "$new/${2:-${1##*/}}"; }
+	put "$STAGE_DIR/kernel/bzImage"
+	put "$STAGE_DIR/kernel/kernel.config"
+	put "$STAGE_DIR/disk/disk.img"
+	put "$STAGE_DIR/disk/root.img"
+	put "$STAGE_DIR/disk/root-verity.img"
+	put "$STAGE_DIR/disk/cmdline"
+	put "$STAGE_DIR/disk/verity.json"
+	put "$STAGE_DIR/rootfs/packages.manifest"
+	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
+	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
+	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
+	chmod 0755 "$new"
+	rm -rf "$OUT.old"
+	[ ! -e "$OUT" ] || mv "$OUT" "$OUT.old"
+	mv "$new" "$OUT"
+	rm -rf "$OUT.old"
+	say "$OUT/: $(ls "$OUT" | tr '\n' ' ')"
+}
+
+cmd_boot_test() {
+	stage "boot test (QEMU TCG)"
+	ci/boot-test.sh "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
+}
+
 cmd_all() {
 	cmd_deps
 	cmd_tools
-	stage exercise
-	ci/exercise.sh "$BUILD/bin"
+	cmd_kernel
+	cmd_rootfs
+	cmd_igvm
+	cmd_publish
+	say "done in $(($(date +%s) - T0))s"
 }
 
 case "${1:-}" in
 "") cmd_all ;;
 deps) cmd_deps ;;
+kernel) cmd_deps; cmd_kernel ;;
+rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
+igvm) cmd_tools; cmd_igvm ;;
+publish) cmd_publish ;;
+boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;
 fuzz) cmd_fuzz ;;

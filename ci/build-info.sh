@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# build-info.sh IMAGE_DIR OUT_DIR BIN_DIR - build-info.json on stdout: every
+# input with its version and sha256, every tool version, SOURCE_DATE_EPOCH.
+# It holds no build time, host name or path, so two builds of the same
+# inputs give the same file.
+set -euo pipefail
+img=$1 out=$2 bin=$3
+. "$img/image.conf"
+ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+. kernel-config/PINNED
+frag_json=$(for f in kernel-config/*.config; do
+	jq -n --arg p "$f" --arg s "$(sha "$f")" '{path: $p, sha256: $s}'; done | jq -s .)
+overlay_json=$( (cd "$img" && find overlay -type f | LC_ALL=C sort | while read -r f; do
+	jq -n --arg p "$f" --arg s "$(sha "$f")" '{path: $p, sha256: $s}'; done) | jq -s .)
+pkgs_json=$(awk '{print $1" "$2}' "$out/packages.manifest" |
+	jq -R 'split(" ") | {(.[0]): .[1]}' | jq -s 'add // {}')
+art_json=$(cd "$out" && for f in $(ls | LC_ALL=C sort); do
+	[ -f "$f" ] && jq -n --arg p "$f" --arg s "$(sha "$f")" --argjson n "$(stat -c %s "$f")" \
+		'{path: $p, size: $n, sha256: $s}'; done | jq -s .)
+jq -n \
+	--arg image "$IMAGE_NAME" --arg version "$IMAGE_VERSION" --arg arch "$ARCH" \
+	--arg suite "$SUITE" --arg mirror "$MIRROR" --argjson sde "$SOURCE_DATE_EPOCH" \
+	--arg ksrc "$package" --arg kver "$(ver "$package")" --arg ksha "$(sha "$tarball")" \
+	--argjson frags "$frag_json" --argjson overlay "$overlay_json" --argjson pkgs "$pkgs_json" \
+	--arg pkglist "$(sha "$img/packages")" --argjson artifacts "$art_json" \
+	--arg gcc "$(gcc -dumpfullversion)" --arg binutils "$(ver binutils)" \
+	--arg mmdebstrap "$(ver mmdebstrap)" --arg erofs "$(ver erofs-utils)" --arg gdisk "$(ver gdisk)" \
+	--arg igvmgen "$("$bin/igvmgen" --version)" --arg measure "$("$bin/measure" --version)" \
+	--arg veritysetup "$("$bin/veritysetup" --version)" \
+	'{
+	  image: {name: $image, version: $version, arch: $arch, source_date_epoch: $sde},
+	  inputs: {
+	    kernel_source: {package: $ksrc, version: $kver, sha256: $ksha},
+	    kernel_config: $frags,
+	    rootfs: {suite: $suite, mirror: $mirror, package_list_sha256: $pkglist,
+	             overlay: $overlay, installed: $pkgs}
+	  },
+	  tools: {gcc: $gcc, binutils: $binutils, mmdebstrap: $mmdebstrap, "erofs-utils": $erofs,
+	          gdisk: $gdisk, igvmgen: $igvmgen, measure: $measure, veritysetup: $veritysetup},
+	  artifacts: $artifacts
+	}'

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# build-rootfs.sh IMAGE_DIR OUT - the rootfs of a pod-VM image as a
+# reproducible tarball (mmdebstrap) and an erofs image.
+#
+#   IMAGE_DIR  images/<name>: image.conf, packages, overlay/
+#   OUT        receives rootfs.tar, rootfs.erofs, packages.manifest
+#
+# The tarball is cached by the content hash of the image definition and of
+# this script, so a second build neither downloads nor unpacks anything.
+# The Debian archive moves on: a cold build on another day may install newer
+# package versions.  packages.manifest records exactly what was installed,
+# and ci/drift-check.sh notices when the measurements change.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+img=$(cd "${1:?usage: build-rootfs.sh IMAGE_DIR OUT}" && pwd)
+out=${2:?usage: build-rootfs.sh IMAGE_DIR OUT}
+die() { printf 'build-rootfs.sh: %s\n' "$*" >&2; exit 1; }
+say() { printf '==> rootfs: %s\n' "$*" >&2; }
+. "$img/image.conf"
+export SOURCE_DATE_EPOCH LC_ALL=C TZ=UTC
+umask 022
+
+pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$img/packages" | tr -s ' \n' ',' | sed 's/,$//')
+[ -n "$pkgs" ] || die "$img/packages: no packages listed"
+
+key=$( {
+	cat "$img/image.conf" "$img/packages" "$here/build-rootfs.sh"
+	(cd "$img" && find overlay -print0 | LC_ALL=C sort -z |
+		xargs -0 stat -c '%n %a %F %s' && find overlay -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum &&
+		find overlay -type l -print0 | LC_ALL=C sort -z | xargs -0 -r readlink)
+} | sha256sum | cut -c1-32)
+cache=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}/rootfs/$IMAGE_NAME-$key
+mkdir -p "$out"
+if [ -f "$cache/rootfs.tar" ]; then
+	say "cached ($cache)"
+else
+	command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (./build.sh deps)"
+	mkdir -p "${cache%/*}"
+	tmp=$(mktemp -d "${cache%/*}/.tmp.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	mode=root
+	[ "$(id -u)" -eq 0 ] || mode=unshare
+	say "mmdebstrap $SUITE ($DEBIAN_ARCH, minbase + $pkgs) from $MIRROR"
+	mmdebstrap --quiet --variant=minbase --mode="$mode" --format=tar \
+		--architectures="$DEBIAN_ARCH" --include="$pkgs" \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
+		--customize-hook="sync-in $img/overlay /" \
+		--customize-hook='chroot "$1" dpkg-query -W -f="\${Package} \${Version} \${Architecture}\n" >'"$tmp/packages.manifest" \
+		--customize-hook='rm -f "$1/etc/machine-id" && : > "$1/etc/machine-id"' \
+		--customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt/*' \
+		"$SUITE" "$tmp/rootfs.tar" "$MIRROR" ||
+		die "mmdebstrap failed: is the Debian archive ($MIRROR) reachable, and do the packages in $img/packages exist?"
+	mv "$tmp" "$cache"
+	trap - EXIT
+	say "cached as $cache"
+fi
+cp "$cache/rootfs.tar" "$out/rootfs.tar.tmp" && mv "$out/rootfs.tar.tmp" "$out/rootfs.tar"
+cp "$cache/packages.manifest" "$out/packages.manifest"
+
+# erofs (lz4hc) from the unpacked tree: one timestamp, all files root-owned,
+# no xattrs, a UUID derived from the image name and version.  mkfs.erofs sorts
+# the tree itself, so readdir order does not matter.
+uuid=$(printf 'podvm-erofs-uuid:%s:%s' "$IMAGE_NAME" "$IMAGE_VERSION" | sha256sum |
+	sed -E 's/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*/\1-\2-4\3-8\4-\5/')
+tree=$(mktemp -d "${out%/}/.tree.XXXXXX")
+trap 'rm -rf "$tree"' EXIT
+tar -xpf "$out/rootfs.tar" -C "$tree" --numeric-owner
+say "mkfs.erofs (uuid $uuid, time $SOURCE_DATE_EPOCH)"
+mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" --all-root -x-1 "$out/rootfs.erofs.tmp" "$tree" >/dev/null ||
+	die "mkfs.erofs failed"
+mv "$out/rootfs.erofs.tmp" "$out/rootfs.erofs"
+say "rootfs.erofs: $(stat -c %s "$out/rootfs.erofs") bytes"
