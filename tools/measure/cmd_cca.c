@@ -12,6 +12,7 @@
 #include "cca/image.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
+#include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -445,8 +446,9 @@ int cmd_cca(int argc, char **argv)
 				"--vmm qemu: give --ipa-bits: QEMU's IPA width depends on the machine's memory map");
 			goto fail;
 		}
+		/* QEMU measures the FDT's totalsize (dumpdtb writes that) */
 		dtb = dm.data;
-		dtb_len = dm.len;
+		dtb_len = (size_t)pv_be32(dm.data + 4);
 		if (pv_cca_layout_qemu(mem, &img, klen, im.len, dtb_len, &lay,
 				       &e) < 0)
 			goto fail;
