@@ -353,7 +353,18 @@ int pv_cca_dtb_check(const uint8_t *buf, size_t len, const char *what,
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x4: totalsize %u exceeds the file's %zu bytes",
 			       what, pv_be32(buf + 4), len);
-	rc = fdt_check_full(buf, pv_be32(buf + 4));
+	if ((uintptr_t)buf & 7) {
+		/* libfdt wants an 8-byte aligned tree */
+		void *copy = malloc(pv_be32(buf + 4) ? pv_be32(buf + 4) : 1);
+
+		if (!copy)
+			return pv_errf(e, PV_ENOMEM, "%s: out of memory", what);
+		memcpy(copy, buf, pv_be32(buf + 4));
+		rc = fdt_check_full(copy, pv_be32(buf + 4));
+		free(copy);
+	} else {
+		rc = fdt_check_full(buf, pv_be32(buf + 4));
+	}
 	if (rc < 0)
 		return pv_errf(e, PV_EFORMAT, "%s: not a valid DTB: libfdt: %s",
 			       what, fdt_strerror(rc));
