@@ -588,6 +588,20 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 		goto crypto;
 	emit(c, "REC", "vcpu0", l->kernel_ipa, l->dtb_ipa, recc, &r);
 	res->nrec = 1;
+	if (c->all_recs) {
+		static const char *const names[] = { "vcpu1", "vcpu2", "vcpu3",
+						     "vcpuN" };
+
+		gprs[0] = 0;
+		for (i = 1; i < c->ncpus; i++) {
+			rc = pv_cca_rec_extend(&r, 0, 0, gprs, recc);
+			if (rc < 0)
+				goto crypto;
+			emit(c, "REC", names[i - 1 < 3 ? i - 1 : 3], 0, 0, recc,
+			     &r);
+			res->nrec++;
+		}
+	}
 	memcpy(res->rim, r.rim, sizeof(res->rim));
 	res->hlen = r.len;
 	res->params = params;

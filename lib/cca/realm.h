@@ -128,6 +128,9 @@ struct pv_cca_config {
 	struct pv_cca_user_params user;
 	uint64_t align; /* populate alignment: 4096 or 65536 */
 	unsigned ncpus;
+	bool all_recs; /* also measure the non-runnable RECs of vCPUs 1..n-1
+			* (pc 0, flags 0), as lkvm-rim-measurer does; TF-RMM
+			* measures runnable RECs only */
 	const struct pv_cca_layout *layout;
 	const uint8_t *kernel; /* the bytes the VMM loads */
 	const uint8_t *initrd;

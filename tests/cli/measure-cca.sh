@@ -59,6 +59,21 @@ expect_out "$RIM1" "--dtb with the VMM's dump gives the same RIM"
 run "$MEASURE" "${A1[@]}" --threads 1
 expect_out "$RIM1" "--threads 1 gives the same RIM"
 
+# -c 2: the default follows TF-RMM (runnable REC only); --all-recs follows
+# lkvm-rim-measurer, which hashes vCPU 1's REC too
+# (lkvm-rim-measurer run --realm --measurement-algo=sha256 --disable-sve
+#  --console serial -m 256M -c 2 -k Image -i initrd -p 'console=ttyS0 quiet'
+#  --dump-dtb c2.dtb: RIM 60C6E849...243C, c2.dtb sha256 e736e5b0...f3e4)
+RIMC2=60c6e84997474d27eb80338f7c25629c4e461f145a398cf1c81ce6738c14243c
+DTBC2=e736e5b0ef117f2a757d238e7d8578752bfac2c7a3fc1aa7bbd24bb491acf3e4
+run "$MEASURE" "${A1[@]}" -c 2 --all-recs --log "$T/logc2" --dump-dtb "$T/c2.dtb"
+expect_out "$RIMC2" "-c 2 --all-recs: RIM equals lkvm-rim-measurer's"
+check "-c 2 DTB equals the oracle's dump" test "$(sha "$T/c2.dtb")" = "$DTBC2"
+check "--all-recs logs two RECs, vCPU 1 not runnable" \
+	test "$(jq -r 'select(.type == "REC") | .what + ":" + (.flags|tostring)' "$T/logc2" | tr '\n' ' ')" = "vcpu0:1 vcpu1:0 "
+run "$MEASURE" "${A1[@]}" -c 2
+check "-c 2 without --all-recs differs (TF-RMM measures runnable RECs only)" test "$(cat "$T/out")" != "$RIMC2"
+
 # --- the log: one JSON line per descriptor ----------------------------------
 check "log: REALM_CREATE + 121 DATA + 182 RIPAS + 1 REC lines" \
 	test "$(wc -l <"$T/log1")" -eq 305

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cca/image.h"
 #include "cca/realm.h"
@@ -63,13 +64,15 @@ static const char usage[] =
 	"Output:\n"
 	"      --output-format hex|base64|rvps|ccatoken   (hex)\n"
 	"      --log FILE           one JSON line per measured descriptor\n"
+	"      --all-recs           also measure the non-runnable RECs of vCPUs 1..N-1,\n"
+	"                           as lkvm-rim-measurer does (TF-RMM does not)\n"
 	"      --threads N          hashing threads (all CPUs)\n"
 	"  -h, --help               this text\n";
 
 enum {
 	O_VMM = 256, O_RMM, O_ALIGN, O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NODEF,
 	O_ALGO, O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2,
-	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS,
+	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS, O_ALL_RECS,
 };
 
 static const struct option longopts[] = {
@@ -99,6 +102,7 @@ static const struct option longopts[] = {
 	{ "output-format", required_argument, NULL, O_FORMAT },
 	{ "log", required_argument, NULL, O_LOG },
 	{ "threads", required_argument, NULL, O_THREADS },
+	{ "all-recs", no_argument, NULL, O_ALL_RECS },
 	PV_CLI_COMMON_OPTS,
 	{ 0 },
 };
@@ -143,7 +147,7 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 	} else if (!strcmp(s->type, "REC")) {
 		json_object_set_new(o, "pc", json_integer((json_int_t)s->addr));
 		json_object_set_new(o, "x0", json_integer((json_int_t)s->top));
-		json_object_set_new(o, "flags", json_integer(1));
+		json_object_set_new(o, "flags", json_integer(!strcmp(s->what, "vcpu0")));
 	}
 	if (s->content)
 		json_object_set_new(o, "content", pv_json_hex(s->content, s->hlen));
@@ -212,6 +216,21 @@ static int print_output(const char *fmt, const struct pv_cca_result *res,
 	free(inner);
 	free(payload);
 	return rc;
+}
+
+/*
+ * Map the page tables of an input in one call instead of a fault per
+ * 64 KiB: the granule hashing then runs without page faults.  Only a
+ * hint: an old kernel without MADV_POPULATE_READ just faults as usual.
+ */
+static void prefault(const struct pv_map *m)
+{
+#ifdef MADV_POPULATE_READ
+	if (m->mapped && m->base && m->maplen)
+		(void)madvise(m->base, m->maplen, MADV_POPULATE_READ);
+#else
+	(void)m;
+#endif
 }
 
 int cmd_cca(int argc, char **argv);
@@ -296,6 +315,7 @@ int cmd_cca(int argc, char **argv)
 			fmt = optarg;
 			break;
 		case O_LOG: log_path = optarg; break;
+		case O_ALL_RECS: cfg.all_recs = true; break;
 		case O_ALIGN:
 			if (!strcmp(optarg, "4K") || !strcmp(optarg, "4096"))
 				align = 4096;
@@ -393,6 +413,8 @@ int cmd_cca(int argc, char **argv)
 		pv_errf(&e, PV_EFORMAT, "%s: the initrd is empty", ipath);
 		goto fail;
 	}
+	prefault(&km);
+	prefault(&im);
 	if (dtb_path) {
 		if (pv_map_file(dtb_path, MAX_DTB, &dm, &e) < 0 ||
 		    pv_cca_dtb_check(dm.data, dm.len, dtb_path, &e) < 0)
