@@ -441,7 +441,8 @@ static void emit(const struct pv_cca_config *c, const char *type,
 		 const char *what, uint64_t a, uint64_t b,
 		 const uint8_t *content, const struct pv_cca_rim *r)
 {
-	struct pv_cca_step s = { type, what, a, b, content, r->rim, r->len };
+	struct pv_cca_step s = { type, what, a, b, content, r->rim, r->len,
+				 NULL };
 
 	if (c->step)
 		c->step(c->step_ctx, &s);
@@ -556,7 +557,12 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 	rc = pv_cca_realm_create(&r, &params);
 	if (rc < 0)
 		goto crypto;
-	emit(c, "REALM_CREATE", "params", 0, 0, NULL, &r);
+	if (c->step) {
+		struct pv_cca_step s = { "REALM_CREATE", "params", 0, 0, NULL,
+					 r.rim, r.len, &params };
+
+		c->step(c->step_ctx, &s);
+	}
 	for (i = 0; i < p.n; i++) {
 		const struct step *s = &p.s[i];
 		uint64_t a;

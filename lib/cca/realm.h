@@ -117,6 +117,7 @@ struct pv_cca_step {
 	const uint8_t *content; /* content digest, or NULL */
 	const uint8_t *rim;     /* the RIM after the step */
 	size_t hlen;
+	const struct pv_cca_params *params; /* REALM_CREATE: the measured fields */
 };
 
 typedef void (*pv_cca_step_fn)(void *ctx, const struct pv_cca_step *s);

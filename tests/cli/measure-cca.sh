@@ -70,7 +70,7 @@ run "$MEASURE" "${A1[@]}" -c 2 --all-recs --log "$T/logc2" --dump-dtb "$T/c2.dtb
 expect_out "$RIMC2" "-c 2 --all-recs: RIM equals lkvm-rim-measurer's"
 check "-c 2 DTB equals the oracle's dump" test "$(sha "$T/c2.dtb")" = "$DTBC2"
 check "--all-recs logs two RECs, vCPU 1 not runnable" \
-	test "$(jq -r 'select(.type == "REC") | .what + ":" + (.flags|tostring)' "$T/logc2" | tr '\n' ' ')" = "vcpu0:1 vcpu1:0 "
+	test "$(jq -r 'select(.type == "REC") | .region + ":" + (.flags|tostring)' "$T/logc2" | tr '\n' ' ')" = "vcpu0:1 vcpu1:0 "
 run "$MEASURE" "${A1[@]}" -c 2
 check "-c 2 without --all-recs differs (TF-RMM measures runnable RECs only)" test "$(cat "$T/out")" != "$RIMC2"
 
@@ -79,12 +79,16 @@ check "log: REALM_CREATE + 121 DATA + 182 RIPAS + 1 REC lines" \
 	test "$(wc -l <"$T/log1")" -eq 305
 check "log: the first line is REALM_CREATE" \
 	test "$(head -1 "$T/log1" | jq -r .type)" = REALM_CREATE
-check "log: the last line is the REC and its rim is the RIM" \
-	test "$(tail -1 "$T/log1" | jq -r '.type + " " + .rim')" = "REC $RIM1"
-check "log: DATA lines carry ipa and content" \
-	test "$(jq -r 'select(.type == "DATA") | (.ipa|tostring) + " " + .content' "$T/log1" | head -1 | cut -c1-10)" = "2147483648"
+check "log: the first line has the measured parameters" \
+	test "$(head -1 "$T/log1" | jq -r '[.s2sz, .num_bps, .num_wps, .hash_algo] | map(tostring) | join(" ")')" = "33 2 2 0"
+check "log: the last line is the REC and its digest is the RIM" \
+	test "$(tail -1 "$T/log1" | jq -r '.type + " " + .digest')" = "REC $RIM1"
+check "log: the REC has pc = kernel and x0 = DTB" \
+	test "$(tail -1 "$T/log1" | jq -r '.pc + " " + .x0')" = "0x80000000 0x8fe00000"
+check "log: DATA lines carry the gpa and the granule's digest" \
+	test "$(jq -r 'select(.type == "DATA") | .gpa + " " + .region + " " + (.contents|length|tostring)' "$T/log1" | head -1)" = "0x80000000 kernel 64"
 check "log: RIPAS lines are per 4 KiB over the kernel BSS" \
-	test "$(jq -r 'select(.type == "RIPAS") | .top - .base' "$T/log1" | sort -u)" = 4096
+	test "$(jq -r 'select(.type == "RIPAS") | ((.top|ltrimstr("0x")|explode|length|tostring) + .region)' "$T/log1" | sort -u)" = "8bss"
 
 # --- output formats -----------------------------------------------------------
 b64=$(printf '%s' "$RIM1" | xxd -r -p | base64 -w0)
@@ -106,7 +110,9 @@ run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --log "$
 expect_rc 0 "profile 1.0 exits 0"
 r10=$(cat "$T/out")
 check "profile 1.0: RIPAS first, over all RAM in 2 MiB blocks" \
-	test "$(jq -r 'select(.type == "RIPAS") | .top - .base' "$T/log2" | sort -u)" = 2097152
+	test "$(jq -r 'select(.type == "RIPAS") | .gpa' "$T/log2" | sed -n '1p;2p' | tr '\n' ' ')" = "0x80000000 0x80200000 "
+check "profile 1.0: RIPAS comes before DATA" \
+	test "$(jq -r .type "$T/log2" | uniq | tr '\n' ' ')" = "REALM_CREATE RIPAS DATA REC "
 check "profile 1.0: 128 RIPAS descriptors for 256 MiB" \
 	test "$(grep -c RIPAS "$T/log2")" -eq 128
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --populate-align 64K

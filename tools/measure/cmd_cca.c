@@ -131,27 +131,54 @@ struct logctx {
 	unsigned long long n;
 };
 
+/*
+ * One log line per descriptor.  The keys follow `measure snp --log` where
+ * they mean the same (index, gpa, region, contents, digest = the running
+ * measurement after the step), so `measure diff` reads both.
+ */
+static json_t *hex64(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
 static void log_step(void *vctx, const struct pv_cca_step *s)
 {
 	struct logctx *l = vctx;
+	const struct pv_cca_params *p = s->params;
 	json_t *o = json_object();
 
+	if (!o)
+		return;
 	json_object_set_new(o, "index", json_integer((json_int_t)l->n++));
 	json_object_set_new(o, "type", json_string(s->type));
-	json_object_set_new(o, "what", json_string(s->what));
-	if (!strcmp(s->type, "DATA")) {
-		json_object_set_new(o, "ipa", json_integer((json_int_t)s->addr));
+	json_object_set_new(o, "region", json_string(s->what));
+	if (p) {
+		/* the measured RmiRealmParams fields, encoded */
+		json_object_set_new(o, "flags", json_integer((json_int_t)p->flags));
+		json_object_set_new(o, "s2sz", json_integer(p->s2sz));
+		json_object_set_new(o, "sve_vl", json_integer(p->sve_vl));
+		json_object_set_new(o, "num_bps", json_integer(p->num_bps));
+		json_object_set_new(o, "num_wps", json_integer(p->num_wps));
+		json_object_set_new(o, "pmu_num_ctrs", json_integer(p->pmu_num_ctrs));
+		json_object_set_new(o, "hash_algo", json_integer(p->hash_algo));
+	} else if (!strcmp(s->type, "DATA")) {
+		json_object_set_new(o, "gpa", hex64(s->addr));
+		json_object_set_new(o, "flags", json_integer(1));
 	} else if (!strcmp(s->type, "RIPAS")) {
-		json_object_set_new(o, "base", json_integer((json_int_t)s->addr));
-		json_object_set_new(o, "top", json_integer((json_int_t)s->top));
+		json_object_set_new(o, "gpa", hex64(s->addr));
+		json_object_set_new(o, "top", hex64(s->top));
 	} else if (!strcmp(s->type, "REC")) {
-		json_object_set_new(o, "pc", json_integer((json_int_t)s->addr));
-		json_object_set_new(o, "x0", json_integer((json_int_t)s->top));
-		json_object_set_new(o, "flags", json_integer(!strcmp(s->what, "vcpu0")));
+		json_object_set_new(o, "pc", hex64(s->addr));
+		json_object_set_new(o, "x0", hex64(s->top));
+		json_object_set_new(o, "flags",
+				    json_integer(!strcmp(s->what, "vcpu0")));
 	}
 	if (s->content)
-		json_object_set_new(o, "content", pv_json_hex(s->content, s->hlen));
-	json_object_set_new(o, "rim", pv_json_hex(s->rim, s->hlen));
+		json_object_set_new(o, "contents", pv_json_hex(s->content, s->hlen));
+	json_object_set_new(o, "digest", pv_json_hex(s->rim, s->hlen));
 	pv_jsonl_add(l->log, o);
 }
 
