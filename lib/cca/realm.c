@@ -90,7 +90,7 @@ int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
 			  uint64_t kernel_len, uint64_t initrd_len,
 			  struct pv_cca_layout *l, struct pv_err *e)
 {
-	uint64_t base = 0x80000000ull, limit, kend, mend, dtb, lo;
+	uint64_t base = 0x80000000ull, limit, mend, dtb, lo;
 	int rc = mem_check(mem, e);
 
 	if (rc < 0)
@@ -110,7 +110,8 @@ int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
 			       (unsigned long long)kernel_len,
 			       (unsigned long long)l->kernel_ipa,
 			       (unsigned long long)limit + 1);
-	kend = l->kernel_ipa + kernel_len;
+	/* stricter than kvmtool, which checks only the file's end: nothing
+	 * may share the kernel's image_size (its BSS is RIPAS RAM) */
 	mend = align_up(l->kernel_ipa + l->kernel_mem, SZ_4K);
 	/* DTB: ALIGN_UP(limit - (FDT_MAX_SIZE + 2 MiB), 2 MiB) */
 	if (limit - base < PV_CCA_KVMTOOL_FDT_MAX + SZ_2M)
@@ -123,7 +124,6 @@ int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
 			       "kernel: its image (0x%llx..0x%llx, image_size included) overlaps the DTB at 0x%llx: give more memory",
 			       (unsigned long long)l->kernel_ipa,
 			       (unsigned long long)mend, (unsigned long long)dtb);
-	(void)kend;
 	l->dtb_ipa = dtb;
 	l->dtb_window = PV_CCA_KVMTOOL_FDT_MAX;
 	if (initrd_len) {
@@ -486,7 +486,7 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 	struct hash_ctx h = { 0 };
 	uint64_t *gipa = NULL, gprs[8] = { 0 };
 	uint8_t *contents = NULL, recc[PV_CCA_MEAS_MAX];
-	unsigned nthreads, t, i;
+	unsigned nthreads = 0, t, i;
 	size_t k;
 	int rc;
 
@@ -617,9 +617,7 @@ crypto:
 	rc = pv_errf(e, PV_ECRYPTO, "hashing a descriptor failed");
 out:
 	if (h.d) {
-		for (t = 0; t < (c->nthreads ? c->nthreads : pv_online_cpus()) &&
-			    t < 64;
-		     t++)
+		for (t = 0; t < nthreads; t++)
 			pv_digest_free(&h.d[t]);
 		free(h.d);
 	}
