@@ -105,6 +105,19 @@ check "ccatoken: hash algorithm and 4 REMs" \
 check "ccatoken: RPV from --realm-pv" \
 	test "$(jq -r '.realm[0]."personalization-value"' "$T/out" | cut -c1-8)" = 61626300
 
+run "$MEASURE" "${A1[@]}" --json
+check "--json: rim, profile and algorithm" \
+	test "$(jq -r '.rim + " " + .profile + " " + .hash_algorithm' "$T/out")" = "$RIM1 1.0-eac5 sha256"
+check "--json: layout and counts" \
+	test "$(jq -r '[.layout.dtb, .layout.initrd, (.descriptors.data|tostring), (.realm_params.num_bps|tostring)] | join(" ")' "$T/out")" = "0x8fe00000 0x8fde1dbc 121 2"
+run "$MEASURE" "${A1[@]}" --output-format ccatoken --rpv 00112233
+check "ccatoken: RPV from --rpv, zero-padded to 64 bytes" \
+	test "$(jq -r '.realm[0]."personalization-value"' "$T/out")" = "00112233$(printf '0%.0s' $(seq 120))"
+run "$MEASURE" "${A1[@]}" --realm-pv "$(printf 'x%.0s' $(seq 65))"
+expect_rc 2 "--realm-pv longer than 64 bytes is a usage error"
+run "$MEASURE" "${A1[@]}" --rpv 0g
+expect_rc 2 "--rpv that is not hex is a usage error"
+
 # --- other profiles ---------------------------------------------------------
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --log "$T/log2"
 expect_rc 0 "profile 1.0 exits 0"
@@ -176,6 +189,9 @@ expect_rc 1 "a --dtb that is not a DTB fails"
 expect_err_has "expected 0xd00dfeed" "bad DTB: message"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -m 256M -c 1
 expect_rc 1 "no initrd without --nodefaults or --dtb fails (kvmtool's 9p root)"
+run "$MEASURE" "${A1[@]}" --dtb "$T/q.dtb"
+expect_rc 1 "kvmtool: a --dtb that is not the 64 KiB window fails"
+expect_err_has "64 KiB DTB window" "short kvmtool DTB: message"
 run "$MEASURE" cca --vmm kvmtool -k "$K" -m 256M -c 1
 expect_rc 2 "--rmm is required"
 run "$MEASURE" cca --vmm xen --rmm 1.0 -k "$K" -m 256M -c 1

@@ -63,6 +63,8 @@ static const char usage[] =
 	"\n"
 	"Output:\n"
 	"      --output-format hex|base64|rvps|ccatoken   (hex)\n"
+	"      --json               the RIM with its inputs: profile, parameters,\n"
+	"                           layout and descriptor counts\n"
 	"      --log FILE           one JSON line per measured descriptor\n"
 	"      --all-recs           also measure the non-runnable RECs of vCPUs 1..N-1,\n"
 	"                           as lkvm-rim-measurer does (TF-RMM does not)\n"
@@ -72,7 +74,7 @@ static const char usage[] =
 enum {
 	O_VMM = 256, O_RMM, O_ALIGN, O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NODEF,
 	O_ALGO, O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2,
-	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS, O_ALL_RECS,
+	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS, O_ALL_RECS, O_JSON,
 };
 
 static const struct option longopts[] = {
@@ -103,6 +105,7 @@ static const struct option longopts[] = {
 	{ "log", required_argument, NULL, O_LOG },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "all-recs", no_argument, NULL, O_ALL_RECS },
+	{ "json", no_argument, NULL, O_JSON },
 	PV_CLI_COMMON_OPTS,
 	{ 0 },
 };
@@ -260,6 +263,55 @@ static void prefault(const struct pv_map *m)
 #endif
 }
 
+/* --json: the RIM and everything it was computed from */
+static int print_json(const struct pv_cca_result *res,
+		      const struct pv_cca_config *c, const char *vmm,
+		      const uint8_t rpv[64])
+{
+	const struct pv_cca_layout *l = c->layout;
+	const struct pv_cca_params *p = &res->params;
+	char *b = b64(res->rim, res->hlen);
+	json_t *doc;
+	int rc;
+
+	if (!b)
+		return -1;
+	doc = json_pack("{s:o, s:s, s:s, s:s, s:s, s:{s:I, s:i, s:i, s:i, s:i, s:i, s:i}, "
+			"s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}, "
+			"s:{s:I, s:I, s:I}, s:o}",
+			"rim", pv_json_hex(res->rim, res->hlen),
+			"rim_base64", b,
+			"hash_algorithm", pv_hash_name(c->alg),
+			"profile", pv_cca_profile_name(c->profile),
+			"vmm", vmm,
+			"realm_params",
+			"flags", (json_int_t)p->flags, "s2sz", (int)p->s2sz,
+			"sve_vl", (int)p->sve_vl, "num_bps", (int)p->num_bps,
+			"num_wps", (int)p->num_wps,
+			"pmu_num_ctrs", (int)p->pmu_num_ctrs,
+			"hash_algo", (int)p->hash_algo,
+			"layout",
+			"ram_base", hex64(l->ram_base),
+			"ram_size", hex64(l->ram_size),
+			"kernel", hex64(l->kernel_ipa),
+			"kernel_image_size", hex64(l->kernel_mem),
+			"initrd", hex64(l->initrd_ipa),
+			"initrd_size", hex64(l->initrd_size),
+			"dtb", hex64(l->dtb_ipa),
+			"populate_align", (json_int_t)c->align,
+			"descriptors",
+			"data", (json_int_t)res->ndata,
+			"ripas", (json_int_t)res->nripas,
+			"rec", (json_int_t)res->nrec,
+			"personalization_value", pv_json_hex(rpv, 64));
+	free(b);
+	if (!doc)
+		return -1;
+	rc = pv_json_print(doc);
+	json_decref(doc);
+	return rc;
+}
+
 int cmd_cca(int argc, char **argv);
 
 int cmd_cca(int argc, char **argv)
@@ -286,7 +338,7 @@ int cmd_cca(int argc, char **argv)
 	uint64_t mem = 0, align = 4096;
 	unsigned cpus = 0, ipa = 0, bps = 0, wps = 0, threads = 0;
 	bool have_cpus = false, sve_off = false, nodef = false, net = true;
-	bool use_log;
+	bool use_log, json = false;
 	enum pv_cca_irqchip irq = PV_CCA_GICV3_ITS;
 	int opt, rc = PV_EXIT_FAIL;
 
@@ -343,6 +395,7 @@ int cmd_cca(int argc, char **argv)
 			break;
 		case O_LOG: log_path = optarg; break;
 		case O_ALL_RECS: cfg.all_recs = true; break;
+		case O_JSON: json = true; break;
 		case O_ALIGN:
 			if (!strcmp(optarg, "4K") || !strcmp(optarg, "4096"))
 				align = 4096;
@@ -452,9 +505,11 @@ int cmd_cca(int argc, char **argv)
 		if (pv_cca_layout_kvmtool(mem, &img, klen, im.len, &lay, &e) < 0)
 			goto fail;
 		if (dtb_path) {
-			if (dm.len > PV_CCA_KVMTOOL_FDT_MAX) {
-				pv_errf(&e, PV_ERANGE,
-					"%s: %zu bytes exceed kvmtool's 64 KiB DTB window",
+			if (dm.len != PV_CCA_KVMTOOL_FDT_MAX) {
+				/* the window holds bytes fdt_pack leaves behind
+				 * the tree: a bare FDT would measure wrong */
+				pv_errf(&e, PV_EFORMAT,
+					"%s: %zu bytes: kvmtool measures its whole 64 KiB DTB window; give the file lkvm --dump-dtb writes (65536 bytes)",
 					dtb_path, dm.len);
 				goto fail;
 			}
@@ -538,7 +593,8 @@ int cmd_cca(int argc, char **argv)
 		pv_cca_profile_name(prof), vmm_s, pv_hash_name(alg),
 		res.params.s2sz, (unsigned long long)res.ndata,
 		(unsigned long long)res.nripas, (unsigned long long)res.nrec);
-	if (print_output(fmt, &res, alg, rpv) < 0) {
+	if (json ? print_json(&res, &cfg, vmm_s, rpv) < 0
+		 : print_output(fmt, &res, alg, rpv) < 0) {
 		rc = pv_cli_failf("cca", "writing the output failed");
 		goto out;
 	}
