@@ -54,6 +54,12 @@ run "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 -k "$K" -i "$I" -m 300 -c 1 \
 expect_out "$RIM2" "eac5 sha512, -m in MiB, gicv3: RIM equals lkvm-rim-measurer's"
 check "gicv3 DTB equals the oracle's dump" test "$(sha "$T/o2.dtb")" = "$DTB2"
 
+# lkvm-rim-measurer --islet measures num_bps = num_wps = 0, i.e. counts 1:
+# (same command as (1) plus --islet, without --dump-dtb) RIM 7B58D70C...8CA6
+run "$MEASURE" "${A1[@]}" --num-bps 1 --num-wps 1
+expect_out 7b58d70cddf9e4f612190f33cb66ec13b70d44f68c4f77958398676d74268ca6 \
+	"--num-bps 1 --num-wps 1 equals lkvm-rim-measurer --islet"
+
 run "$MEASURE" "${A1[@]}" --dtb "$T/o1.dtb"
 expect_out "$RIM1" "--dtb with the VMM's dump gives the same RIM"
 run "$MEASURE" "${A1[@]}" --threads 1
