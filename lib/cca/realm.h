@@ -42,6 +42,7 @@ enum pv_cca_irqchip {
  */
 int pv_cca_profile_from_name(const char *name, enum pv_cca_profile *p,
 			     struct pv_err *e);
+/** pv_cca_profile_name - the --rmm name of @p; returns: a static string */
 const char *pv_cca_profile_name(enum pv_cca_profile p);
 
 /* Where the VMM puts things (cca-rim.md §6). */

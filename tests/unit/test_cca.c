@@ -177,6 +177,24 @@ static void test_descriptors(void **state)
 	assert_memory_equal(page + 0x340, z, 256);
 }
 
+/* §2.4: unmeasured DATA extends too, with flags 0 and a zero content */
+static void test_unmeasured_data(void **state)
+{
+	struct pv_cca_rim r;
+	uint8_t d[256] = { 0 }, want[64] = { 0 };
+
+	(void)state;
+	assert_int_equal(pv_cca_rim_init(&r, PV_SHA512, NULL), 0);
+	memset(r.rim, 0x11, sizeof(r.rim));
+	d[9] = 1; /* len 0x100 */
+	memset(d + 0x10, 0x11, 64);
+	d[0x52] = 0x40; /* ipa 0x400000 */
+	assert_int_equal(pv_hash_buf(PV_SHA512, d, sizeof(d), want), 0);
+	assert_int_equal(pv_cca_data_extend(&r, 0x400000, NULL), 0);
+	assert_memory_equal(r.rim, want, 64);
+	pv_cca_rim_free(&r);
+}
+
 static void test_rem_extend(void **state)
 {
 	uint8_t rem[64] = { 0 }, buf[128], want[64], data[64];
@@ -820,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_realm_create_vectors),
 		cmocka_unit_test(test_encode_params),
 		cmocka_unit_test(test_descriptors),
+		cmocka_unit_test(test_unmeasured_data),
 		cmocka_unit_test(test_rem_extend),
 		cmocka_unit_test(test_image_header),
 		cmocka_unit_test(test_layout_kvmtool),
