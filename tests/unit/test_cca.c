@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include "cca/image.h"
@@ -558,7 +559,7 @@ static void model_hash(enum pv_hash alg, const void *b, size_t n, uint8_t rim[64
 }
 
 static void model_data(enum pv_hash alg, uint8_t rim[64], const uint8_t *ram,
-		       uint64_t base, uint64_t a, uint64_t b)
+		       uint64_t lo, uint64_t a, uint64_t b)
 {
 	uint8_t d[256];
 
@@ -569,7 +570,7 @@ static void model_data(enum pv_hash alg, uint8_t rim[64], const uint8_t *ram,
 		memcpy(d + 16, rim, 64);
 		put64(d + 80, a);
 		put64(d + 88, 1);
-		assert_int_equal(pv_hash_buf(alg, ram + (a - base), 4096, d + 96), 0);
+		assert_int_equal(pv_hash_buf(alg, ram + (a - lo), 4096, d + 96), 0);
 		model_hash(alg, d, 256, rim);
 	}
 }
@@ -596,16 +597,29 @@ static void model(enum pv_cca_profile prof, enum pv_hash alg,
 		  unsigned s2sz, unsigned bps_enc, uint64_t align,
 		  uint8_t rim[64])
 {
-	uint8_t *ram = calloc(1, l->ram_size), page[4096] = { 0 }, d[256];
-	uint64_t base = l->ram_base, a, sz;
+	uint8_t *ram, page[4096] = { 0 }, d[256];
+	uint64_t base = l->ram_base, a, sz, lo, hi;
 	uint64_t reg[3][2];
 	int n = 0, i, j;
 
-	assert_non_null(ram);
-	memcpy(ram + (l->kernel_ipa - base), kern, l->kernel_file);
+	/* the RAM that holds the blobs, in whole 64 KiB blocks; mmap keeps
+	 * the untouched gap free (calloc clears it under MALLOC_PERTURB_) */
+	lo = al_dn(l->kernel_ipa, 65536);
+	hi = al_up(l->dtb_ipa + (dtb_len > l->dtb_window ? dtb_len : l->dtb_window),
+		   65536);
+	if (l->initrd_size && al_dn(l->initrd_ipa, 65536) < lo)
+		lo = al_dn(l->initrd_ipa, 65536);
+	if (l->initrd_size && al_up(l->initrd_ipa + l->initrd_size, 65536) > hi)
+		hi = al_up(l->initrd_ipa + l->initrd_size, 65536);
+	if (al_up(l->kernel_ipa + l->kernel_mem, 65536) > hi)
+		hi = al_up(l->kernel_ipa + l->kernel_mem, 65536);
+	ram = mmap(NULL, hi - lo, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED) { fail(); return; }
+	memcpy(ram + (l->kernel_ipa - lo), kern, l->kernel_file);
 	if (l->initrd_size)
-		memcpy(ram + (l->initrd_ipa - base), ird, l->initrd_size);
-	memcpy(ram + (l->dtb_ipa - base), dtb, dtb_len);
+		memcpy(ram + (l->initrd_ipa - lo), ird, l->initrd_size);
+	memcpy(ram + (l->dtb_ipa - lo), dtb, dtb_len);
 
 	/* REALM_CREATE: flags 0, s2sz, bps/wps, hash_algo */
 	page[8] = (uint8_t)s2sz;
@@ -618,13 +632,13 @@ static void model(enum pv_cca_profile prof, enum pv_hash alg,
 		uint64_t fe = al_up(l->kernel_ipa + l->kernel_file, 4096);
 		uint64_t me = al_up(l->kernel_ipa + l->kernel_mem, 4096);
 
-		model_data(alg, rim, ram, base, l->kernel_ipa, fe);
+		model_data(alg, rim, ram, lo, l->kernel_ipa, fe);
 		for (a = fe; a < me; a += 4096)
 			model_ripas(alg, rim, a, a + 4096);
 		if (l->initrd_size)
-			model_data(alg, rim, ram, base, al_dn(l->initrd_ipa, 4096),
+			model_data(alg, rim, ram, lo, al_dn(l->initrd_ipa, 4096),
 				   al_up(l->initrd_ipa + l->initrd_size, 4096));
-		model_data(alg, rim, ram, base, l->dtb_ipa, l->dtb_ipa + 0x10000);
+		model_data(alg, rim, ram, lo, l->dtb_ipa, l->dtb_ipa + 0x10000);
 	} else {
 		if (prof == PV_CCA_PROFILE_REL0) {
 			/* largest blocks: 1G (s2sz >= 35), 2M, 4K */
@@ -657,7 +671,7 @@ static void model(enum pv_cca_profile prof, enum pv_hash alg,
 					reg[j][1] = t1;
 				}
 		for (i = 0; i < n; i++)
-			model_data(alg, rim, ram, base, al_dn(reg[i][0], align),
+			model_data(alg, rim, ram, lo, al_dn(reg[i][0], align),
 				   al_up(reg[i][1], align));
 	}
 	/* REC: flags 1, pc, x0 = DTB */
@@ -671,7 +685,7 @@ static void model(enum pv_cca_profile prof, enum pv_hash alg,
 	memcpy(d + 16, rim, 64);
 	assert_int_equal(pv_hash_buf(alg, page, 4096, d + 0x50), 0);
 	model_hash(alg, d, 256, rim);
-	free(ram);
+	munmap(ram, hi - lo);
 }
 
 struct mcase {
