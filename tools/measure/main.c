@@ -2,7 +2,10 @@
 /* measure - offline launch measurements of confidential VMs. */
 #include "core/cli.h"
 
+int cmd_cca(int argc, char **argv); /* cmd_cca.c */
+
 static const struct pv_cli_cmd commands[] = {
+	{ "cca", cmd_cca, "Arm CCA realm initial measurement (RIM) of a kernel, initrd and DTB" },
 	{ NULL, NULL, NULL },
 };
 

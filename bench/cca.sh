@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/cca.sh - time `measure cca` on the payload of cca-rim.md §10: a
+# 30 MiB + 4567 B kernel (image_size 32 MiB) and a 20 MiB + 999 B initrd in
+# a 256 MiB realm, profile 1.0-eac5, kvmtool, SHA-256 and SHA-512.  With
+# LKVM_RIM_MEASURER=/path/to/lkvm-rim-measurer (Islet's, built outside this
+# repository) it also times that tool on the same files and checks that
+# both print the same RIM.
+#
+# Usage: bench/cca.sh [MEASURE]   (default: build/tools/measure/measure)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+MEASURE=${1:-$top/build/tools/measure/measure}
+RUNS=${RUNS:-7}
+T=$(mktemp -d "${TMPDIR:-/tmp}/podvm-bench-cca.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
+gen_bytes() {
+	{ openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
+		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null || true; } | head -c "$2"
+}
+{ printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 $((32 << 20)); le64 10
+  le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
+  gen_bytes 30 $(( (30 << 20) + 4567 - 64 )); } >"$T/Image"
+gen_bytes 20 $(( (20 << 20) + 999 )) >"$T/initrd"
+
+# best and median wall time of RUNS runs, and the least CPU time (user +
+# system), in ms; the output of the last run stays in $T/out.  CPU time
+# says more than wall time on a machine shared with other jobs.
+timeit() {
+	local i t0 t1 times=() cpus=()
+	for i in $(seq "$RUNS"); do
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%U %S' -o "$T/cpu" "$@" >"$T/out" 2>/dev/null
+		t1=$(date +%s%N)
+		times+=($(( (t1 - t0) / 1000000 )))
+		cpus+=($(awk '{printf "%d", ($1 + $2) * 1000}' "$T/cpu"))
+	done
+	printf '%s %s\n' \
+		"$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d %d", a[1], a[int((NR+1)/2)]}')" \
+		"$(printf '%s\n' "${cpus[@]}" | sort -n | head -1)"
+}
+
+echo "cca bench: kernel 30 MiB + 4567 B (image_size 32 MiB), initrd 20 MiB + 999 B, -m 256M -c 1, $(nproc) CPUs, $RUNS runs"
+for alg in sha256 sha512; do
+	read -r best med cpu < <(timeit "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 \
+		-k "$T/Image" -i "$T/initrd" -m 256M -c 1 --measurement-algo "$alg")
+	ours=$(cat "$T/out")
+	printf '  measure cca          %s: best %4d ms, median %4d ms, cpu %4d ms  RIM %s\n' "$alg" "$best" "$med" "$cpu" "${ours:0:16}..."
+	if [ -n "${LKVM_RIM_MEASURER:-}" ]; then
+		(cd "$T" && read -r obest omed ocpu < <(timeit "$LKVM_RIM_MEASURER" run --realm \
+			--measurement-algo="$alg" --disable-sve --console serial -m 256M -c 1 \
+			-k Image -i initrd) &&
+		 theirs=$(sed -n 's/^RIM: //p' "$T/out" | tr 'A-F' 'a-f') &&
+		 printf '  lkvm-rim-measurer    %s: best %4d ms, median %4d ms, cpu %4d ms  RIM %s  %s\n' \
+			"$alg" "$obest" "$omed" "$ocpu" "${theirs:0:16}..." \
+			"$([ "$theirs" = "$ours" ] && echo same || echo DIFFERENT)" &&
+		 awk -v a="$obest" -v b="$best" -v c="$ocpu" -v d="$cpu" 'BEGIN {printf "  ratio lkvm-rim-measurer / measure cca: wall %.1fx, cpu %.1fx\n", a / b, c / (d ? d : 1)}')
+	fi
+done

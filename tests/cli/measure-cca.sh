@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# measure-cca.sh - measure cca: known answers from lkvm-rim-measurer on
+# inputs generated here, output formats, the log, and the bad inputs of
+# issue 5 §9.
+. "$(dirname "$0")/lib.sh"
+
+le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
+# gen_bytes SEED N: N deterministic bytes (AES-128-CTR keystream, key SEED)
+gen_bytes() {
+	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
+		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
+}
+# gen_image SEED SIZE IMAGE_SIZE: a fake arm64 Image with a valid header
+gen_image() {
+	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
+	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
+	gen_bytes "$1" $(( $2 - 64 ))
+}
+sha() { sha256sum "$1" | cut -c1-64; }
+
+K=$T/Image I=$T/initrd
+gen_image 7 300000 1048576 >"$K"
+gen_bytes 8 123457 >"$I"
+check "generated kernel is the one the oracle measured" \
+	test "$(sha "$K")" = 441ca8c2ed3d8fe509ed871d272143e5d0285108ba0a0bdbcc786547ce6c9bc9
+check "generated initrd is the one the oracle measured" \
+	test "$(sha "$I")" = 7ea1cc691c70963792e6edcdf9c918a7a37b6d1bc4b53ef72dbeb1de328cb6b4
+
+# Provenance: islet-project/3rd-kvmtool kvmtool-rim-measurer/eac5 3cac6a9,
+# `make -j2 RIM_MEASURE=1` (Debian libfdt-dev 1.6.1), on the files above:
+#  (1) lkvm-rim-measurer run --realm --measurement-algo=sha256 --disable-sve
+#      --console serial -m 256M -c 1 -k Image -i initrd
+#      -p 'console=ttyS0 quiet' --dump-dtb o1.dtb
+#      RIM 6195AD3E...DBD1, o1.dtb sha256 9ddd63ad...fe8b
+#  (2) lkvm-rim-measurer run --realm --measurement-algo=sha512 --disable-sve
+#      --console serial --irqchip=gicv3 -m 300 -c 1 -k Image -i initrd
+#      --dump-dtb o2.dtb
+#      RIM 12F2C582...72B6, o2.dtb sha256 e61e733f...be34
+RIM1=6195ad3e8e80fb8c6ed7b924279eb6c11cb3cc92f6ba1c30e56e919d57c5dbd1
+DTB1=9ddd63ada0ab2f7e238b0cc68dd034f56c6ffbada054b428c83df8ba5409fe8b
+RIM2=12f2c5823df97e9f2d12acf791300865cef7fc960ab3411c325d03c69ecb10410e544c952fb9fb4e9edfc6ea5ad2e545d4a720a44d0fd048e4dea5c5172f72b6
+DTB2=e61e733f6926ec88064b4c5cb596a9f2cf4be530b04e62577dc7ca7c88b5be34
+
+A1=(cca --vmm kvmtool --rmm 1.0-eac5 -k "$K" -i "$I" -p 'console=ttyS0 quiet' -m 256M -c 1)
+run "$MEASURE" "${A1[@]}" --dump-dtb "$T/o1.dtb" --log "$T/log1"
+expect_rc 0 "eac5 sha256 exits 0"
+expect_out "$RIM1" "eac5 sha256 RIM equals lkvm-rim-measurer's"
+check "generated DTB equals lkvm-rim-measurer --dump-dtb (sha256)" test "$(sha "$T/o1.dtb")" = "$DTB1"
+expect_err_has "profile 1.0-eac5, vmm kvmtool, sha256, s2sz 33" "summary on stderr"
+
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 -k "$K" -i "$I" -m 300 -c 1 \
+	--irqchip gicv3 --measurement-algo sha512 --dump-dtb "$T/o2.dtb"
+expect_out "$RIM2" "eac5 sha512, -m in MiB, gicv3: RIM equals lkvm-rim-measurer's"
+check "gicv3 DTB equals the oracle's dump" test "$(sha "$T/o2.dtb")" = "$DTB2"
+
+# lkvm-rim-measurer --islet measures num_bps = num_wps = 0, i.e. counts 1:
+# (same command as (1) plus --islet, without --dump-dtb) RIM 7B58D70C...8CA6
+run "$MEASURE" "${A1[@]}" --num-bps 1 --num-wps 1
+expect_out 7b58d70cddf9e4f612190f33cb66ec13b70d44f68c4f77958398676d74268ca6 \
+	"--num-bps 1 --num-wps 1 equals lkvm-rim-measurer --islet"
+
+run "$MEASURE" "${A1[@]}" --dtb "$T/o1.dtb"
+expect_out "$RIM1" "--dtb with the VMM's dump gives the same RIM"
+run "$MEASURE" "${A1[@]}" --threads 1
+expect_out "$RIM1" "--threads 1 gives the same RIM"
+
+# -c 2: the default follows TF-RMM (runnable REC only); --all-recs follows
+# lkvm-rim-measurer, which hashes vCPU 1's REC too
+# (lkvm-rim-measurer run --realm --measurement-algo=sha256 --disable-sve
+#  --console serial -m 256M -c 2 -k Image -i initrd -p 'console=ttyS0 quiet'
+#  --dump-dtb c2.dtb: RIM 60C6E849...243C, c2.dtb sha256 e736e5b0...f3e4)
+RIMC2=60c6e84997474d27eb80338f7c25629c4e461f145a398cf1c81ce6738c14243c
+DTBC2=e736e5b0ef117f2a757d238e7d8578752bfac2c7a3fc1aa7bbd24bb491acf3e4
+run "$MEASURE" "${A1[@]}" -c 2 --all-recs --log "$T/logc2" --dump-dtb "$T/c2.dtb"
+expect_out "$RIMC2" "-c 2 --all-recs: RIM equals lkvm-rim-measurer's"
+check "-c 2 DTB equals the oracle's dump" test "$(sha "$T/c2.dtb")" = "$DTBC2"
+check "--all-recs logs two RECs, vCPU 1 not runnable" \
+	test "$(jq -r 'select(.type == "REC") | .region + ":" + (.flags|tostring)' "$T/logc2" | tr '\n' ' ')" = "vcpu0:1 vcpu1:0 "
+run "$MEASURE" "${A1[@]}" -c 2
+check "-c 2 without --all-recs differs (TF-RMM measures runnable RECs only)" test "$(cat "$T/out")" != "$RIMC2"
+
+# --- the log: one JSON line per descriptor ----------------------------------
+check "log: REALM_CREATE + 121 DATA + 182 RIPAS + 1 REC lines" \
+	test "$(wc -l <"$T/log1")" -eq 305
+check "log: the first line is REALM_CREATE" \
+	test "$(head -1 "$T/log1" | jq -r .type)" = REALM_CREATE
+check "log: the first line has the measured parameters" \
+	test "$(head -1 "$T/log1" | jq -r '[.s2sz, .num_bps, .num_wps, .hash_algo] | map(tostring) | join(" ")')" = "33 2 2 0"
+check "log: the last line is the REC and its digest is the RIM" \
+	test "$(tail -1 "$T/log1" | jq -r '.type + " " + .digest')" = "REC $RIM1"
+check "log: the REC has pc = kernel and x0 = DTB" \
+	test "$(tail -1 "$T/log1" | jq -r '.pc + " " + .x0')" = "0x80000000 0x8fe00000"
+check "log: DATA lines carry the gpa and the granule's digest" \
+	test "$(jq -r 'select(.type == "DATA") | .gpa + " " + .region + " " + (.contents|length|tostring)' "$T/log1" | head -1)" = "0x80000000 kernel 64"
+check "log: RIPAS lines are per 4 KiB over the kernel BSS" \
+	test "$(jq -r 'select(.type == "RIPAS") | ((.top|ltrimstr("0x")|explode|length|tostring) + .region)' "$T/log1" | sort -u)" = "8bss"
+
+# --- output formats -----------------------------------------------------------
+b64=$(printf '%s' "$RIM1" | xxd -r -p | base64 -w0)
+run "$MEASURE" "${A1[@]}" --output-format base64
+expect_out "$b64" "base64 output is the hash-length RIM"
+run "$MEASURE" "${A1[@]}" --output-format rvps
+check "rvps: a Trustee sample message" test "$(jq -r '.version + " " + .type' "$T/out")" = "0.1.0 sample"
+check "rvps: payload lists the base64 RIM" \
+	test "$(jq -r .payload "$T/out" | base64 -d | jq -r '."cca.realm.cca-realm-initial-measurement"[0]')" = "$b64"
+run "$MEASURE" "${A1[@]}" --output-format ccatoken --realm-pv abc
+check "ccatoken: initial-measurement" test "$(jq -r '.realm[0]."initial-measurement"' "$T/out")" = "$RIM1"
+check "ccatoken: hash algorithm and 4 REMs" \
+	test "$(jq -r '.realm[0] | ."rak-hash-algorithm" + " " + (."extensible-measurements" | length | tostring)' "$T/out")" = "sha-256 4"
+check "ccatoken: RPV from --realm-pv" \
+	test "$(jq -r '.realm[0]."personalization-value"' "$T/out" | cut -c1-8)" = 61626300
+
+run "$MEASURE" "${A1[@]}" --json
+check "--json: rim, profile and algorithm" \
+	test "$(jq -r '.rim + " " + .profile + " " + .hash_algorithm' "$T/out")" = "$RIM1 1.0-eac5 sha256"
+check "--json: layout and counts" \
+	test "$(jq -r '[.layout.dtb, .layout.initrd, (.descriptors.data|tostring), (.realm_params.num_bps|tostring)] | join(" ")' "$T/out")" = "0x8fe00000 0x8fde1dbc 121 2"
+run "$MEASURE" "${A1[@]}" --output-format ccatoken --rpv 00112233
+check "ccatoken: RPV from --rpv, zero-padded to 64 bytes" \
+	test "$(jq -r '.realm[0]."personalization-value"' "$T/out")" = "00112233$(printf '0%.0s' $(seq 120))"
+run "$MEASURE" "${A1[@]}" --realm-pv "$(printf 'x%.0s' $(seq 65))"
+expect_rc 2 "--realm-pv longer than 64 bytes is a usage error"
+run "$MEASURE" "${A1[@]}" --rpv 0g
+expect_rc 2 "--rpv that is not hex is a usage error"
+
+# --- other profiles ---------------------------------------------------------
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --log "$T/log2"
+expect_rc 0 "profile 1.0 exits 0"
+r10=$(cat "$T/out")
+check "profile 1.0: RIPAS first, over all RAM in 2 MiB blocks" \
+	test "$(jq -r 'select(.type == "RIPAS") | .gpa' "$T/log2" | sed -n '1p;2p' | tr '\n' ' ')" = "0x80000000 0x80200000 "
+check "profile 1.0: RIPAS comes before DATA" \
+	test "$(jq -r .type "$T/log2" | uniq | tr '\n' ' ')" = "REALM_CREATE RIPAS DATA REC "
+check "profile 1.0: 128 RIPAS descriptors for 256 MiB" \
+	test "$(grep -c RIPAS "$T/log2")" -eq 128
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --populate-align 64K
+check "64 KiB populate alignment changes the RIM" test "$(cat "$T/out")" != "$r10"
+run "$MEASURE" cca --vmm kvmtool --rmm 2.0 -k "$K" -i "$I" -m 256M -c 1 --measurement-algo sha384 --log "$T/log3"
+expect_rc 0 "profile 2.0 with sha384 exits 0"
+check "profile 2.0: 48-byte RIM" test "$(wc -c <"$T/out")" -eq 97
+check "profile 2.0: no RIPAS" test "$(grep -c RIPAS "$T/log3")" -eq 0
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0-v12 -k "$K" -m 256M -c 1
+expect_rc 1 "profile 1.0-v12 fails"
+expect_err_has "not supported yet" "v12: clear message"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.1 -k "$K" -m 256M -c 1
+expect_rc 1 "an unknown profile fails"
+expect_err_has "unknown host profile" "unknown profile: message"
+
+# --- QEMU ---------------------------------------------------------------------
+run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$K" -i "$I" -m 512M -c 1
+expect_rc 1 "qemu without --dtb fails"
+expect_err_has "give its dump with --dtb" "qemu: --dtb required"
+head -c $(( 0x$(xxd -s 4 -l 4 -p "$T/o1.dtb") )) "$T/o1.dtb" >"$T/q.dtb"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$K" -i "$I" -m 512M -c 1 --dtb "$T/q.dtb"
+expect_err_has "--ipa-bits" "qemu: --ipa-bits required"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$K" -i "$I" -m 512M -c 1 --dtb "$T/q.dtb" --ipa-bits 40
+expect_rc 0 "qemu with a DTB dump exits 0"
+check "qemu default algorithm is sha512" test "$(wc -c <"$T/out")" -eq 129
+qr=$(cat "$T/out")
+gzip -9 -n -c "$K" >"$T/Image.gz"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$T/Image.gz" -i "$I" -m 512M -c 1 --dtb "$T/q.dtb" --ipa-bits 40
+expect_out "$qr" "qemu: Image.gz measures as the Image"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$T/Image.gz" -m 256M -c 1 --nodefaults
+expect_rc 1 "kvmtool with Image.gz fails"
+expect_err_has "uncompressed Image" "kvmtool gzip: message"
+run "$MEASURE" cca --vmm qemu --rmm 1.0-eac5 -k "$K" -m 512M -c 1
+expect_rc 1 "1.0-eac5 with qemu fails"
+
+# --- bad inputs (issue §9) ----------------------------------------------------
+gen_bytes 9 5000 >"$T/notimage"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$T/notimage" -m 256M -c 1 --nodefaults
+expect_rc 1 "a kernel without the arm64 magic fails"
+expect_err_has "bad magic" "no magic: message names the field"
+truncate -s 70M "$T/big"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$T/big" -m 64M -c 1
+expect_rc 1 "an initrd that does not fit fails"
+expect_err_has "do not fit" "initrd too big: message"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$T/big" -m 64M -c 1 --nodefaults
+expect_rc 1 "a kernel that does not fit fails"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 1025K -c 1
+expect_rc 1 "memory that is not a granule multiple fails"
+expect_err_has "granule" "memory: message"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --measurement-algo md5
+expect_rc 2 "an unknown algorithm is a usage error"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --measurement-algo sha384
+expect_rc 1 "sha384 before RMM 2.0 fails"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --sve-vl 200
+expect_rc 1 "an SVE length that is not a multiple of 128 fails"
+expect_err_has "multiple of 128" "SVE: message"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --sve-vl 256 --disable-sve
+expect_rc 2 "--sve-vl with --disable-sve is a usage error"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --dtb "$K"
+expect_rc 1 "a --dtb that is not a DTB fails"
+expect_err_has "expected 0xd00dfeed" "bad DTB: message"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -m 256M -c 1
+expect_rc 1 "no initrd without --nodefaults or --dtb fails (kvmtool's 9p root)"
+run "$MEASURE" "${A1[@]}" --dtb "$T/q.dtb"
+expect_rc 1 "kvmtool: a --dtb that is not the 64 KiB window fails"
+expect_err_has "64 KiB DTB window" "short kvmtool DTB: message"
+run "$MEASURE" cca --vmm kvmtool -k "$K" -m 256M -c 1
+expect_rc 2 "--rmm is required"
+run "$MEASURE" cca --vmm xen --rmm 1.0 -k "$K" -m 256M -c 1
+expect_rc 2 "an unknown --vmm is a usage error"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --output-format cbor
+expect_rc 2 "an unknown output format is a usage error"
+
+finish
