@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* measure - offline launch measurements of confidential VMs. */
 #include "core/cli.h"
+#include "cmds.h"
 
 static const struct pv_cli_cmd commands[] = {
+	{ "diff", cmd_diff, "name the first divergence of two --log files" },
+	{ "snp", cmd_snp, "SEV-SNP launch digest of QEMU + OVMF (and ID blocks)" },
 	{ NULL, NULL, NULL },
 };
 
