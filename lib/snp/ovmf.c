@@ -469,6 +469,11 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 	if (in->mode != PV_SNP_MODE_SNP && (in->seed || in->kernel))
 		return pv_errf(e, PV_EINVAL,
 			       "a seed or a kernel works only in snp mode");
+	if (in->mode == PV_SNP_MODE_SNP && !fw->has_table)
+		return pv_errf(e, PV_EFORMAT,
+			       "OVMF image has no footer table (GUID "
+			       "96b582de-1fb2-45f7-baea-a366c55a082d not "
+			       "found 50 bytes before its end)");
 	if (in->kernel) {
 		if (!pv_ovmf_has_section(fw, PV_OVMF_KERNEL_HASHES))
 			return pv_errf(e, PV_EFORMAT,

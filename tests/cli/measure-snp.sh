@@ -158,4 +158,150 @@ run sha256sum vm-svsm/vmsa0.bin
 expect_out "2770a4e3bcec851fad6c5380d913f167239a0ba4ef6fd61b28fd5f012fa9240a  vm-svsm/vmsa0.bin" \
 	"VMSA bytes equal sev-snp-measure --dump-vmsa (snp:svsm)"
 
+
+# ---- many vCPU counts in one pass --------------------------------------
+# Expected: sev-snp-measure 8f2b337e, one run per count N = 1..8:
+#   python3 sev-snp-measure.py --mode snp --vcpus N --vcpu-type EPYC-v4
+#     --ovmf amdsev.fd --kernel k.bin --initrd i.bin --append a=b
+R="--vcpu-type EPYC-v4 --ovmf amdsev.fd --kernel k.bin --initrd i.bin --append a=b"
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 1-8 $R
+expect_out "1 d6f64fa0d1847d0666db2cec6dc57f14d27df1e9e20fadfea7313ea5694eca2c1c4c3a5b5e132221dfa84760266497c2
+2 ba02900a4e798c35be75e19dd744bee0dea82be76fd4cee3886ec48f6050686877e16297707f55c2c5db38fd2a7b33d9
+3 fc15a7a3b3a9fb44fcccc1f47eea341d2e7727c16188fad0447d97155309cafd7e08ceca3ef5ddfeae3f70ab848ac5c7
+4 86f430cb5f043b1f4411260159fd414a7257be68f28379ce3cebcffc0e596da8c162ddec684f8fb0c8aa26cd5458ff60
+5 8c4c008c37bd7cbffc5cbaaf1f16fb71bc46e2a50d17c9881919cbbd235e94a90ddceea10c005459fec08d78515a9f93
+6 42726fea20af8924ab6352b3823b7b6fec912874f30238cc0e783c04146f056f0f44346a0802b75c58436eef6bd3cd21
+7 947755de8d888bafdb16df35c8ed8282832eef097465d9fb6f5a0f53eed43952512abc1a8324e56cbbe41e1d437a5612
+8 5ecc008c6624cdf2b83af64532bd340f20e7174eae3598413de60740837fcebaaac8c15248bb010e2ab1dcf95db62e5e" \
+	"--vcpus 1-8 equals eight sev-snp-measure runs"
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 8,3,3 $R
+expect_out "3 fc15a7a3b3a9fb44fcccc1f47eea341d2e7727c16188fad0447d97155309cafd7e08ceca3ef5ddfeae3f70ab848ac5c7
+8 5ecc008c6624cdf2b83af64532bd340f20e7174eae3598413de60740837fcebaaac8c15248bb010e2ab1dcf95db62e5e" \
+	"--vcpus list: sorted, duplicates once"
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 2,4-5 --json $R
+check "--json: measurements for 2, 4, 5" [ "$(jq -r '[.measurements[].vcpus] | join(",")' "$T/out")" = "2,4,5" ]
+check "--json: count 4 value" [ "$(jq -r '.measurements[1].measurement' "$T/out")" = \
+	86f430cb5f043b1f4411260159fd414a7257be68f28379ce3cebcffc0e596da8c162ddec684f8fb0c8aa26cd5458ff60 ]
+check "--json: kernel hash is the sha256 of k.bin" [ "$(jq -r '.kernel_hashes.kernel_sha256' "$T/out")" = \
+	c6f8c1aebb2a73332cbfb01214c3043b620163e0e40cf78c7f83315ce3719bea ]
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 4 --json $R
+check "--json single count has .measurement" [ "$(jq -r '.measurement' "$T/out")" = \
+	86f430cb5f043b1f4411260159fd414a7257be68f28379ce3cebcffc0e596da8c162ddec684f8fb0c8aa26cd5458ff60 ]
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 4 -v $R
+expect_out "Calculated SEV_SNP guest measurement: 86f430cb5f043b1f4411260159fd414a7257be68f28379ce3cebcffc0e596da8c162ddec684f8fb0c8aa26cd5458ff60" \
+	"-v wording as sev-snp-measure"
+
+# ---- --log and measure diff --------------------------------------------
+# shellcheck disable=SC2086
+run "$M" snp --vcpus 4 $R --log a.jsonl
+expect_rc 0 "--log written"
+# 16 OVMF pages, 9+3 SEC_MEM, secrets, cpuid, CAA, kernel-hashes, 15
+# SEC_MEM, 4 VMSAs: 16 + 12 + 3 + 1 + 15 + 4
+check "--log: one line per update (51)" [ "$(wc -l < a.jsonl)" -eq 51 ]
+check "--log: last digest is the measurement" [ "$(tail -1 a.jsonl | jq -r .digest)" = \
+	86f430cb5f043b1f4411260159fd414a7257be68f28379ce3cebcffc0e596da8c162ddec684f8fb0c8aa26cd5458ff60 ]
+check "--log: vmsa region names the vCPU" [ "$(tail -1 a.jsonl | jq -r '.region + " " + .gpa + " " + .page_type')" = \
+	"vmsa vcpu 3 0xfffffffff000 vmsa" ]
+check "--log: first page is ovmf at 4 GiB - 64 KiB" [ "$(head -1 a.jsonl | jq -r '.region + " " + .gpa')" = \
+	"ovmf 0xffff0000" ]
+check "--log: zero page contents are zeros" [ "$(sed -n 17p a.jsonl | jq -r '.page_type + " " + .contents')" = \
+	"zero $(printf '0%.0s' $(seq 96))" ]
+cp i.bin i2.bin
+printf '\x5a' | dd of=i2.bin bs=1 seek=12345 conv=notrunc status=none
+# shellcheck disable=SC2086
+"$M" snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf amdsev.fd --kernel k.bin \
+	--initrd i2.bin --append a=b --log b.jsonl >/dev/null
+run "$M" diff a.jsonl b.jsonl
+expect_rc 3 "diff: logs differ -> exit 3"
+expect_out "first divergence at line 32: region kernel-hashes, GPA 0x810000: contents (initrd differs)" \
+	"diff names the planted initrd change, its region and GPA"
+run "$M" diff --json a.jsonl b.jsonl
+check "diff --json" [ "$(jq -r '.region + " " + .gpa' "$T/out")" = "kernel-hashes 0x810000" ]
+run "$M" diff a.jsonl a.jsonl
+expect_rc 0 "diff: identical logs"
+head -20 a.jsonl > short.jsonl
+run "$M" diff a.jsonl short.jsonl
+expect_out "first divergence at line 21: region sec-mem, GPA 0x804000: short.jsonl ends here" \
+	"diff: one log ends early"
+echo '{"x":1}' > junk.jsonl
+run "$M" diff a.jsonl junk.jsonl
+expect_rc 1 "diff: not a log"
+expect_err_has "junk.jsonl: line 1: not a launch-update log line" "diff: names file and line"
+
+# ---- bad inputs (issue 8): one clear error each -------------------------
+bad() { # CORRUPTION EXPECTED_STDERR_PART [EXTRA ARGS]
+	local c=$1 msg=$2; shift 2
+	"$G" fw "bad-$c.fd" amdsev 65536 1 "$c"
+	run "$M" snp --vcpus 2 --vcpu-type EPYC --ovmf "bad-$c.fd" "$@"
+	if [ "$rc" -eq 1 ] && grep -qF -- "$msg" "$T/err"; then ok "bad input: $c"; else
+		not_ok "bad input: $c (exit $rc)"; sed 's/^/# /' "$T/err" | head -3
+	fi
+}
+bad no-footer "OVMF image has no footer table (GUID 96b582de-1fb2-45f7-baea-a366c55a082d"
+bad footer-size-small "offset 0xffce: footer table size 10 is smaller than its 18-byte footer entry"
+bad footer-size-huge "offset 0xffce: footer table size 65535 reaches before the start of the image"
+bad entry-size-small "offset 0xffbc: footer table entry size 5 is smaller than its 18-byte header"
+bad entry-size-huge "offset 0xffbc: footer table entry size 28672 exceeds the 94 bytes left"
+bad entry-data-short "offset 0xff8c: footer table entry has 2 data bytes, expected at least 4"
+bad meta-offset "SEV metadata offset 0x10010 (from the end) is outside the 65536-byte image"
+bad meta-sig "offset 0xf800: bad SEV metadata signature 0x57455341, expected \"ASEV\""
+bad meta-version "offset 0xf808: SEV metadata version 2, expected 1"
+bad meta-size-small "offset 0xf804: SEV metadata size 99 is too small for 7 sections"
+bad meta-past-end "offset 0xf804: SEV metadata of 2304 bytes runs past the end of the image"
+bad meta-type "offset 0xf818: SEV metadata section 0 has unknown type 0x7"
+bad meta-gpa-align "section 0 (sec-mem) GPA 0x800100 is not 4 KiB aligned"
+bad meta-above-4g "section 0 (sec-mem) [0xfffff000, +0x2000) ends above 4 GiB"
+bad meta-size-align "section 0 (sec-mem) size 0x1800 is not a multiple of 4 KiB"
+bad meta-too-many "1000 SEV metadata sections, at most 256 accepted"
+bad hashes-offset "SEV hash table at page offset 0xf80 does not fit in the page" --kernel k.bin
+bad hashes-section-size "section 5 (kernel-hashes) is 0x2000 bytes, expected one page" --kernel k.bin
+bad no-reset-block "OVMF footer table has no SEV-ES reset block (GUID 00f771de-1a7e-4fcb-890e-68c77e2fb44e)"
+bad zero-ap-eip "gives AP entry point 0: only one vCPU can start"
+run "$M" snp --vcpus 1 --vcpu-type EPYC --ovmf bad-zero-ap-eip.fd
+expect_rc 0 "AP entry point 0 is fine for one vCPU"
+
+run "$M" snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf x64.fd --kernel k.bin
+expect_rc 1 "kernel given to firmware without a kernel-hashes section"
+expect_err_has "Kernel specified but OVMF metadata doesn't include SNP_KERNEL_HASHES section" \
+	"  ... with sev-snp-measure's message"
+run "$M" snp --vcpus 1 --vcpu-type EPYC-X --ovmf amdsev.fd
+expect_rc 2 "unknown vCPU type"
+expect_err_has "unknown vCPU type 'EPYC-X'" "  ... named"
+run "$M" snp --vcpus 0 --vcpu-type EPYC --ovmf amdsev.fd
+expect_rc 2 "zero vCPUs"
+expect_err_has "at least 1 vCPU" "  ... named"
+run "$M" snp --vcpus 1025 --vcpu-type EPYC --ovmf amdsev.fd
+expect_rc 2 "too many vCPUs"
+expect_err_has "1025 is more than 1024" "  ... named"
+run "$M" snp --vcpus 1 --ovmf amdsev.fd
+expect_rc 2 "QEMU needs a vCPU type"
+expect_err_has "missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode 'snp'" "  ... as sev-snp-measure says"
+run "$M" snp --ovmf amdsev.fd --vcpu-type EPYC
+expect_rc 2 "missing --vcpus"
+run "$M" snp --vcpus 1 --vcpu-type EPYC --ovmf amdsev.fd --initrd i.bin
+expect_rc 2 "--initrd without --kernel"
+run "$M" snp --vcpus 1 --vcpu-type EPYC --ovmf amdsev.fd --vmm-type kvm
+expect_rc 2 "unknown VMM type"
+expect_err_has "unknown VMM type 'kvm' (use QEMU, ec2 or gce)" "  ... named"
+run "$M" snp --vcpus 1 --vcpu-type EPYC --ovmf amdsev.fd --snp-ovmf-hash abcd
+expect_rc 2 "--snp-ovmf-hash of the wrong length"
+run "$M" snp --vcpus 1 --vcpu-family 300 --vcpu-model 1 --vcpu-stepping 1 --ovmf amdsev.fd
+expect_rc 2 "vCPU family out of range"
+head -c 10000 /dev/zero > odd.fd
+run "$M" snp --mode snp:ovmf-hash --ovmf odd.fd
+expect_rc 1 "firmware size not a multiple of 4 KiB"
+expect_err_has "odd.fd: size 10000 is not a multiple of 4 KiB" "  ... named"
+head -c 20 /dev/zero > tiny.fd
+run "$M" snp --mode snp:ovmf-hash --ovmf tiny.fd
+expect_err_has "tiny.fd: image is 20 bytes, too small for an OVMF footer table" "image too small"
+run "$M" snp --vcpus 1 --vcpu-type EPYC --ovmf missing.fd
+expect_rc 1 "missing firmware file"
+run "$M" snp --mode snp:svsm --vcpus 1 --vcpu-type EPYC --ovmf svfw.fd --svsm sv.bin
+expect_rc 2 "snp:svsm without --vars-size"
+
 finish
