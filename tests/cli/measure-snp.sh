@@ -304,4 +304,45 @@ expect_rc 1 "missing firmware file"
 run "$M" snp --mode snp:svsm --vcpus 1 --vcpu-type EPYC --ovmf svfw.fd --svsm sv.bin
 expect_rc 2 "snp:svsm without --vars-size"
 
+
+# ---- measure snp id-block ----------------------------------------------
+# Expected: virtee/sev-snp-measure 8f2b337e, run outside the repository:
+#   python3 snp-create-id-block.py --measurement $LD
+#     --idkey tests/kat/snp/id_key.pem --authorkey tests/kat/snp/author_key.pem
+# keys: test keys made for podvm (openssl ecparam -name secp384r1 -genkey
+#   -noout); id_key.pem sha256 185a84c1449c06e228c35102f2c68abe49122ebf97f00524d923c5081b24cf30,
+#   author_key.pem sha256 c56be9a2c0325814a1d26dff15758e16a669c33a16aefc32f35459dbf340b102
+# LD: the one of its tests/test_id_block.py; the id-block it printed is the
+# one that test expects.  id-auth has random ECDSA nonces: compared with
+# both signature fields zeroed (sha256 95214980...), the signatures are
+# verified by tests/unit/test_snp.c.
+K=$SRCDIR/tests/kat/snp
+LD=B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7t
+run "$M" snp id-block --measurement "$LD" --idkey "$K/id_key.pem" --authorkey "$K/author_key.pem"
+expect_rc 0 "id-block"
+check "id-block: ID block as test_id_block.py expects" [ "$(sed -n '1s/,id-auth=.*//p' "$T/out")" = \
+	"id-block=B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7tAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAwAAAAAA" ]
+check "id-block: key digests as snp-create-id-block prints them" [ "$(sed -n '2,3p' "$T/out")" = \
+"id_key_hash: snJnSdPBKl6pWamLFigF1EbDCi0+RFQvvleYoUTvo6EJVazaUnFHxvf/g2MfRWwM
+author_key: bEtQP4eofNmg5fXKa3x21xyeB9EnTDMazjSiakB1gKRI4+KxzRq6UbHzt02r52j9" ]
+sed -n '1s/.*,id-auth=//p' "$T/out" | base64 -d > auth.bin
+dd if=/dev/zero of=auth.bin bs=1 seek=64 count=144 conv=notrunc status=none
+dd if=/dev/zero of=auth.bin bs=1 seek=1664 count=144 conv=notrunc status=none
+run sha256sum auth.bin
+expect_out "95214980924dbbe072ddb38fb2927079e571c75688d802c6c96f1c7c6cd7af02  auth.bin" \
+	"id-auth equals snp-create-id-block's but for the signatures"
+run "$M" snp id-block --measurement "$LD" --idkey "$K/id_key.pem" --json \
+	--family-id 00112233445566778899aabbccddeeff --guest-svn 7 --policy 0x30001
+check "id-block --json without author key" [ "$(jq -r '.author_key_digest // "none"' "$T/out")" = none ]
+jq -r .id_block "$T/out" | base64 -d > blk.bin
+run od -An -tx1 -j48 -N48 blk.bin
+expect_out " 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff
+ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+ 01 00 00 00 07 00 00 00 01 00 03 00 00 00 00 00" "id-block: family id, version, svn, policy in place"
+run "$M" snp id-block --measurement "$LD" --idkey "$K/p256_key.pem"
+expect_rc 1 "id-block: P-256 key refused"
+expect_err_has "SNP only supports the EC curve P-384" "  ... with sev-snp-measure's reason"
+run "$M" snp id-block --measurement abc --idkey "$K/id_key.pem"
+expect_rc 2 "id-block: bad measurement"
+
 finish
