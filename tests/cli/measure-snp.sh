@@ -345,4 +345,20 @@ expect_err_has "SNP only supports the EC curve P-384" "  ... with sev-snp-measur
 run "$M" snp id-block --measurement abc --idkey "$K/id_key.pem"
 expect_rc 2 "id-block: bad measurement"
 
+
+# ---- the vCPU extension (snp-measurement.md 6) --------------------------
+run "$M" snp ap-eip --ovmf amdsev.fd
+expect_out "0080b004" "ap-eip prints the AP entry point as Contrast stores it"
+run "$M" snp ap-eip --ovmf bad-no-reset-block.fd
+expect_rc 1 "ap-eip: firmware without a reset block"
+# From sev-snp-measure's 1-vCPU value (section "many vCPU counts" above) to
+# its 5- and 8-vCPU values, without the firmware or the kernel.
+run "$M" snp --extend-digest d6f64fa0d1847d0666db2cec6dc57f14d27df1e9e20fadfea7313ea5694eca2c1c4c3a5b5e132221dfa84760266497c2 \
+	--ap-eip 0080b004 --vcpu-type EPYC-v4 --vcpus 5,8
+expect_out "5 8c4c008c37bd7cbffc5cbaaf1f16fb71bc46e2a50d17c9881919cbbd235e94a90ddceea10c005459fec08d78515a9f93
+8 5ecc008c6624cdf2b83af64532bd340f20e7174eae3598413de60740837fcebaaac8c15248bb010e2ab1dcf95db62e5e" \
+	"--extend-digest: 1-vCPU digest + APs = sev-snp-measure's N-vCPU digests"
+run "$M" snp --extend-digest abcd --ap-eip 0080b004 --vcpu-type EPYC-v4 --vcpus 2
+expect_rc 2 "--extend-digest: bad digest"
+
 finish

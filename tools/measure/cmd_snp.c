@@ -26,6 +26,8 @@
 static const char usage[] =
 	"Usage: measure snp --ovmf FILE --vcpus N|LIST [OPTION...]\n"
 	"       measure snp --mode snp:ovmf-hash --ovmf FILE\n"
+	"       measure snp --extend-digest LD1 --ap-eip EIP --vcpus N|LIST [...]\n"
+	"       measure snp ap-eip --ovmf FILE\n"
 	"       measure snp id-block --measurement B64 --idkey PEM [...]\n"
 	"Compute the SEV-SNP launch digest (MEASUREMENT) of a QEMU + OVMF guest,\n"
 	"as virtee/sev-snp-measure does, with the same option names.\n"
@@ -51,6 +53,11 @@ static const char usage[] =
 	"  --output-format F    hex (default) or base64\n"
 	"  --dump-vmsa          write the measured VMSAs to vmsa<N>.bin\n"
 	"  --log FILE           one JSON line per launch update\n"
+	"  --extend-digest LD1  instead of --ovmf: the 1-vCPU digest to extend\n"
+	"                       by AP VMSAs (the vCPU extension of\n"
+	"                       snp-measurement.md 6)\n"
+	"  --ap-eip EIP         with --extend-digest: the firmware's AP entry\n"
+	"                       point (hex, as `measure snp ap-eip` prints it)\n"
 	"  --threads N          hashing threads (default: all CPUs)\n"
 	"  --json               print a JSON document\n"
 	"  -v, --verbose        say what the digest is\n";
@@ -59,14 +66,15 @@ enum {
 	O_MODE = 256, O_OVMF, O_KERNEL, O_INITRD, O_APPEND, O_VCPUS,
 	O_VCPU_TYPE, O_VCPU_SIG, O_VCPU_FAMILY, O_VCPU_MODEL,
 	O_VCPU_STEPPING, O_VMM, O_GF, O_SEED, O_SVSM, O_VARS_SIZE,
-	O_VARS_FILE, O_FORMAT, O_DUMP, O_LOG, O_THREADS, O_JSON,
+	O_VARS_FILE, O_FORMAT, O_DUMP, O_LOG, O_THREADS, O_JSON, O_EXTEND,
+	O_AP_EIP,
 };
 
 struct opts {
 	const char *mode, *ovmf, *kernel, *initrd, *append, *vcpus;
 	const char *vcpu_type, *vcpu_sig, *family, *model, *stepping;
 	const char *vmm, *gf, *seed, *svsm, *vars_size, *vars_file;
-	const char *format, *log;
+	const char *format, *log, *extend, *ap_eip;
 	int dump, json, verbose;
 	uint64_t threads;
 };
@@ -496,6 +504,136 @@ out:
 	return rc;
 }
 
+/* The vCPU extension (snp-measurement.md 6, Contrast's
+ * ExtendSNPLaunchDigest): KVM measures the VMSAs last, so the digest for N
+ * vCPUs is the 1-vCPU digest followed by N - 1 AP VMSA updates. */
+static int run_extend(const struct opts *o)
+{
+	struct pv_snp_chain chain = { 0 };
+	struct pv_err e = { 0 };
+	enum pv_snp_vmm vmm;
+	uint8_t ld[PV_SNP_LD_SIZE], bsp[PV_SNP_PAGE_SIZE], ap[PV_SNP_PAGE_SIZE];
+	uint8_t *set;
+	char out[2 * PV_SNP_LD_SIZE + 1];
+	unsigned maxv, nv, i;
+	uint64_t gf, eip;
+	uint32_t sig;
+	size_t n;
+	int rc = PV_EXIT_FAIL;
+
+	if (o->ovmf || o->kernel || o->svsm || o->seed || o->log || o->dump ||
+	    o->json || strcmp(o->mode, "snp") != 0)
+		pv_cli_usage_error(usage, "--extend-digest takes no firmware, "
+				   "kernel, seed, log, --json or mode other "
+				   "than snp");
+	if (!o->ap_eip || !o->vcpus)
+		pv_cli_usage_error(usage, "--extend-digest needs --ap-eip and "
+				   "--vcpus");
+	if (pv_hex_decode(o->extend, ld, sizeof(ld), &n, "--extend-digest",
+			  &e) || n != sizeof(ld))
+		pv_cli_usage_error(usage, "%s", e.msg[0] ? e.msg :
+				   "--extend-digest: expected 96 hex digits");
+	/* "0080b004" as Contrast stores it, or "0x80b004" */
+	snprintf(out, sizeof(out), "%s%s",
+		 strncmp(o->ap_eip, "0x", 2) == 0 ? "" : "0x", o->ap_eip);
+	if (pv_parse_u64(out, 0xffffffff, &eip, "--ap-eip", &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
+	set = calloc(PV_SNP_MAX_VCPUS + 1, 1);
+	if (!set)
+		return pv_cli_failf("snp", "out of memory");
+	if (parse_vcpus(o->vcpus, set, &maxv, &nv, &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
+	if (pv_snp_vmm_from_name(o->vmm, &vmm, &e))
+		pv_cli_usage_error(usage, "--vmm-type: %s", e.msg);
+	if (get_sig(o, vmm, &sig, &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
+	if (pv_parse_u64(o->gf, UINT64_MAX, &gf, "--guest-features", &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
+	pv_snp_vmsa_build(bsp, vmm, PV_SNP_BSP_EIP, gf, sig);
+	pv_snp_vmsa_build(ap, vmm, (uint32_t)eip, gf, sig);
+	if (pv_snp_chain_init(&chain, ld, &e))
+		goto fail;
+	for (i = 1; i <= maxv; i++) {
+		if (i > 1 && pv_snp_extend_vmsas(&chain, bsp, ap, (uint32_t)eip,
+						 i - 1, i, &e))
+			goto fail;
+		if (!set[i])
+			continue;
+		format_ld(chain.ld, o->format, out, sizeof(out));
+		if (nv > 1)
+			printf("%u %s\n", i, out);
+		else
+			printf("%s\n", out);
+	}
+	rc = PV_EXIT_OK;
+	goto out;
+fail:
+	rc = pv_cli_fail("snp", &e);
+out:
+	pv_snp_chain_free(&chain);
+	free(set);
+	return rc;
+}
+
+static const char ap_usage[] =
+	"Usage: measure snp ap-eip --ovmf FILE [--json]\n"
+	"Print the AP entry point of an OVMF image (its SEV-ES reset block) as\n"
+	"8 hex digits, the form Contrast keeps next to a 1-vCPU digest for\n"
+	"`measure snp --extend-digest`.\n";
+
+int cmd_snp_ap_eip(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ovmf", required_argument, NULL, O_OVMF },
+		{ "json", no_argument, NULL, O_JSON },
+		PV_CLI_COMMON_OPTS,
+		{ 0 },
+	};
+	struct pv_map fw = { 0 };
+	struct pv_ovmf *ovmf = NULL;
+	struct pv_err e = { 0 };
+	const char *path = NULL;
+	int c, json = 0, rc = PV_EXIT_FAIL;
+
+	while ((c = pv_cli_getopt(argc, argv, "", opts, ap_usage)) != -1) {
+		if (c == O_OVMF)
+			path = optarg;
+		else if (c == O_JSON)
+			json = 1;
+	}
+	pv_cli_operands(argc, argv, 0, 0, ap_usage);
+	if (!path)
+		pv_cli_usage_error(ap_usage, "--ovmf FILE is required");
+	ovmf = calloc(1, sizeof(*ovmf));
+	if (!ovmf)
+		return pv_cli_failf("snp ap-eip", "out of memory");
+	if (pv_map_file(path, PV_OVMF_FOUR_GB, &fw, &e) ||
+	    pv_ovmf_parse(fw.data, fw.len, PV_OVMF_FOUR_GB, path, ovmf, &e))
+		goto fail;
+	if (!ovmf->has_reset_eip) {
+		pv_errf(&e, PV_EFORMAT, "%s: no SEV-ES reset block (GUID "
+			"00f771de-1a7e-4fcb-890e-68c77e2fb44e)%s", path,
+			ovmf->has_table ? "" : ": no footer table");
+		goto fail;
+	}
+	if (json) {
+		json_t *doc = json_pack("{s:s, s:o}", "ovmf", path, "ap_eip",
+					hex_u64(ovmf->reset_eip));
+		pv_json_print(doc);
+		json_decref(doc);
+	} else {
+		printf("%08x\n", ovmf->reset_eip);
+	}
+	rc = PV_EXIT_OK;
+	goto out;
+fail:
+	rc = pv_cli_fail("snp ap-eip", &e);
+out:
+	pv_unmap(&fw);
+	free(ovmf);
+	return rc;
+}
+
 int cmd_snp(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -521,6 +659,8 @@ int cmd_snp(int argc, char **argv)
 		{ "log", required_argument, NULL, O_LOG },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "json", no_argument, NULL, O_JSON },
+		{ "extend-digest", required_argument, NULL, O_EXTEND },
+		{ "ap-eip", required_argument, NULL, O_AP_EIP },
 		{ "verbose", no_argument, NULL, 'v' },
 		PV_CLI_COMMON_OPTS,
 		{ 0 },
@@ -532,6 +672,8 @@ int cmd_snp(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "id-block") == 0)
 		return cmd_snp_id_block(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "ap-eip") == 0)
+		return cmd_snp_ap_eip(argc - 1, argv + 1);
 	while ((c = pv_cli_getopt(argc, argv, "v", opts, usage)) != -1) {
 		switch (c) {
 		case O_MODE: o.mode = optarg; break;
@@ -560,9 +702,15 @@ int cmd_snp(int argc, char **argv)
 				pv_cli_usage_error(usage, "%s", e.msg);
 			break;
 		case O_JSON: o.json = 1; break;
+		case O_EXTEND: o.extend = optarg; break;
+		case O_AP_EIP: o.ap_eip = optarg; break;
 		case 'v': o.verbose = 1; break;
 		}
 	}
 	pv_cli_operands(argc, argv, 0, 0, usage);
+	if (o.extend)
+		return run_extend(&o);
+	if (o.ap_eip)
+		pv_cli_usage_error(usage, "--ap-eip goes with --extend-digest");
 	return run(&o);
 }
