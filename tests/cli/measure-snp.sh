@@ -361,4 +361,31 @@ expect_out "5 8c4c008c37bd7cbffc5cbaaf1f16fb71bc46e2a50d17c9881919cbbd235e94a90d
 run "$M" snp --extend-digest abcd --ap-eip 0080b004 --vcpu-type EPYC-v4 --vcpus 2
 expect_rc 2 "--extend-digest: bad digest"
 
+
+# ---- every vCPU type sev-snp-measure knows ------------------------------
+# Expected: sev-snp-measure 8f2b337e, per TYPE:
+#   python3 sev-snp-measure.py --mode snp --vcpus 2 --vcpu-type TYPE
+#     --ovmf x64.fd --guest-features 0x21
+while read -r t v; do
+	run "$M" snp --vcpus 2 --vcpu-type "$t" --ovmf x64.fd --guest-features 0x21
+	expect_out "$v" "vCPU type $t"
+done <<'TYPES'
+EPYC d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-v1 d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-v2 d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-IBPB d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-v3 d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-v4 d4d575d2549c94cbfb224bfae1e4165729ea833e16571ad21cb07a9beeb1d784c7559ddf30a5dcfa5328736b0bc1ef67
+EPYC-Rome c6f567d0fbf89d527401e9ef5ad7cf68c31733d65cdd8cc3709ed2b84ccd8285b51e3418edb4b36b18a2c45603192cae
+EPYC-Rome-v1 c6f567d0fbf89d527401e9ef5ad7cf68c31733d65cdd8cc3709ed2b84ccd8285b51e3418edb4b36b18a2c45603192cae
+EPYC-Rome-v2 c6f567d0fbf89d527401e9ef5ad7cf68c31733d65cdd8cc3709ed2b84ccd8285b51e3418edb4b36b18a2c45603192cae
+EPYC-Rome-v3 c6f567d0fbf89d527401e9ef5ad7cf68c31733d65cdd8cc3709ed2b84ccd8285b51e3418edb4b36b18a2c45603192cae
+EPYC-Milan a2d8cfbfb7df825107b2626d0e3de2cb6cd762a5dabc3a9c45dc48ff33bc83ac45b19b6a14c874385f70f05b5b28bc6e
+EPYC-Milan-v1 a2d8cfbfb7df825107b2626d0e3de2cb6cd762a5dabc3a9c45dc48ff33bc83ac45b19b6a14c874385f70f05b5b28bc6e
+EPYC-Milan-v2 a2d8cfbfb7df825107b2626d0e3de2cb6cd762a5dabc3a9c45dc48ff33bc83ac45b19b6a14c874385f70f05b5b28bc6e
+EPYC-Genoa 40abef00ca17289bc995363f15cb0f343c942beeb5924825cb9ef4580425ee888d4e637d34fdb30144ec15453b9c22ec
+EPYC-Genoa-v1 40abef00ca17289bc995363f15cb0f343c942beeb5924825cb9ef4580425ee888d4e637d34fdb30144ec15453b9c22ec
+EPYC-Turin df6311940d33176e23d3b5cd22e8cf5091760dc83260ab27ed3f3d02507d93a50b18201ba1441809521f5c5458454874
+TYPES
+
 finish
