@@ -20,6 +20,7 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "cmds.h"
 
 static const char usage[] =
 	"Usage: measure cca --vmm kvmtool|qemu --rmm PROFILE -k KERNEL [-i INITRD]\n"
@@ -311,8 +312,6 @@ static int print_json(const struct pv_cca_result *res,
 	json_decref(doc);
 	return rc;
 }
-
-int cmd_cca(int argc, char **argv);
 
 int cmd_cca(int argc, char **argv)
 {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* measure - offline launch measurements of confidential VMs. */
 #include "core/cli.h"
-
-int cmd_cca(int argc, char **argv); /* cmd_cca.c */
+#include "cmds.h"
 
 static const struct pv_cli_cmd commands[] = {
 	{ "cca", cmd_cca, "Arm CCA realm initial measurement (RIM) of a kernel, initrd and DTB" },
+	{ "diff", cmd_diff, "name the first divergence of two --log files" },
+	{ "snp", cmd_snp, "SEV-SNP launch digest of QEMU + OVMF (and ID blocks)" },
 	{ NULL, NULL, NULL },
 };
 

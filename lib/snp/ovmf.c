@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ovmf.c - OVMF footer GUID table and SEV metadata, and the QEMU + OVMF
+ * direct-boot launch digest (snp-measurement.md 4.1-4.3).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/digest.h"
+#include "core/err.h"
+#include "core/parallel.h"
+#include "snp/ovmf.h"
+
+/* GUIDs in EFI (mixed-endian) byte order. */
+/* 96b582de-1fb2-45f7-baea-a366c55a082d: the table footer */
+static const uint8_t guid_footer[16] = {
+	0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f, 0xf7, 0x45,
+	0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d,
+};
+/* 00f771de-1a7e-4fcb-890e-68c77e2fb44e: SEV-ES reset block (AP EIP) */
+static const uint8_t guid_reset[16] = {
+	0xde, 0x71, 0xf7, 0x00, 0x7e, 0x1a, 0xcb, 0x4f,
+	0x89, 0x0e, 0x68, 0xc7, 0x7e, 0x2f, 0xb4, 0x4e,
+};
+/* dc886566-984a-4798-a75e-5585a7bf67cc: SEV metadata offset */
+static const uint8_t guid_meta[16] = {
+	0x66, 0x65, 0x88, 0xdc, 0x4a, 0x98, 0x98, 0x47,
+	0xa7, 0x5e, 0x55, 0x85, 0xa7, 0xbf, 0x67, 0xcc,
+};
+/* 7255371f-3a3b-4b04-927b-1da6efa8d454: SEV hash table {gpa, size} */
+static const uint8_t guid_hashes[16] = {
+	0x1f, 0x37, 0x55, 0x72, 0x3b, 0x3a, 0x04, 0x4b,
+	0x92, 0x7b, 0x1d, 0xa6, 0xef, 0xa8, 0xd4, 0x54,
+};
+/* a789a612-0597-4c4b-a49f-cbb1fe9d1ddd: SVSM info (entry offset) */
+static const uint8_t guid_svsm[16] = {
+	0x12, 0xa6, 0x89, 0xa7, 0x97, 0x05, 0x4b, 0x4c,
+	0xa4, 0x9f, 0xcb, 0xb1, 0xfe, 0x9d, 0x1d, 0xdd,
+};
+
+const char *pv_ovmf_section_name(uint32_t type)
+{
+	switch (type) {
+	case PV_OVMF_SEC_MEM:
+		return "sec-mem";
+	case PV_OVMF_SECRETS:
+		return "secrets";
+	case PV_OVMF_CPUID:
+		return "cpuid";
+	case PV_OVMF_SVSM_CAA:
+		return "svsm-caa";
+	case PV_OVMF_KERNEL_HASHES:
+		return "kernel-hashes";
+	}
+	return "unknown";
+}
+
+/* The footer table ends 32 bytes before the end of the image: the last 32
+ * bytes hold the reset vector (ResetVectorVtf0.asm).  Each entry is laid
+ * out as (data, u16 size, GUID) and size covers all three; the last entry
+ * is the footer, whose size covers the whole table.  Entries are walked
+ * from the end.  A GUID seen twice keeps the entry nearest the start of
+ * the image, as sev-snp-measure's dictionary does. */
+static int parse_table(const uint8_t *buf, size_t len, const char *name,
+		       struct pv_ovmf *o, struct pv_err *e)
+{
+	size_t footer, start, end;
+	uint16_t tsize;
+
+	if (len < 32 + PV_OVMF_FOOTER_ENTRY_SIZE)
+		return pv_errf(e, PV_ERANGE,
+			       "%s: image is %zu bytes, too small for an OVMF "
+			       "footer table (at least 50)", name, len);
+	footer = len - 32 - PV_OVMF_FOOTER_ENTRY_SIZE;
+	if (memcmp(buf + footer + 2, guid_footer, 16) != 0)
+		return 0; /* no table: has_table stays false */
+	o->has_table = true;
+	tsize = pv_le16(buf + footer);
+	if (tsize < PV_OVMF_FOOTER_ENTRY_SIZE)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: footer table size %u is "
+			       "smaller than its 18-byte footer entry", name,
+			       footer, tsize);
+	if ((size_t)tsize - PV_OVMF_FOOTER_ENTRY_SIZE > footer)
+		return pv_errf(e, PV_ERANGE,
+			       "%s: offset 0x%zx: footer table size %u reaches "
+			       "before the start of the image", name, footer,
+			       tsize);
+	start = footer - ((size_t)tsize - PV_OVMF_FOOTER_ENTRY_SIZE);
+	end = footer;
+	while (end - start >= PV_OVMF_FOOTER_ENTRY_SIZE) {
+		size_t hdr = end - PV_OVMF_FOOTER_ENTRY_SIZE;
+		uint16_t esize = pv_le16(buf + hdr);
+		const uint8_t *guid = buf + hdr + 2;
+		const uint8_t *data;
+		size_t dlen;
+
+		if (esize < PV_OVMF_FOOTER_ENTRY_SIZE)
+			return pv_errf(e, PV_EFORMAT,
+				       "%s: offset 0x%zx: footer table entry "
+				       "size %u is smaller than its 18-byte "
+				       "header", name, hdr, esize);
+		if (esize > end - start)
+			return pv_errf(e, PV_ERANGE,
+				       "%s: offset 0x%zx: footer table entry "
+				       "size %u exceeds the %zu bytes left in "
+				       "the table", name, hdr, esize,
+				       end - start);
+		dlen = esize - PV_OVMF_FOOTER_ENTRY_SIZE;
+		data = buf + end - esize;
+		if (memcmp(guid, guid_reset, 16) == 0 ||
+		    memcmp(guid, guid_meta, 16) == 0 ||
+		    memcmp(guid, guid_hashes, 16) == 0 ||
+		    memcmp(guid, guid_svsm, 16) == 0) {
+			uint32_t v;
+
+			if (dlen < 4)
+				return pv_errf(e, PV_EFORMAT,
+					       "%s: offset 0x%zx: footer table "
+					       "entry has %zu data bytes, "
+					       "expected at least 4", name,
+					       hdr, dlen);
+			v = pv_le32(data);
+			if (memcmp(guid, guid_reset, 16) == 0) {
+				o->has_reset_eip = true;
+				o->reset_eip = v;
+			} else if (memcmp(guid, guid_meta, 16) == 0) {
+				o->has_metadata = true;
+				o->metadata_offset = v;
+			} else if (memcmp(guid, guid_hashes, 16) == 0) {
+				o->has_hashes = true;
+				o->hashes_gpa = v;
+			} else {
+				o->has_svsm_info = true;
+				o->svsm_info = v;
+			}
+		}
+		end -= esize;
+	}
+	return 0;
+}
+
+/* "ASEV" header {sig, u32 size, u32 version, u32 num_items}, then
+ * num_items {u32 gpa, u32 size, u32 type} (OvmfSevMetadata.asm). */
+static int parse_metadata(const uint8_t *buf, size_t len, const char *name,
+			  struct pv_ovmf *o, struct pv_err *e)
+{
+	uint32_t off = o->metadata_offset, msize, ver, n, i;
+	uint64_t need;
+	size_t start;
+
+	if (off > len || off < PV_OVMF_META_HDR_SIZE)
+		return pv_errf(e, PV_ERANGE,
+			       "%s: SEV metadata offset 0x%x (from the end) is "
+			       "outside the %zu-byte image", name, off, len);
+	start = len - off;
+	if (memcmp(buf + start, "ASEV", 4) != 0)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: bad SEV metadata signature "
+			       "0x%08x, expected \"ASEV\"", name, start,
+			       pv_le32(buf + start));
+	msize = pv_le32(buf + start + 4);
+	ver = pv_le32(buf + start + 8);
+	n = pv_le32(buf + start + 12);
+	if (ver != 1)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: SEV metadata version %u, "
+			       "expected 1", name, start + 8, ver);
+	if (n > PV_OVMF_MAX_SECTIONS)
+		return pv_errf(e, PV_ETOOBIG,
+			       "%s: offset 0x%zx: %u SEV metadata sections, "
+			       "at most %u accepted", name, start + 12, n,
+			       PV_OVMF_MAX_SECTIONS);
+	need = PV_OVMF_META_HDR_SIZE + (uint64_t)n * PV_OVMF_META_ITEM_SIZE;
+	if (msize < need)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: SEV metadata size %u is too "
+			       "small for %u sections (%llu bytes)", name,
+			       start + 4, msize, n, (unsigned long long)need);
+	if (!pv_range_ok(start, msize, len))
+		return pv_errf(e, PV_ERANGE,
+			       "%s: offset 0x%zx: SEV metadata of %u bytes runs "
+			       "past the end of the image", name, start + 4,
+			       msize);
+	for (i = 0; i < n; i++) {
+		size_t at = start + PV_OVMF_META_HDR_SIZE +
+			    (size_t)i * PV_OVMF_META_ITEM_SIZE;
+		struct pv_ovmf_section *s = &o->sections[i];
+
+		s->gpa = pv_le32(buf + at);
+		s->size = pv_le32(buf + at + 4);
+		s->type = pv_le32(buf + at + 8);
+		switch (s->type) {
+		case PV_OVMF_SEC_MEM:
+		case PV_OVMF_SVSM_CAA:
+		case PV_OVMF_KERNEL_HASHES:
+			/* ranges of whole pages */
+			if (s->size % PV_SNP_PAGE_SIZE)
+				return pv_errf(e, PV_EFORMAT,
+					       "%s: offset 0x%zx: SEV metadata "
+					       "section %u (%s) size 0x%x is "
+					       "not a multiple of 4 KiB", name,
+					       at + 4, i,
+					       pv_ovmf_section_name(s->type),
+					       s->size);
+			break;
+		case PV_OVMF_SECRETS:
+		case PV_OVMF_CPUID:
+			break; /* one page, whatever the size says */
+		default:
+			return pv_errf(e, PV_EFORMAT,
+				       "%s: offset 0x%zx: SEV metadata section "
+				       "%u has unknown type 0x%x", name, at + 8,
+				       i, s->type);
+		}
+		if (s->gpa % PV_SNP_PAGE_SIZE)
+			return pv_errf(e, PV_EFORMAT,
+				       "%s: offset 0x%zx: SEV metadata section "
+				       "%u (%s) GPA 0x%x is not 4 KiB aligned",
+				       name, at, i,
+				       pv_ovmf_section_name(s->type), s->gpa);
+		if ((uint64_t)s->gpa + s->size > PV_OVMF_FOUR_GB)
+			return pv_errf(e, PV_ERANGE,
+				       "%s: offset 0x%zx: SEV metadata section "
+				       "%u (%s) [0x%x, +0x%x) ends above 4 GiB",
+				       name, at, i,
+				       pv_ovmf_section_name(s->type), s->gpa,
+				       s->size);
+	}
+	o->nsections = n;
+	return 0;
+}
+
+int pv_ovmf_parse(const uint8_t *buf, size_t len, uint64_t end_at,
+		  const char *name, struct pv_ovmf *o, struct pv_err *e)
+{
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	o->data = buf;
+	o->len = len;
+	if (len > end_at)
+		return pv_errf(e, PV_ETOOBIG,
+			       "%s: image of %zu bytes does not fit below "
+			       "0x%llx", name, len, (unsigned long long)end_at);
+	o->gpa = end_at - len;
+	r = parse_table(buf, len, name, o, e);
+	if (r == 0 && o->has_metadata)
+		r = parse_metadata(buf, len, name, o, e);
+	return r;
+}
+
+bool pv_ovmf_has_section(const struct pv_ovmf *o, uint32_t type)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->nsections; i++)
+		if (o->sections[i].type == type)
+			return true;
+	return false;
+}
+
+/* ---- the direct-boot digest ------------------------------------------ */
+
+/* Parallel work: item 0 hashes the initrd, item 1 the kernel (SHA-256,
+ * one stream each), the rest are runs of firmware pages (SHA-384). */
+#define PAGES_PER_ITEM 32
+
+struct image_run {
+	const struct pv_ovmf *img;
+	const char *region;
+	const uint8_t *data;
+	size_t npages;
+	uint8_t *dig;
+	size_t first_item;
+};
+
+struct prehash {
+	const struct pv_snp_ovmf_in *in;
+	struct pv_snp_hashes *h;	/* NULL: no kernel */
+	struct image_run run[2];	/* OVMF, SVSM */
+	size_t nruns;
+	struct pv_digest *ctx;		/* SHA-384, one per worker */
+};
+
+static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
+{
+	struct prehash *p = arg;
+	size_t it;
+
+	for (it = begin; it < end; it++) {
+		size_t k;
+
+		if (it == 0 && p->h) {
+			const uint8_t *d = p->in->initrd ? p->in->initrd :
+							    (const uint8_t *)"";
+			if (pv_hash_buf(PV_SHA256, d, p->in->initrd_len,
+					p->h->initrd))
+				return PV_ECRYPTO;
+		} else if (it == 1 && p->h) {
+			if (pv_hash_buf(PV_SHA256, p->in->kernel,
+					p->in->kernel_len, p->h->kernel))
+				return PV_ECRYPTO;
+		}
+		for (k = 0; k < p->nruns; k++) {
+			struct image_run *r = &p->run[k];
+			size_t pg, last;
+
+			if (it < r->first_item ||
+			    (it - r->first_item) * PAGES_PER_ITEM >= r->npages)
+				continue;
+			pg = (it - r->first_item) * PAGES_PER_ITEM;
+			last = pg + PAGES_PER_ITEM < r->npages ?
+				       pg + PAGES_PER_ITEM : r->npages;
+			for (; pg < last; pg++) {
+				struct pv_digest *d = &p->ctx[worker];
+
+				if (pv_digest_update(d, r->data +
+							     pg * PV_SNP_PAGE_SIZE,
+						     PV_SNP_PAGE_SIZE) ||
+				    pv_digest_final(d, r->dig + pg * PV_SNP_LD_SIZE))
+					return PV_ECRYPTO;
+			}
+		}
+	}
+	return 0;
+}
+
+static void cmdline_hash(const char *cmdline, uint8_t out[32], int *r)
+{
+	/* QEMU hashes the command line with its NUL; no command line is
+	 * the empty string "\0". */
+	const char *s = cmdline ? cmdline : "";
+
+	if (pv_hash_buf(PV_SHA256, s, strlen(s) + 1, out))
+		*r = PV_ECRYPTO;
+}
+
+static int run_prehash(struct prehash *p, unsigned nthreads)
+{
+	size_t items = 2, k;
+	unsigned n, i;
+	int r = 0;
+
+	for (k = 0; k < p->nruns; k++) {
+		p->run[k].first_item = items;
+		items += pv_div_round_up(p->run[k].npages, PAGES_PER_ITEM);
+	}
+	n = nthreads ? nthreads : pv_online_cpus();
+	if (n > 64)
+		n = 64;
+	p->ctx = calloc(n, sizeof(*p->ctx));
+	if (!p->ctx)
+		return PV_ENOMEM;
+	for (i = 0; i < n && !r; i++)
+		r = pv_digest_init(&p->ctx[i], PV_SHA384, NULL);
+	if (!r)
+		r = pv_parallel_run(n, items, 1, prehash_item, p);
+	for (i = 0; i < n; i++)
+		pv_digest_free(&p->ctx[i]);
+	free(p->ctx);
+	p->ctx = NULL;
+	return r;
+}
+
+int pv_snp_ovmf_kernel_hashes(const struct pv_snp_ovmf_in *in,
+			      struct pv_snp_hashes *h, unsigned nthreads)
+{
+	struct prehash p = { .in = in, .h = h };
+	int r = run_prehash(&p, nthreads);
+
+	if (!r)
+		cmdline_hash(in->cmdline, h->cmdline, &r);
+	return r;
+}
+
+static int measure_sections(struct pv_snp_chain *c,
+			    const struct pv_snp_ovmf_in *in,
+			    const struct pv_ovmf *fw,
+			    const struct pv_snp_hashes *h, struct pv_err *e)
+{
+	uint32_t i;
+	int r = 0;
+
+	/* snp-measurement.md 4.1 step 3, sections in table order. */
+	for (i = 0; i < fw->nsections && !r; i++) {
+		const struct pv_ovmf_section *s = &fw->sections[i];
+		const char *region = pv_ovmf_section_name(s->type);
+		uint64_t np = s->size / PV_SNP_PAGE_SIZE;
+
+		switch (s->type) {
+		case PV_OVMF_SEC_MEM:
+			/* GCE does not measure SEC memory; KVM and EC2
+			 * issue ZERO updates. */
+			r = pv_snp_chain_blank(c, in->vmm == PV_SNP_VMM_GCE ?
+						       PV_SNP_PAGE_UNMEASURED :
+						       PV_SNP_PAGE_ZERO,
+					       s->gpa, np, region, e);
+			break;
+		case PV_OVMF_SECRETS:
+			r = pv_snp_chain_blank(c, PV_SNP_PAGE_SECRETS, s->gpa,
+					       1, region, e);
+			break;
+		case PV_OVMF_CPUID:
+			/* EC2 loads the CPUID page after all others. */
+			if (in->vmm != PV_SNP_VMM_EC2)
+				r = pv_snp_chain_blank(c, PV_SNP_PAGE_CPUID,
+						       s->gpa, 1, region, e);
+			break;
+		case PV_OVMF_KERNEL_HASHES:
+			if (h) {
+				uint8_t page[PV_SNP_PAGE_SIZE], d[PV_SNP_LD_SIZE];
+
+				if (s->size != PV_SNP_PAGE_SIZE)
+					return pv_errf(e, PV_EFORMAT,
+						       "SEV metadata section %u "
+						       "(kernel-hashes) is 0x%x "
+						       "bytes, expected one page",
+						       i, s->size);
+				r = pv_snp_hashes_page(h, fw->hashes_gpa &
+							       (PV_SNP_PAGE_SIZE - 1),
+						       page, e);
+				if (r)
+					return r;
+				if (pv_hash_buf(PV_SHA384, page, sizeof(page), d))
+					return pv_errf(e, PV_ECRYPTO,
+						       "kernel-hashes: SHA-384 "
+						       "failed");
+				r = pv_snp_chain_update(c, PV_SNP_PAGE_NORMAL,
+							s->gpa, d, region, -1,
+							e);
+			} else {
+				r = pv_snp_chain_blank(c, PV_SNP_PAGE_ZERO,
+						       s->gpa, np, region, e);
+			}
+			break;
+		case PV_OVMF_SVSM_CAA:
+			r = pv_snp_chain_blank(c, PV_SNP_PAGE_ZERO, s->gpa, np,
+					       region, e);
+			break;
+		default:
+			return pv_errf(e, PV_EFORMAT,
+				       "SEV metadata section %u: unknown type "
+				       "0x%x", i, s->type);
+		}
+	}
+	if (!r && in->vmm == PV_SNP_VMM_EC2)
+		for (i = 0; i < fw->nsections && !r; i++)
+			if (fw->sections[i].type == PV_OVMF_CPUID)
+				r = pv_snp_chain_blank(c, PV_SNP_PAGE_CPUID,
+						       fw->sections[i].gpa, 1,
+						       "cpuid", e);
+	return r;
+}
+
+int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
+		       struct pv_err *e)
+{
+	struct pv_snp_hashes hashes;
+	struct prehash p = { .in = in };
+	const struct pv_ovmf *fw = in->ovmf;
+	uint8_t *dig = NULL;
+	size_t k, total = 0;
+	int r;
+
+	if (in->mode == PV_SNP_MODE_SVSM && !in->svsm)
+		return pv_errf(e, PV_EINVAL, "snp:svsm mode needs an SVSM image");
+	if (in->mode != PV_SNP_MODE_SNP && (in->seed || in->kernel))
+		return pv_errf(e, PV_EINVAL,
+			       "a seed or a kernel works only in snp mode");
+	if (in->mode == PV_SNP_MODE_SNP && !fw->has_table)
+		return pv_errf(e, PV_EFORMAT,
+			       "OVMF image has no footer table (GUID "
+			       "96b582de-1fb2-45f7-baea-a366c55a082d not "
+			       "found 50 bytes before its end)");
+	if (in->kernel) {
+		if (!pv_ovmf_has_section(fw, PV_OVMF_KERNEL_HASHES))
+			return pv_errf(e, PV_EFORMAT,
+				       "Kernel specified but OVMF metadata "
+				       "doesn't include SNP_KERNEL_HASHES "
+				       "section");
+		if (!fw->has_hashes)
+			return pv_errf(e, PV_EFORMAT,
+				       "Kernel specified but the OVMF footer "
+				       "table has no SEV hash table entry "
+				       "(GUID 7255371f-3a3b-4b04-927b-"
+				       "1da6efa8d454)");
+		p.h = in->hashes_out ? in->hashes_out : &hashes;
+	}
+	if (!in->seed) {
+		p.run[p.nruns].img = fw;
+		p.run[p.nruns].region = "ovmf";
+		p.run[p.nruns].data = fw->data;
+		p.run[p.nruns++].npages = fw->len / PV_SNP_PAGE_SIZE;
+		if (fw->len % PV_SNP_PAGE_SIZE)
+			return pv_errf(e, PV_EFORMAT,
+				       "firmware image size %zu is not a "
+				       "multiple of 4 KiB", fw->len);
+	}
+	if (in->mode == PV_SNP_MODE_SVSM) {
+		if (in->svsm->len % PV_SNP_PAGE_SIZE)
+			return pv_errf(e, PV_EFORMAT,
+				       "SVSM image size %zu is not a multiple "
+				       "of 4 KiB", in->svsm->len);
+		p.run[p.nruns].img = in->svsm;
+		p.run[p.nruns].region = "svsm";
+		p.run[p.nruns].data = in->svsm->data;
+		p.run[p.nruns++].npages = in->svsm->len / PV_SNP_PAGE_SIZE;
+	}
+	for (k = 0; k < p.nruns; k++)
+		total += p.run[k].npages;
+	if (total) {
+		dig = malloc(total * PV_SNP_LD_SIZE);
+		if (!dig)
+			return pv_errf(e, PV_ENOMEM, "no memory for %zu page "
+				       "digests", total);
+	}
+	for (k = 0, total = 0; k < p.nruns; k++) {
+		p.run[k].dig = dig + total * PV_SNP_LD_SIZE;
+		total += p.run[k].npages;
+	}
+	r = run_prehash(&p, in->nthreads);
+	if (!r && p.h)
+		cmdline_hash(in->cmdline, p.h->cmdline, &r);
+	if (r) {
+		pv_errf(e, r, "hashing the inputs failed");
+		goto out;
+	}
+	/* Step 2: the firmware (then the SVSM) pages in ascending GPA
+	 * order, or the seed, which is the LD after these pages. */
+	for (k = 0; k < p.nruns && !r; k++) {
+		const struct pv_ovmf *img = p.run[k].img;
+		size_t i;
+
+		for (i = 0; i < p.run[k].npages && !r; i++)
+			r = pv_snp_chain_update(c, PV_SNP_PAGE_NORMAL,
+						img->gpa + i * PV_SNP_PAGE_SIZE,
+						p.run[k].dig + i * PV_SNP_LD_SIZE,
+						p.run[k].region, -1,
+						e);
+	}
+	if (r)
+		goto out;
+	/* Step 3: the SEV metadata sections; in snp:svsm mode those of the
+	 * SVSM image, measured as for QEMU. */
+	r = measure_sections(c, in, in->mode == PV_SNP_MODE_SVSM ? in->svsm : fw,
+			     p.h, e);
+out:
+	free(dig);
+	return r;
+}
+
+int pv_snp_ovmf_vmsas(const struct pv_snp_ovmf_in *in,
+		      uint8_t bsp[PV_SNP_PAGE_SIZE],
+		      uint8_t ap[PV_SNP_PAGE_SIZE], uint32_t *ap_eip,
+		      struct pv_err *e)
+{
+	const struct pv_ovmf *fw = in->ovmf;
+
+	if (in->mode == PV_SNP_MODE_SVSM) {
+		uint64_t eip;
+
+		if (!in->svsm->has_svsm_info)
+			return pv_errf(e, PV_EFORMAT,
+				       "SVSM image: no SVSM info entry (GUID "
+				       "a789a612-0597-4c4b-a49f-cbb1fe9d1ddd) "
+				       "in its footer table%s",
+				       in->svsm->has_table ? "" :
+							     " (no footer table)");
+		/* The entry point is an offset into the SVSM image. */
+		eip = in->svsm->gpa + in->svsm->svsm_info;
+		pv_snp_vmsa_build_svsm(bsp, eip, in->vcpu_sig);
+		memcpy(ap, bsp, PV_SNP_PAGE_SIZE);
+		*ap_eip = (uint32_t)eip ? (uint32_t)eip : 1;
+		return 0;
+	}
+	if (!fw->has_table)
+		return pv_errf(e, PV_EFORMAT,
+			       "OVMF image has no footer table (GUID "
+			       "96b582de-1fb2-45f7-baea-a366c55a082d not "
+			       "found 50 bytes before its end)");
+	if (!fw->has_reset_eip)
+		return pv_errf(e, PV_EFORMAT,
+			       "OVMF footer table has no SEV-ES reset block "
+			       "(GUID 00f771de-1a7e-4fcb-890e-68c77e2fb44e)");
+	pv_snp_vmsa_build(bsp, in->vmm, PV_SNP_BSP_EIP, in->guest_features,
+			  in->vcpu_sig);
+	pv_snp_vmsa_build(ap, in->vmm, fw->reset_eip, in->guest_features,
+			  in->vcpu_sig);
+	*ap_eip = fw->reset_eip;
+	return 0;
+}
+
+int pv_snp_extend_vmsas(struct pv_snp_chain *c, const uint8_t *bsp,
+			const uint8_t *ap, uint32_t ap_eip, unsigned from,
+			unsigned to, struct pv_err *e)
+{
+	uint8_t dbsp[PV_SNP_LD_SIZE], dap[PV_SNP_LD_SIZE];
+	unsigned i;
+	int r;
+
+	if (to > PV_SNP_MAX_VCPUS)
+		return pv_errf(e, PV_ERANGE, "%u vCPUs, at most %u supported",
+			       to, PV_SNP_MAX_VCPUS);
+	if (to > 1 && ap_eip == 0)
+		return pv_errf(e, PV_EFORMAT,
+			       "the firmware's SEV-ES reset block gives AP "
+			       "entry point 0: only one vCPU can start");
+	/* Each VMSA page is hashed once; only the PAGE_INFO chain runs per
+	 * vCPU. */
+	if (pv_hash_buf(PV_SHA384, bsp, PV_SNP_PAGE_SIZE, dbsp) ||
+	    pv_hash_buf(PV_SHA384, ap, PV_SNP_PAGE_SIZE, dap))
+		return pv_errf(e, PV_ECRYPTO, "vmsa: SHA-384 failed");
+	for (i = from; i < to; i++) {
+		r = pv_snp_chain_update(c, PV_SNP_PAGE_VMSA,
+					PV_SNP_VMSA_GPA_KVM,
+					i == 0 ? dbsp : dap, "vmsa", (int)i, e);
+		if (r)
+			return r;
+	}
+	return 0;
+}
