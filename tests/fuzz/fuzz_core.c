@@ -22,11 +22,13 @@ static void walk_reader(const uint8_t *data, size_t size)
 	uint64_t v64;
 	uint32_t v32;
 	uint16_t v16;
+	unsigned steps = 0;
 	uint8_t op;
 
 	/* Interpret the input as a program of reads whose lengths come from
-	 * the input itself: every path must stay inside the buffer. */
-	while (pv_read_u8(&r, &op) == 0) {
+	 * the input itself: every path must stay inside the buffer.  Seeks
+	 * can jump backwards, so the number of steps is bounded. */
+	while (steps++ < 4096 && pv_read_u8(&r, &op) == 0) {
 		switch (op & 7) {
 		case 0: (void)pv_read_le16(&r, &v16); break;
 		case 1: (void)pv_read_le32(&r, &v32); break;
