@@ -749,8 +749,8 @@ static int parse_headers(struct pv_igvm_vctx *v, struct pv_err *e)
 		sec = section_of(h->type);
 		if (sec && sec < section)
 			return HERR(v, h, e, PV_EFORMAT,
-				    "a %s header after the %s section (§4.2 order)",
-				    sec == 1 ? "platform" : "initialization",
+				    "%s header after the %s section (§4.2 order)",
+				    sec == 1 ? "a platform" : "an initialization",
 				    section == 2 ? "initialization" : "directive");
 		if (sec)
 			section = sec;

@@ -950,7 +950,7 @@ static struct corrupt cases[] = {
 	{ "rec-tail", k_rec_tail, PV_EFORMAT, "need 8" },
 	{ "pad-past", k_pad_past, PV_EFORMAT, "padding to 8 bytes" },
 	{ "order", k_order, PV_EFORMAT,
-	  "header 2 (type 0x101 GUEST_POLICY) at offset 0x50: a initialization header after the directive section" },
+	  "header 2 (type 0x101 GUEST_POLICY) at offset 0x50: an initialization header after the directive section" },
 	{ "unknown", k_unknown, PV_EFORMAT, "unknown header type without the optional bit" },
 	{ "length", k_length, PV_EFORMAT, "length 24, expected exactly 20" },
 	{ "no-plat-first", k_no_plat_first, PV_EFORMAT, "no SUPPORTED_PLATFORM header precedes it" },

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* igvmgen - build, inspect and check IGVM files, and make initrds. */
 #include "core/cli.h"
+#include "igvmgen.h"
 
 static const struct pv_cli_cmd commands[] = {
+	{ "check", cmd_check, "validate an IGVM file (exit 0 or 1)" },
+	{ "dump", cmd_dump, "decode every header of an IGVM file" },
 	{ NULL, NULL, NULL },
 };
 
