@@ -43,3 +43,64 @@ expect_out_has "MISMATCH" "dump shows the mismatch"
 run "$IGVMGEN" dump "$C/truncated"
 expect_rc 1 "dump of a truncated file fails"
 expect_err_has "total_file_size" "truncation is named"
+
+# ---- build ---------------------------------------------------------------
+"$MKKERNEL" bzimage "$T/bz" 200000 0x020f 3 255
+"$MKKERNEL" bzimage "$T/old" 2000 0x020a
+"$MKKERNEL" vmlinux "$T/vmlinux"
+head -c 50000 /dev/zero | tr '\0' 'i' >"$T/initrd"
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --cmdline "console=ttyS0" \
+	--vmm qemu --platform snp -o "$T/a.igvm"
+expect_rc 0 "build --vmm qemu --platform snp"
+run "$IGVMGEN" check "$T/a.igvm"
+expect_rc 0 "the built file passes check"
+run "$IGVMGEN" dump --json "$T/a.igvm"
+check "VP_CONTEXT is last, at 0xFFFFFFFFF000" \
+	test "$(jq -r '.headers[-1] | "\(.name) \(.gpa)"' "$T/out")" = "VP_CONTEXT 281474976706560"
+check "exactly one VP_CONTEXT" \
+	test "$(jq '[.headers[] | select(.name == "VP_CONTEXT")] | length' "$T/out")" = 1
+
+# reproducible: another directory, umask, time zone, locale, clock
+mkdir -p "$T/elsewhere"
+cp "$T/bz" "$T/initrd" "$T/elsewhere/"
+printf 'console=ttyS0\n' >"$T/elsewhere/cmdline"
+(cd "$T/elsewhere" && umask 077 && TZ=Asia/Tokyo LC_ALL=C.UTF-8 \
+	SOURCE_DATE_EPOCH=12345 "$IGVMGEN" build --kernel bz --initrd initrd \
+	--cmdline-file cmdline --vmm qemu -o b.igvm) >"$T/out" 2>"$T/err"; rc=$?
+expect_rc 0 "build elsewhere with --cmdline-file"
+check "byte-identical output across directory, umask, TZ, locale" cmp -s "$T/a.igvm" "$T/elsewhere/b.igvm"
+
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --platform native -o "$T/n.igvm"
+expect_rc 0 "build --platform native"
+run "$IGVMGEN" dump --json "$T/n.igvm"
+check "native: platform_type 0, no GUEST_POLICY" \
+	test "$(jq -r '"\(.headers[0].platform_type) \([.headers[] | select(.name == "GUEST_POLICY")] | length)"' "$T/out")" = "0 0"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --sev-features 0x21 -o "$T/f.igvm"
+expect_rc 0 "build --sev-features"
+
+# bad input: each a clear error, no output left behind
+run "$IGVMGEN" build --kernel "$T/old" --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "an old boot protocol is rejected"
+expect_err_has "boot protocol 2.10 is too old" "the protocol is named"
+check "no output after a failure" test ! -e "$T/x.igvm"
+run "$IGVMGEN" build --kernel "$T/initrd" --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "garbage is not a kernel"
+expect_err_has "not a Linux x86 bzImage" "garbage is named"
+run "$IGVMGEN" build --kernel "$T/vmlinux" --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "vmlinux is refused for the 32-bit qemu flavour"
+long=$(head -c 300 /dev/zero | tr '\0' 'x')
+run "$IGVMGEN" build --kernel "$T/bz" --cmdline "$long" --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "a command line longer than cmdline_size"
+expect_err_has "longer than $T/bz's cmdline_size 255" "cmdline_size is named"
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --memory 17M --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "memory too small for the kernel"
+run "$IGVMGEN" build --kernel "$T/nonexistent" --vmm qemu -o "$T/x.igvm"
+expect_rc 1 "an unreadable kernel"
+expect_err_has "nonexistent" "the path is named"
+run "$IGVMGEN" build --kernel "$T/bz" -o "$T/x.igvm"
+expect_rc 2 "--vmm is required"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm xen -o "$T/x.igvm"
+expect_rc 2 "an unknown --vmm"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh -o "$T/x.igvm"
+expect_rc 1 "--vmm clh is reported as not implemented"
+finish

@@ -4,4 +4,5 @@
 #define PODVM_TOOLS_IGVMGEN_H
 int cmd_dump(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 #endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * linux.h - a Linux kernel, an initrd and a command line laid out as an
+ * IGVM file.  The layouts, region by region, are in docs/igvm-layout.md.
+ */
+#ifndef PODVM_IGVM_LINUX_H
+#define PODVM_IGVM_LINUX_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "igvm/igvm.h"
+
+struct pv_err;
+
+enum pv_vmm { PV_VMM_QEMU, PV_VMM_CLH };
+enum pv_platform { PV_PLATFORM_SNP, PV_PLATFORM_NATIVE };
+
+/* GPAs of the qemu flavour (docs/igvm-layout.md) */
+#define PV_QEMU_BOOT_PARAMS 0x10000ull
+#define PV_QEMU_GDT 0x11000ull
+#define PV_QEMU_STACK 0x12000ull
+#define PV_QEMU_CPUID 0x13000ull
+#define PV_QEMU_SECRETS 0x14000ull
+#define PV_QEMU_CC_BLOB 0x15000ull
+#define PV_QEMU_CMDLINE 0x20000ull
+#define PV_QEMU_CMDLINE_MAX 0x10000ull
+#define PV_QEMU_VMSA 0xFFFFFFFFF000ull /* igvm.md §9.2 */
+#define PV_LOW_RAM_END 0xA0000ull
+#define PV_HIGH_RAM 0x100000ull
+#define PV_MMIO_HOLE 0xC0000000ull /* RAM above it moves to 4 GiB */
+
+struct pv_linux_igvm_opts {
+	enum pv_vmm vmm;
+	enum pv_platform platform;
+	const char *kernel_name;
+	const uint8_t *kernel;
+	size_t kernel_len;
+	const char *initrd_name;
+	const uint8_t *initrd; /* NULL: none */
+	size_t initrd_len;
+	const char *cmdline;   /* NUL-terminated; NULL: empty */
+	uint32_t vcpus;
+	uint64_t memory;       /* guest RAM in bytes */
+	uint64_t sev_features;
+	uint64_t policy;
+};
+
+#define PV_LINUX_IGVM_MAX_REGIONS 16
+
+struct pv_igvm_region {
+	const char *name;
+	uint64_t gpa;
+	uint64_t size;
+};
+
+struct pv_linux_igvm {
+	struct pv_igvm_writer w;
+	uint8_t *pages; /* the pages generated here (boot_params, VMSA...) */
+	size_t nregions;
+	struct pv_igvm_region regions[PV_LINUX_IGVM_MAX_REGIONS];
+	uint64_t entry;
+};
+
+/**
+ * pv_linux_igvm_build - lay out kernel, initrd and command line
+ * The result's writer refers to the kernel and initrd buffers: keep them
+ * until the file is written.  Only --vmm qemu is implemented.
+ * returns: 0; PV_EFORMAT / PV_ENOTSUP for a kernel that cannot be loaded;
+ *          PV_ETOOBIG for a command line longer than cmdline_size or an
+ *          initrd that does not fit the memory; PV_EINVAL for bad options
+ */
+int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
+			struct pv_linux_igvm *out, struct pv_err *e);
+
+/** pv_linux_igvm_release - free what pv_linux_igvm_build allocated */
+void pv_linux_igvm_release(struct pv_linux_igvm *out);
+
+#endif

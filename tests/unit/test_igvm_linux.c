@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_igvm_linux.c - lib/igvm/linux.c: the qemu flavour laid out from
+ * generated bzImages (fake_kernel.h), read back with our reader and
+ * checked field by field against docs/igvm-layout.md.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/err.h"
+#include "fake_kernel.h"
+#include "igvm/igvm.h"
+#include "igvm/linux.h"
+
+struct built {
+	uint8_t *file;
+	size_t len;
+	struct pv_igvm g;
+};
+
+static uint8_t *bz(size_t payload, uint32_t cmdline_size, size_t *len)
+{
+	struct fake_bz p = { .version = 0x020f, .setup_sects = 4,
+			     .payload = payload, .seed = 7,
+			     .cmdline_size = cmdline_size };
+
+	return fake_bzimage(&p, len);
+}
+
+static int build(struct pv_linux_igvm_opts *o, struct built *r,
+		 struct pv_err *e)
+{
+	struct pv_linux_igvm b;
+	int rc = pv_linux_igvm_build(o, &b, e);
+
+	if (rc)
+		return rc;
+	assert_int_equal(pv_igvm_write_mem(&b.w, &r->file, &r->len, e), 0);
+	pv_linux_igvm_release(&b);
+	assert_int_equal(pv_igvm_parse(r->file, r->len, "built", 0, &r->g, e), 0);
+	return 0;
+}
+
+static void done(struct built *r)
+{
+	pv_igvm_release(&r->g);
+	free(r->file);
+}
+
+static const struct pv_igvm_hdr *page_at(const struct pv_igvm *g, uint64_t gpa)
+{
+	size_t i;
+
+	for (i = 0; i < g->nhdr; i++)
+		if (g->hdr[i].type == PV_IGVM_VHT_PAGE_DATA &&
+		    pv_le64(g->hdr[i].body) == gpa)
+			return &g->hdr[i];
+	return NULL;
+}
+
+static void test_qemu_snp(void **state)
+{
+	size_t klen, i;
+	uint8_t *k = bz(50000, 255, &klen);
+	uint8_t initrd[10000];
+	struct pv_linux_igvm_opts o = {
+		.vmm = PV_VMM_QEMU, .platform = PV_PLATFORM_SNP,
+		.kernel_name = "bz", .kernel = k, .kernel_len = klen,
+		.initrd_name = "initrd", .initrd = initrd,
+		.initrd_len = sizeof(initrd), .cmdline = "console=ttyS0",
+		.vcpus = 1, .memory = 256ull << 20, .sev_features = 1,
+		.policy = 0x30000,
+	};
+	struct pv_err e = { 0 };
+	struct built r, r2;
+	const struct pv_igvm_hdr *h, *last;
+	const uint8_t *v, *bp;
+	uint64_t initrd_gpa, prev = 0;
+
+	(void)state;
+	memset(initrd, 0x17, sizeof(initrd));
+	assert_int_equal(build(&o, &r, &e), 0);
+	/* platform SNP, policy */
+	assert_int_equal(r.g.hdr[0].type, PV_IGVM_VHT_SUPPORTED_PLATFORM);
+	assert_int_equal(r.g.hdr[0].body[5], PV_IGVM_PLATFORM_SEV_SNP);
+	assert_int_equal(r.g.hdr[1].type, PV_IGVM_VHT_GUEST_POLICY);
+	assert_int_equal(pv_le64(r.g.hdr[1].body), 0x30000);
+	/* one VP context, last, at 0xFFFFFFFFF000; pages in GPA order */
+	last = &r.g.hdr[r.g.nhdr - 1];
+	assert_int_equal(last->type, PV_IGVM_VHT_VP_CONTEXT);
+	assert_int_equal(pv_le64(last->body), 0xFFFFFFFFF000ull);
+	for (i = 2; i < r.g.nhdr - 1; i++) {
+		assert_int_equal(r.g.hdr[i].type, PV_IGVM_VHT_PAGE_DATA);
+		assert_true(pv_le64(r.g.hdr[i].body) >= prev);
+		prev = pv_le64(r.g.hdr[i].body) + 4096;
+	}
+	v = last->data;
+	assert_int_equal(pv_le64(v + 0x158), 0x31);        /* cr0 */
+	assert_int_equal(pv_le64(v + 0xD0), 0x1000);       /* efer */
+	assert_int_equal(pv_le64(v + 0x178), 0x1000000);   /* rip */
+	assert_int_equal(pv_le64(v + 0x330), PV_QEMU_BOOT_PARAMS); /* rsi */
+	assert_int_equal(pv_le64(v + 0x3B0), 1);           /* sev_features */
+	assert_int_equal(pv_le16(v + 0x10), 0x10);         /* cs */
+	assert_int_equal(pv_le16(v + 0x12), 0xc9b);
+	assert_int_equal(pv_le64(v + 0x68), PV_QEMU_GDT);  /* gdtr.base */
+	/* CPUID and secrets pages */
+	h = page_at(&r.g, PV_QEMU_CPUID);
+	assert_non_null(h);
+	assert_int_equal(pv_le16(h->body + 20), PV_IGVM_DATA_CPUID_DATA);
+	h = page_at(&r.g, PV_QEMU_SECRETS);
+	assert_int_equal(pv_le16(h->body + 20), PV_IGVM_DATA_SECRETS);
+	assert_null(h->data);
+	h = page_at(&r.g, PV_QEMU_CC_BLOB);
+	assert_int_equal(pv_le32(h->data), 0x45444D41);
+	assert_int_equal(pv_le64(h->data + 24), PV_QEMU_CPUID);
+	/* boot_params */
+	h = page_at(&r.g, PV_QEMU_BOOT_PARAMS);
+	bp = h->data;
+	assert_memory_equal(bp + 0x202, "HdrS", 4);
+	assert_int_equal(bp[0x210], 0xff);
+	assert_int_equal(pv_le32(bp + 0x228), PV_QEMU_CMDLINE);
+	assert_int_equal(pv_le32(bp + 0x21c), sizeof(initrd));
+	assert_int_equal(pv_le32(bp + 0x13c), PV_QEMU_CC_BLOB);
+	assert_int_equal(bp[0x1e8], 4); /* e820 entries */
+	initrd_gpa = pv_le32(bp + 0x218);
+	assert_int_equal(initrd_gpa % 4096, 0);
+	assert_true(initrd_gpa + sizeof(initrd) <= 256ull << 20);
+	h = page_at(&r.g, initrd_gpa);
+	assert_memory_equal(h->data, initrd, 4096);
+	h = page_at(&r.g, PV_QEMU_CMDLINE);
+	assert_string_equal((const char *)h->data, "console=ttyS0");
+	/* the whole of init_size is present */
+	assert_non_null(page_at(&r.g, 0x1000000 + 0x100000 - 4096));
+	h = page_at(&r.g, 0x1000000);
+	assert_memory_equal(h->data, k + 2560, 4096);
+
+	/* deterministic; --sev-features lands in the VMSA */
+	assert_int_equal(build(&o, &r2, &e), 0);
+	assert_int_equal(r.len, r2.len);
+	assert_memory_equal(r.file, r2.file, r.len);
+	done(&r2);
+	o.sev_features = 0x21;
+	assert_int_equal(build(&o, &r2, &e), 0);
+	assert_int_equal(pv_le64(r2.g.hdr[r2.g.nhdr - 1].data + 0x3B0), 0x21);
+	done(&r2);
+	done(&r);
+	free(k);
+}
+
+static void test_qemu_native(void **state)
+{
+	size_t klen;
+	uint8_t *k = bz(20000, 255, &klen);
+	struct pv_linux_igvm_opts o = {
+		.vmm = PV_VMM_QEMU, .platform = PV_PLATFORM_NATIVE,
+		.kernel_name = "bz", .kernel = k, .kernel_len = klen,
+		.vcpus = 1, .memory = 128ull << 20,
+	};
+	struct pv_err e = { 0 };
+	struct built r;
+
+	(void)state;
+	assert_int_equal(build(&o, &r, &e), 0);
+	assert_int_equal(r.g.hdr[0].body[5], PV_IGVM_PLATFORM_NATIVE);
+	assert_int_equal(r.g.hdr[1].type, PV_IGVM_VHT_PAGE_DATA);
+	assert_null(page_at(&r.g, PV_QEMU_CPUID));
+	assert_null(page_at(&r.g, PV_QEMU_SECRETS));
+	/* native: only the kernel image, not init_size */
+	assert_null(page_at(&r.g, 0x1000000 + 0x80000));
+	assert_int_equal(pv_le64(r.g.hdr[r.g.nhdr - 1].data + 0xD0), 0);
+	assert_int_equal(pv_le64(r.g.hdr[r.g.nhdr - 1].data + 0x3B0), 0);
+	done(&r);
+	free(k);
+}
+
+static void test_errors(void **state)
+{
+	size_t klen, vlen;
+	uint8_t *k = bz(20000, 16, &klen), *vm = fake_vmlinux(&vlen);
+	static uint8_t big[1 << 20];
+	struct pv_linux_igvm_opts o = {
+		.vmm = PV_VMM_QEMU, .platform = PV_PLATFORM_SNP,
+		.kernel_name = "bz", .kernel = k, .kernel_len = klen,
+		.vcpus = 1, .memory = 64ull << 20, .sev_features = 1,
+	};
+	struct pv_err e = { 0 };
+	struct pv_linux_igvm b;
+
+	(void)state;
+	o.cmdline = "0123456789abcdefX"; /* 17 > cmdline_size 16 */
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ETOOBIG);
+	assert_non_null(strstr(e.msg, "command line is 17 bytes, longer than bz's cmdline_size 16"));
+	o.cmdline = "0123456789abcdef";
+	o.initrd = big;
+	o.initrd_name = "big";
+	o.initrd_len = 63u << 20;
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ETOOBIG);
+	assert_non_null(strstr(e.msg, "big (66060288 bytes) does not fit"));
+	o.initrd = NULL;
+	o.memory = 16ull << 20;
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_EINVAL);
+	o.memory = 64ull << 20;
+	o.vmm = PV_VMM_CLH;
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ENOTSUP);
+	o.vmm = PV_VMM_QEMU;
+	o.kernel = vm;
+	o.kernel_len = vlen;
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "vmlinux ELF"));
+	o.kernel = k;
+	o.kernel_len = 1000; /* truncated */
+	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ERANGE);
+	free(k);
+	free(vm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qemu_snp),
+		cmocka_unit_test(test_qemu_native),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests_name("igvm_linux", tests, NULL, NULL);
+}

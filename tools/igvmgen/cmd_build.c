@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_build.c - igvmgen build: kernel + initrd + command line -> IGVM. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "igvm/linux.h"
+#include "igvmgen.h"
+
+static const char build_usage[] =
+	"Usage: igvmgen build --kernel FILE --vmm qemu|clh -o OUT [OPTION]...\n"
+	"Lay out a Linux bzImage, an initrd and a command line as an IGVM file.\n"
+	"\n"
+	"  --kernel FILE        the kernel (bzImage, boot protocol 2.12 or later)\n"
+	"  --initrd FILE        the initrd (optional)\n"
+	"  --cmdline TEXT       the kernel command line\n"
+	"  --cmdline-file FILE  the command line from FILE (one trailing newline\n"
+	"                       is dropped)\n"
+	"  --vmm qemu|clh       the loader: qemu (QEMU/KVM; VMSA at\n"
+	"                       0xFFFFFFFFF000, last); clh is not implemented yet\n"
+	"  --platform snp|native  isolation (default snp)\n"
+	"  --vcpus N            vCPUs (default 1; qemu: KVM starts the APs)\n"
+	"  --memory SIZE        guest RAM, e.g. 512M (default 512M)\n"
+	"  --sev-features HEX   VMSA sev_features (default 0x1, SNP only)\n"
+	"  --policy HEX         SNP guest policy (default 0x30000)\n"
+	"  -o, --output OUT     the IGVM file to write (atomically)\n"
+	"  --json               print the regions laid out as JSON\n";
+
+/* the command line from a file: no NUL inside, one trailing \n dropped */
+static int read_cmdline(const char *path, char **out, struct pv_err *e)
+{
+	struct pv_map m;
+	size_t n;
+	char *s;
+
+	if (pv_map_file(path, 1u << 20, &m, e))
+		return -1;
+	n = m.len;
+	if (n && m.data[n - 1] == '\n')
+		n--;
+	if (memchr(m.data, 0, n)) {
+		pv_unmap(&m);
+		return pv_errf(e, PV_EFORMAT, "%s: the command line contains a NUL byte",
+			       path);
+	}
+	s = malloc(n + 1);
+	if (!s) {
+		pv_unmap(&m);
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	}
+	memcpy(s, m.data, n);
+	s[n] = 0;
+	pv_unmap(&m);
+	*out = s;
+	return 0;
+}
+
+static int out_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
+{
+	return pv_out_write(ctx, buf, len, e);
+}
+
+static void print_regions(const struct pv_linux_igvm *b)
+{
+	json_t *doc = json_object(), *a = json_array();
+	size_t i;
+
+	for (i = 0; i < b->nregions; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I}", "name",
+						   b->regions[i].name, "gpa",
+						   (json_int_t)b->regions[i].gpa,
+						   "size",
+						   (json_int_t)b->regions[i].size));
+	json_object_set_new(doc, "entry", json_integer((json_int_t)b->entry));
+	json_object_set_new(doc, "regions", a);
+	pv_json_print(doc);
+	json_decref(doc);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "cmdline-file", required_argument, NULL, 'C' },
+		{ "vmm", required_argument, NULL, 'M' },
+		{ "platform", required_argument, NULL, 'P' },
+		{ "vcpus", required_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "sev-features", required_argument, NULL, 'F' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		PV_CLI_COMMON_OPTS,
+		{ 0 },
+	};
+	struct pv_linux_igvm_opts o = {
+		.platform = PV_PLATFORM_SNP,
+		.vcpus = 1,
+		.memory = 512ull << 20,
+		.sev_features = 0x1,
+		.policy = 0x30000,
+	};
+	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
+		   *cmdfile = NULL, *outpath = NULL;
+	char *cmdbuf = NULL;
+	struct pv_map km = { 0 }, im = { 0 };
+	struct pv_linux_igvm b = { 0 };
+	struct pv_err e = { 0 };
+	struct pv_out out;
+	uint64_t v;
+	int c, vmm = -1, json = 0, rc = PV_EXIT_FAIL;
+
+	while ((c = pv_cli_getopt(argc, argv, "o:", opts, build_usage)) != -1) {
+		switch (c) {
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'c':
+			cmdline = optarg;
+			break;
+		case 'C':
+			cmdfile = optarg;
+			break;
+		case 'M':
+			if (!strcmp(optarg, "qemu"))
+				vmm = PV_VMM_QEMU;
+			else if (!strcmp(optarg, "clh"))
+				vmm = PV_VMM_CLH;
+			else
+				pv_cli_usage_error(build_usage,
+						   "--vmm %s: expected qemu or clh",
+						   optarg);
+			break;
+		case 'P':
+			if (!strcmp(optarg, "snp"))
+				o.platform = PV_PLATFORM_SNP;
+			else if (!strcmp(optarg, "native"))
+				o.platform = PV_PLATFORM_NATIVE;
+			else
+				pv_cli_usage_error(build_usage,
+						   "--platform %s: expected snp or native",
+						   optarg);
+			break;
+		case 'n':
+			if (pv_parse_u64(optarg, 4096, &v, "--vcpus", &e) || !v)
+				pv_cli_usage_error(build_usage, "%s",
+						   e.msg[0] ? e.msg : "--vcpus: at least 1");
+			o.vcpus = (uint32_t)v;
+			break;
+		case 'm':
+			if (pv_parse_size(optarg, 1, &o.memory, "--memory", &e))
+				pv_cli_usage_error(build_usage, "%s", e.msg);
+			break;
+		case 'F':
+			if (pv_parse_u64(optarg, UINT64_MAX, &o.sev_features,
+					 "--sev-features", &e))
+				pv_cli_usage_error(build_usage, "%s", e.msg);
+			break;
+		case 'p':
+			if (pv_parse_u64(optarg, UINT64_MAX, &o.policy, "--policy",
+					 &e))
+				pv_cli_usage_error(build_usage, "%s", e.msg);
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		}
+	}
+	pv_cli_operands(argc, argv, 0, 0, build_usage);
+	if (!kernel)
+		pv_cli_usage_error(build_usage, "--kernel is required");
+	if (vmm < 0)
+		pv_cli_usage_error(build_usage, "--vmm is required (qemu or clh)");
+	if (!outpath)
+		pv_cli_usage_error(build_usage, "-o OUT is required");
+	if (cmdline && cmdfile)
+		pv_cli_usage_error(build_usage,
+				   "--cmdline and --cmdline-file exclude each other");
+	o.vmm = (enum pv_vmm)vmm;
+	if (cmdfile) {
+		if (read_cmdline(cmdfile, &cmdbuf, &e))
+			goto fail;
+		cmdline = cmdbuf;
+	}
+	o.cmdline = cmdline;
+	if (pv_map_file(kernel, 1ull << 30, &km, &e))
+		goto fail;
+	o.kernel_name = kernel;
+	o.kernel = km.data;
+	o.kernel_len = km.len;
+	if (initrd) {
+		if (pv_map_file(initrd, 3ull << 30, &im, &e))
+			goto fail;
+		o.initrd_name = initrd;
+		o.initrd = im.data;
+		o.initrd_len = im.len;
+	}
+	if (pv_linux_igvm_build(&o, &b, &e))
+		goto fail;
+	if (pv_out_open(&out, outpath, &e))
+		goto fail;
+	if (pv_igvm_write(&b.w, out_sink, &out, &e) || pv_out_commit(&out, &e)) {
+		pv_out_abort(&out);
+		goto fail;
+	}
+	if (json)
+		print_regions(&b);
+	rc = PV_EXIT_OK;
+	goto out;
+fail:
+	rc = pv_cli_fail("build", &e);
+out:
+	pv_linux_igvm_release(&b);
+	pv_unmap(&km);
+	pv_unmap(&im);
+	free(cmdbuf);
+	return rc;
+}
