@@ -19,6 +19,8 @@ PACKAGES=(
 	scdoc
 	# oracles and test helpers: cryptsetup's veritysetup, openssl, jq
 	cryptsetup-bin openssl jq
+	# igvmgen initrd tests list the archive with cpio
+	cpio
 )
 
 BUILD=${PODVM_BUILD_DIR:-build}

@@ -103,4 +103,24 @@ run "$IGVMGEN" build --kernel "$T/bz" --vmm xen -o "$T/x.igvm"
 expect_rc 2 "an unknown --vmm"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh -o "$T/x.igvm"
 expect_rc 1 "--vmm clh is reported as not implemented"
+
+# ---- initrd --------------------------------------------------------------
+mkdir -p "$T/r1/etc" "$T/r2/etc"
+printf 'x' >"$T/r1/etc/b"; printf 'y' >"$T/r1/etc/a"
+printf 'y' >"$T/r2/etc/a"; printf 'x' >"$T/r2/etc/b"
+touch -d @1000 "$T/r2/etc/a"
+run env SOURCE_DATE_EPOCH=86400 "$IGVMGEN" initrd --root "$T/r1" -o "$T/r1.gz"
+expect_rc 0 "initrd --root (gzip)"
+run env SOURCE_DATE_EPOCH=86400 "$IGVMGEN" initrd --root "$T/r2" -o "$T/r2.gz"
+check "two trees in another order and with other mtimes give identical bytes" cmp -s "$T/r1.gz" "$T/r2.gz"
+run "$IGVMGEN" initrd --root "$T/r1" --compress none -o "$T/r1.cpio"
+expect_rc 0 "initrd --compress none"
+check "the gzip holds the cpio of SOURCE_DATE_EPOCH 86400" \
+	test "$(gzip -dc "$T/r1.gz" | cpio -itv --quiet 2>/dev/null | grep -c 'Jan  2  1970')" = 3
+check "newc magic" test "$(head -c 6 "$T/r1.cpio")" = 070701
+run "$IGVMGEN" initrd --root "$T/nope" -o "$T/x.cpio"
+expect_rc 1 "initrd of a missing folder"
+check "no output after a failure" test ! -e "$T/x.cpio"
+run "$IGVMGEN" initrd --root "$T/r1" --compress xz -o "$T/x.cpio"
+expect_rc 2 "an unknown --compress"
 finish

@@ -5,4 +5,5 @@
 int cmd_dump(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_initrd(int argc, char **argv);
 #endif
