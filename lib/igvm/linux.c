@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "igvm/linux.h"
 #include "linux/boot.h"
+#include "linux_priv.h"
 
 #define PAGE 4096u
 
@@ -379,16 +380,13 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 
 	memset(out, 0, sizeof(*out));
 	pv_igvm_writer_init(&out->w, 1);
-	if (o->vmm != PV_VMM_QEMU)
-		return pv_errf(e, PV_ENOTSUP,
-			       "--vmm clh is not implemented in this version");
-	if (o->memory < 64ull << 20 || o->memory % PAGE)
+	if (o->vmm == PV_VMM_QEMU && (o->memory < 64ull << 20 || o->memory % PAGE))
 		return pv_errf(e, PV_EINVAL,
 			       "memory size 0x%llx: need at least 64 MiB, 4 KiB aligned",
 			       (unsigned long long)o->memory);
 	if (pv_is_elf(o->kernel, o->kernel_len))
 		return pv_errf(e, PV_ENOTSUP,
-			       "%s: a vmlinux ELF needs a 64-bit entry with paging; the qemu flavour starts in 32-bit protected mode (CR0 0x31): use the bzImage",
+			       "%s: a vmlinux ELF is not supported by build (the qemu flavour starts in 32-bit protected mode, CR0 0x31): use the bzImage",
 			       o->kernel_name);
 	rc = pv_bzimage_parse(o->kernel, o->kernel_len, o->kernel_name, &k, e);
 	if (rc)
@@ -396,7 +394,8 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 	out->pages = calloc(PG_N + PV_QEMU_CMDLINE_MAX / PAGE, PAGE);
 	if (!out->pages)
 		return pv_errf(e, PV_ENOMEM, "out of memory");
-	rc = build_qemu(o, &k, out, e);
+	rc = o->vmm == PV_VMM_CLH ? pv_linux_igvm_clh(o, &k, out, e)
+				  : build_qemu(o, &k, out, e);
 	if (rc)
 		pv_linux_igvm_release(out);
 	return rc;
@@ -404,6 +403,15 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 
 void pv_linux_igvm_release(struct pv_linux_igvm *out)
 {
+	size_t i;
+
+	for (i = 0; i < out->nextra; i++)
+		free(out->extra[i]);
+	free(out->extra);
+	out->extra = NULL;
+	out->nextra = out->capextra = 0;
+	free(out->tail);
+	out->tail = NULL;
 	pv_igvm_writer_release(&out->w);
 	free(out->pages);
 	out->pages = NULL;

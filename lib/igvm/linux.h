@@ -29,6 +29,20 @@ enum pv_platform { PV_PLATFORM_SNP, PV_PLATFORM_NATIVE };
 #define PV_HIGH_RAM 0x100000ull
 #define PV_MMIO_HOLE 0xC0000000ull /* RAM above it moves to 4 GiB */
 
+/* one ready 4 KiB ACPI page (--acpi-pages) */
+struct pv_acpi_page {
+	uint64_t gpa;
+	const uint8_t *data; /* 4096 bytes */
+};
+
+/* igvm-tooling flavour (--vmm clh), docs/igvm-layout.md */
+#define PV_CLH_ACPI_START 0xE0000ull
+#define PV_CLH_ACPI_END 0x200000ull
+#define PV_CLH_CPUID 0x800000ull
+#define PV_CLH_SECRETS 0x801000ull
+#define PV_CLH_PARAM 0x802000ull
+#define PV_CLH_VMSA 0x803000ull
+
 struct pv_linux_igvm_opts {
 	enum pv_vmm vmm;
 	enum pv_platform platform;
@@ -43,6 +57,14 @@ struct pv_linux_igvm_opts {
 	uint64_t memory;       /* guest RAM in bytes */
 	uint64_t sev_features;
 	uint64_t policy;
+	/* clh only (igvm-tooling options in parentheses) */
+	const struct pv_acpi_page *acpi; /* sorted by GPA */
+	size_t nacpi;
+	int boot_x64;      /* -boot_mode x64 (1) or x86 (0) */
+	int pvalidate_opt; /* -pvalidate_opt */
+	int encrypted_page; /* -encrypted_page: C-bit 51 in the page tables */
+	int svme;          /* -svme: EFER.SVME */
+	uint8_t vtl;       /* -vtl: highest_vtl */
 };
 
 #define PV_LINUX_IGVM_MAX_REGIONS 16
@@ -56,6 +78,9 @@ struct pv_igvm_region {
 struct pv_linux_igvm {
 	struct pv_igvm_writer w;
 	uint8_t *pages; /* the pages generated here (boot_params, VMSA...) */
+	uint8_t **extra; /* clh: pages composed from several sources */
+	size_t nextra, capextra;
+	uint8_t *tail;   /* clh: [T, ramdisk) and [ramdisk end, end) */
 	size_t nregions;
 	struct pv_igvm_region regions[PV_LINUX_IGVM_MAX_REGIONS];
 	uint64_t entry;
@@ -64,7 +89,7 @@ struct pv_linux_igvm {
 /**
  * pv_linux_igvm_build - lay out kernel, initrd and command line
  * The result's writer refers to the kernel and initrd buffers: keep them
- * until the file is written.  Only --vmm qemu is implemented.
+ * until the file is written.
  * returns: 0; PV_EFORMAT / PV_ENOTSUP for a kernel that cannot be loaded;
  *          PV_ETOOBIG for a command line longer than cmdline_size or an
  *          initrd that does not fit the memory; PV_EINVAL for bad options

@@ -102,7 +102,24 @@ expect_rc 2 "--vmm is required"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm xen -o "$T/x.igvm"
 expect_rc 2 "an unknown --vmm"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh -o "$T/x.igvm"
-expect_rc 1 "--vmm clh is reported as not implemented"
+expect_rc 1 "--vmm clh without --acpi-pages is reported"
+expect_err_has "needs --acpi-pages" "the missing option is named"
+mkdir -p "$T/acpi" "$T/badacpi"
+"$MKKERNEL" pattern "$T/acpi/0x000e0000.bin" 4096 11
+"$MKKERNEL" pattern "$T/acpi/0x00100000.bin" 4096 12
+"$MKKERNEL" pattern "$T/badacpi/rsdp.bin" 4096 11
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --vmm clh --acpi-pages "$T/acpi" -o "$T/c.igvm"
+expect_rc 0 "build --vmm clh --acpi-pages"
+run "$IGVMGEN" dump --json "$T/c.igvm"
+check "clh: VMSA at 0x803000, parameter area inserted at 0x802000" \
+	test "$(jq -r '[.headers[] | select(.name == "VP_CONTEXT" or .name == "PARAMETER_INSERT") | .gpa] | map(tostring) | join(" ")' "$T/out")" = "8396800 8400896"
+check "clh: policy 0x3001f, ACPI page at 0xe0000 has data" \
+	test "$(jq -r '"\(.headers[1].policy) \([.headers[] | select(.gpa == 917504) | .data_length][0])"' "$T/out")" = "196639 4096"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/badacpi" -o "$T/x.igvm"
+expect_rc 1 "an ACPI page file not named by its GPA"
+expect_err_has "must be named by its GPA" "the naming rule is given"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --platform native --acpi-pages "$T/acpi" -o "$T/x.igvm"
+expect_rc 2 "--vmm clh is SNP only"
 
 # ---- initrd --------------------------------------------------------------
 mkdir -p "$T/r1/etc" "$T/r2/etc"

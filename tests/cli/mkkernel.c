@@ -2,7 +2,8 @@
 /*
  * mkkernel.c - write fake kernels for the CLI tests (tests/unit/
  * fake_kernel.h): "mkkernel bzimage OUT [PAYLOAD_BYTES [VERSION [SEED
- * [CMDLINE_SIZE]]]]" or "mkkernel vmlinux OUT".
+ * [CMDLINE_SIZE]]]]", "mkkernel vmlinux OUT", or "mkkernel pattern OUT LEN
+ * SEED" (deterministic bytes, for initrds and ACPI pages).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "vmlinux")) {
 		b = fake_vmlinux(&len);
+	} else if (!strcmp(argv[1], "pattern")) {
+		len = num(argc, argv, 3, 4096);
+		b = fake_pattern(len, (uint32_t)num(argc, argv, 4, 1));
 	} else {
 		struct fake_bz p = {
 			.payload = num(argc, argv, 3, 100000),

@@ -60,6 +60,24 @@ static inline uint8_t *fake_bzimage(const struct fake_bz *p, size_t *len)
 	return b;
 }
 
+/* LEN deterministic bytes from SEED (xorshift32) */
+static inline uint8_t *fake_pattern(size_t len, uint32_t seed)
+{
+	uint8_t *b = malloc(len ? len : 1);
+	uint32_t x = seed * 2654435761u + 1;
+	size_t i;
+
+	if (!b)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		b[i] = (uint8_t)(x >> 8);
+	}
+	return b;
+}
+
 /* ELF64 x86-64 ET_EXEC with two PT_LOAD segments; entry in the first */
 static inline uint8_t *fake_vmlinux(size_t *len)
 {

@@ -207,9 +207,23 @@ static void test_errors(void **state)
 	o.memory = 16ull << 20;
 	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_EINVAL);
 	o.memory = 64ull << 20;
-	o.vmm = PV_VMM_CLH;
-	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ENOTSUP);
-	o.vmm = PV_VMM_QEMU;
+	/* clh keeps igvm-tooling's rule: pref_address above 3 MiB */
+	{
+		struct fake_bz p = { .version = 0x020f, .payload = 5000,
+				     .pref_address = 0x200000 };
+		size_t llen;
+		uint8_t *low = fake_bzimage(&p, &llen);
+
+		o.vmm = PV_VMM_CLH;
+		o.kernel = low;
+		o.kernel_len = llen;
+		assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ENOTSUP);
+		assert_non_null(strstr(e.msg, "must be above 3 MiB"));
+		o.vmm = PV_VMM_QEMU;
+		o.kernel = k;
+		o.kernel_len = klen;
+		free(low);
+	}
 	o.kernel = vm;
 	o.kernel_len = vlen;
 	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ENOTSUP);

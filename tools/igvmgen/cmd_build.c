@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_build.c - igvmgen build: kernel + initrd + command line -> IGVM. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +24,23 @@ static const char build_usage[] =
 	"  --cmdline-file FILE  the command line from FILE (one trailing newline\n"
 	"                       is dropped)\n"
 	"  --vmm qemu|clh       the loader: qemu (QEMU/KVM; VMSA at\n"
-	"                       0xFFFFFFFFF000, last); clh is not implemented yet\n"
+	"                       0xFFFFFFFFF000, last) or clh (Cloud Hypervisor /\n"
+	"                       Hyper-V, igvm-tooling's layout; SNP only)\n"
 	"  --platform snp|native  isolation (default snp)\n"
 	"  --vcpus N            vCPUs (default 1; qemu: KVM starts the APs)\n"
 	"  --memory SIZE        guest RAM, e.g. 512M (default 512M)\n"
-	"  --sev-features HEX   VMSA sev_features (default 0x1, SNP only)\n"
-	"  --policy HEX         SNP guest policy (default 0x30000)\n"
+	"  --sev-features HEX   VMSA sev_features (default qemu 0x1, clh 0x9)\n"
+	"  --policy HEX         SNP guest policy (default qemu 0x30000, clh 0x3001f)\n"
+	"clh only (igvm-tooling's option in brackets):\n"
+	"  --acpi-pages DIR     ready ACPI pages, one 4 KiB file per page named by\n"
+	"                       its GPA in hex (0x000e0000.bin) [acpi.zip]\n"
+	"  --boot-mode x64|x86  64-bit (default) or 32-bit entry [-boot_mode]\n"
+	"  --pvalidate-opt yes|no  launch only the image and early ranges\n"
+	"                       (default yes) [-pvalidate_opt]\n"
+	"  --encrypted-page yes|no  C-bit in the page tables (default yes)\n"
+	"                       [-encrypted_page]\n"
+	"  --svme yes|no        EFER.SVME (default yes) [-svme]\n"
+	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
 	"  -o, --output OUT     the IGVM file to write (atomically)\n"
 	"  --json               print the regions laid out as JSON\n";
 
@@ -58,6 +71,111 @@ static int read_cmdline(const char *path, char **out, struct pv_err *e)
 	pv_unmap(&m);
 	*out = s;
 	return 0;
+}
+
+static int yesno(const char *s, const char *what)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1"))
+		return 1;
+	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0"))
+		return 0;
+	pv_cli_usage_error(build_usage, "%s %s: expected yes or no", what, s);
+}
+
+/* --acpi-pages DIR: files named by the GPA of their page, in hex */
+struct acpi_set {
+	struct pv_acpi_page *pages;
+	struct pv_map *maps;
+	size_t n;
+};
+
+static void acpi_release(struct acpi_set *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		pv_unmap(&a->maps[i]);
+	free(a->maps);
+	free(a->pages);
+	memset(a, 0, sizeof(*a));
+}
+
+static int cmp_page(const void *x, const void *y)
+{
+	uint64_t a = ((const struct pv_acpi_page *)x)->gpa;
+	uint64_t b = ((const struct pv_acpi_page *)y)->gpa;
+
+	return a < b ? -1 : a > b;
+}
+
+static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
+{
+	struct dirent *de;
+	char path[4096], name[256];
+	DIR *d = opendir(dir);
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!d)
+		return pv_err_errno(e, errno, "%s: cannot open the folder", dir);
+	while (!rc && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		uint64_t gpa;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (len >= sizeof(name)) {
+			rc = pv_errf(e, PV_EINVAL, "%s/%s: name too long", dir,
+				     de->d_name);
+			break;
+		}
+		memcpy(name, de->d_name, len + 1);
+		if (len > 4 && !strcmp(name + len - 4, ".bin"))
+			name[len - 4] = 0;
+		if (pv_parse_u64(name, UINT64_MAX, &gpa, de->d_name, e) ||
+		    strncmp(name, "0x", 2)) {
+			rc = pv_errf(e, PV_EINVAL,
+				     "%s/%s: an ACPI page file must be named by its GPA in hex (0x000e0000.bin)",
+				     dir, de->d_name);
+			break;
+		}
+		if (a->n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			void *p = realloc(a->pages, ncap * sizeof(*a->pages));
+			void *m;
+
+			if (!p) {
+				rc = pv_errf(e, PV_ENOMEM, "out of memory");
+				break;
+			}
+			a->pages = p;
+			m = realloc(a->maps, ncap * sizeof(*a->maps));
+			if (!m) {
+				rc = pv_errf(e, PV_ENOMEM, "out of memory");
+				break;
+			}
+			a->maps = m;
+			cap = ncap;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((rc = pv_map_file(path, 4096, &a->maps[a->n], e)))
+			break;
+		if (a->maps[a->n].len != 4096) {
+			pv_unmap(&a->maps[a->n]);
+			rc = pv_errf(e, PV_EFORMAT, "%s: %zu bytes, an ACPI page is 4096",
+				     path, a->maps[a->n].len);
+			break;
+		}
+		a->pages[a->n].gpa = gpa;
+		a->pages[a->n].data = a->maps[a->n].data;
+		a->n++;
+	}
+	closedir(d);
+	if (!rc && !a->n)
+		rc = pv_errf(e, PV_EINVAL, "%s: no ACPI pages", dir);
+	if (!rc)
+		qsort(a->pages, a->n, sizeof(*a->pages), cmp_page);
+	return rc;
 }
 
 static int out_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
@@ -97,6 +215,12 @@ int cmd_build(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "acpi-pages", required_argument, NULL, 'A' },
+		{ "boot-mode", required_argument, NULL, 'B' },
+		{ "pvalidate-opt", required_argument, NULL, 'O' },
+		{ "encrypted-page", required_argument, NULL, 'E' },
+		{ "svme", required_argument, NULL, 'S' },
+		{ "vtl", required_argument, NULL, 'T' },
 		PV_CLI_COMMON_OPTS,
 		{ 0 },
 	};
@@ -104,9 +228,14 @@ int cmd_build(int argc, char **argv)
 		.platform = PV_PLATFORM_SNP,
 		.vcpus = 1,
 		.memory = 512ull << 20,
-		.sev_features = 0x1,
-		.policy = 0x30000,
+		.boot_x64 = 1,
+		.pvalidate_opt = 1,
+		.encrypted_page = 1,
+		.svme = 1,
 	};
+	struct acpi_set acpi = { 0 };
+	const char *acpidir = NULL;
+	int have_features = 0, have_policy = 0;
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
 		   *cmdfile = NULL, *outpath = NULL;
 	char *cmdbuf = NULL;
@@ -165,11 +294,38 @@ int cmd_build(int argc, char **argv)
 			if (pv_parse_u64(optarg, UINT64_MAX, &o.sev_features,
 					 "--sev-features", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
+			have_features = 1;
 			break;
 		case 'p':
 			if (pv_parse_u64(optarg, UINT64_MAX, &o.policy, "--policy",
 					 &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
+			have_policy = 1;
+			break;
+		case 'A':
+			acpidir = optarg;
+			break;
+		case 'B':
+			if (!strcmp(optarg, "x64") || !strcmp(optarg, "x86"))
+				o.boot_x64 = optarg[1] == '6';
+			else
+				pv_cli_usage_error(build_usage,
+						   "--boot-mode %s: expected x64 or x86",
+						   optarg);
+			break;
+		case 'O':
+			o.pvalidate_opt = yesno(optarg, "--pvalidate-opt");
+			break;
+		case 'E':
+			o.encrypted_page = yesno(optarg, "--encrypted-page");
+			break;
+		case 'S':
+			o.svme = yesno(optarg, "--svme");
+			break;
+		case 'T':
+			if (pv_parse_u64(optarg, 15, &v, "--vtl", &e))
+				pv_cli_usage_error(build_usage, "%s", e.msg);
+			o.vtl = (uint8_t)v;
 			break;
 		case 'o':
 			outpath = optarg;
@@ -190,6 +346,25 @@ int cmd_build(int argc, char **argv)
 		pv_cli_usage_error(build_usage,
 				   "--cmdline and --cmdline-file exclude each other");
 	o.vmm = (enum pv_vmm)vmm;
+	if (!have_features)
+		o.sev_features = vmm == PV_VMM_CLH ? 0x9 : 0x1;
+	if (!have_policy)
+		o.policy = vmm == PV_VMM_CLH ? 0x3001f : 0x30000;
+	if (vmm == PV_VMM_CLH && o.platform != PV_PLATFORM_SNP)
+		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
+	if (vmm == PV_VMM_CLH && !acpidir) {
+		pv_errf(&e, PV_ENOTSUP,
+			"--vmm clh needs --acpi-pages DIR (built-in ACPI tables and --acpi-dir are not implemented yet)");
+		goto fail;
+	}
+	if (acpidir) {
+		if (vmm != PV_VMM_CLH)
+			pv_cli_usage_error(build_usage, "--acpi-pages needs --vmm clh");
+		if (read_acpi(acpidir, &acpi, &e))
+			goto fail;
+		o.acpi = acpi.pages;
+		o.nacpi = acpi.n;
+	}
 	if (cmdfile) {
 		if (read_cmdline(cmdfile, &cmdbuf, &e))
 			goto fail;
@@ -227,5 +402,6 @@ out:
 	pv_unmap(&km);
 	pv_unmap(&im);
 	free(cmdbuf);
+	acpi_release(&acpi);
 	return rc;
 }
