@@ -847,8 +847,17 @@ void pv_igvm_writer_init(struct pv_igvm_writer *w, uint32_t version)
 	w->version = version;
 }
 
+static uint8_t *wbody(struct pv_igvm_whdr *h)
+{
+	return h->ext ? h->ext : h->body;
+}
+
 void pv_igvm_writer_release(struct pv_igvm_writer *w)
 {
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->h[i].ext);
 	free(w->h);
 	w->h = NULL;
 	w->n = w->cap = 0;
@@ -889,13 +898,19 @@ int pv_igvm_add(struct pv_igvm_writer *w, uint32_t type, const void *body,
 		w->h = n;
 		w->cap = cap;
 	}
-	h = &w->h[w->n++];
+	h = &w->h[w->n];
 	memset(h, 0, sizeof(*h));
+	if (body_len > PV_IGVM_WBODY_INLINE) {
+		h->ext = malloc(body_len);
+		if (!h->ext)
+			return pv_errf(e, PV_ENOMEM, "out of memory");
+	}
+	w->n++;
 	h->type = type;
 	h->length = t->size;
-	memcpy(h->body, body, body_len);
+	memcpy(wbody(h), body, body_len);
 	if (t->foff_off >= 0)
-		pv_put_le32(h->body + t->foff_off, 0);
+		pv_put_le32(wbody(h) + t->foff_off, 0);
 	h->payload = payload;
 	h->payload_len = payload ? len : 0;
 	h->padded_len = payload ? padded : 0;
@@ -948,10 +963,10 @@ static int layout(struct pv_igvm_writer *w, uint64_t data_start,
 			if (tab[s].crc == crc && same_payload(&w->h[tab[s].hdr - 1], h))
 				break;
 		if (tab[s].hdr) {
-			const struct pv_igvm_whdr *o = &w->h[tab[s].hdr - 1];
-			const struct pv_igvm_type *ot = pv_igvm_type_find(o->type);
+			const struct pv_igvm_type *ot =
+				pv_igvm_type_find(w->h[tab[s].hdr - 1].type);
 
-			foff = pv_le32(o->body + ot->foff_off);
+			foff = pv_le32(wbody(&w->h[tab[s].hdr - 1]) + ot->foff_off);
 		} else {
 			if (off + h->padded_len > UINT32_MAX) {
 				free(tab);
@@ -964,7 +979,7 @@ static int layout(struct pv_igvm_writer *w, uint64_t data_start,
 			tab[s].crc = crc;
 			placed[i] = 1;
 		}
-		pv_put_le32(h->body + t->foff_off, foff);
+		pv_put_le32(wbody(h) + t->foff_off, foff);
 	}
 	free(tab);
 	*total = off;
@@ -978,7 +993,8 @@ int pv_igvm_write(struct pv_igvm_writer *w, pv_igvm_sink sink, void *ctx,
 	uint32_t fixed = w->version == 2 ? PV_IGVM_FIXED_V2 : PV_IGVM_FIXED_V1;
 	uint64_t var_size = 0, total = 0;
 	uint8_t *head = NULL, *placed = NULL;
-	size_t i, pos;
+	const uint8_t *run;
+	size_t i, pos, runlen;
 	int rc;
 
 	if (w->version != 1 && w->version != 2)
@@ -1010,18 +1026,34 @@ int pv_igvm_write(struct pv_igvm_writer *w, pv_igvm_sink sink, void *ctx,
 	for (i = 0; i < w->n; i++) {
 		pv_put_le32(head + pos, w->h[i].type);
 		pv_put_le32(head + pos + 4, w->h[i].length);
-		memcpy(head + pos + 8, w->h[i].body, w->h[i].length);
+		memcpy(head + pos + 8, wbody(&w->h[i]), w->h[i].length);
 		pos += (8u + w->h[i].length + 7u) & ~7u;
 	}
 	pv_put_le32(head + 20, pv_igvm_crc(head, fixed, head + fixed, var_size));
 	rc = sink(ctx, head, fixed + var_size, e);
+	/* payloads in order; runs that are contiguous in memory (pages of
+	 * one input mapping) go to the sink in one call */
+	run = NULL;
+	runlen = 0;
 	for (i = 0; !rc && i < w->n; i++) {
 		size_t pad;
 
 		if (!placed[i])
 			continue;
-		rc = sink(ctx, w->h[i].payload, w->h[i].payload_len, e);
+		if (run && w->h[i].payload == run + runlen) {
+			runlen += w->h[i].payload_len;
+		} else {
+			if (runlen)
+				rc = sink(ctx, run, runlen, e);
+			run = w->h[i].payload;
+			runlen = w->h[i].payload_len;
+		}
 		pad = w->h[i].padded_len - w->h[i].payload_len;
+		if (pad && runlen && !rc) {
+			rc = sink(ctx, run, runlen, e);
+			run = NULL;
+			runlen = 0;
+		}
 		while (!rc && pad) {
 			size_t n = pad > sizeof(zeros) ? sizeof(zeros) : pad;
 
@@ -1029,6 +1061,8 @@ int pv_igvm_write(struct pv_igvm_writer *w, pv_igvm_sink sink, void *ctx,
 			pad -= n;
 		}
 	}
+	if (!rc && runlen)
+		rc = sink(ctx, run, runlen, e);
 out:
 	free(head);
 	free(placed);

@@ -215,10 +215,15 @@ uint32_t pv_igvm_crc(const uint8_t *fixed, size_t fixed_len,
  * and VP_CONTEXT, number_of_bytes for PARAMETER_AREA).  Header padding is
  * zero.  The output depends only on the headers and payloads.
  */
+#define PV_IGVM_WBODY_INLINE 32
+
 struct pv_igvm_whdr {
 	uint32_t type;
 	uint16_t length;
-	uint8_t body[PV_IGVM_SZ_MAX];
+	/* content: inline up to 32 bytes (all page and parameter headers),
+	 * else in ext, so a file of 100k pages keeps its header list small */
+	uint8_t body[PV_IGVM_WBODY_INLINE];
+	uint8_t *ext;
 	const uint8_t *payload;
 	size_t payload_len;
 	size_t padded_len;

@@ -207,6 +207,19 @@ static void test_errors(void **state)
 	o.memory = 16ull << 20;
 	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_EINVAL);
 	o.memory = 64ull << 20;
+	/* a kernel whose load address overlaps the boot pages */
+	{
+		struct fake_bz p = { .version = 0x020f, .payload = 5000,
+				     .pref_address = 0x11000 };
+		size_t llen;
+		uint8_t *low = fake_bzimage(&p, &llen);
+
+		o.kernel = low;
+		o.kernel_len = llen;
+		assert_int_equal(pv_linux_igvm_build(&o, &b, &e), PV_ERANGE);
+		assert_non_null(strstr(e.msg, "kernel [0x11000, 0x211000) overlaps gdt [0x11000, 0x12000)"));
+		free(low);
+	}
 	/* clh keeps igvm-tooling's rule: pref_address above 3 MiB */
 	{
 		struct fake_bz p = { .version = 0x020f, .payload = 5000,
