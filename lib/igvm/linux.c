@@ -396,6 +396,18 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 		return pv_errf(e, PV_ENOMEM, "out of memory");
 	rc = o->vmm == PV_VMM_CLH ? pv_linux_igvm_clh(o, &k, out, e)
 				  : build_qemu(o, &k, out, e);
+	if (!rc && o->id_key) {
+		uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK];
+
+		if (o->platform != PV_PLATFORM_SNP || !o->id)
+			rc = pv_errf(e, PV_EINVAL,
+				     "an ID block needs --platform snp and its parameters");
+		if (!rc)
+			rc = pv_igvm_id_block(o->id, o->id_key, blk, e);
+		if (!rc)
+			rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SNP_ID_BLOCK, blk,
+					 sizeof(blk), NULL, 0, e);
+	}
 	if (rc)
 		pv_linux_igvm_release(out);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "igvm/idblock.h"
 #include "igvm/igvm.h"
 
 struct pv_err;
@@ -65,6 +66,9 @@ struct pv_linux_igvm_opts {
 	int encrypted_page; /* -encrypted_page: C-bit 51 in the page tables */
 	int svme;          /* -svme: EFER.SVME */
 	uint8_t vtl;       /* -vtl: highest_vtl */
+	/* SNP ID block (last header) when id_key is set; its LD is given */
+	struct evp_pkey_st *id_key;
+	const struct pv_snp_id *id;
 };
 
 #define PV_LINUX_IGVM_MAX_REGIONS 16

@@ -121,6 +121,26 @@ expect_err_has "must be named by its GPA" "the naming rule is given"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --platform native --acpi-pages "$T/acpi" -o "$T/x.igvm"
 expect_rc 2 "--vmm clh is SNP only"
 
+# ---- SNP ID block ----------------------------------------------------------
+LD=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+KEY=$SRCDIR/tests/kat/igvm/idkey-test.pem
+for i in 1 2; do
+	run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$KEY" --id-ld "$LD" \
+		--family-id 0f000000000000000000000000000000 --guest-svn 7 -o "$T/id$i.igvm"
+done
+expect_rc 0 "build --id-key --id-ld"
+check "a signed file is reproducible (RFC 6979)" cmp -s "$T/id1.igvm" "$T/id2.igvm"
+run "$IGVMGEN" dump --json "$T/id1.igvm"
+check "SNP_ID_BLOCK is last, with the LD, family id, svn and P-384 key" \
+	test "$(jq -r '.headers[-1] | "\(.name) \(.ld) \(.family_id) \(.guest_svn) \(.id_key_algorithm) \(."id_public_key.curve")"' "$T/out")" = \
+	"SNP_ID_BLOCK $LD 0f000000000000000000000000000000 7 1 2"
+run "$IGVMGEN" check "$T/id1.igvm"
+expect_rc 0 "the signed file passes check"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$KEY" -o "$T/x.igvm"
+expect_rc 2 "--id-key without --id-ld"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$T/initrd" --id-ld "$LD" -o "$T/x.igvm"
+expect_rc 1 "an ID key that is not a key"
+
 # ---- initrd --------------------------------------------------------------
 mkdir -p "$T/r1/etc" "$T/r2/etc"
 printf 'x' >"$T/r1/etc/b"; printf 'y' >"$T/r1/etc/a"

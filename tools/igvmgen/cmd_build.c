@@ -7,9 +7,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <openssl/evp.h>
+
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "igvm/linux.h"
@@ -42,6 +45,13 @@ static const char build_usage[] =
 	"                       [-encrypted_page]\n"
 	"  --svme yes|no        EFER.SVME (default yes) [-svme]\n"
 	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
+	"SNP ID block (signed with RFC 6979 deterministic ECDSA P-384):\n"
+	"  --id-key PEM         the ID key (P-384) [-sign_key]\n"
+	"  --id-ld HEX          the launch digest to sign: what `measure snp`\n"
+	"                       prints for this file (the ID block is not measured)\n"
+	"  --family-id HEX, --image-id HEX  16 bytes each (default 01 00.. and\n"
+	"                       02 00.., igvm-tooling's defaults)\n"
+	"  --guest-svn N, --id-version N  (defaults 2 and 1, as igvm-tooling)\n"
 	"  -o, --output OUT     the IGVM file to write (atomically)\n"
 	"  --json               print the regions laid out as JSON\n";
 
@@ -234,6 +244,12 @@ int cmd_build(int argc, char **argv)
 		{ "encrypted-page", required_argument, NULL, 'E' },
 		{ "svme", required_argument, NULL, 'S' },
 		{ "vtl", required_argument, NULL, 'T' },
+		{ "id-key", required_argument, NULL, 'K' },
+		{ "id-ld", required_argument, NULL, 'L' },
+		{ "family-id", required_argument, NULL, 'f' },
+		{ "image-id", required_argument, NULL, 'g' },
+		{ "guest-svn", required_argument, NULL, 's' },
+		{ "id-version", required_argument, NULL, 'v' },
 		PV_CLI_COMMON_OPTS,
 		{ 0 },
 	};
@@ -247,6 +263,12 @@ int cmd_build(int argc, char **argv)
 		.svme = 1,
 	};
 	struct acpi_set acpi = { 0 };
+	/* igvm-tooling's TEIConfig defaults */
+	struct pv_snp_id id = { .family_id = { 1 }, .image_id = { 2 },
+				.version = 1, .guest_svn = 2 };
+	const char *idkey = NULL;
+	int have_ld = 0;
+	size_t hn;
 	const char *acpidir = NULL;
 	int have_features = 0, have_policy = 0;
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
@@ -335,6 +357,34 @@ int cmd_build(int argc, char **argv)
 		case 'S':
 			o.svme = yesno(optarg, "--svme");
 			break;
+		case 'K':
+			idkey = optarg;
+			break;
+		case 'L':
+			if (pv_hex_decode(optarg, id.ld, sizeof(id.ld), &hn,
+					  "--id-ld", &e) || hn != 48)
+				pv_cli_usage_error(build_usage, "%s",
+						   e.msg[0] ? e.msg : "--id-ld: 48 bytes of hex");
+			have_ld = 1;
+			break;
+		case 'f':
+		case 'g':
+			if (pv_hex_decode(optarg, c == 'f' ? id.family_id : id.image_id,
+					  16, &hn, c == 'f' ? "--family-id" : "--image-id",
+					  &e) || hn != 16)
+				pv_cli_usage_error(build_usage, "%s",
+						   e.msg[0] ? e.msg : "16 bytes of hex expected");
+			break;
+		case 's':
+		case 'v':
+			if (pv_parse_u64(optarg, UINT32_MAX, &v,
+					 c == 's' ? "--guest-svn" : "--id-version", &e))
+				pv_cli_usage_error(build_usage, "%s", e.msg);
+			if (c == 's')
+				id.guest_svn = (uint32_t)v;
+			else
+				id.version = (uint32_t)v;
+			break;
 		case 'T':
 			if (pv_parse_u64(optarg, 15, &v, "--vtl", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
@@ -369,6 +419,16 @@ int cmd_build(int argc, char **argv)
 		pv_errf(&e, PV_ENOTSUP,
 			"--vmm clh needs --acpi-pages DIR (built-in ACPI tables and --acpi-dir are not implemented yet)");
 		goto fail;
+	}
+	if (!!idkey != have_ld)
+		pv_cli_usage_error(build_usage, "--id-key and --id-ld go together");
+	if (idkey) {
+		if (o.platform != PV_PLATFORM_SNP)
+			pv_cli_usage_error(build_usage, "an ID block needs --platform snp");
+		id.policy = o.policy;
+		if (pv_ec_p384_load(idkey, &o.id_key, &e))
+			goto fail;
+		o.id = &id;
 	}
 	if (acpidir) {
 		if (vmm != PV_VMM_CLH)
@@ -418,5 +478,6 @@ out:
 	pv_unmap(&im);
 	free(cmdbuf);
 	acpi_release(&acpi);
+	EVP_PKEY_free(o.id_key);
 	return rc;
 }
