@@ -394,8 +394,19 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 	out->pages = calloc(PG_N + PV_QEMU_CMDLINE_MAX / PAGE, PAGE);
 	if (!out->pages)
 		return pv_errf(e, PV_ENOMEM, "out of memory");
-	rc = o->vmm == PV_VMM_CLH ? pv_linux_igvm_clh(o, &k, out, e)
-				  : build_qemu(o, &k, out, e);
+	if (o->vmm == PV_VMM_CLH && !o->nacpi) {
+		/* no ACPI pages given: the built-in set */
+		struct pv_linux_igvm_opts oa = *o;
+		struct pv_acpi_page pages[3];
+
+		rc = pv_acpi_minimal(o->vcpus, &out->acpibuf, pages, &oa.nacpi, e);
+		oa.acpi = pages;
+		if (!rc)
+			rc = pv_linux_igvm_clh(&oa, &k, out, e);
+	} else {
+		rc = o->vmm == PV_VMM_CLH ? pv_linux_igvm_clh(o, &k, out, e)
+					  : build_qemu(o, &k, out, e);
+	}
 	if (!rc && o->id_key) {
 		uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK];
 
@@ -424,6 +435,8 @@ void pv_linux_igvm_release(struct pv_linux_igvm *out)
 	out->nextra = out->capextra = 0;
 	free(out->tail);
 	out->tail = NULL;
+	free(out->acpibuf);
+	out->acpibuf = NULL;
 	pv_igvm_writer_release(&out->w);
 	free(out->pages);
 	out->pages = NULL;

@@ -44,6 +44,16 @@ struct pv_acpi_page {
 #define PV_CLH_PARAM 0x802000ull
 #define PV_CLH_VMSA 0x803000ull
 
+/**
+ * pv_acpi_minimal - the built-in ACPI set for --vmm clh: RSDP (0xE0000),
+ * XSDT (0x100000), MADT with @vcpus local APICs, an empty DSDT and a
+ * hardware-reduced FADT (0x101000)
+ * @buf: receives the pages' memory (free() it); @pages: room for 3
+ * returns: 0, PV_EINVAL (vcpus not in 1..240) or PV_ENOMEM
+ */
+int pv_acpi_minimal(uint32_t vcpus, uint8_t **buf, struct pv_acpi_page *pages,
+		    size_t *npages, struct pv_err *e);
+
 struct pv_linux_igvm_opts {
 	enum pv_vmm vmm;
 	enum pv_platform platform;
@@ -85,6 +95,7 @@ struct pv_linux_igvm {
 	uint8_t **extra; /* clh: pages composed from several sources */
 	size_t nextra, capextra;
 	uint8_t *tail;   /* clh: [T, ramdisk) and [ramdisk end, end) */
+	uint8_t *acpibuf; /* clh: the built-in ACPI pages */
 	size_t nregions;
 	struct pv_igvm_region regions[PV_LINUX_IGVM_MAX_REGIONS];
 	uint64_t entry;

@@ -101,9 +101,11 @@ run "$IGVMGEN" build --kernel "$T/bz" -o "$T/x.igvm"
 expect_rc 2 "--vmm is required"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm xen -o "$T/x.igvm"
 expect_rc 2 "an unknown --vmm"
-run "$IGVMGEN" build --kernel "$T/bz" --vmm clh -o "$T/x.igvm"
-expect_rc 1 "--vmm clh without --acpi-pages is reported"
-expect_err_has "needs --acpi-pages" "the missing option is named"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --vcpus 4 -o "$T/b.igvm"
+expect_rc 0 "--vmm clh with the built-in ACPI tables"
+run "$IGVMGEN" dump --json "$T/b.igvm"
+check "built-in ACPI: pages at 0xe0000, 0x100000, 0x101000 have data" \
+	test "$(jq -r '[.headers[] | select(.gpa == 917504 or .gpa == 1048576 or .gpa == 1052672) | .data_length] | map(tostring) | join(" ")' "$T/out")" = "4096 4096 4096"
 mkdir -p "$T/acpi" "$T/badacpi"
 "$MKKERNEL" pattern "$T/acpi/0x000e0000.bin" 4096 11
 "$MKKERNEL" pattern "$T/acpi/0x00100000.bin" 4096 12

@@ -248,9 +248,75 @@ static void test_errors(void **state)
 	free(vm);
 }
 
+static uint8_t sum(const uint8_t *p, size_t n)
+{
+	uint8_t x = 0;
+
+	while (n--)
+		x = (uint8_t)(x + *p++);
+	return x;
+}
+
+static const uint8_t nowhere[4096];
+
+/* the table at gpa inside the built-in pages (zeros when absent) */
+static const uint8_t *table(const struct pv_acpi_page *pg, size_t n,
+			    uint64_t gpa)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (gpa >= pg[i].gpa && gpa < pg[i].gpa + 4096)
+			return pg[i].data + (gpa - pg[i].gpa);
+	return nowhere;
+}
+
+static void test_acpi_minimal(void **state)
+{
+	struct pv_acpi_page pg[3];
+	struct pv_err e = { 0 };
+	uint8_t *buf;
+	size_t n, i;
+	const uint8_t *rsdp, *xsdt, *t, *madt = nowhere, *fadt = nowhere;
+
+	(void)state;
+	assert_int_equal(pv_acpi_minimal(4, &buf, pg, &n, &e), 0);
+	assert_int_equal(n, 3);
+	rsdp = table(pg, n, 0xE0000);
+	assert_memory_equal(rsdp, "RSD PTR ", 8);
+	assert_int_equal(sum(rsdp, 20), 0);
+	assert_int_equal(sum(rsdp, 36), 0);
+	xsdt = table(pg, n, pv_le64(rsdp + 24));
+	assert_memory_equal(xsdt, "XSDT", 4);
+	assert_int_equal(sum(xsdt, pv_le32(xsdt + 4)), 0);
+	for (i = 0; i < (pv_le32(xsdt + 4) - 36) / 8; i++) {
+		t = table(pg, n, pv_le64(xsdt + 36 + 8 * i));
+		assert_ptr_not_equal(t, nowhere);
+		assert_int_equal(sum(t, pv_le32(t + 4)), 0);
+		if (!memcmp(t, "APIC", 4))
+			madt = t;
+		if (!memcmp(t, "FACP", 4))
+			fadt = t;
+	}
+	assert_memory_equal(madt, "APIC", 4);
+	assert_memory_equal(fadt, "FACP", 4);
+	/* 4 local APICs, then the I/O APIC */
+	assert_int_equal(pv_le32(madt + 4), 36 + 8 + 4 * 8 + 12);
+	assert_int_equal(madt[44 + 3 * 8 + 3], 3);
+	assert_int_equal(madt[44 + 4 * 8], 1);
+	assert_int_equal(pv_le32(fadt + 112), 1u << 20);
+	t = table(pg, n, pv_le64(fadt + 140));
+	assert_memory_equal(t, "DSDT", 4);
+	assert_int_equal(sum(t, pv_le32(t + 4)), 0);
+	free(buf);
+	assert_int_equal(pv_acpi_minimal(0, &buf, pg, &n, &e), PV_EINVAL);
+	assert_int_equal(pv_acpi_minimal(241, &buf, pg, &n, &e), PV_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_acpi_minimal),
 		cmocka_unit_test(test_qemu_snp),
 		cmocka_unit_test(test_qemu_native),
 		cmocka_unit_test(test_errors),

@@ -31,13 +31,16 @@ static const char build_usage[] =
 	"                       0xFFFFFFFFF000, last) or clh (Cloud Hypervisor /\n"
 	"                       Hyper-V, igvm-tooling's layout; SNP only)\n"
 	"  --platform snp|native  isolation (default snp)\n"
-	"  --vcpus N            vCPUs (default 1; qemu: KVM starts the APs)\n"
+	"  --vcpus N            vCPUs (default 1; qemu: KVM starts the APs; clh:\n"
+	"                       local APICs in the built-in MADT)\n"
 	"  --memory SIZE        guest RAM, e.g. 512M (default 512M)\n"
 	"  --sev-features HEX   VMSA sev_features (default qemu 0x1, clh 0x9)\n"
 	"  --policy HEX         SNP guest policy (default qemu 0x30000, clh 0x3001f)\n"
 	"clh only (igvm-tooling's option in brackets):\n"
 	"  --acpi-pages DIR     ready ACPI pages, one 4 KiB file per page named by\n"
-	"                       its GPA in hex (0x000e0000.bin) [acpi.zip]\n"
+	"                       its GPA in hex (0x000e0000.bin) [acpi.zip]; without\n"
+	"                       it, a built-in RSDP, XSDT, FADT, MADT (--vcpus\n"
+	"                       local APICs) and empty DSDT\n"
 	"  --boot-mode x64|x86  64-bit (default) or 32-bit entry [-boot_mode]\n"
 	"  --pvalidate-opt yes|no  launch only the image and early ranges\n"
 	"                       (default yes) [-pvalidate_opt]\n"
@@ -415,11 +418,6 @@ int cmd_build(int argc, char **argv)
 		o.policy = vmm == PV_VMM_CLH ? 0x3001f : 0x30000;
 	if (vmm == PV_VMM_CLH && o.platform != PV_PLATFORM_SNP)
 		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
-	if (vmm == PV_VMM_CLH && !acpidir) {
-		pv_errf(&e, PV_ENOTSUP,
-			"--vmm clh needs --acpi-pages DIR (built-in ACPI tables and --acpi-dir are not implemented yet)");
-		goto fail;
-	}
 	if (!!idkey != have_ld)
 		pv_cli_usage_error(build_usage, "--id-key and --id-ld go together");
 	if (idkey) {
