@@ -135,3 +135,158 @@ int pv_acpi_minimal(uint32_t vcpus, uint8_t **buf, struct pv_acpi_page *pages,
 	*buf = b;
 	return 0;
 }
+
+/*
+ * --acpi-dir: compiled tables laid out as igvm-tooling lays out an
+ * -acpi_dir (acpi.py ACPI.from_dir): the RSDP as given at 0xE0000; the
+ * XSDT at the RSDP's XSDT address (0x100000 when zero) with one entry
+ * appended per FACP, OEM0, APIC, TPM2, TCPA, MCFG present, in name order;
+ * the other tables packed without alignment from XSDT + 0x1000 in name
+ * order; FACP address fields of the DSDT and FACS that are zero set to
+ * them.  Patched tables get a new checksum (igvm-tooling recompiles them).
+ */
+static const char *const sub_names[] = { "APIC", "DSDT", "FACP", "FACS",
+					 "MCFG", "OEM0", "TCPA", "TPM2" };
+static const char *const xsdt_names[] = { "APIC", "FACP", "MCFG", "OEM0",
+					  "TCPA", "TPM2" };
+
+static int find_sig(const struct pv_acpi_table *t, size_t n, const char *sig)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].len >= 4 && !memcmp(t[i].data, sig, 4))
+			return (int)i;
+	return -1;
+}
+
+int pv_acpi_layout(const struct pv_acpi_table *t, size_t n, uint8_t **buf,
+		   struct pv_acpi_page *pages, size_t *npages, uint64_t *end,
+		   struct pv_err *e)
+{
+	const uint64_t lo = PV_CLH_ACPI_START, hi = PV_CLH_ACPI_END;
+	uint64_t xsdt_addr = 0x100000, addr[8] = { 0 }, at, top;
+	int rsdp = -1, xsdt, idx[8];
+	size_t i, j, np = 0, nx = 0, xlen;
+	uint8_t *mem, *x;
+
+	for (i = 0; i < n; i++) {
+		int known = 0;
+
+		if (t[i].len >= 8 && !memcmp(t[i].data, "RSD PTR ", 8)) {
+			if (rsdp >= 0 || t[i].len < 36)
+				return pv_errf(e, PV_EFORMAT,
+					       "ACPI: a second or short RSDP (%s)",
+					       t[i].name);
+			rsdp = (int)i;
+			continue;
+		}
+		if (t[i].len < 36 || pv_le32(t[i].data + 4) != t[i].len)
+			return pv_errf(e, PV_EFORMAT,
+				       "%s: not an ACPI table, or its length field (offset 4) differs from the file size %zu",
+				       t[i].name, t[i].len);
+		if (!memcmp(t[i].data, "XSDT", 4))
+			known = 1;
+		for (j = 0; j < 8; j++)
+			if (!memcmp(t[i].data, sub_names[j], 4))
+				known = 1;
+		if (!known)
+			return pv_errf(e, PV_ENOTSUP,
+				       "%s: table \"%.4s\" is not one igvm-tooling lays out (XSDT, APIC, DSDT, FACP, FACS, MCFG, OEM0, TCPA, TPM2)",
+				       t[i].name, (const char *)t[i].data);
+		for (j = i + 1; j < n; j++)
+			if (t[j].len >= 4 && !memcmp(t[i].data, t[j].data, 4))
+				return pv_errf(e, PV_EFORMAT,
+					       "%s and %s: two \"%.4s\" tables",
+					       t[i].name, t[j].name,
+					       (const char *)t[i].data);
+	}
+	xsdt = find_sig(t, n, "XSDT");
+	if (rsdp < 0 || xsdt < 0 || find_sig(t, n, "FACP") < 0 ||
+	    find_sig(t, n, "DSDT") < 0 || find_sig(t, n, "FACS") < 0)
+		return pv_errf(e, PV_EINVAL,
+			       "ACPI: need at least RSDP, XSDT, FACP, DSDT and FACS");
+	if (pv_le64(t[rsdp].data + 24))
+		xsdt_addr = pv_le64(t[rsdp].data + 24);
+	/* addresses of the packed tables */
+	at = xsdt_addr + 0x1000;
+	for (j = 0; j < 8; j++) {
+		idx[j] = find_sig(t, n, sub_names[j]);
+		if (idx[j] < 0)
+			continue;
+		addr[j] = at;
+		at += t[idx[j]].len;
+	}
+	for (j = 0; j < 6; j++)
+		nx += find_sig(t, n, xsdt_names[j]) >= 0;
+	xlen = t[xsdt].len + 8 * nx;
+	top = at > xsdt_addr + xlen ? at : xsdt_addr + xlen;
+	if (xsdt_addr < 0x100000 || xsdt_addr % 4096 || top > hi)
+		return pv_errf(e, PV_ERANGE,
+			       "ACPI: tables would span [0x%llx, 0x%llx), outside [0x100000, 0x200000)",
+			       (unsigned long long)xsdt_addr,
+			       (unsigned long long)top);
+	mem = calloc(1, hi - lo);
+	if (!mem)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	memcpy(mem, t[rsdp].data, 36);
+	/* XSDT with the appended entries */
+	x = mem + (xsdt_addr - lo);
+	memcpy(x, t[xsdt].data, t[xsdt].len);
+	for (j = 0, i = 0; j < 8; j++) {
+		size_t k;
+
+		if (idx[j] < 0)
+			continue;
+		for (k = 0; k < 6; k++)
+			if (!strcmp(sub_names[j], xsdt_names[k]))
+				pv_put_le64(x + t[xsdt].len + 8 * i++, addr[j]);
+	}
+	pv_put_le32(x + 4, (uint32_t)xlen);
+	checksum(x, xlen, 9);
+	/* the others, FACP patched */
+	for (j = 0; j < 8; j++) {
+		uint8_t *p;
+		size_t len;
+
+		if (idx[j] < 0)
+			continue;
+		p = mem + (addr[j] - lo);
+		len = t[idx[j]].len;
+		memcpy(p, t[idx[j]].data, len);
+		if (!strcmp(sub_names[j], "FACP")) {
+			uint64_t facs = addr[3], dsdt = addr[1];
+
+			if (len >= 44 && !pv_le32(p + 36))
+				pv_put_le32(p + 36, (uint32_t)facs);
+			if (len >= 44 && !pv_le32(p + 40))
+				pv_put_le32(p + 40, (uint32_t)dsdt);
+			if (len >= 140 && !pv_le64(p + 132))
+				pv_put_le64(p + 132, facs);
+			if (len >= 148 && !pv_le64(p + 140))
+				pv_put_le64(p + 140, dsdt);
+			checksum(p, len, 9);
+		}
+	}
+	/* the pages that hold a table */
+	for (at = lo; at < hi; at += 4096) {
+		int used = at == lo ||
+			   (at + 4096 > xsdt_addr && at < xsdt_addr + xlen) ||
+			   (at + 4096 > xsdt_addr + 0x1000 &&
+			    at < xsdt_addr + 0x1000 + (top - xsdt_addr));
+
+		if (!used || at >= top)
+			continue;
+		if (np == PV_ACPI_MAX_PAGES) {
+			free(mem);
+			return pv_errf(e, PV_ETOOBIG, "ACPI: too many pages");
+		}
+		pages[np].gpa = at;
+		pages[np].data = mem + (at - lo);
+		np++;
+	}
+	*npages = np;
+	*end = (pages[np - 1].gpa + 4096);
+	*buf = mem;
+	return 0;
+}

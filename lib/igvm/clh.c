@@ -240,7 +240,7 @@ int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 	struct img m = { 0 };
 	uint8_t *cpuid = out->pages, *vmsa = out->pages + PAGE, *bp, *cc;
 	uint64_t pref = k->pref_address, init = k->init_size;
-	uint64_t ksize = up(k->kernel_len), acpi_lo, T, pt = 0, tss, gdt, bpa;
+	uint64_t ksize = up(k->kernel_len), acpi_lo, acpi_end, T, pt = 0, tss, gdt, bpa;
 	uint64_t cmdl, rd, stack, ccb, end, gpa, x[2][2] = { { 0 } };
 	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0, i, tail_len;
 	unsigned gdt_size = o->boot_x64 ? 56 : 48;
@@ -267,10 +267,11 @@ int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 
 	/* 1. BIOS area and ACPI: [0 or 0xA0000, 0x200000) */
 	acpi_lo = o->pvalidate_opt ? 0xA0000 : 0;
-	add_range(&m, acpi_lo, PV_CLH_ACPI_END);
+	acpi_end = o->acpi_end ? o->acpi_end : PV_CLH_ACPI_END;
+	add_range(&m, acpi_lo, acpi_end);
 	for (i = 0; i < o->nacpi; i++) {
 		if (o->acpi[i].gpa % PAGE || o->acpi[i].gpa < PV_CLH_ACPI_START ||
-		    o->acpi[i].gpa >= PV_CLH_ACPI_END)
+		    o->acpi[i].gpa >= acpi_end)
 			return pv_errf(e, PV_ERANGE,
 				       "ACPI page at 0x%llx: must be page aligned in [0xe0000, 0x200000)",
 				       (unsigned long long)o->acpi[i].gpa);
@@ -376,12 +377,12 @@ int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 	if (!o->pvalidate_opt) {
 		e820(bp, 0, 0xA0000, 1);
 		e820(bp, 0xA0000, 0x60000, 2);
-		e820(bp, 0x100000, PV_CLH_ACPI_END - 0x100000, 3);
+		e820(bp, 0x100000, acpi_end - 0x100000, 3);
 		e820(bp, pref, end - pref, 1);
 	} else {
 		e820(bp, 0, 0, 1);
 		e820(bp, 0xA0000, 0x60000, 2);
-		e820(bp, 0x100000, PV_CLH_ACPI_END - 0x100000, 3);
+		e820(bp, 0x100000, acpi_end - 0x100000, 3);
 		e820(bp, pref, ksize, 1);
 		e820(bp, pref + x[0][0], x[0][1], 1);
 		e820(bp, pref + x[1][0], x[1][1], 1);

@@ -394,7 +394,18 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 	out->pages = calloc(PG_N + PV_QEMU_CMDLINE_MAX / PAGE, PAGE);
 	if (!out->pages)
 		return pv_errf(e, PV_ENOMEM, "out of memory");
-	if (o->vmm == PV_VMM_CLH && !o->nacpi) {
+	if (o->vmm == PV_VMM_CLH && o->nacpi_tables) {
+		/* compiled tables, laid out as igvm-tooling's -acpi_dir */
+		struct pv_linux_igvm_opts oa = *o;
+		struct pv_acpi_page pages[PV_ACPI_MAX_PAGES];
+
+		rc = pv_acpi_layout(o->acpi_tables, o->nacpi_tables,
+				    &out->acpibuf, pages, &oa.nacpi,
+				    &oa.acpi_end, e);
+		oa.acpi = pages;
+		if (!rc)
+			rc = pv_linux_igvm_clh(&oa, &k, out, e);
+	} else if (o->vmm == PV_VMM_CLH && !o->nacpi) {
 		/* no ACPI pages given: the built-in set */
 		struct pv_linux_igvm_opts oa = *o;
 		struct pv_acpi_page pages[3];

@@ -54,6 +54,27 @@ struct pv_acpi_page {
 int pv_acpi_minimal(uint32_t vcpus, uint8_t **buf, struct pv_acpi_page *pages,
 		    size_t *npages, struct pv_err *e);
 
+/* a compiled ACPI table (--acpi-dir) */
+struct pv_acpi_table {
+	const char *name; /* file name, for messages */
+	const uint8_t *data;
+	size_t len;
+};
+
+#define PV_ACPI_MAX_PAGES 64
+
+/**
+ * pv_acpi_layout - lay out compiled tables as igvm-tooling lays out an
+ * -acpi_dir (see acpi.c)
+ * @pages: room for PV_ACPI_MAX_PAGES; @end: the end of the ACPI range,
+ * which igvm-tooling then uses instead of 0x200000
+ * returns: 0; PV_EFORMAT / PV_EINVAL / PV_ENOTSUP / PV_ERANGE for tables
+ *          it cannot lay out; PV_ENOMEM
+ */
+int pv_acpi_layout(const struct pv_acpi_table *t, size_t n, uint8_t **buf,
+		   struct pv_acpi_page *pages, size_t *npages, uint64_t *end,
+		   struct pv_err *e);
+
 struct pv_linux_igvm_opts {
 	enum pv_vmm vmm;
 	enum pv_platform platform;
@@ -71,6 +92,9 @@ struct pv_linux_igvm_opts {
 	/* clh only (igvm-tooling options in parentheses) */
 	const struct pv_acpi_page *acpi; /* sorted by GPA */
 	size_t nacpi;
+	uint64_t acpi_end; /* end of the ACPI range; 0: 0x200000 */
+	const struct pv_acpi_table *acpi_tables; /* --acpi-dir, or NULL */
+	size_t nacpi_tables;
 	int boot_x64;      /* -boot_mode x64 (1) or x86 (0) */
 	int pvalidate_opt; /* -pvalidate_opt */
 	int encrypted_page; /* -encrypted_page: C-bit 51 in the page tables */

@@ -313,9 +313,84 @@ static void test_acpi_minimal(void **state)
 	assert_int_equal(pv_acpi_minimal(241, &buf, pg, &n, &e), PV_EINVAL);
 }
 
+/* a table with a valid header and zero content */
+static uint8_t *mk_table(const char *sig, uint32_t len)
+{
+	uint8_t *t = calloc(1, len);
+
+	memcpy(t, sig, 4);
+	pv_put_le32(t + 4, len);
+	return t;
+}
+
+static void test_acpi_dir_layout(void **state)
+{
+	static const char *sigs[] = { "XSDT", "TPM2", "FACS", "DSDT", "FACP", "APIC" };
+	static const uint32_t lens[] = { 36, 76, 64, 100, 276, 80 };
+	struct pv_acpi_table t[7];
+	struct pv_acpi_page pg[PV_ACPI_MAX_PAGES];
+	struct pv_err e = { 0 };
+	uint8_t *buf, rsdp[36] = "RSD PTR ";
+	const uint8_t *x, *f;
+	uint64_t end;
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		t[i].name = sigs[i];
+		t[i].data = mk_table(sigs[i], lens[i]);
+		t[i].len = lens[i];
+	}
+	t[6].name = "rsdp";
+	t[6].data = rsdp;
+	t[6].len = 36;
+	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), 0);
+	/* RSDP as given; XSDT at 0x100000 (RSDP's address is 0); the rest
+	 * packed from 0x101000 in name order: APIC, DSDT, FACP, FACS, TPM2 */
+	assert_int_equal(pg[0].gpa, 0xE0000);
+	assert_memory_equal(pg[0].data, rsdp, 36);
+	x = table(pg, n, 0x100000);
+	assert_int_equal(pv_le32(x + 4), 36 + 3 * 8);
+	assert_int_equal(sum(x, 60), 0);
+	assert_int_equal(pv_le64(x + 36), 0x101000);               /* APIC */
+	assert_int_equal(pv_le64(x + 44), 0x101000 + 80 + 100);    /* FACP */
+	assert_int_equal(pv_le64(x + 52), 0x101000 + 80 + 100 + 276 + 64); /* TPM2 */
+	f = table(pg, n, 0x101000 + 180);
+	assert_memory_equal(f, "FACP", 4);
+	assert_int_equal(pv_le32(f + 36), 0x101000 + 180 + 276);   /* FACS */
+	assert_int_equal(pv_le32(f + 40), 0x101000 + 80);          /* DSDT */
+	assert_int_equal(pv_le64(f + 132), 0x101000 + 180 + 276);
+	assert_int_equal(pv_le64(f + 140), 0x101000 + 80);
+	assert_int_equal(sum(f, 276), 0);
+	assert_memory_equal(table(pg, n, 0x101000 + 80 + 100 + 276 + 64), "TPM2", 4);
+	assert_int_equal(end, 0x102000);
+	free(buf);
+
+	/* errors: no FACS, an unknown table, a wrong length field */
+	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), 0);
+	free(buf);
+	t[2].data = t[0].data; /* FACS replaced by a second XSDT */
+	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "two \"XSDT\" tables"));
+	t[2].data = mk_table("SSDT", 64);
+	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "\"SSDT\" is not one igvm-tooling lays out"));
+	free((void *)(uintptr_t)t[2].data);
+	t[2].len = 63;
+	t[2].data = mk_table("FACS", 64);
+	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "length field (offset 4) differs"));
+	t[2].len = 64;
+	assert_int_equal(pv_acpi_layout(t, 6, &buf, pg, &n, &end, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "need at least RSDP, XSDT"));
+	for (i = 0; i < 6; i++)
+		free((void *)(uintptr_t)t[i].data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_acpi_dir_layout),
 		cmocka_unit_test(test_acpi_minimal),
 		cmocka_unit_test(test_qemu_snp),
 		cmocka_unit_test(test_qemu_native),

@@ -41,6 +41,9 @@ static const char build_usage[] =
 	"                       its GPA in hex (0x000e0000.bin) [acpi.zip]; without\n"
 	"                       it, a built-in RSDP, XSDT, FADT, MADT (--vcpus\n"
 	"                       local APICs) and empty DSDT\n"
+	"  --acpi-dir DIR       compiled tables (*.aml: RSDP, XSDT, FACP, DSDT,\n"
+	"                       FACS, APIC, MCFG, TPM2, ...) laid out as\n"
+	"                       igvm-tooling lays out -acpi_dir [-acpi_dir]\n"
 	"  --boot-mode x64|x86  64-bit (default) or 32-bit entry [-boot_mode]\n"
 	"  --pvalidate-opt yes|no  launch only the image and early ranges\n"
 	"                       (default yes) [-pvalidate_opt]\n"
@@ -204,6 +207,68 @@ static void prefault(const struct pv_map *m)
 		madvise(m->base, m->maplen, MADV_WILLNEED);
 }
 
+/* --acpi-dir DIR: the *.aml files, in name order */
+struct aml_set {
+	struct pv_acpi_table *t;
+	struct pv_map *maps;
+	char **names;
+	size_t n;
+};
+
+static void aml_release(struct aml_set *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		pv_unmap(&a->maps[i]);
+		free(a->names[i]);
+	}
+	free(a->maps);
+	free(a->names);
+	free(a->t);
+	memset(a, 0, sizeof(*a));
+}
+
+static int read_aml(const char *dir, struct aml_set *a, struct pv_err *e)
+{
+	struct dirent **list = NULL;
+	int i, n = scandir(dir, &list, NULL, alphasort), rc = 0;
+
+	if (n < 0)
+		return pv_err_errno(e, errno, "%s: cannot open the folder", dir);
+	a->t = calloc((size_t)n + 1, sizeof(*a->t));
+	a->maps = calloc((size_t)n + 1, sizeof(*a->maps));
+	a->names = calloc((size_t)n + 1, sizeof(*a->names));
+	if (!a->t || !a->maps || !a->names)
+		rc = pv_errf(e, PV_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(list[i]->d_name);
+		char *path;
+
+		if (!rc && len > 4 && !strcmp(list[i]->d_name + len - 4, ".aml")) {
+			if (asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0) {
+				rc = pv_errf(e, PV_ENOMEM, "out of memory");
+			} else {
+				rc = pv_map_file(path, 1u << 20, &a->maps[a->n], e);
+				if (!rc) {
+					a->names[a->n] = path;
+					a->t[a->n].name = path;
+					a->t[a->n].data = a->maps[a->n].data;
+					a->t[a->n].len = a->maps[a->n].len;
+					a->n++;
+				} else {
+					free(path);
+				}
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (!rc && !a->n)
+		rc = pv_errf(e, PV_EINVAL, "%s: no *.aml tables", dir);
+	return rc;
+}
+
 static int out_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
 {
 	return pv_out_write(ctx, buf, len, e);
@@ -242,6 +307,7 @@ int cmd_build(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "acpi-pages", required_argument, NULL, 'A' },
+		{ "acpi-dir", required_argument, NULL, 'D' },
 		{ "boot-mode", required_argument, NULL, 'B' },
 		{ "pvalidate-opt", required_argument, NULL, 'O' },
 		{ "encrypted-page", required_argument, NULL, 'E' },
@@ -272,7 +338,8 @@ int cmd_build(int argc, char **argv)
 	const char *idkey = NULL;
 	int have_ld = 0;
 	size_t hn;
-	const char *acpidir = NULL;
+	const char *acpidir = NULL, *amldir = NULL;
+	struct aml_set aml = { 0 };
 	int have_features = 0, have_policy = 0;
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
 		   *cmdfile = NULL, *outpath = NULL;
@@ -342,6 +409,9 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'A':
 			acpidir = optarg;
+			break;
+		case 'D':
+			amldir = optarg;
 			break;
 		case 'B':
 			if (!strcmp(optarg, "x64") || !strcmp(optarg, "x86"))
@@ -428,6 +498,15 @@ int cmd_build(int argc, char **argv)
 			goto fail;
 		o.id = &id;
 	}
+	if (amldir) {
+		if (vmm != PV_VMM_CLH || acpidir)
+			pv_cli_usage_error(build_usage,
+					   "--acpi-dir needs --vmm clh and excludes --acpi-pages");
+		if (read_aml(amldir, &aml, &e))
+			goto fail;
+		o.acpi_tables = aml.t;
+		o.nacpi_tables = aml.n;
+	}
 	if (acpidir) {
 		if (vmm != PV_VMM_CLH)
 			pv_cli_usage_error(build_usage, "--acpi-pages needs --vmm clh");
@@ -476,6 +555,7 @@ out:
 	pv_unmap(&im);
 	free(cmdbuf);
 	acpi_release(&acpi);
+	aml_release(&aml);
 	EVP_PKEY_free(o.id_key);
 	return rc;
 }
