@@ -369,6 +369,7 @@ static void test_acpi_dir_layout(void **state)
 	/* errors: no FACS, an unknown table, a wrong length field */
 	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), 0);
 	free(buf);
+	free((void *)(uintptr_t)t[2].data);
 	t[2].data = t[0].data; /* FACS replaced by a second XSDT */
 	assert_int_equal(pv_acpi_layout(t, 7, &buf, pg, &n, &end, &e), PV_EFORMAT);
 	assert_non_null(strstr(e.msg, "two \"XSDT\" tables"));
