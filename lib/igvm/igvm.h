@@ -134,7 +134,11 @@ struct pv_igvm_type {
  */
 const struct pv_igvm_type *pv_igvm_type_find(uint32_t type);
 
-/** pv_igvm_field_get - a numeric field of @body (0 for BYTES/RESERVED) */
+/**
+ * pv_igvm_field_get - a numeric field of a header's content
+ * @body: the content (at least f->off + f->size bytes)
+ * returns: the little-endian value; 0 for BYTES and RESERVED fields
+ */
 uint64_t pv_igvm_field_get(const uint8_t *body, const struct pv_igvm_field *f);
 
 /* One variable header as read from a file */

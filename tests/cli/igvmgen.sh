@@ -112,6 +112,10 @@ mkdir -p "$T/acpi" "$T/badacpi"
 "$MKKERNEL" pattern "$T/badacpi/rsdp.bin" 4096 11
 run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --vmm clh --acpi-pages "$T/acpi" -o "$T/c.igvm"
 expect_rc 0 "build --vmm clh --acpi-pages"
+(cd "$T/elsewhere" && umask 022 && TZ=America/Denver LC_ALL=C "$IGVMGEN" build --kernel bz \
+	--initrd initrd --vmm clh --acpi-pages "$T/acpi" -o c2.igvm) >"$T/out" 2>"$T/err"; rc=$?
+expect_rc 0 "build --vmm clh elsewhere"
+check "clh: byte-identical output across directory, umask, TZ, locale" cmp -s "$T/c.igvm" "$T/elsewhere/c2.igvm"
 run "$IGVMGEN" dump --json "$T/c.igvm"
 check "clh: VMSA at 0x803000, parameter area inserted at 0x802000" \
 	test "$(jq -r '[.headers[] | select(.name == "VP_CONTEXT" or .name == "PARAMETER_INSERT") | .gpa] | map(tostring) | join(" ")' "$T/out")" = "8396800 8400896"
