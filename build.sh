@@ -180,7 +180,7 @@ cmd_fuzz() {
 	meson compile -C build-fuzz >/dev/null || die "fuzz build failed"
 	local f name
 	for f in build-fuzz/tests/fuzz/fuzz_*; do
-		[ -x "$f" ] || continue
+		[ -f "$f" ] && [ -x "$f" ] || continue
 		name=${f##*/fuzz_}
 		stage "fuzz: $name for ${FUZZ_SECONDS:-60}s"
 		mkdir -p "build-fuzz/corpus-$name"

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* igvmgen - build, inspect and check IGVM files, and make initrds. */
 #include "core/cli.h"
+#include "igvmgen.h"
 
 static const struct pv_cli_cmd commands[] = {
+	{ "build", cmd_build, "lay out a kernel, an initrd and a command line as IGVM" },
+	{ "check", cmd_check, "validate an IGVM file (exit 0 or 1)" },
+	{ "initrd", cmd_initrd, "make a reproducible newc cpio initramfs from a tree" },
+	{ "dump", cmd_dump, "decode every header of an IGVM file" },
 	{ NULL, NULL, NULL },
 };
 

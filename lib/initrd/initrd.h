@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * initrd.h - a reproducible initramfs: a newc cpio archive (libarchive)
+ * of a directory tree, optionally gzip-compressed (zlib).
+ *
+ * The bytes depend only on the paths, file types, permission bits, file
+ * contents and symlink targets of the tree, and on the mtime given:
+ * entries are sorted by path (bytewise), uid and gid are 0, inode numbers
+ * are 1, 2, 3... in that order, nlink is 1 (2 for directories), device
+ * numbers are 0, and the gzip header has mtime 0, no name, OS byte 3.
+ * Hard links are stored as separate files.
+ */
+#ifndef PODVM_INITRD_INITRD_H
+#define PODVM_INITRD_INITRD_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct pv_err;
+
+enum pv_compress { PV_COMPRESS_NONE, PV_COMPRESS_GZIP };
+
+typedef int (*pv_initrd_sink)(void *ctx, const void *buf, size_t len,
+			      struct pv_err *e);
+
+/**
+ * pv_initrd_build - archive the tree at @root and pass the bytes to @sink
+ * @mtime: the modification time of every entry (SOURCE_DATE_EPOCH or 0)
+ * returns: 0; PV_EIO for an unreadable file or folder; PV_ENOTSUP for a
+ *          socket; PV_ETOOBIG for a path longer than PATH_MAX; PV_ENOMEM;
+ *          or what @sink returned
+ */
+int pv_initrd_build(const char *root, enum pv_compress comp, int64_t mtime,
+		    pv_initrd_sink sink, void *ctx, struct pv_err *e);
+#endif
