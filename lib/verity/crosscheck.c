@@ -7,7 +7,9 @@
  * VERITY with CHECK_HASH that runs its userspace VERITY_verify() over the
  * whole tree (libcryptsetup.h, crypt_activate_by_volume_key: "name of
  * device to create, if NULL only check volume key").  No device mapper,
- * no loop device; plain files are read directly.
+ * no loop device, no root; plain files are read directly.  Without a
+ * superblock, crypt_format() with CRYPT_VERITY_NO_HEADER and without
+ * CRYPT_VERITY_CREATE_HASH only sets the parameters (it writes nothing).
  */
 #include "verity/verity.h"
 #include "core/err.h"
@@ -72,16 +74,25 @@ int pv_verity_libcryptsetup_verify(const char *data_path,
 		vp.hash_block_size = p->hash_block_size;
 		vp.data_size = p->data_blocks;
 	}
-	r = crypt_load(cd, CRYPT_VERITY, &vp);
+	/* Without a superblock the parameters come from us: crypt_format
+	 * with NO_HEADER (and no CREATE_HASH) writes nothing, as cryptsetup's
+	 * own "veritysetup verify --no-superblock" does. */
+	if (p->superblock)
+		r = crypt_load(cd, CRYPT_VERITY, &vp);
+	else
+		r = crypt_format(cd, CRYPT_VERITY, NULL, NULL, NULL, NULL, 0, &vp);
 	if (r < 0) {
 		code = pv_errf(e, r == -EINVAL ? PV_EFORMAT : PV_EIO,
-			       "libcryptsetup: crypt_load %s: %s%s%s", hash_path,
+			       "libcryptsetup: %s %s: %s%s%s",
+			       p->superblock ? "crypt_load" : "crypt_format", hash_path,
 			       strerror(-r), log.msg[0] ? ": " : "", log.msg);
 		goto out;
 	}
 	r = crypt_activate_by_volume_key(cd, NULL, (const char *)root, root_size,
 					 CRYPT_ACTIVATE_READONLY);
-	if (r == -EPERM) {
+	/* -EPERM: a data or hash block failed; -EFAULT: the root hash did
+	 * not match the top block (libcryptsetup 2.6 VERITY_verify). */
+	if (r == -EPERM || r == -EFAULT) {
 		code = pv_errf(e, PV_EVERIFY, "libcryptsetup: %s",
 			       log.msg[0] ? log.msg : "verification failed");
 		goto out;

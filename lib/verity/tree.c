@@ -511,6 +511,7 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 	struct engine en;
 	uint8_t md[PV_HASH_MAX];
 	int data_fd, hash_fd = -1, r;
+	uint64_t size;
 	unsigned i;
 
 	memset(&en, 0, sizeof(en));
@@ -531,6 +532,17 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 	hash_fd = open(hash_path, O_RDONLY | O_CLOEXEC);
 	if (hash_fd < 0) {
 		r = pv_err_errno(e, errno, "%s: cannot open the hash device", hash_path);
+		goto out;
+	}
+	if (file_size(hash_fd, &size) < 0) {
+		r = pv_err_errno(e, errno, "%s: cannot get its size", hash_path);
+		goto out;
+	}
+	if (size < g.hash_end) {
+		r = pv_errf(e, PV_ERANGE,
+			    "%s: %llu bytes, too small for the tree (needs %llu bytes)",
+			    hash_path, (unsigned long long)size,
+			    (unsigned long long)g.hash_end);
 		goto out;
 	}
 	r = engine_init(&en, p, &g, o, true, e);

@@ -149,11 +149,14 @@ int cmd_verify(int argc, char **argv)
 		json_decref(doc);
 	}
 	if (r) {
-		if (lcs)
-			fprintf(stderr, "veritysetup: verify: %s (confirmed by %s)\n",
-				e.msg, le.msg);
-		return pv_cli_fail("verify", &e) == PV_EXIT_MISMATCH ? PV_EXIT_MISMATCH
-								   : PV_EXIT_FAIL;
+		if (lcs) {
+			char msg[PV_ERR_MSG_MAX];
+
+			snprintf(msg, sizeof(msg), "%s (libcryptsetup agrees: %s)", e.msg,
+				 strncmp(le.msg, "libcryptsetup: ", 15) ? le.msg : le.msg + 15);
+			pv_errf(&e, r, "%s", msg);
+		}
+		return pv_cli_fail("verify", &e);
 	}
 	if (lr)
 		return pv_cli_fail("verify", &le);
