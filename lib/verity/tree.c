@@ -51,7 +51,8 @@ struct engine {
 	uint64_t src_off;       /* byte offset of child 0 */
 	uint32_t src_bs;
 	uint64_t win_first;     /* first child of the window */
-	const char *src_path;
+	const char *src_path;   /* the children's file */
+	const char *data_path, *hash_path;
 	pthread_mutex_t lock;
 	struct pv_err err;      /* the first worker error */
 	uint64_t progress_base, progress_total;
@@ -84,9 +85,11 @@ static int worker_error(struct engine *en, int code, const char *what,
 	pthread_mutex_lock(&en->lock);
 	if (!en->err.code) {
 		if (code == PV_EIO)
-			pv_err_errno(&en->err, errnum, "%s at offset %llu", what, off);
+			pv_err_errno(&en->err, errnum, "%s: %s at offset %llu",
+				     en->src_path, what, off);
 		else
-			pv_errf(&en->err, code, "%s at offset %llu", what, off);
+			pv_errf(&en->err, code, "%s: %s at offset %llu",
+				en->src_path, what, off);
 	}
 	pthread_mutex_unlock(&en->lock);
 	return code;
@@ -148,17 +151,17 @@ static int report_mismatch(struct engine *en, unsigned level,
 	if (in >= per * g->slot_size || child >= nchildren ||
 	    in % g->slot_size >= g->digest_size)
 		return pv_errf(e, PV_EVERIFY,
-			       "hash block %llu of level %u (offset %llu) is corrupted: spare byte %zu is not zero",
-			       (unsigned long long)parent, level,
+			       "%s: hash block %llu of level %u (offset %llu) is corrupted: spare byte %zu is not zero",
+			       en->hash_path, (unsigned long long)parent, level,
 			       (unsigned long long)hash_pos(en, level, parent), in);
 	if (level == 0)
 		return pv_errf(e, PV_EVERIFY,
-			       "data block %llu (offset %llu) is corrupted",
-			       (unsigned long long)child,
+			       "%s: data block %llu (offset %llu) is corrupted",
+			       en->data_path, (unsigned long long)child,
 			       (unsigned long long)(child * en->p->data_block_size));
 	return pv_errf(e, PV_EVERIFY,
-		       "hash block %llu of level %u (offset %llu) is corrupted",
-		       (unsigned long long)child, level - 1,
+		       "%s: hash block %llu of level %u (offset %llu) is corrupted",
+		       en->hash_path, (unsigned long long)child, level - 1,
 		       (unsigned long long)hash_pos(en, level - 1, child));
 }
 
@@ -179,6 +182,7 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 	size_t grain;
 	int r;
 
+	en->src_path = level ? en->hash_path : en->data_path;
 	if (level) {
 		en->src_fd = hash_fd;
 		en->src_off = hash_pos(en, level - 1, 0);
@@ -208,7 +212,8 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 				*e = en->err;
 				return en->err.code;
 			}
-			return pv_errf(e, r, "level %u: %s", level, pv_strerror(r));
+			return pv_errf(e, r, "%s: level %u: %s", en->src_path, level,
+				       pv_strerror(r));
 		}
 		if (verify) {
 			size_t i;
@@ -216,10 +221,11 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 			r = pv_pread_all(hash_fd, en->stored, bytes, hash_pos(en, level, parent));
 			if (r == PV_ERANGE)
 				return pv_errf(e, PV_ERANGE,
-					       "hash device ends inside level %u: too small for the tree (needs %llu bytes)",
-					       level, (unsigned long long)g->hash_end);
+					       "%s: ends inside level %u: too small for the tree (needs %llu bytes)",
+					       en->hash_path, level, (unsigned long long)g->hash_end);
 			if (r)
-				return pv_err_errno(e, errno, "cannot read hash level %u", level);
+				return pv_err_errno(e, errno, "%s: cannot read hash level %u",
+						    en->hash_path, level);
 			if (memcmp(en->win, en->stored, bytes)) {
 				for (i = 0; en->win[i] == en->stored[i]; i++)
 					;
@@ -230,8 +236,8 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 
 			if (lseek(hash_fd, (off_t)at, SEEK_SET) < 0 ||
 			    pv_write_all(hash_fd, en->win, bytes))
-				return pv_err_errno(e, errno, "cannot write hash level %u at offset %llu",
-						    level, (unsigned long long)at);
+				return pv_err_errno(e, errno, "%s: cannot write hash level %u at offset %llu",
+						    en->hash_path, level, (unsigned long long)at);
 		}
 		if (level == 0 && en->o && en->o->progress)
 			en->o->progress(en->o->progress_arg, atomic_load(&en->done),
@@ -319,11 +325,12 @@ static int root_digest(struct engine *en, int data_fd, int hash_fd,
 	else
 		r = pv_pread_all(data_fd, buf, bs, 0);
 	if (r == PV_ERANGE)
-		r = pv_errf(e, PV_ERANGE, "%s too small for the tree (needs %llu bytes)",
-			    g->levels ? "hash device" : "data device",
+		r = pv_errf(e, PV_ERANGE, "%s: too small for the tree (needs %llu bytes)",
+			    g->levels ? en->hash_path : en->data_path,
 			    (unsigned long long)(g->levels ? g->hash_end : bs));
 	else if (r)
-		r = pv_err_errno(e, errno, "cannot read the %s",
+		r = pv_err_errno(e, errno, "%s: cannot read the %s",
+				 g->levels ? en->hash_path : en->data_path,
 				 g->levels ? "top hash block" : "data block");
 	else if (block_digest(en, &en->w[0].d, buf, bs, root))
 		r = pv_errf(e, PV_ECRYPTO, "digest failed");
@@ -349,6 +356,13 @@ static int file_size(int fd, uint64_t *size)
 	return 0;
 }
 
+static bool is_dir(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int open_data(const char *path, const struct pv_verity_params *p,
 		     bool count, uint64_t *blocks, struct pv_err *e)
 {
@@ -362,6 +376,10 @@ static int open_data(const char *path, const struct pv_verity_params *p,
 		pv_err_errno(e, errno, "%s: cannot get its size", path);
 		close(fd);
 		return PV_EIO;
+	}
+	if (is_dir(fd)) {
+		close(fd);
+		return pv_errf(e, PV_EIO, "%s: is a directory, expected a data file", path);
 	}
 	if (count) {
 		*blocks = size / p->data_block_size;
@@ -452,13 +470,13 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 	r = engine_init(&en, p, &res->geom, o, false, e);
 	if (r)
 		goto out;
+	en.data_path = data_path;
+	en.hash_path = hash_path;
 	en.progress_total = p->data_blocks * p->data_block_size;
 	for (i = 0; i < res->geom.levels; i++) {
 		r = hash_level(&en, i, data_fd, hash_fd, false, e);
-		if (r) {
-			pv_err_prefix(e, "%s", i ? hash_path : data_path);
+		if (r)
 			goto out;
-		}
 	}
 	r = root_digest(&en, data_fd, hash_fd, res->root, e);
 	if (r)
@@ -548,14 +566,14 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 	r = engine_init(&en, p, &g, o, true, e);
 	if (r)
 		goto out;
+	en.data_path = data_path;
+	en.hash_path = hash_path;
 	en.progress_total = p->data_blocks * p->data_block_size;
 	/* Top-down, as the kernel trusts: the root authenticates the top
 	 * block, each level the one below it, level 0 the data. */
 	r = root_digest(&en, data_fd, hash_fd, md, e);
-	if (r) {
-		pv_err_prefix(e, "%s", hash_path);
+	if (r)
 		goto out;
-	}
 	if (memcmp(md, root, root_size)) {
 		if (g.levels)
 			r = pv_errf(e, PV_EVERIFY,
@@ -571,11 +589,8 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 	}
 	for (i = g.levels; i-- > 0;) {
 		r = hash_level(&en, i, data_fd, hash_fd, true, e);
-		if (r) {
-			pv_err_prefix(e, "%s", r == PV_EVERIFY && i == 0 &&
-				      strstr(e ? e->msg : "", "data block") ? data_path : hash_path);
+		if (r)
 			goto out;
-		}
 	}
 out:
 	if (hash_fd >= 0)
