@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -66,8 +67,12 @@ static int block_digest(struct engine *en, struct pv_digest *d,
 	const struct pv_verity_params *p = en->p;
 
 	if (p->hash_type == 1 && p->salt_size) {
-		if (pv_digest_copy(d, &en->salted))
+		/* Start from the salted state and finish without the re-init
+		 * pv_digest_final() does: the next block copies again. */
+		if (pv_digest_copy(d, &en->salted) || pv_digest_update(d, block, len) ||
+		    EVP_DigestFinal_ex(d->ctx, out, NULL) != 1)
 			return PV_ECRYPTO;
+		return 0;
 	}
 	if (pv_digest_update(d, block, len))
 		return PV_ECRYPTO;
