@@ -450,6 +450,14 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 					 hash_path);
 			goto out;
 		}
+		/* A device cannot grow: it must hold the tree already. */
+		if (!S_ISREG(hst.st_mode) &&
+		    (file_size(hash_fd, &size) < 0 || size < res->geom.hash_end)) {
+			r = pv_errf(e, PV_ERANGE,
+				    "%s: device too small for the tree (needs %llu bytes)",
+				    hash_path, (unsigned long long)res->geom.hash_end);
+			goto out;
+		}
 		if (fstat(data_fd, &dst) == 0 && dst.st_dev == hst.st_dev &&
 		    dst.st_ino == hst.st_ino) {
 			uint64_t area = res->geom.hash_start * p->hash_block_size;

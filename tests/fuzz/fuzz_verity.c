@@ -26,8 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (pv_verity_sb_build(&p, out, &e))
 		abort(); /* everything parsed is valid */
-	/* identical on every field the parser reads */
-	if (memcmp(out, data, 82) || memcmp(out + 88, data + 88, p.salt_size))
+	/* identical on every field the parser reads: the algorithm only up
+	 * to its NUL (cryptsetup, too, ignores what follows it) */
+	if (memcmp(out, data, 32) || strcmp((const char *)out + 32, (const char *)data + 32) ||
+	    memcmp(out + 64, data + 64, 82 - 64) ||
+	    memcmp(out + 88, data + 88, p.salt_size))
 		abort();
 	if (pv_verity_geometry(&p, &g, &e) == 0) {
 		if (g.levels > PV_VERITY_MAX_LEVELS || g.hash_end < g.hash_start)
