@@ -211,6 +211,18 @@ run "$VS" format --salt=ab big outdir/h
 expect_rc 0 "format: then succeeds"
 rm -f big
 
+# An existing, larger hash file is written in place (its tail kept) and
+# "Hash device size" is the size the tree needs, as cryptsetup prints it.
+gen_data 100000 big1; cp big1 big2
+run "$VS" format --salt=ab12 --uuid=$U data big1
+expect_out_has "Hash device size: 	20480 [bytes]" "Hash device size: the size the tree needs"
+check "existing hash file: the bytes past the tree are kept" \
+	cmp -s <(tail -c +20481 big1) <(tail -c +20481 big2)
+if [ -x "$ORACLE" ]; then
+	"$ORACLE" format --salt=ab12 --uuid=$U data big2 >oracle.out 2>&1
+	check "existing hash file: cmp-identical to the oracle's in-place result" cmp -s big1 big2
+fi
+
 # --- default salt and UUID are random, as cryptsetup's ---------------------
 run "$VS" format data r1
 a=$(sed -n 's/^Salt:[[:space:]]*//p' "$T/out")

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_dump.c - veritysetup dump HASH */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "core/cli.h"
 #include "core/err.h"
@@ -31,7 +29,6 @@ int cmd_dump(int argc, char **argv)
 	struct pv_verity_geom g;
 	struct pv_err e = { 0 };
 	struct vs_opts v;
-	struct stat st;
 	const char *hash;
 	int c;
 
@@ -47,13 +44,11 @@ int cmd_dump(int argc, char **argv)
 		pv_err_prefix(&e, "%s", hash);
 		return pv_cli_fail("dump", &e);
 	}
-	if (stat(hash, &st) < 0)
-		return pv_cli_failf("dump", "%s: cannot stat", hash);
 	if (v.json) {
-		if (vs_json_header(NULL, hash, &p, &g, NULL, 0, (uint64_t)st.st_size))
+		if (vs_json_header(NULL, hash, &p, &g, NULL, 0))
 			return pv_cli_failf("dump", "cannot print JSON");
 	} else {
-		vs_print_header(stdout, hash, &p, &g, NULL, 0, (uint64_t)st.st_size);
+		vs_print_header(stdout, hash, &p, &g, NULL, 0);
 	}
 	return PV_EXIT_OK;
 }

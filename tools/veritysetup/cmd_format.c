@@ -109,11 +109,11 @@ int cmd_format(int argc, char **argv)
 	}
 	if (v.json) {
 		if (vs_json_header(data, hash, &v.p, &res.geom, res.root,
-				   res.root_size, res.hash_file_size))
+				   res.root_size))
 			return pv_cli_failf("format", "cannot print JSON");
 	} else {
 		vs_print_header(stdout, hash, &v.p, &res.geom, res.root,
-				res.root_size, res.hash_file_size);
+				res.root_size);
 	}
 	return PV_EXIT_OK;
 }

@@ -131,12 +131,13 @@ static void salt_hex(const struct pv_verity_params *p, char *out, size_t n)
 /*
  * The layout of cryptsetup 2.6.1's format and dump output (a tab after
  * each label; "Root hash" only after format; "Hash device size" only when
- * the hash area starts at offset 0).
+ * the hash area starts at offset 0: the size the tree needs, as computed,
+ * not the size of the file).
  */
 void vs_print_header(FILE *f, const char *hash_path,
 		     const struct pv_verity_params *p,
 		     const struct pv_verity_geom *g, const uint8_t *root,
-		     size_t root_size, uint64_t hash_file_size)
+		     size_t root_size)
 {
 	char salt[2 * PV_VERITY_MAX_SALT + 1], uuid[PV_VERITY_UUID_STR] = "";
 	char hex[2 * PV_HASH_MAX + 1];
@@ -159,13 +160,13 @@ void vs_print_header(FILE *f, const char *hash_path,
 	}
 	if (p->hash_offset == 0)
 		fprintf(f, "Hash device size: \t%llu [bytes]\n",
-			(unsigned long long)hash_file_size);
+			(unsigned long long)g->hash_end);
 }
 
 int vs_json_header(const char *data_path, const char *hash_path,
 		   const struct pv_verity_params *p,
 		   const struct pv_verity_geom *g, const uint8_t *root,
-		   size_t root_size, uint64_t hash_file_size)
+		   size_t root_size)
 {
 	char salt[2 * PV_VERITY_MAX_SALT + 1], uuid[PV_VERITY_UUID_STR] = "";
 	json_t *doc;
@@ -189,7 +190,7 @@ int vs_json_header(const char *data_path, const char *hash_path,
 			"hash_offset", (json_int_t)p->hash_offset,
 			/* the kernel table's <hash_start_block> */
 			"hash_start_block", (json_int_t)g->hash_start,
-			"hash_device_size", (json_int_t)hash_file_size,
+			"hash_device_size", (json_int_t)g->hash_end,
 			"levels", (int)g->levels);
 	if (!doc)
 		return -1;

@@ -47,12 +47,12 @@ bool vs_opt(struct vs_opts *v, int c, const char *arg, const char *usage);
 void vs_print_header(FILE *f, const char *hash_path,
 		     const struct pv_verity_params *p,
 		     const struct pv_verity_geom *g, const uint8_t *root,
-		     size_t root_size, uint64_t hash_file_size);
+		     size_t root_size);
 
 /** vs_json_header - the same as JSON, with the kernel table parameters */
 int vs_json_header(const char *data_path, const char *hash_path,
 		   const struct pv_verity_params *p,
 		   const struct pv_verity_geom *g, const uint8_t *root,
-		   size_t root_size, uint64_t hash_file_size);
+		   size_t root_size);
 
 #endif
