@@ -19,6 +19,8 @@ PACKAGES=(
 	scdoc
 	# oracles and test helpers: cryptsetup's veritysetup, openssl, jq
 	cryptsetup-bin openssl jq
+	# /usr/bin/time: the veritysetup slow test checks the peak memory
+	time
 )
 
 BUILD=${PODVM_BUILD_DIR:-build}
