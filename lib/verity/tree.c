@@ -25,6 +25,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -287,7 +288,7 @@ static int engine_init(struct engine *en, const struct pv_verity_params *p,
 		en->nthreads = THREADS_MAX;
 	maxbs = p->data_block_size > p->hash_block_size ? p->data_block_size
 							: p->hash_block_size;
-	en->chunk = CHUNK_MAX > maxbs ? CHUNK_MAX : maxbs;
+	en->chunk = CHUNK_MAX > maxbs ? CHUNK_MAX : maxbs; /* a multiple of it */
 	if (win < p->hash_block_size)
 		win = p->hash_block_size;
 	en->win = malloc(win);
@@ -304,9 +305,12 @@ static int engine_init(struct engine *en, const struct pv_verity_params *p,
 		r = pv_digest_init(&en->w[i].d, p->alg, e);
 		if (r)
 			return r;
-		en->w[i].buf = malloc(en->chunk);
+		/* 2 MiB-aligned so the kernel may back it with one huge page:
+		 * fewer TLB misses in the copy and the hashing (a few %). */
+		en->w[i].buf = aligned_alloc(CHUNK_MAX, en->chunk);
 		if (!en->w[i].buf)
 			goto nomem;
+		(void)madvise(en->w[i].buf, en->chunk, MADV_HUGEPAGE);
 	}
 	return 0;
 nomem:
