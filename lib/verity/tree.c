@@ -617,3 +617,20 @@ out_nodata:
 	engine_free(&en);
 	return r;
 }
+
+int pv_verity_data_blocks(const char *data_path, uint32_t data_block_size,
+			  uint64_t *blocks, struct pv_err *e)
+{
+	struct pv_verity_params p = { .data_block_size = data_block_size };
+	int fd;
+
+	if (!pv_verity_block_size_ok(data_block_size))
+		return pv_errf(e, PV_EINVAL,
+			       "data block size %u, expected a power of two from 512 to 524288",
+			       data_block_size);
+	fd = open_data(data_path, &p, true, blocks, e);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}

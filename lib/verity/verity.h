@@ -144,6 +144,14 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 		     struct pv_verity_result *res, struct pv_err *e);
 
 /**
+ * pv_verity_data_blocks - the number of whole data blocks in @data_path
+ * (a file or a block device; its size, never its contents, is read)
+ * returns: 0; PV_EIO (cannot open); PV_EINVAL when it holds no whole block
+ */
+int pv_verity_data_blocks(const char *data_path, uint32_t data_block_size,
+			  uint64_t *blocks, struct pv_err *e);
+
+/**
  * pv_verity_verify - check the whole tree top-down against @root: the top
  * block against the root hash, each level against the one above, the data
  * blocks against the leaves, and that every spare byte is zero

@@ -104,6 +104,14 @@ run "$VS" verify data hash
 expect_rc 2 "verify: no root hash is a usage error"
 run "$VS" verify --hash=sha1 data hash "$root"
 expect_rc 2 "verify: tree options without --no-superblock are a usage error"
+run "$VS" format --no-superblock --salt=ab12 data nosb
+nroot=$(sed -n 's/^Root hash:[[:space:]]*//p' "$T/out")
+run "$VS" verify --no-superblock --salt=ab12 data nosb "$nroot"
+expect_rc 0 "verify --no-superblock: the parameters from options, data blocks from the file"
+head -c 100 data >tinyv
+run "$VS" verify --no-superblock --salt=ab12 tinyv nosb "$nroot"
+expect_rc 1 "verify --no-superblock: data of zero blocks exits 1"
+expect_err_has "tinyv: 100 bytes, less than one 4096-byte data block" "zero-block message"
 head -c 12288 hash >short
 run "$VS" verify data short "$root"
 expect_rc 1 "verify: hash device too small exits 1"

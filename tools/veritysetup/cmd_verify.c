@@ -110,18 +110,10 @@ int cmd_verify(int argc, char **argv)
 			return pv_cli_fail("verify", &e);
 	} else {
 		p = v.p;
-		if (p.data_blocks == 0) {
-			struct pv_map m;
-
-			/* the whole data file, as cryptsetup does */
-			if (pv_map_file(data, UINT64_MAX, &m, &e))
-				return pv_cli_fail("verify", &e);
-			p.data_blocks = m.len / p.data_block_size;
-			pv_unmap(&m);
-			if (p.data_blocks == 0)
-				return pv_cli_failf("verify", "%s: less than one %u-byte data block",
-						    data, p.data_block_size);
-		}
+		/* the whole data file by default, as cryptsetup does */
+		if (p.data_blocks == 0 &&
+		    pv_verity_data_blocks(data, p.data_block_size, &p.data_blocks, &e))
+			return pv_cli_fail("verify", &e);
 	}
 	own = strcmp(v.check, "libcryptsetup") != 0;
 	lcs = strcmp(v.check, "podvm") != 0;
