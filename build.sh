@@ -25,6 +25,8 @@ PACKAGES=(
 	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
 	bc bison flex cpio xz-utils make
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
+	# /usr/bin/time: the veritysetup slow test checks the peak memory
+	time
 )
 
 BUILD=${PODVM_BUILD_DIR:-build}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/verity.sh - podvm's veritysetup format against cryptsetup's
+# (issue 3 §4).  Creates 1 GiB and 4 GiB pseudo-random inputs in a temp
+# dir, warms the page cache, runs cryptsetup's veritysetup and ours
+# alternately RUNS times each (fixed salt and UUID), checks every pair of
+# outputs is byte-identical, and prints the median wall times and the
+# ratio; then the two-core SHA-256 throughput of
+# "openssl speed -multi 2 -evp sha256 -bytes 4096" and our share of it.
+#
+#   bench/verity.sh [OURS]   (default: build/tools/veritysetup/veritysetup)
+#   RUNS=5 SIZES="1 4" TMPDIR=... ORACLE=/usr/sbin/veritysetup
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+OURS=${1:-$top/build/tools/veritysetup/veritysetup}
+ORACLE=${ORACLE:-/usr/sbin/veritysetup}
+RUNS=${RUNS:-5}
+SIZES=${SIZES:-"1 4"}
+SALT=5eed0123456789abcdef
+UUID=12345678-1234-1234-1234-123456789abc
+[ -x "$OURS" ] || { echo "bench: $OURS not built (./build.sh tools)" >&2; exit 1; }
+[ -x "$ORACLE" ] || { echo "bench: $ORACLE missing (apt-get install cryptsetup-bin)" >&2; exit 1; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/podvm-bench-verity.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# run_one TOOL OUT: wall seconds of one format
+run_one() {
+	local t0 t1
+	rm -f "$2"
+	t0=$(now)
+	"$1" format --salt=$SALT --uuid=$UUID "$W/data" "$2" >"$2.out"
+	t1=$(now)
+	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
+}
+
+echo "host: $(nproc) CPUs, $(uptime | sed 's/.*load average/load average/')"
+echo "oracle: $("$ORACLE" --version | head -1); ours: $("$OURS" --version)"
+for gib in $SIZES; do
+	# pseudo-random data (AES-CTR keystream), then let writeback settle
+	{ openssl enc -aes-128-ctr -K 000102030405060708090a0b0c0d0e0f \
+		-iv 00000000000000000000000000000000 -nosalt -in /dev/zero 2>/dev/null || true; } |
+		head -c $((gib << 30)) >"$W/data"
+	sync
+	cat "$W/data" >/dev/null # warm the page cache
+	: >"$W/t.oracle"; : >"$W/t.ours"
+	for i in $(seq "$RUNS"); do
+		run_one "$ORACLE" "$W/h.oracle" >>"$W/t.oracle"
+		run_one "$OURS" "$W/h.ours" >>"$W/t.ours"
+		cmp -s "$W/h.oracle" "$W/h.ours" ||
+			{ echo "bench: run $i: hash files differ at $gib GiB" >&2; exit 1; }
+		[ "$(sed 1d "$W/h.oracle.out")" = "$(sed 1d "$W/h.ours.out")" ] ||
+			{ echo "bench: run $i: printed output differs at $gib GiB" >&2; exit 1; }
+	done
+	mo=$(median <"$W/t.oracle"); mu=$(median <"$W/t.ours")
+	awk -v g="$gib" -v o="$mo" -v u="$mu" -v n="$RUNS" -v to="$(paste -sd' ' "$W/t.oracle")" \
+		-v tu="$(paste -sd' ' "$W/t.ours")" 'BEGIN {
+		printf "%d GiB: cryptsetup median %.3f s (%s), podvm median %.3f s (%s), %d runs, outputs identical\n", g, o, to, u, tu, n
+		printf "%d GiB: ratio %.2fx; podvm %.0f MB/s\n", g, o / u, g * 1073741824 / u / 1e6 }'
+	last_gib=$gib last_mu=$mu
+done
+rm -f "$W/data"
+# openssl prints "sha256 <16B> <64B> ... <4096B>" in kB/s (1000 bytes)
+ssl=$(openssl speed -multi 2 -evp sha256 -bytes 4096 2>/dev/null | awk '$1 == "sha256" {v=$2} END {sub("k", "", v); print v}')
+awk -v k="$ssl" -v g="$last_gib" -v u="$last_mu" 'BEGIN {
+	mbs = k * 1000 / 1e6; ours = g * 1073741824 / u / 1e6
+	printf "openssl speed -multi 2 -evp sha256 -bytes 4096: %.0f MB/s; podvm at %d GiB: %.0f MB/s = %.0f%% of it\n", mbs, g, ours, 100 * ours / mbs }'

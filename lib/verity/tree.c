@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * tree.c - build and verify dm-verity hash trees (dm-verity.md §2, §3).
+ *
+ * One engine serves both: hash_level() computes the blocks of one level
+ * (the "parents") from the blocks below it (the "children": data blocks
+ * for level 0, hash blocks of level i-1 otherwise), one window of parents
+ * at a time.  Within a window the children are read with large
+ * sequential pread()s and hashed in parallel, each worker with one reused
+ * digest context; the parents of the window are then written (format) or
+ * compared with what is stored (verify).  Memory stays bounded whatever
+ * the input size: two windows of at most 4 MiB plus one read buffer of at
+ * most 2 MiB per worker, and at most 16 workers.
+ */
+#include "verity/verity.h"
+#include "core/bytes.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/parallel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define WINDOW_MAX (4u << 20)   /* parent bytes per window */
+#define CHUNK_MAX (2u << 20)    /* child bytes per read */
+#define THREADS_MAX 16
+
+struct worker {
+	struct pv_digest d;
+	uint8_t *buf;
+};
+
+struct engine {
+	const struct pv_verity_params *p;
+	const struct pv_verity_geom *g;
+	unsigned nthreads;
+	struct worker *w;
+	struct pv_digest salted; /* type 1: the salt already absorbed */
+	uint8_t *win;            /* computed parent window */
+	uint8_t *stored;         /* verify: stored parent window */
+	size_t chunk;            /* bytes of worker buffers */
+	const struct pv_verity_opts *o;
+	/* the level being computed */
+	int src_fd;
+	uint64_t src_off;       /* byte offset of child 0 */
+	uint32_t src_bs;
+	uint64_t win_first;     /* first child of the window */
+	const char *src_path;   /* the children's file */
+	const char *data_path, *hash_path;
+	pthread_mutex_t lock;
+	struct pv_err err;      /* the first worker error */
+	uint64_t progress_base, progress_total;
+	atomic_uint_fast64_t done;
+};
+
+/* H(salt || block) (type 1) or H(block || salt) (type 0), dm-verity.md §3 */
+static int block_digest(struct engine *en, struct pv_digest *d,
+			const uint8_t *block, size_t len, uint8_t *out)
+{
+	const struct pv_verity_params *p = en->p;
+
+	if (p->hash_type == 1 && p->salt_size) {
+		/* Start from the salted state and finish without the re-init
+		 * pv_digest_final() does: the next block copies again. */
+		if (pv_digest_copy(d, &en->salted) || pv_digest_update(d, block, len) ||
+		    EVP_DigestFinal_ex(d->ctx, out, NULL) != 1)
+			return PV_ECRYPTO;
+		return 0;
+	}
+	if (pv_digest_update(d, block, len))
+		return PV_ECRYPTO;
+	if (p->hash_type == 0 && p->salt_size &&
+	    pv_digest_update(d, p->salt, p->salt_size))
+		return PV_ECRYPTO;
+	return pv_digest_final(d, out);
+}
+
+static int worker_error(struct engine *en, int code, const char *what,
+			unsigned long long off)
+{
+	int errnum = errno;
+
+	pthread_mutex_lock(&en->lock);
+	if (!en->err.code) {
+		if (code == PV_EIO)
+			pv_err_errno(&en->err, errnum, "%s: %s at offset %llu",
+				     en->src_path, what, off);
+		else
+			pv_errf(&en->err, code, "%s: %s at offset %llu",
+				en->src_path, what, off);
+	}
+	pthread_mutex_unlock(&en->lock);
+	return code;
+}
+
+/* Hash children [win_first + begin, win_first + end) into their slots. */
+static int hash_task(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct engine *en = ctx;
+	struct worker *w = &en->w[worker];
+	const struct pv_verity_geom *g = en->g;
+	uint64_t child = en->win_first + begin;
+	uint64_t off = en->src_off + child * en->src_bs;
+	size_t len = (end - begin) * en->src_bs, i;
+	size_t per = (size_t)1 << g->bits;
+	uint8_t md[PV_HASH_MAX];
+	int r;
+
+	r = pv_pread_all(en->src_fd, w->buf, len, off);
+	if (r == PV_ERANGE)
+		return worker_error(en, PV_ERANGE,
+				    "file ends before the data", (unsigned long long)(off + len));
+	if (r)
+		return worker_error(en, PV_EIO, "cannot read",
+				    (unsigned long long)off);
+	for (i = begin; i < end; i++) {
+		size_t k = i, slot;
+
+		r = block_digest(en, &w->d, w->buf + (i - begin) * en->src_bs,
+				 en->src_bs, md);
+		if (r)
+			return worker_error(en, r, "digest failed",
+					    (unsigned long long)off);
+		slot = (k / per) * en->p->hash_block_size + (k % per) * g->slot_size;
+		memcpy(en->win + slot, md, g->digest_size);
+	}
+	if (en->progress_total)
+		atomic_fetch_add(&en->done, (uint64_t)len);
+	return 0;
+}
+
+static uint64_t hash_pos(const struct engine *en, unsigned level, uint64_t block)
+{
+	return (en->g->level_start[level] + block) * en->p->hash_block_size;
+}
+
+/* Name the child whose slot differs at byte @diff of the window. */
+static int report_mismatch(struct engine *en, unsigned level,
+			   uint64_t first_parent, size_t diff,
+			   uint64_t nchildren, struct pv_err *e)
+{
+	const struct pv_verity_geom *g = en->g;
+	uint64_t hbs = en->p->hash_block_size;
+	uint64_t parent = first_parent + diff / hbs;
+	size_t in = diff % hbs;
+	size_t per = (size_t)1 << g->bits;
+	uint64_t child = parent * per + in / g->slot_size;
+
+	if (in >= per * g->slot_size || child >= nchildren ||
+	    in % g->slot_size >= g->digest_size)
+		return pv_errf(e, PV_EVERIFY,
+			       "%s: hash block %llu of level %u (offset %llu) is corrupted: spare byte %zu is not zero",
+			       en->hash_path, (unsigned long long)parent, level,
+			       (unsigned long long)hash_pos(en, level, parent), in);
+	if (level == 0)
+		return pv_errf(e, PV_EVERIFY,
+			       "%s: data block %llu (offset %llu) is corrupted",
+			       en->data_path, (unsigned long long)child,
+			       (unsigned long long)(child * en->p->data_block_size));
+	return pv_errf(e, PV_EVERIFY,
+		       "%s: hash block %llu of level %u (offset %llu) is corrupted",
+		       en->hash_path, (unsigned long long)child, level - 1,
+		       (unsigned long long)hash_pos(en, level - 1, child));
+}
+
+/*
+ * Compute level @level from its children; write it to @hash_fd (format) or
+ * compare it with what @hash_fd holds (verify).
+ */
+static int hash_level(struct engine *en, unsigned level, int data_fd,
+		      int hash_fd, bool verify, struct pv_err *e)
+{
+	const struct pv_verity_params *p = en->p;
+	const struct pv_verity_geom *g = en->g;
+	uint64_t hbs = p->hash_block_size;
+	uint64_t nchildren = level ? g->level_blocks[level - 1] : p->data_blocks;
+	uint64_t nparents = g->level_blocks[level];
+	uint64_t per = 1ull << g->bits, parent;
+	uint64_t win_parents = WINDOW_MAX / hbs ? WINDOW_MAX / hbs : 1;
+	size_t grain;
+	int r;
+
+	en->src_path = level ? en->hash_path : en->data_path;
+	if (level) {
+		en->src_fd = hash_fd;
+		en->src_off = hash_pos(en, level - 1, 0);
+		en->src_bs = p->hash_block_size;
+	} else {
+		en->src_fd = data_fd;
+		en->src_off = 0;
+		en->src_bs = p->data_block_size;
+	}
+	grain = en->chunk / en->src_bs;
+	/* Keep windows of children small enough for progress reports. */
+	while (win_parents > 1 && win_parents * per * en->src_bs > (256ull << 20))
+		win_parents /= 2;
+
+	for (parent = 0; parent < nparents; parent += win_parents) {
+		uint64_t np = nparents - parent < win_parents ? nparents - parent : win_parents;
+		uint64_t first = parent * per;
+		uint64_t nc = nchildren - first < np * per ? nchildren - first : np * per;
+		size_t bytes = (size_t)(np * hbs);
+
+		memset(en->win, 0, bytes);
+		en->win_first = first;
+		en->err.code = 0;
+		r = pv_parallel_run(en->nthreads, (size_t)nc, grain, hash_task, en);
+		if (r) {
+			if (en->err.code) {
+				*e = en->err;
+				return en->err.code;
+			}
+			return pv_errf(e, r, "%s: level %u: %s", en->src_path, level,
+				       pv_strerror(r));
+		}
+		if (verify) {
+			size_t i;
+
+			r = pv_pread_all(hash_fd, en->stored, bytes, hash_pos(en, level, parent));
+			if (r == PV_ERANGE)
+				return pv_errf(e, PV_ERANGE,
+					       "%s: ends inside level %u: too small for the tree (needs %llu bytes)",
+					       en->hash_path, level, (unsigned long long)g->hash_end);
+			if (r)
+				return pv_err_errno(e, errno, "%s: cannot read hash level %u",
+						    en->hash_path, level);
+			if (memcmp(en->win, en->stored, bytes)) {
+				for (i = 0; en->win[i] == en->stored[i]; i++)
+					;
+				return report_mismatch(en, level, parent, i, nchildren, e);
+			}
+		} else {
+			uint64_t at = hash_pos(en, level, parent);
+
+			if (lseek(hash_fd, (off_t)at, SEEK_SET) < 0 ||
+			    pv_write_all(hash_fd, en->win, bytes))
+				return pv_err_errno(e, errno, "%s: cannot write hash level %u at offset %llu",
+						    en->hash_path, level, (unsigned long long)at);
+		}
+		if (level == 0 && en->o && en->o->progress)
+			en->o->progress(en->o->progress_arg, atomic_load(&en->done),
+					en->progress_total);
+	}
+	return 0;
+}
+
+static void engine_free(struct engine *en)
+{
+	unsigned i;
+
+	if (en->w) {
+		for (i = 0; i < en->nthreads; i++) {
+			pv_digest_free(&en->w[i].d);
+			free(en->w[i].buf);
+		}
+		free(en->w);
+	}
+	pv_digest_free(&en->salted);
+	free(en->win);
+	free(en->stored);
+	pthread_mutex_destroy(&en->lock);
+}
+
+static int engine_init(struct engine *en, const struct pv_verity_params *p,
+		       const struct pv_verity_geom *g,
+		       const struct pv_verity_opts *o, bool verify,
+		       struct pv_err *e)
+{
+	size_t win = WINDOW_MAX, maxbs;
+	unsigned i;
+	int r;
+
+	memset(en, 0, sizeof(*en));
+	pthread_mutex_init(&en->lock, NULL);
+	en->p = p;
+	en->g = g;
+	en->o = o;
+	en->nthreads = o && o->threads ? o->threads : pv_online_cpus();
+	if (en->nthreads > THREADS_MAX)
+		en->nthreads = THREADS_MAX;
+	maxbs = p->data_block_size > p->hash_block_size ? p->data_block_size
+							: p->hash_block_size;
+	en->chunk = CHUNK_MAX > maxbs ? CHUNK_MAX : maxbs; /* a multiple of it */
+	if (win < p->hash_block_size)
+		win = p->hash_block_size;
+	en->win = malloc(win);
+	en->stored = verify ? malloc(win) : NULL;
+	en->w = calloc(en->nthreads, sizeof(*en->w));
+	if (!en->win || (verify && !en->stored) || !en->w)
+		goto nomem;
+	r = pv_digest_init(&en->salted, p->alg, e);
+	if (r)
+		return r;
+	if (p->salt_size && pv_digest_update(&en->salted, p->salt, p->salt_size))
+		return pv_errf(e, PV_ECRYPTO, "cannot hash the salt");
+	for (i = 0; i < en->nthreads; i++) {
+		r = pv_digest_init(&en->w[i].d, p->alg, e);
+		if (r)
+			return r;
+		/* 2 MiB-aligned so the kernel may back it with one huge page:
+		 * fewer TLB misses in the copy and the hashing (a few %). */
+		en->w[i].buf = aligned_alloc(CHUNK_MAX, en->chunk);
+		if (!en->w[i].buf)
+			goto nomem;
+		(void)madvise(en->w[i].buf, en->chunk, MADV_HUGEPAGE);
+	}
+	return 0;
+nomem:
+	return pv_errf(e, PV_ENOMEM, "out of memory for the hash windows");
+}
+
+/* The root: the digest of the top block, or of the only data block. */
+static int root_digest(struct engine *en, int data_fd, int hash_fd,
+		       uint8_t *root, struct pv_err *e)
+{
+	const struct pv_verity_params *p = en->p;
+	const struct pv_verity_geom *g = en->g;
+	size_t bs = g->levels ? p->hash_block_size : p->data_block_size;
+	uint8_t *buf = malloc(bs);
+	int r;
+
+	if (!buf)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	if (g->levels)
+		r = pv_pread_all(hash_fd, buf, bs, hash_pos(en, g->levels - 1, 0));
+	else
+		r = pv_pread_all(data_fd, buf, bs, 0);
+	if (r == PV_ERANGE)
+		r = pv_errf(e, PV_ERANGE, "%s: too small for the tree (needs %llu bytes)",
+			    g->levels ? en->hash_path : en->data_path,
+			    (unsigned long long)(g->levels ? g->hash_end : bs));
+	else if (r)
+		r = pv_err_errno(e, errno, "%s: cannot read the %s",
+				 g->levels ? en->hash_path : en->data_path,
+				 g->levels ? "top hash block" : "data block");
+	else if (block_digest(en, &en->w[0].d, buf, bs, root))
+		r = pv_errf(e, PV_ECRYPTO, "digest failed");
+	free(buf);
+	return r;
+}
+
+static int file_size(int fd, uint64_t *size)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return 0;
+	}
+	end = lseek(fd, 0, SEEK_END);
+	if (end < 0)
+		return -1;
+	*size = (uint64_t)end;
+	return 0;
+}
+
+static bool is_dir(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int open_data(const char *path, const struct pv_verity_params *p,
+		     bool count, uint64_t *blocks, struct pv_err *e)
+{
+	uint64_t size;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pv_err_errno(e, errno, "%s: cannot open the data file", path);
+	if (file_size(fd, &size) < 0) {
+		pv_err_errno(e, errno, "%s: cannot get its size", path);
+		close(fd);
+		return PV_EIO;
+	}
+	if (is_dir(fd)) {
+		close(fd);
+		return pv_errf(e, PV_EIO, "%s: is a directory, expected a data file", path);
+	}
+	if (count) {
+		*blocks = size / p->data_block_size;
+		if (*blocks == 0) {
+			close(fd);
+			return pv_errf(e, PV_EINVAL,
+				       "%s: %llu bytes, less than one %u-byte data block",
+				       path, (unsigned long long)size, p->data_block_size);
+		}
+	} else if (size / p->data_block_size < p->data_blocks) {
+		close(fd);
+		return pv_errf(e, PV_ERANGE,
+			       "%s: %llu bytes, too small for %llu data blocks of %u bytes",
+			       path, (unsigned long long)size,
+			       (unsigned long long)p->data_blocks, p->data_block_size);
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return fd;
+}
+
+int pv_verity_format(const char *data_path, const char *hash_path,
+		     struct pv_verity_params *p, const struct pv_verity_opts *o,
+		     struct pv_verity_result *res, struct pv_err *e)
+{
+	struct engine en;
+	struct pv_out out = { .fd = -1 };
+	struct stat dst, hst;
+	uint8_t sb[PV_VERITY_SB_SIZE];
+	uint64_t blocks = 0, data_end, size;
+	int data_fd, hash_fd = -1, r;
+	bool in_place = false;
+	unsigned i;
+
+	memset(res, 0, sizeof(*res));
+	if (!pv_verity_block_size_ok(p->data_block_size))
+		return pv_errf(e, PV_EINVAL,
+			       "data block size %u, expected a power of two from 512 to 524288",
+			       p->data_block_size);
+	data_fd = open_data(data_path, p, p->data_blocks == 0, &blocks, e);
+	if (data_fd < 0)
+		return data_fd;
+	if (p->data_blocks == 0)
+		p->data_blocks = blocks;
+	memset(&en, 0, sizeof(en));
+	pthread_mutex_init(&en.lock, NULL);
+	r = pv_verity_geometry(p, &res->geom, e);
+	if (r)
+		goto out;
+	if (p->superblock && (r = pv_verity_sb_build(p, sb, e)))
+		goto out;
+	if (strcmp(hash_path, "-") == 0) {
+		r = pv_errf(e, PV_EINVAL, "the hash device must be a file, not standard output");
+		goto out;
+	}
+
+	/* An existing hash device is written in place (it may be the data
+	 * file itself, or a block device); a new one atomically. */
+	in_place = stat(hash_path, &hst) == 0;
+	if (in_place) {
+		hash_fd = open(hash_path, O_RDWR | O_CLOEXEC);
+		if (hash_fd < 0) {
+			r = pv_err_errno(e, errno, "%s: cannot open the hash device for writing",
+					 hash_path);
+			goto out;
+		}
+		/* A device cannot grow: it must hold the tree already. */
+		if (!S_ISREG(hst.st_mode) &&
+		    (file_size(hash_fd, &size) < 0 || size < res->geom.hash_end)) {
+			r = pv_errf(e, PV_ERANGE,
+				    "%s: device too small for the tree (needs %llu bytes)",
+				    hash_path, (unsigned long long)res->geom.hash_end);
+			goto out;
+		}
+		if (fstat(data_fd, &dst) == 0 && dst.st_dev == hst.st_dev &&
+		    dst.st_ino == hst.st_ino) {
+			uint64_t area = res->geom.hash_start * p->hash_block_size;
+
+			if (p->superblock)
+				area = p->hash_offset;
+			data_end = p->data_blocks * p->data_block_size;
+			if (area < data_end) {
+				r = pv_errf(e, PV_EINVAL,
+					    "%s: the hash area at offset %llu overlaps the %llu bytes of data: use --data-blocks and --hash-offset",
+					    hash_path, (unsigned long long)area,
+					    (unsigned long long)data_end);
+				goto out;
+			}
+		}
+	} else {
+		r = pv_out_open(&out, hash_path, e);
+		if (r)
+			goto out;
+		hash_fd = out.fd;
+	}
+
+	r = engine_init(&en, p, &res->geom, o, false, e);
+	if (r)
+		goto out;
+	en.data_path = data_path;
+	en.hash_path = hash_path;
+	en.progress_total = p->data_blocks * p->data_block_size;
+	for (i = 0; i < res->geom.levels; i++) {
+		r = hash_level(&en, i, data_fd, hash_fd, false, e);
+		if (r)
+			goto out;
+	}
+	r = root_digest(&en, data_fd, hash_fd, res->root, e);
+	if (r)
+		goto out;
+	res->root_size = res->geom.digest_size;
+	if (p->superblock && (lseek(hash_fd, (off_t)p->hash_offset, SEEK_SET) < 0 ||
+			      pv_write_all(hash_fd, sb, sizeof(sb)))) {
+		r = pv_err_errno(e, errno, "%s: cannot write the superblock", hash_path);
+		goto out;
+	}
+	/* The hash device ends with the tree (with the superblock's block
+	 * when there is no tree): extend a file that is shorter. */
+	if (file_size(hash_fd, &size) < 0) {
+		r = pv_err_errno(e, errno, "%s: cannot get its size", hash_path);
+		goto out;
+	}
+	if (size < res->geom.hash_end) {
+		if (ftruncate(hash_fd, (off_t)res->geom.hash_end) < 0) {
+			r = pv_err_errno(e, errno, "%s: cannot extend to %llu bytes",
+					 hash_path, (unsigned long long)res->geom.hash_end);
+			goto out;
+		}
+		size = res->geom.hash_end;
+	}
+	res->hash_file_size = size;
+	if (in_place) {
+		if (fsync(hash_fd) < 0 && errno != EINVAL) {
+			r = pv_err_errno(e, errno, "%s: cannot flush", hash_path);
+			goto out;
+		}
+	} else {
+		r = pv_out_commit(&out, e);
+	}
+out:
+	if (in_place && hash_fd >= 0)
+		close(hash_fd);
+	else if (!in_place && r)
+		pv_out_abort(&out);
+	engine_free(&en);
+	close(data_fd);
+	return r;
+}
+
+int pv_verity_verify(const char *data_path, const char *hash_path,
+		     const struct pv_verity_params *p, const uint8_t *root,
+		     size_t root_size, const struct pv_verity_opts *o,
+		     struct pv_err *e)
+{
+	struct pv_verity_geom g;
+	struct engine en;
+	uint8_t md[PV_HASH_MAX];
+	int data_fd, hash_fd = -1, r;
+	uint64_t size;
+	unsigned i;
+
+	memset(&en, 0, sizeof(en));
+	pthread_mutex_init(&en.lock, NULL);
+	r = pv_verity_geometry(p, &g, e);
+	if (r)
+		goto out_nodata;
+	if (root_size != g.digest_size) {
+		r = pv_errf(e, PV_EINVAL, "root hash of %zu bytes, expected %zu for %s",
+			    root_size, g.digest_size, pv_hash_name(p->alg));
+		goto out_nodata;
+	}
+	data_fd = open_data(data_path, p, false, NULL, e);
+	if (data_fd < 0) {
+		r = data_fd;
+		goto out_nodata;
+	}
+	hash_fd = open(hash_path, O_RDONLY | O_CLOEXEC);
+	if (hash_fd < 0) {
+		r = pv_err_errno(e, errno, "%s: cannot open the hash device", hash_path);
+		goto out;
+	}
+	if (file_size(hash_fd, &size) < 0) {
+		r = pv_err_errno(e, errno, "%s: cannot get its size", hash_path);
+		goto out;
+	}
+	if (size < g.hash_end) {
+		r = pv_errf(e, PV_ERANGE,
+			    "%s: %llu bytes, too small for the tree (needs %llu bytes)",
+			    hash_path, (unsigned long long)size,
+			    (unsigned long long)g.hash_end);
+		goto out;
+	}
+	r = engine_init(&en, p, &g, o, true, e);
+	if (r)
+		goto out;
+	en.data_path = data_path;
+	en.hash_path = hash_path;
+	en.progress_total = p->data_blocks * p->data_block_size;
+	/* Top-down, as the kernel trusts: the root authenticates the top
+	 * block, each level the one below it, level 0 the data. */
+	r = root_digest(&en, data_fd, hash_fd, md, e);
+	if (r)
+		goto out;
+	if (memcmp(md, root, root_size)) {
+		if (g.levels)
+			r = pv_errf(e, PV_EVERIFY,
+				    "%s: the top hash block (offset %llu) does not match the root hash: wrong root hash or corrupted hash device",
+				    hash_path,
+				    (unsigned long long)(g.level_start[g.levels - 1] *
+							 p->hash_block_size));
+		else
+			r = pv_errf(e, PV_EVERIFY,
+				    "%s: data block 0 (offset 0) does not match the root hash: wrong root hash or corrupted data",
+				    data_path);
+		goto out;
+	}
+	for (i = g.levels; i-- > 0;) {
+		r = hash_level(&en, i, data_fd, hash_fd, true, e);
+		if (r)
+			goto out;
+	}
+out:
+	if (hash_fd >= 0)
+		close(hash_fd);
+	close(data_fd);
+out_nodata:
+	engine_free(&en);
+	return r;
+}
+
+int pv_verity_data_blocks(const char *data_path, uint32_t data_block_size,
+			  uint64_t *blocks, struct pv_err *e)
+{
+	struct pv_verity_params p = { .data_block_size = data_block_size };
+	int fd;
+
+	if (!pv_verity_block_size_ok(data_block_size))
+		return pv_errf(e, PV_EINVAL,
+			       "data block size %u, expected a power of two from 512 to 524288",
+			       data_block_size);
+	fd = open_data(data_path, &p, true, blocks, e);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}

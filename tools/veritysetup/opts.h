@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* opts.h - the option parsing the veritysetup commands share (CLI only). */
+#ifndef PODVM_TOOLS_VERITYSETUP_OPTS_H
+#define PODVM_TOOLS_VERITYSETUP_OPTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "verity/verity.h"
+
+/* Option values; ids of the long options without a short form. */
+enum {
+	OPT_HASH = 256,
+	OPT_DATA_BS,
+	OPT_HASH_BS,
+	OPT_SALT,
+	OPT_UUID,
+	OPT_NO_SB,
+	OPT_FORMAT,
+	OPT_HASH_OFFSET,
+	OPT_DATA_BLOCKS,
+	OPT_ROOT_HASH_FILE,
+	OPT_THREADS,
+	OPT_JSON,
+	OPT_CHECK,
+};
+
+struct vs_opts {
+	struct pv_verity_params p;
+	bool salt_set, uuid_set, tree_opts_set;
+	bool json;
+	unsigned threads;
+	const char *root_hash_file;
+	const char *check;
+};
+
+/** vs_opts_init - cryptsetup's defaults: sha256, 4096/4096, type 1 */
+void vs_opts_init(struct vs_opts *v);
+
+/**
+ * vs_opt - handle one option common to the commands
+ * returns: true when @c was one of them; a bad value is a usage error
+ */
+bool vs_opt(struct vs_opts *v, int c, const char *arg, const char *usage);
+
+/** vs_print_header - cryptsetup's "VERITY header information" layout */
+void vs_print_header(FILE *f, const char *hash_path,
+		     const struct pv_verity_params *p,
+		     const struct pv_verity_geom *g, const uint8_t *root,
+		     size_t root_size);
+
+/** vs_json_header - the same as JSON, with the kernel table parameters */
+int vs_json_header(const char *data_path, const char *hash_path,
+		   const struct pv_verity_params *p,
+		   const struct pv_verity_geom *g, const uint8_t *root,
+		   size_t root_size);
+
+#endif
