@@ -14,8 +14,14 @@
 # report and exits 1.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cached=0
-[ "${1:-}" = --cached ] && cached=1
+cached=0 tap=0
+for arg in "$@"; do
+	case "$arg" in
+	--cached) cached=1 ;;
+	--tap) tap=1 ;; # one TAP line per artifact, for ./build.sh test
+	*) echo "usage: repro-check.sh [--cached] [--tap]" >&2; exit 2 ;;
+	esac
+done
 work=$(mktemp -d /var/tmp/podvm-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 say() { printf '==> repro-check: %s\n' "$*" >&2; }
@@ -40,19 +46,23 @@ build() { # NAME DIR TZ UMASK LOCALE [faketime spec]
 build a "$work/a/podvm" UTC 022 C.UTF-8
 build b "$work/second-tree/x/podvm" Pacific/Auckland 077 C "+400d"
 
-status=0
+status=0 n=0
 for f in $(cd "$work/a/podvm/out" && ls | LC_ALL=C sort); do
 	a=$(sha256sum <"$work/a/podvm/out/$f" | cut -d' ' -f1)
 	b=$(sha256sum <"$work/second-tree/x/podvm/out/$f" 2>/dev/null | cut -d' ' -f1 || echo missing)
+	n=$((n + 1))
 	if [ "$a" = "$b" ]; then
-		printf 'identical  %s  %s\n' "$a" "$f"
+		[ "$tap" -eq 1 ] && echo "ok $n - $f identical across two builds ($a)" ||
+			printf 'identical  %s  %s\n' "$a" "$f"
 	else
-		printf 'DIFFERENT  %s  %s (second build: %s)\n' "$a" "$f" "$b"
+		[ "$tap" -eq 1 ] && echo "not ok $n - $f differs across two builds" ||
+			printf 'DIFFERENT  %s  %s (second build: %s)\n' "$a" "$f" "$b"
 		status=1
-		diffoscope --text - "$work/a/podvm/out/$f" "$work/second-tree/x/podvm/out/$f" | head -200 || true
+		{ diffoscope --text - "$work/a/podvm/out/$f" "$work/second-tree/x/podvm/out/$f" || true; } | head -200 | sed "s/^/# /"
 	fi
 done
 extra=$(comm -13 <(ls "$work/a/podvm/out") <(ls "$work/second-tree/x/podvm/out"))
 [ -z "$extra" ] || { echo "only in the second build: $extra"; status=1; }
+[ "$tap" -eq 0 ] || echo "1..$n"
 [ "$status" -eq 0 ] && say "all artifacts identical" || say "artifacts differ"
 exit "$status"
