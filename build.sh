@@ -274,7 +274,8 @@ cmd_publish() {
 	image_conf
 	local new f
 	new=$(mktemp -d "$OUT.new.XXXXXX")
-	put() { ln -f "$1" "$new/${2:-${1##*/}}" 2>/dev/null || cp "$1" "$new/${2:-${1##*/}}"; }
+	# copies, not links: tampering with out/ must not reach the stage files
+	put() { cp --reflink=auto "$1" "$new/${2:-${1##*/}}"; }
 	put "$STAGE_DIR/kernel/bzImage"
 	put "$STAGE_DIR/kernel/kernel.config"
 	put "$STAGE_DIR/disk/disk.img"
