@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # build.sh - the one driver of podvm.  See README.md and ./build.sh help.
-set -euo pipefail
+set -Eeuo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$top"
 
@@ -33,6 +33,12 @@ BUILD=${PODVM_BUILD_DIR:-build}
 ASAN_BUILD=${PODVM_ASAN_BUILD_DIR:-build-asan}
 STAGE=setup
 T0=$(date +%s)
+
+PUBLISH_TMP=
+# Any failing command names the stage it failed in; a half-assembled out/
+# is removed on the way out.
+trap 'rc=$?; printf "build.sh: %s: failed (exit %d): %s\n" "$STAGE" "$rc" "$BASH_COMMAND" >&2; exit "$rc"' ERR
+trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"' EXIT
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s: %s\n' "$STAGE" "$*" >&2; exit 1; }
@@ -200,7 +206,8 @@ run_script_tier() {
 # QEMU with and without a flipped byte, and rebuilt once more to compare.
 # PODVM_SKIP_IMAGE=1 leaves it out.
 image_tests() {
-	if ( cmd_kernel && cmd_rootfs && cmd_igvm && OUT="$BUILD/test-out" && cmd_publish ) >&2; then
+	# A new process, not a subshell: inside an if, bash ignores set -e.
+	if PODVM_OUT="$BUILD/test-out" "$top/build.sh" stages >&2; then
 		echo "ok 1 - the default image builds (kernel, rootfs, verity, GPT, IGVM, out/)"
 	else
 		echo "not ok 1 - the default image builds"
@@ -212,6 +219,7 @@ image_tests() {
 
 image_tier() {
 	run_script_tier image image_tests
+	run_script_tier faults ci/pipeline-faults.sh
 	run_script_tier repro ci/repro-check.sh --cached --tap
 }
 
@@ -274,6 +282,7 @@ cmd_publish() {
 	image_conf
 	local new f
 	new=$(mktemp -d "$OUT.new.XXXXXX")
+	PUBLISH_TMP=$new
 	# copies, not links: tampering with out/ must not reach the stage files
 	put() { cp --reflink=auto "$1" "$new/${2:-${1##*/}}"; }
 	put "$STAGE_DIR/kernel/bzImage"
@@ -300,13 +309,17 @@ cmd_boot_test() {
 	ci/boot-test.sh "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
 }
 
-cmd_all() {
-	cmd_deps
-	cmd_tools
+cmd_stages() {
 	cmd_kernel
 	cmd_rootfs
 	cmd_igvm
 	cmd_publish
+}
+
+cmd_all() {
+	cmd_deps
+	cmd_tools
+	cmd_stages
 	say "done in $(($(date +%s) - T0))s"
 }
 
@@ -317,6 +330,7 @@ kernel) cmd_deps; cmd_kernel ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish) cmd_publish ;;
+stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;

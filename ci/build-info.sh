@@ -17,8 +17,11 @@ overlay_json=$( (cd "$img" && find overlay -type f | LC_ALL=C sort | while read 
 pkgs_json=$(awk '{print $1" "$2}' "$out/packages.manifest" |
 	jq -R 'split(" ") | {(.[0]): .[1]}' | jq -s 'add // {}')
 art_json=$(cd "$out" && for f in $(ls | LC_ALL=C sort); do
-	[ -f "$f" ] && [ "$f" != build-info.json ] && [ "$f" != SHA256SUMS ] && jq -n --arg p "$f" --arg s "$(sha "$f")" --argjson n "$(stat -c %s "$f")" \
-		'{path: $p, size: $n, sha256: $s}'; done | jq -s .)
+	case "$f" in build-info.json | SHA256SUMS) continue ;; esac
+	[ -f "$f" ] || continue
+	jq -n --arg p "$f" --arg s "$(sha "$f")" --argjson n "$(stat -c %s "$f")" \
+		'{path: $p, size: $n, sha256: $s}'
+done | jq -s .)
 jq -n \
 	--arg image "$IMAGE_NAME" --arg version "$IMAGE_VERSION" --arg arch "$ARCH" \
 	--arg suite "$SUITE" --arg mirror "$MIRROR" --argjson sde "$SOURCE_DATE_EPOCH" \

@@ -58,7 +58,7 @@ for f in $(cd "$work/a/podvm/out" && ls | LC_ALL=C sort); do
 		[ "$tap" -eq 1 ] && echo "not ok $n - $f differs across two builds" ||
 			printf 'DIFFERENT  %s  %s (second build: %s)\n' "$a" "$f" "$b"
 		status=1
-		{ diffoscope --text - "$work/a/podvm/out/$f" "$work/second-tree/x/podvm/out/$f" || true; } | head -200 | sed "s/^/# /"
+		{ diffoscope --text - "$work/a/podvm/out/$f" "$work/second-tree/x/podvm/out/$f" || true; } | sed -n '1,200s/^/# /p'
 	fi
 done
 extra=$(comm -13 <(ls "$work/a/podvm/out") <(ls "$work/second-tree/x/podvm/out"))

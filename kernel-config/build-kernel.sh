@@ -28,13 +28,16 @@ have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
 [ "$have" = "$version" ] || die "$package $version is pinned (kernel-config/PINNED) but ${have:-nothing} is installed; run ./build.sh deps, or update the pin on purpose"
 [ -r "$tarball" ] || die "$tarball: missing (package $package)"
 
-# SOURCE_DATE_EPOCH for the kernel: the pinned source, not the clock.
-: "${SOURCE_DATE_EPOCH:=0}"
+# The kernel's build time is pinned with its source (PINNED), never taken
+# from the environment: the same kernel serves every image.
+SOURCE_DATE_EPOCH=$source_date_epoch
 key=$( {
 	echo "arch=$arch sde=$SOURCE_DATE_EPOCH"
 	sha256sum "$tarball" | cut -d' ' -f1
 	for f in "${frags[@]}" PINNED build-kernel.sh; do sha256sum "$here/$f" | cut -d' ' -f1; done
-	gcc --version | head -1; ld --version | head -1; make --version | head -1
+	# sed, not head: head exits early, and the SIGPIPE it leaves behind
+	# fails the pipeline under pipefail
+	gcc --version | sed -n 1p; ld --version | sed -n 1p; make --version | sed -n 1p
 } | sha256sum | cut -c1-32)
 cache=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}/kernel/$arch-$key
 if [ -f "$cache/bzImage" ]; then

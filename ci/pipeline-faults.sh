@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# pipeline-faults.sh - the image pipeline under faults, as TAP: each fault
+# must stop the build with a message naming the stage and the cause, exit
+# non-zero, and leave nothing that looks complete.
+#   1. the Debian archive cannot be reached
+#   2. a package of the image does not exist
+#   3. the pinned kernel source is not the installed one
+#   4. the disk fills up while out/ is assembled (root only: a small tmpfs)
+# Run from the top of the tree after a build (./build.sh stages), as
+# ./build.sh test does.
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+work=$(mktemp -d /var/tmp/podvm-faults.XXXXXX)
+cleanup() { mountpoint -q "$work/mnt" 2>/dev/null && umount "$work/mnt"; rm -rf "$work"; }
+trap cleanup EXIT
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; sed 's/^/# /' "$work/err" | tail -15; }
+expect() { # DESC RC NEEDLE
+	if [ "$2" -ne 0 ] && grep -qF -- "$3" "$work/err"; then ok "$1"; else not_ok "$1 (exit $2)"; fi
+}
+
+# An image definition like the default one, with one thing changed, and a
+# cache of its own so nothing real is touched.
+variant() {
+	rm -rf "$work/img"
+	cp -a images/pod "$work/img"
+	printf '%s\n' "$@" >>"$work/img/image.conf"
+}
+
+variant MIRROR=http://127.0.0.1:9/debian IMAGE_VERSION=fault-1
+PODVM_CACHE=$work/cache images/build-rootfs.sh "$work/img" "$work/out1" >/dev/null 2>"$work/err"
+expect "an unreachable archive stops the rootfs stage and names the mirror" $? \
+	"mmdebstrap failed: is the Debian archive (http://127.0.0.1:9/debian) reachable"
+if [ -e "$work/out1/rootfs.erofs" ] || ls "$work/cache/rootfs" 2>/dev/null | grep -q .; then
+	not_ok "an unreachable archive leaves no rootfs and no cache entry"
+else
+	ok "an unreachable archive leaves no rootfs and no cache entry"
+fi
+
+variant IMAGE_VERSION=fault-2
+echo no-such-package-podvm >>"$work/img/packages"
+PODVM_CACHE=$work/cache images/build-rootfs.sh "$work/img" "$work/out2" >/dev/null 2>"$work/err"
+expect "a package that does not exist stops the rootfs stage and names the package list" $? \
+	"do the packages in $work/img/packages exist?"
+
+cp -a kernel-config "$work/kc"
+sed -i 's/^version=.*/version=0.0-podvm-test/' "$work/kc/PINNED"
+"$work/kc/build-kernel.sh" x86_64 "$work/kout" >/dev/null 2>"$work/err"
+expect "a kernel source other than the pinned one stops the kernel stage" $? \
+	"linux-source-6.1 0.0-podvm-test is pinned (kernel-config/PINNED) but"
+
+if [ "$(id -u)" -ne 0 ] || [ ! -f build/stage/pod/disk/disk.img ]; then
+	n=$((n + 1)); echo "ok $n - a full disk during publish # SKIP needs root and a built image"
+else
+	mkdir -p "$work/mnt"
+	mount -t tmpfs -o size=48m tmpfs "$work/mnt"
+	PODVM_OUT="$work/mnt/out" ./build.sh publish >/dev/null 2>"$work/err"
+	expect "a full disk stops the publish stage and says so" $? "build.sh: publish: failed"
+	if [ -e "$work/mnt/out" ] || ls -A "$work/mnt" | grep -q .; then
+		not_ok "a full disk leaves no out/ and no half-assembled folder"
+	else
+		ok "a full disk leaves no out/ and no half-assembled folder"
+	fi
+fi
+echo "1..$n"
+[ "$failed" -eq 0 ]
