@@ -29,6 +29,21 @@ int pv_snp_igvm_vmm_from_name(const char *name, enum pv_snp_igvm_vmm *vmm,
 	return 0;
 }
 
+enum pv_snp_igvm_vmm pv_snp_igvm_guess_vmm(const struct pv_igvm *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nhdr; i++) {
+		const struct pv_igvm_hdr *h = &g->hdr[i];
+
+		if (h->desc && h->desc->type == PV_IGVM_VHT_VP_CONTEXT &&
+		    pv_le16(h->body + 16) == 0)
+			return pv_le64(h->body) == PV_SNP_VMSA_GPA_KVM ?
+				       PV_SNP_IGVM_QEMU : PV_SNP_IGVM_CLH;
+	}
+	return PV_SNP_IGVM_QEMU;
+}
+
 /* VMSA offsets (AMD APM vol. 2 Table B-4; igvm.md 9.4) */
 enum {
 	VMSA_GDTR_LIMIT = 0x64,

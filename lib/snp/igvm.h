@@ -37,6 +37,12 @@ enum pv_snp_igvm_vmm {
 int pv_snp_igvm_vmm_from_name(const char *name, enum pv_snp_igvm_vmm *vmm,
 			      struct pv_err *e);
 
+/**
+ * pv_snp_igvm_guess_vmm - qemu when vCPU 0's VP_CONTEXT puts the VMSA at
+ * KVM's GPA 0xFFFFFFFFF000 (igvm.md 9.3), else clh
+ */
+enum pv_snp_igvm_vmm pv_snp_igvm_guess_vmm(const struct pv_igvm *g);
+
 struct pv_snp_igvm_in {
 	const struct pv_igvm *g;	/* a parsed file (pv_igvm_parse) */
 	const char *name;		/* the file, for messages */
