@@ -8,12 +8,14 @@
  * (pv_snp_hash_refs), then chain them in order with pv_snp_chain_update,
  * which is where observers see each step.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/igvm.h"
+#include "snp/idblock.h"
 #include "snp/igvm.h"
 
 int pv_snp_igvm_vmm_from_name(const char *name, enum pv_snp_igvm_vmm *vmm,
@@ -117,6 +119,7 @@ struct walk {
 	const uint8_t **vp;
 	size_t *vp_len;
 	unsigned nvp;
+	const uint8_t *id_block; /* the SNP_ID_BLOCK content */
 	const uint8_t *vmsa0;	/* vCPU 0's VMSA (regions, AP model) */
 	size_t vmsa0_len;
 };
@@ -490,6 +493,7 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
 			break;
 		case PV_IGVM_VHT_SNP_ID_BLOCK:
 			if (!info->has_id_block) {
+				w->id_block = h->body;
 				info->has_id_block = true;
 				memcpy(info->id_ld, h->body + 8, PV_SNP_LD_SIZE);
 				info->id_block_offset = h->offset;
@@ -500,6 +504,42 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
 		}
 	}
 	return r;
+}
+
+/*
+ * The ID key's signature in an IGVM SNP_ID_BLOCK (igvm.md 5.14) over the
+ * firmware's 96-byte ID_BLOCK (ABI Table 75; snp-measurement.md 7.1).  The
+ * IGVM record keeps r, s, qx, qy as the firmware does (little-endian,
+ * 72 bytes) but has a reserved u32 after the curve.
+ */
+static void check_id_sig(const uint8_t *b, struct pv_snp_igvm_info *info)
+{
+	struct pv_snp_id_block_in id = { 0 };
+	uint8_t msg[PV_SNP_ID_BLOCK_SIZE], pub[PV_SNP_PUBKEY_SIZE] = { 0 };
+	uint8_t sig[PV_SNP_SIG_SIZE] = { 0 };
+	struct pv_err e = { 0 };
+
+	if (pv_le32(b + 96) != PV_SNP_ALGO_ECDSA_P384_SHA384) {
+		snprintf(info->id_sig_error, sizeof(info->id_sig_error),
+			 "id_key_algorithm %u, expected 1 (ECDSA P-384 SHA-384)",
+			 pv_le32(b + 96));
+		return;
+	}
+	memcpy(id.ld, b + 8, sizeof(id.ld));
+	memcpy(id.family_id, b + 56, sizeof(id.family_id));
+	memcpy(id.image_id, b + 72, sizeof(id.image_id));
+	id.version = pv_le32(b + 88);
+	id.guest_svn = pv_le32(b + 92);
+	id.policy = info->policy;
+	pv_snp_id_block(&id, msg);
+	memcpy(sig, b + 104, 144);		/* r, s */
+	memcpy(pub, b + 248, 4);		/* curve */
+	memcpy(pub + 4, b + 256, 144);		/* qx, qy */
+	if (pv_snp_verify(pub, msg, sizeof(msg), sig, &e) == 0)
+		info->id_sig_valid = true;
+	else
+		snprintf(info->id_sig_error, sizeof(info->id_sig_error), "%s",
+			 e.msg);
 }
 
 /* qemu: one VMSA per vCPU, in index order, after all memory */
@@ -575,6 +615,8 @@ int pv_snp_igvm_measure(struct pv_snp_chain *c, const struct pv_snp_igvm_in *in,
 	if (in->vmm == PV_SNP_IGVM_QEMU && (r = kvm_vmsas(&w, vcpus, ap, e)))
 		goto out;
 	info->vmsas = (unsigned)info->pages[PV_SNP_PAGE_VMSA];
+	if (w.id_block)
+		check_id_sig(w.id_block, info);
 	qsort(w.mem, w.nmem, sizeof(*w.mem), cmp_gpage);
 	derive_regions(&w, info);
 

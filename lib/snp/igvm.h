@@ -75,6 +75,10 @@ struct pv_snp_igvm_info {
 	bool has_id_block;
 	uint8_t id_ld[PV_SNP_LD_SIZE]; /* the SNP_ID_BLOCK's expected digest */
 	uint64_t id_block_offset;	/* file offset of that header */
+	/* the ID key's signature over the firmware ID_BLOCK (that digest,
+	 * family and image ids, version, SVN, the GUEST_POLICY policy) */
+	bool id_sig_valid;
+	char id_sig_error[128];	/* why it does not verify */
 	uint64_t pages[PV_SNP_PAGE_CPUID + 1]; /* updates per page type */
 	unsigned vp_contexts;	/* VP_CONTEXT headers of the platform */
 	unsigned vmsas;		/* VMSA updates */
@@ -93,7 +97,9 @@ struct pv_snp_igvm_info {
  * to 4 KiB; no data type 1 of zeros (type 3 with native_zero).
  * PARAMETER_INSERT: number_of_bytes / 4096 pages of type 4 (the whole
  * area, as QEMU and the igvm crate). VP_CONTEXT: type 2, SHA-384 of the
- * VMSA page. Other headers (ID block, policy, parameters) no update.
+ * VMSA page. Other headers (ID block, policy, parameters) no update. An
+ * SNP ID block's expected digest is returned and its signature checked
+ * (the firmware checks it at SNP_LAUNCH_FINISH), not enforced.
  * Region names come from the Linux boot_params the first VMSA's RSI points
  * at (kernel, initrd, cmdline, acpi, cc_blob ...), the VMSA's GDT, TSS,
  * stack and page tables, and the page type (cpuid, secrets, parameters,

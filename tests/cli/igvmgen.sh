@@ -153,7 +153,7 @@ for v in qemu clh; do
 	run "$MEASURE" snp --igvm "$T/self-$v.igvm" --json
 	expect_rc 0 "measure snp --igvm accepts the signed $v file"
 	check "$v: the ID block carries the digest measure computes" \
-		test "$(jq -r '"\(.id_block.matches) \(.id_block.ld == .measurement)"' "$T/out")" = "true true"
+		test "$(jq -r '"\(.id_block.matches) \(.id_block.ld == .measurement) \(.id_block.signature_valid)"' "$T/out")" = "true true true"
 	run "$IGVMGEN" dump --json "$T/self-$v.igvm"
 	check "$v: dump shows the same digest in the last header" \
 		test "$(jq -r '.headers[-1].ld' "$T/out")" = "$("$MEASURE" snp --igvm "$T/self-$v.igvm")"

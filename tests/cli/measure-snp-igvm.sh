@@ -67,6 +67,7 @@ expect_rc 0 "a hand-made v1 file (corpus v1-snp)"
 run "$MEASURE" snp --igvm "$T/signed.igvm" -v
 expect_rc 0 "a file signed by igvmgen over its own digest"
 expect_out_has "SNP_ID_BLOCK: its launch digest matches" "-v reports the match"
+expect_out_has "SNP_ID_BLOCK: signature by its ID key valid" "and the valid signature"
 BAD=$(printf 'ab%.0s' $(seq 48))
 "$IGVMGEN" build --vmm clh --kernel "$T/bz" --id-key "$KEY" --id-ld "$BAD" -o "$T/wrong.igvm"
 run "$MEASURE" snp --igvm "$T/wrong.igvm"
@@ -75,7 +76,8 @@ expect_err_has "the SNP_ID_BLOCK (header at offset 0x" "the message names the he
 expect_err_has "expects launch digest $BAD" "and the digest it expects"
 run "$MEASURE" snp --igvm "$T/wrong.igvm" --ignore-id-block --json
 expect_rc 0 "--ignore-id-block reports only"
-check "JSON: id_block.matches false" test "$(jq -r .id_block.matches "$T/out")" = false
+check "JSON: id_block.matches false, its signature valid" \
+	test "$(jq -r '"\(.id_block.matches) \(.id_block.signature_valid)"' "$T/out")" = "false true"
 expect_err_has "ignored: --ignore-id-block" "the difference is still said"
 
 # ---- explanations ---------------------------------------------------------------

@@ -14,12 +14,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
+#include "igvm/idblock.h"
 #include "igvm/igvm.h"
 #include "snp/igvm.h"
 #include "snp/snp.h"
@@ -55,6 +59,8 @@ static void page(struct pv_igvm_writer *w, uint64_t gpa, uint32_t mask,
 	pv_put_le16(b + 20, dtype);
 	add(w, PV_IGVM_VHT_PAGE_DATA, b, sizeof(b), data, len);
 }
+
+static const uint8_t *signed_block; /* an SNP_ID_BLOCK to use, or NULL */
 
 /* the file; @id_ld NULL: no ID block */
 static uint8_t *make(size_t *len, const uint8_t *id_ld, int vp_index)
@@ -98,7 +104,8 @@ static uint8_t *make(size_t *len, const uint8_t *id_ld, int vp_index)
 		pv_put_le32(b, 1);
 		memcpy(b + 8, id_ld, PV_SNP_LD_SIZE);
 		pv_put_le32(b + 96, 1);
-		add(&w, PV_IGVM_VHT_SNP_ID_BLOCK, b, sizeof(b), NULL, 0);
+		add(&w, PV_IGVM_VHT_SNP_ID_BLOCK, signed_block ? signed_block : b,
+		    sizeof(b), NULL, 0);
 	}
 	assert_int_equal(pv_igvm_write_mem(&w, &out, len, &e), 0);
 	pv_igvm_writer_release(&w);
@@ -226,7 +233,47 @@ static void test_id_block(void **state)
 	assert_memory_equal(got, want, 48); /* the ID block is not measured */
 	assert_true(info.has_id_block);
 	assert_memory_equal(info.id_ld, want, 48);
+	assert_false(info.id_sig_valid); /* no key, no signature */
+	assert_non_null(strstr(info.id_sig_error, "public key structure"));
 	free(file);
+}
+
+/* an ID block signed by lib/igvm (igvmgen's signer) verifies; the same
+ * block under another GUEST_POLICY does not (the policy is signed) */
+static void test_id_signature(void **state)
+{
+	const char *src = getenv("PODVM_SRCDIR");
+	struct pv_snp_id id = { .family_id = { 1 }, .image_id = { 2 },
+				.version = 1, .guest_svn = 2, .policy = 0 };
+	struct pv_snp_igvm_info info;
+	struct pv_snp_igvm_in in = { .vmm = PV_SNP_IGVM_CLH };
+	struct evp_pkey_st *key = NULL;
+	struct pv_err e = { 0 };
+	uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK], got[48], *file;
+	char path[4096];
+	size_t len;
+
+	(void)state;
+	if (!src)
+		skip();
+	snprintf(path, sizeof(path), "%s/tests/kat/igvm/idkey-test.pem", src);
+	assert_int_equal(pv_ec_p384_load(path, &key, &e), 0);
+	fill();
+	expected(id.ld, PV_SNP_IGVM_CLH, false);
+	assert_int_equal(pv_igvm_id_block(&id, key, blk, &e), 0);
+	signed_block = blk;
+	file = make(&len, id.ld, 0); /* no GUEST_POLICY header: policy 0 */
+	assert_int_equal(measure(file, len, &in, &info, got, &e), 0);
+	assert_true(info.id_sig_valid);
+	free(file);
+	id.policy = 0x30000;
+	assert_int_equal(pv_igvm_id_block(&id, key, blk, &e), 0);
+	file = make(&len, id.ld, 0);
+	assert_int_equal(measure(file, len, &in, &info, got, &e), 0);
+	assert_false(info.id_sig_valid);
+	free(file);
+	signed_block = NULL;
+	EVP_PKEY_free((EVP_PKEY *)key);
 }
 
 static void test_vcpus(void **state)
@@ -295,6 +342,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_id_block),
+		cmocka_unit_test(test_id_signature),
 		cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_no_snp),
 	};

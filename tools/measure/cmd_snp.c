@@ -568,9 +568,11 @@ static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
 	if (info->has_id_block) {
 		bool match = memcmp(info->id_ld, c->ld, PV_SNP_LD_SIZE) == 0;
 
-		json_object_set_new(doc, "id_block", json_pack("{s:o, s:b}",
+		json_object_set_new(doc, "id_block", json_pack("{s:o, s:b, s:b, s:s}",
 			"ld", pv_json_hex(info->id_ld, PV_SNP_LD_SIZE),
-			"matches", match));
+			"matches", match, "signature_valid", info->id_sig_valid,
+			"signature", info->id_sig_valid ? "valid" :
+				     info->id_sig_error));
 	}
 	json_object_set_new(doc, "output_format", json_string(o->format));
 	json_object_set_new(doc, "measurement", json_string(ld));
@@ -669,6 +671,13 @@ static int run_igvm(const struct opts *o)
 
 		pv_hex_encode(info->id_ld, PV_SNP_LD_SIZE, want, sizeof(want));
 		pv_hex_encode(chain.ld, PV_SNP_LD_SIZE, got, sizeof(got));
+		if (!info->id_sig_valid)
+			fprintf(stderr, "measure: snp: warning: %s: the "
+				"SNP_ID_BLOCK signature does not verify (%s): "
+				"the firmware would refuse the launch\n",
+				o->igvm, info->id_sig_error);
+		else if (o->verbose)
+			printf("SNP_ID_BLOCK: signature by its ID key valid\n");
 		if (strcmp(want, got) == 0) {
 			if (o->verbose)
 				printf("SNP_ID_BLOCK: its launch digest matches\n");
