@@ -12,14 +12,19 @@
 #
 # Cases (issue 4, section 6): QEMU + OVMF direct boot with a 2 MiB
 # firmware, an 8 MiB kernel and a 32 MiB initrd, 4 vCPUs; the same for
-# vCPUs 1-256 in one pass against one count.  The 40 MB IGVM case needs the
-# IGVM reader, which is not on this branch: it is reported as skipped.
+# vCPUs 1-256 in one pass against one count; `measure snp --igvm` of a
+# 40 MB IGVM file (igvmgen build --vmm qemu, 8 MiB kernel, 32 MiB initrd):
+# no public tool measures an existing IGVM file offline here (igvm-tooling
+# prints the digest only while it generates a file; sev-snp-measure has no
+# IGVM input), so only ours is timed (target <= 60 ms).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 M=${MEASURE:-$top/build/tools/measure/measure}
 G=${SNP_FWGEN:-$top/build/tests/cli/snp-fwgen}
+K=${MKKERNEL:-$top/build/tests/cli/mkkernel}
+I=${IGVMGEN:-$top/build/tools/igvmgen/igvmgen}
 RUNS=${RUNS:-7}
-for b in "$M" "$G"; do
+for b in "$M" "$G" "$K" "$I"; do
 	[ -x "$b" ] || { echo "bench/snp.sh: $b not built (meson compile -C build)" >&2; exit 1; }
 done
 D=$(mktemp -d "${TMPDIR:-/tmp}/podvm-bench-snp.XXXXXX")
@@ -88,4 +93,15 @@ PY
 else
 	echo "sev-snp-measure: not timed (set SEV_SNP_MEASURE to a checkout outside the repository)"
 fi
-echo "IGVM 40 MB case: skipped (no IGVM reader on this branch)"
+
+"$K" bzimage "$D/bz" 8388608 0x020f 7 2047
+"$I" build --vmm qemu --kernel "$D/bz" --initrd "$D/initrd" --cmdline "console=ttyS0" \
+	--memory 1G -o "$D/big.igvm"
+size=$(stat -c %s "$D/big.igvm")
+igvm=$(min_ms "$M" snp --igvm "$D/big.igvm")
+echo "measure snp --igvm, $((size / 1000000)) MB IGVM ($("$M" snp --igvm "$D/big.igvm" --json | jq -r .updates) updates): $igvm ms (whole process; target <= 60)"
+if command -v perf >/dev/null 2>&1; then
+	cpu=$(perf stat -r "$RUNS" -x, -e task-clock "$M" snp --igvm "$D/big.igvm" 2>&1 >/dev/null | awk -F, '/task-clock/ { printf "%.1f", $1 }') || cpu=
+	[ -n "$cpu" ] && echo "measure snp --igvm CPU time (task-clock, all threads, mean of $RUNS): $cpu ms"
+fi
+echo "IGVM oracle: none times an existing file (igvm-tooling measures only while generating; sev-snp-measure has no IGVM input)"

@@ -419,19 +419,26 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 					  : build_qemu(o, &k, out, e);
 	}
 	if (!rc && o->id_key) {
-		uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK];
-
 		if (o->platform != PV_PLATFORM_SNP || !o->id)
 			rc = pv_errf(e, PV_EINVAL,
 				     "an ID block needs --platform snp and its parameters");
 		if (!rc)
-			rc = pv_igvm_id_block(o->id, o->id_key, blk, e);
-		if (!rc)
-			rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SNP_ID_BLOCK, blk,
-					 sizeof(blk), NULL, 0, e);
+			rc = pv_linux_igvm_sign(out, o->id, o->id_key, e);
 	}
 	if (rc)
 		pv_linux_igvm_release(out);
+	return rc;
+}
+
+int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id *id,
+		       struct evp_pkey_st *key, struct pv_err *e)
+{
+	uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK];
+	int rc = pv_igvm_id_block(id, key, blk, e);
+
+	if (!rc)
+		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SNP_ID_BLOCK, blk,
+				 sizeof(blk), NULL, 0, e);
 	return rc;
 }
 

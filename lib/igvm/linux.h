@@ -136,6 +136,15 @@ struct pv_linux_igvm {
 int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 			struct pv_linux_igvm *out, struct pv_err *e);
 
+/**
+ * pv_linux_igvm_sign - append the SNP ID block for @id (its digest
+ * included) signed with @key as the last header; the ID block is not
+ * measured, so the launch digest of the file without it is the one to sign
+ * returns: 0, an error from signing, PV_ENOMEM
+ */
+int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id *id,
+		       struct evp_pkey_st *key, struct pv_err *e);
+
 /** pv_linux_igvm_release - free what pv_linux_igvm_build allocated */
 void pv_linux_igvm_release(struct pv_linux_igvm *out);
 

@@ -189,6 +189,76 @@ int pv_snp_hash_pages(const uint8_t *data, size_t len, uint8_t *out,
 	return r;
 }
 
+struct refs_job {
+	const struct pv_snp_page_ref *refs;
+	uint8_t *out;
+	const uint8_t *zero;	/* SHA-384 of a page of zeros */
+	struct pv_digest *ctx;	/* one per worker */
+};
+
+static int hash_refs_range(void *arg, size_t begin, size_t end,
+			   unsigned worker)
+{
+	struct refs_job *j = arg;
+	struct pv_digest *d = &j->ctx[worker];
+	uint8_t pad[PV_SNP_PAGE_SIZE];
+	size_t i;
+
+	for (i = begin; i < end; i++) {
+		const struct pv_snp_page_ref *r = &j->refs[i];
+		const uint8_t *p = r->data;
+
+		if (!p) {
+			memcpy(j->out + i * PV_SNP_LD_SIZE, j->zero,
+			       PV_SNP_LD_SIZE);
+			continue;
+		}
+		if (r->len > PV_SNP_PAGE_SIZE)
+			return PV_EINVAL;
+		if (r->len < PV_SNP_PAGE_SIZE) {
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, p, r->len);
+			p = pad;
+		}
+		if (pv_digest_update(d, p, PV_SNP_PAGE_SIZE) ||
+		    pv_digest_final(d, j->out + i * PV_SNP_LD_SIZE))
+			return PV_ECRYPTO;
+	}
+	return 0;
+}
+
+int pv_snp_hash_refs(const struct pv_snp_page_ref *refs, size_t n,
+		     uint8_t *out, unsigned nthreads)
+{
+	static const uint8_t zpage[PV_SNP_PAGE_SIZE];
+	uint8_t zero[PV_SNP_LD_SIZE];
+	struct refs_job j = { .refs = refs, .out = out, .zero = zero };
+	unsigned i, nt;
+	int r;
+
+	if (n == 0)
+		return 0;
+	r = pv_hash_buf(PV_SHA384, zpage, sizeof(zpage), zero);
+	if (r)
+		return PV_ECRYPTO;
+	nt = nthreads ? nthreads : pv_online_cpus();
+	if (nt > 64)
+		nt = 64;
+	if (n < 64)
+		nt = 1;
+	j.ctx = calloc(nt, sizeof(*j.ctx));
+	if (!j.ctx)
+		return PV_ENOMEM;
+	for (i = 0; i < nt && !r; i++)
+		r = pv_digest_init(&j.ctx[i], PV_SHA384, NULL);
+	if (!r)
+		r = pv_parallel_run(nt, n, 32, hash_refs_range, &j);
+	for (i = 0; i < nt; i++)
+		pv_digest_free(&j.ctx[i]);
+	free(j.ctx);
+	return r;
+}
+
 int pv_snp_chain_normal(struct pv_snp_chain *c, uint64_t gpa,
 			const uint8_t *data, size_t len, const char *region,
 			unsigned nthreads, struct pv_err *e)

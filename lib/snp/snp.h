@@ -131,6 +131,23 @@ int pv_snp_chain_blank(struct pv_snp_chain *c, int type, uint64_t gpa,
 int pv_snp_hash_pages(const uint8_t *data, size_t len, uint8_t *out,
 		      unsigned nthreads);
 
+/** A page to hash: up to 4096 bytes (zero-padded), or NULL for zeros. */
+struct pv_snp_page_ref {
+	const uint8_t *data;
+	size_t len;
+};
+
+/**
+ * pv_snp_hash_refs - SHA-384 of @n scattered pages (IGVM PAGE_DATA and
+ * VP_CONTEXT payloads), in parallel; a NULL page is 4 KiB of zeros and
+ * costs one digest per call
+ * @out: @n digests of 48 bytes
+ * returns: 0, PV_EINVAL (a page longer than 4096 bytes), PV_ECRYPTO or
+ *          PV_ENOMEM
+ */
+int pv_snp_hash_refs(const struct pv_snp_page_ref *refs, size_t n,
+		     uint8_t *out, unsigned nthreads);
+
 /**
  * pv_snp_chain_normal - NORMAL updates of (data, len) at consecutive pages
  * from @gpa, contents hashed in parallel, chained in order

@@ -142,8 +142,22 @@ check "SNP_ID_BLOCK is last, with the LD, family id, svn and P-384 key" \
 	"SNP_ID_BLOCK $LD 0f000000000000000000000000000000 7 1 2"
 run "$IGVMGEN" check "$T/id1.igvm"
 expect_rc 0 "the signed file passes check"
-run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$KEY" -o "$T/x.igvm"
-expect_rc 2 "--id-key without --id-ld"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-ld "$LD" -o "$T/x.igvm"
+expect_rc 2 "--id-ld without --id-key"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --vcpus 2 --id-key "$KEY" -o "$T/x.igvm"
+expect_rc 2 "--id-key without --id-ld: qemu with APs needs the digest given"
+expect_err_has "--vcpu-type" "the message says how to get it"
+for v in qemu clh; do
+	run "$IGVMGEN" build --kernel "$T/bz" --vmm $v --id-key "$KEY" -o "$T/self-$v.igvm"
+	expect_rc 0 "--vmm $v --id-key without --id-ld: the file's own digest"
+	run "$MEASURE" snp --igvm "$T/self-$v.igvm" --json
+	expect_rc 0 "measure snp --igvm accepts the signed $v file"
+	check "$v: the ID block carries the digest measure computes" \
+		test "$(jq -r '"\(.id_block.matches) \(.id_block.ld == .measurement) \(.id_block.signature_valid)"' "$T/out")" = "true true true"
+	run "$IGVMGEN" dump --json "$T/self-$v.igvm"
+	check "$v: dump shows the same digest in the last header" \
+		test "$(jq -r '.headers[-1].ld' "$T/out")" = "$("$MEASURE" snp --igvm "$T/self-$v.igvm")"
+done
 run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$T/initrd" --id-ld "$LD" -o "$T/x.igvm"
 expect_rc 1 "an ID key that is not a key"
 

@@ -21,6 +21,8 @@
 #include "fake_kernel.h"
 #include "igvm/igvm.h"
 #include "igvm/linux.h"
+#include "snp/igvm.h"
+#include "snp/snp.h"
 
 /* the definition in clh_vectors.h */
 static void canon(const struct pv_igvm *g, char *hex, unsigned *count)
@@ -50,6 +52,35 @@ static void canon(const struct pv_igvm *g, char *hex, unsigned *count)
 	pv_digest_final(&d, out);
 	pv_digest_free(&d);
 	assert_int_equal(pv_hex_encode(out, 32, hex, 65), 0);
+}
+
+/* the launch digest igvm-tooling printed, from the SNP engine under
+ * Cloud Hypervisor / Hyper-V rules (lib/snp/igvm.c) */
+static void check_ld(const struct pv_igvm *g, const struct clh_vector *v)
+{
+	struct pv_snp_igvm_in in = { .g = g, .name = v->name,
+				     .vmm = PV_SNP_IGVM_CLH, .nthreads = 2 };
+	struct pv_snp_igvm_info info;
+	struct pv_snp_chain c;
+	struct pv_err e = { 0 };
+	char hex[2 * PV_SNP_LD_SIZE + 1];
+
+	assert_int_equal(pv_snp_chain_init(&c, NULL, &e), 0);
+	assert_int_equal(pv_snp_igvm_measure(&c, &in, &info, &e), 0);
+	assert_int_equal(pv_hex_encode(c.ld, PV_SNP_LD_SIZE, hex, sizeof(hex)),
+			 0);
+	assert_string_equal(hex, v->ld);
+	assert_int_equal(info.vmsas, 1);
+	assert_int_equal(info.pages[PV_SNP_PAGE_SECRETS], 1);
+	assert_int_equal(info.pages[PV_SNP_PAGE_CPUID], 1);
+	/* one parameter page, no ID block in podvm's file */
+	assert_int_equal(info.pages[PV_SNP_PAGE_UNMEASURED], 1);
+	assert_false(info.has_id_block);
+	assert_true(info.has_policy);
+	assert_int_equal(info.policy, 0x3001f);
+	/* no update: platform, policy, parameter area and its two parameters */
+	assert_int_equal(c.count, v->headers - 5);
+	pv_snp_chain_free(&c);
 }
 
 static void test_vector(void **state)
@@ -105,6 +136,7 @@ static void test_vector(void **state)
 	canon(&g, hex, &count);
 	assert_int_equal(count, v->headers);
 	assert_string_equal(hex, v->canon);
+	check_ld(&g, v);
 	pv_igvm_release(&g);
 	free(file);
 	free(kernel);

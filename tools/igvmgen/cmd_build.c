@@ -15,7 +15,10 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "igvm/igvm.h"
 #include "igvm/linux.h"
+#include "snp/igvm.h"
+#include "snp/snp.h"
 #include "igvmgen.h"
 
 static const char build_usage[] =
@@ -53,8 +56,9 @@ static const char build_usage[] =
 	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
 	"SNP ID block (signed with RFC 6979 deterministic ECDSA P-384):\n"
 	"  --id-key PEM         the ID key (P-384) [-sign_key]\n"
-	"  --id-ld HEX          the launch digest to sign: what `measure snp`\n"
-	"                       prints for this file (the ID block is not measured)\n"
+	"  --id-ld HEX          the launch digest to sign; default: the digest\n"
+	"                       of the file being built, as `measure snp --igvm\n"
+	"                       FILE --vmm` the same VMM computes it (qemu: 1 vCPU)\n"
 	"  --family-id HEX, --image-id HEX  16 bytes each (default 01 00.. and\n"
 	"                       02 00.., igvm-tooling's defaults)\n"
 	"  --guest-svn N, --id-version N  (defaults 2 and 1, as igvm-tooling)\n"
@@ -291,6 +295,40 @@ static void print_regions(const struct pv_linux_igvm *b)
 	json_decref(doc);
 }
 
+/* The launch digest of the file @b writes, through the same code path as
+ * `measure snp --igvm`: serialise, parse, measure. */
+static int self_digest(struct pv_linux_igvm *b, int vmm, uint8_t ld[48],
+		       struct pv_err *e)
+{
+	struct pv_snp_igvm_in in = { .name = "the file being built",
+				     .vcpus = 1 };
+	struct pv_snp_igvm_info *info = calloc(1, sizeof(*info));
+	struct pv_snp_chain c = { 0 };
+	struct pv_igvm g = { 0 };
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (!info)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	in.vmm = vmm == PV_VMM_CLH ? PV_SNP_IGVM_CLH : PV_SNP_IGVM_QEMU;
+	rc = pv_igvm_write_mem(&b->w, &buf, &len, e);
+	if (!rc)
+		rc = pv_igvm_parse(buf, len, in.name, 0, &g, e);
+	in.g = &g;
+	if (!rc)
+		rc = pv_snp_chain_init(&c, NULL, e);
+	if (!rc)
+		rc = pv_snp_igvm_measure(&c, &in, info, e);
+	if (!rc)
+		memcpy(ld, c.ld, PV_SNP_LD_SIZE);
+	pv_snp_chain_free(&c);
+	pv_igvm_release(&g);
+	free(buf);
+	free(info);
+	return rc;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -488,8 +526,15 @@ int cmd_build(int argc, char **argv)
 		o.policy = vmm == PV_VMM_CLH ? 0x3001f : 0x30000;
 	if (vmm == PV_VMM_CLH && o.platform != PV_PLATFORM_SNP)
 		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
-	if (!!idkey != have_ld)
-		pv_cli_usage_error(build_usage, "--id-key and --id-ld go together");
+	if (have_ld && !idkey)
+		pv_cli_usage_error(build_usage, "--id-ld needs --id-key");
+	if (idkey && !have_ld && vmm == PV_VMM_QEMU && o.vcpus > 1)
+		pv_cli_usage_error(build_usage,
+				   "--id-key with --vmm qemu and --vcpus %u: KVM "
+				   "measures a VMSA per vCPU, which depends on the "
+				   "vCPU type; pass --id-ld from `measure snp --igvm "
+				   "FILE --vcpus %u --vcpu-type TYPE`",
+				   (unsigned)o.vcpus, (unsigned)o.vcpus);
 	if (idkey) {
 		if (o.platform != PV_PLATFORM_SNP)
 			pv_cli_usage_error(build_usage, "an ID block needs --platform snp");
@@ -535,8 +580,23 @@ int cmd_build(int argc, char **argv)
 		o.initrd = im.data;
 		o.initrd_len = im.len;
 	}
-	if (pv_linux_igvm_build(&o, &b, &e))
+	if (idkey && !have_ld) {
+		/* sign the digest of the file itself: build it without the
+		 * ID block (which is not measured), measure it as `measure
+		 * snp --igvm` does, then append the block */
+		struct evp_pkey_st *key = o.id_key;
+
+		o.id_key = NULL;
+		rc = pv_linux_igvm_build(&o, &b, &e);
+		o.id_key = key;
+		if (rc || self_digest(&b, vmm, id.ld, &e) ||
+		    pv_linux_igvm_sign(&b, &id, key, &e)) {
+			rc = PV_EXIT_FAIL;
+			goto fail;
+		}
+	} else if (pv_linux_igvm_build(&o, &b, &e)) {
 		goto fail;
+	}
 	if (pv_out_open(&out, outpath, &e))
 		goto fail;
 	if (pv_igvm_write(&b.w, out_sink, &out, &e) || pv_out_commit(&out, &e)) {

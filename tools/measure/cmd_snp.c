@@ -18,6 +18,8 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "igvm/igvm.h"
+#include "snp/igvm.h"
 #include "snp/ovmf.h"
 #include "snp/snp.h"
 #include "snp/steplog.h"
@@ -27,6 +29,7 @@ static const char usage[] =
 	"Usage: measure snp --ovmf FILE --vcpus N|LIST [OPTION...]\n"
 	"       measure snp --mode snp:ovmf-hash --ovmf FILE\n"
 	"       measure snp --extend-digest LD1 --ap-eip EIP --vcpus N|LIST [...]\n"
+	"       measure snp --igvm FILE [--vmm qemu|clh] [--vcpus N] [...]\n"
 	"       measure snp ap-eip --ovmf FILE\n"
 	"       measure snp id-block --measurement B64 --idkey PEM [...]\n"
 	"Compute the SEV-SNP launch digest (MEASUREMENT) of a QEMU + OVMF guest,\n"
@@ -58,6 +61,22 @@ static const char usage[] =
 	"                       snp-measurement.md 6)\n"
 	"  --ap-eip EIP         with --extend-digest: the firmware's AP entry\n"
 	"                       point (hex, as `measure snp ap-eip` prints it)\n"
+	"IGVM files (snp-measurement.md 3):\n"
+	"  --igvm FILE          the launch digest of an IGVM file's SEV-SNP\n"
+	"                       platform instead of QEMU + OVMF; an SNP ID block\n"
+	"                       in it must carry the same digest (exit 3 if not)\n"
+	"  --vmm qemu|clh       the loader: qemu (KVM: VMSAs last, at\n"
+	"                       0xFFFFFFFFF000, one per vCPU) or clh (Cloud\n"
+	"                       Hypervisor / Hyper-V: VMSA at its header's GPA,\n"
+	"                       in file order); default: qemu when the file's\n"
+	"                       VMSA is at 0xFFFFFFFFF000, else clh\n"
+	"  --vcpus N            qemu: vCPUs (default 1); a vCPU without a\n"
+	"                       VP_CONTEXT needs --vcpu-type or --vcpu-sig (KVM's\n"
+	"                       reset-state VMSA, not verified on hardware)\n"
+	"  --native-zero        pages without data as ZERO pages (loaders with\n"
+	"                       native zero pages), not NORMAL pages of zeros\n"
+	"  --ignore-id-block    report an ID block digest that differs, do not\n"
+	"                       fail\n"
 	"  --threads N          hashing threads (default: all CPUs)\n"
 	"  --json               print a JSON document\n"
 	"  -v, --verbose        say what the digest is\n";
@@ -67,7 +86,7 @@ enum {
 	O_VCPU_TYPE, O_VCPU_SIG, O_VCPU_FAMILY, O_VCPU_MODEL,
 	O_VCPU_STEPPING, O_VMM, O_GF, O_SEED, O_SVSM, O_VARS_SIZE,
 	O_VARS_FILE, O_FORMAT, O_DUMP, O_LOG, O_THREADS, O_JSON, O_EXTEND,
-	O_AP_EIP,
+	O_AP_EIP, O_IGVM, O_IGVM_VMM, O_NATIVE_ZERO, O_IGNORE_ID,
 };
 
 struct opts {
@@ -75,7 +94,8 @@ struct opts {
 	const char *vcpu_type, *vcpu_sig, *family, *model, *stepping;
 	const char *vmm, *gf, *seed, *svsm, *vars_size, *vars_file;
 	const char *format, *log, *extend, *ap_eip;
-	int dump, json, verbose;
+	const char *igvm, *igvm_vmm;
+	int dump, json, verbose, native_zero, ignore_id, vmm_type_set;
 	uint64_t threads;
 };
 
@@ -504,6 +524,198 @@ out:
 	return rc;
 }
 
+static const char *const page_keys[] = {
+	[PV_SNP_PAGE_NORMAL] = "normal", [PV_SNP_PAGE_VMSA] = "vmsa",
+	[PV_SNP_PAGE_ZERO] = "zero", [PV_SNP_PAGE_UNMEASURED] = "unmeasured",
+	[PV_SNP_PAGE_SECRETS] = "secrets", [PV_SNP_PAGE_CPUID] = "cpuid",
+};
+
+static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
+			 const struct pv_snp_igvm_info *info,
+			 const struct pv_snp_chain *c, const char *ld)
+{
+	json_t *doc = json_object(), *pages = json_object(), *regs;
+	size_t i;
+
+	json_object_set_new(doc, "igvm", json_string(o->igvm));
+	json_object_set_new(doc, "vmm", json_string(in->vmm == PV_SNP_IGVM_QEMU ?
+							    "qemu" : "clh"));
+	json_object_set_new(doc, "vcpus", json_integer(in->vcpus));
+	json_object_set_new(doc, "native_zero", json_boolean(in->native_zero));
+	json_object_set_new(doc, "snp_compatibility_mask",
+			    hex_u64(info->snp_mask));
+	if (info->has_policy)
+		json_object_set_new(doc, "policy", hex_u64(info->policy));
+	json_object_set_new(doc, "updates", json_integer((json_int_t)c->count));
+	for (i = PV_SNP_PAGE_NORMAL; i <= PV_SNP_PAGE_CPUID; i++)
+		json_object_set_new(pages, page_keys[i],
+				    json_integer((json_int_t)info->pages[i]));
+	json_object_set_new(doc, "pages", pages);
+	json_object_set_new(doc, "vp_contexts", json_integer(info->vp_contexts));
+	if (info->modelled_aps)
+		json_object_set_new(doc, "modelled_ap_vmsas",
+				    json_integer(info->modelled_aps));
+	if (info->vp_contexts)
+		json_object_set_new(doc, "vmsa_gpa_in_file",
+				    hex_u64(info->vmsa_file_gpa));
+	regs = json_array();
+	for (i = 0; i < info->nregions; i++)
+		json_array_append_new(regs, json_pack("{s:s, s:o, s:o}",
+			"name", info->regions[i].name,
+			"gpa", hex_u64(info->regions[i].gpa),
+			"size", hex_u64(info->regions[i].size)));
+	json_object_set_new(doc, "regions", regs);
+	if (info->has_id_block) {
+		bool match = memcmp(info->id_ld, c->ld, PV_SNP_LD_SIZE) == 0;
+
+		json_object_set_new(doc, "id_block", json_pack("{s:o, s:b, s:b, s:s}",
+			"ld", pv_json_hex(info->id_ld, PV_SNP_LD_SIZE),
+			"matches", match, "signature_valid", info->id_sig_valid,
+			"signature", info->id_sig_valid ? "valid" :
+				     info->id_sig_error));
+	}
+	json_object_set_new(doc, "output_format", json_string(o->format));
+	json_object_set_new(doc, "measurement", json_string(ld));
+	return doc;
+}
+
+/* `measure snp --igvm`: snp-measurement.md 3 (lib/snp/igvm.c) */
+static int run_igvm(const struct opts *o)
+{
+	struct pv_snp_igvm_in in = { .name = o->igvm };
+	struct pv_snp_igvm_info *info = NULL;
+	struct pv_snp_chain chain = { 0 };
+	struct pv_map m = { 0 };
+	struct pv_igvm g = { 0 };
+	struct pv_jsonl log, *logp = NULL;
+	struct logctx lctx = { 0 };
+	struct pv_err e = { 0 };
+	json_t *doc = NULL;
+	char out[2 * PV_SNP_LD_SIZE + 1];
+	uint64_t n = 1;
+	int rc = PV_EXIT_FAIL;
+
+	if (o->ovmf || o->kernel || o->initrd || o->append || o->svsm ||
+	    o->seed || o->extend || o->ap_eip || o->vars_size ||
+	    o->vars_file || o->dump || o->vmm_type_set ||
+	    strcmp(o->mode, "snp") != 0)
+		pv_cli_usage_error(usage, "--igvm takes none of --ovmf, "
+				   "--kernel, --initrd, --append, --svsm, "
+				   "--snp-ovmf-hash, --extend-digest, --ap-eip, "
+				   "--vars-*, --dump-vmsa, --vmm-type, --mode");
+	if (strcmp(o->format, "hex") && strcmp(o->format, "base64"))
+		pv_cli_usage_error(usage, "--output-format: '%s' is not hex or "
+				   "base64", o->format);
+	if (o->vcpus && pv_parse_u64(o->vcpus, PV_SNP_MAX_VCPUS, &n,
+				     "--vcpus", &e))
+		pv_cli_usage_error(usage, "%s (--igvm takes one count)", e.msg);
+	if (n == 0)
+		pv_cli_usage_error(usage, "--vcpus: a guest needs at least 1 vCPU");
+	in.vcpus = (unsigned)n;
+	in.native_zero = o->native_zero;
+	in.nthreads = (unsigned)o->threads;
+	if (o->vcpu_type || o->vcpu_sig || o->family) {
+		if (get_sig(o, PV_SNP_VMM_QEMU, &in.vcpu_sig, &e))
+			pv_cli_usage_error(usage, "%s", e.msg);
+		in.ap_reset_model = true;
+	}
+	if (o->igvm_vmm && pv_snp_igvm_vmm_from_name(o->igvm_vmm, &in.vmm, &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
+
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return pv_cli_failf("snp", "out of memory");
+	if (pv_map_file(o->igvm, 1ull << 32, &m, &e) ||
+	    pv_igvm_parse(m.data, m.len, o->igvm, 0, &g, &e))
+		goto fail;
+	in.g = &g;
+	if (!o->igvm_vmm)
+		in.vmm = pv_snp_igvm_guess_vmm(&g);
+	if (in.vmm == PV_SNP_IGVM_CLH && (in.vcpus > 1 || in.ap_reset_model))
+		pv_cli_usage_error(usage, "--vmm clh: the digest does not "
+				   "depend on the vCPU count (the guest starts "
+				   "its APs); drop --vcpus and --vcpu-*");
+	if (o->log) {
+		if (pv_jsonl_open(&log, o->log, &e))
+			goto fail;
+		logp = &log;
+	}
+	lctx.log = logp;
+	if (pv_snp_chain_init(&chain, NULL, &e))
+		goto fail;
+	if (logp) {
+		chain.observe = observe;
+		chain.observe_arg = &lctx;
+	}
+	if (pv_snp_igvm_measure(&chain, &in, info, &e))
+		goto fail;
+	if (logp && pv_jsonl_close(logp, &e))
+		goto fail_nolog;
+	logp = NULL;
+	format_ld(chain.ld, o->format, out, sizeof(out));
+	if (o->json) {
+		doc = igvm_json(o, &in, info, &chain, out);
+		if (pv_json_print(doc)) {
+			pv_errf(&e, PV_EIO, "writing standard output failed");
+			goto fail;
+		}
+	} else if (o->verbose) {
+		printf("Calculated SEV_SNP IGVM guest measurement (%s, %u "
+		       "vCPU%s): %s\n", in.vmm == PV_SNP_IGVM_QEMU ? "qemu" :
+		       "clh", in.vcpus, in.vcpus == 1 ? "" : "s", out);
+	} else {
+		printf("%s\n", out);
+	}
+	if (info->has_id_block) {
+		char want[2 * PV_SNP_LD_SIZE + 1], got[2 * PV_SNP_LD_SIZE + 1];
+
+		pv_hex_encode(info->id_ld, PV_SNP_LD_SIZE, want, sizeof(want));
+		pv_hex_encode(chain.ld, PV_SNP_LD_SIZE, got, sizeof(got));
+		if (!info->id_sig_valid)
+			fprintf(stderr, "measure: snp: warning: %s: the "
+				"SNP_ID_BLOCK signature does not verify (%s): "
+				"the firmware would refuse the launch\n",
+				o->igvm, info->id_sig_error);
+		else if (o->verbose)
+			printf("SNP_ID_BLOCK: signature by its ID key valid\n");
+		if (strcmp(want, got) == 0) {
+			if (o->verbose)
+				printf("SNP_ID_BLOCK: its launch digest matches\n");
+		} else if (o->ignore_id) {
+			fprintf(stderr, "measure: snp: %s: the SNP_ID_BLOCK "
+				"(header at offset 0x%llx) expects %s, not the "
+				"computed digest (ignored: --ignore-id-block)\n",
+				o->igvm,
+				(unsigned long long)info->id_block_offset, want);
+		} else {
+			pv_errf(&e, PV_EVERIFY, "%s: the SNP_ID_BLOCK (header at "
+				"offset 0x%llx) expects launch digest %s, but "
+				"the file measures %s under --vmm %s with %u "
+				"vCPU%s: the guest would not launch (use "
+				"--ignore-id-block to report only)", o->igvm,
+				(unsigned long long)info->id_block_offset,
+				want, got, in.vmm == PV_SNP_IGVM_QEMU ? "qemu" :
+				"clh", in.vcpus, in.vcpus == 1 ? "" : "s");
+			goto fail;
+		}
+	}
+	rc = PV_EXIT_OK;
+	goto out;
+fail:
+	if (logp)
+		pv_jsonl_abort(logp);
+	logp = NULL;
+fail_nolog:
+	rc = pv_cli_fail("snp", &e);
+out:
+	json_decref(doc);
+	pv_snp_chain_free(&chain);
+	pv_igvm_release(&g);
+	pv_unmap(&m);
+	free(info);
+	return rc;
+}
+
 /* The vCPU extension (snp-measurement.md 6, Contrast's
  * ExtendSNPLaunchDigest): KVM measures the VMSAs last, so the digest for N
  * vCPUs is the 1-vCPU digest followed by N - 1 AP VMSA updates. */
@@ -661,6 +873,10 @@ int cmd_snp(int argc, char **argv)
 		{ "json", no_argument, NULL, O_JSON },
 		{ "extend-digest", required_argument, NULL, O_EXTEND },
 		{ "ap-eip", required_argument, NULL, O_AP_EIP },
+		{ "igvm", required_argument, NULL, O_IGVM },
+		{ "vmm", required_argument, NULL, O_IGVM_VMM },
+		{ "native-zero", no_argument, NULL, O_NATIVE_ZERO },
+		{ "ignore-id-block", no_argument, NULL, O_IGNORE_ID },
 		{ "verbose", no_argument, NULL, 'v' },
 		PV_CLI_COMMON_OPTS,
 		{ 0 },
@@ -687,7 +903,7 @@ int cmd_snp(int argc, char **argv)
 		case O_VCPU_FAMILY: o.family = optarg; break;
 		case O_VCPU_MODEL: o.model = optarg; break;
 		case O_VCPU_STEPPING: o.stepping = optarg; break;
-		case O_VMM: o.vmm = optarg; break;
+		case O_VMM: o.vmm = optarg; o.vmm_type_set = 1; break;
 		case O_GF: o.gf = optarg; break;
 		case O_SEED: o.seed = optarg; break;
 		case O_SVSM: o.svsm = optarg; break;
@@ -704,10 +920,19 @@ int cmd_snp(int argc, char **argv)
 		case O_JSON: o.json = 1; break;
 		case O_EXTEND: o.extend = optarg; break;
 		case O_AP_EIP: o.ap_eip = optarg; break;
+		case O_IGVM: o.igvm = optarg; break;
+		case O_IGVM_VMM: o.igvm_vmm = optarg; break;
+		case O_NATIVE_ZERO: o.native_zero = 1; break;
+		case O_IGNORE_ID: o.ignore_id = 1; break;
 		case 'v': o.verbose = 1; break;
 		}
 	}
 	pv_cli_operands(argc, argv, 0, 0, usage);
+	if (o.igvm)
+		return run_igvm(&o);
+	if (o.igvm_vmm || o.native_zero || o.ignore_id)
+		pv_cli_usage_error(usage, "--vmm, --native-zero and "
+				   "--ignore-id-block go with --igvm");
 	if (o.extend)
 		return run_extend(&o);
 	if (o.ap_eip)
