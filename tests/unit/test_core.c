@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base64.h"
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
@@ -215,6 +216,46 @@ static void test_hex(void **state)
 	assert_int_equal(pv_hex_decode("000102030405060708", out, sizeof(out), &n,
 				       "salt", &e), PV_ETOOBIG);
 	assert_string_equal(e.msg, "salt: 9 bytes of hex, at most 8 allowed");
+}
+
+/* ---- base64 ------------------------------------------------------------ */
+
+/* RFC 4648 §10 test vectors. */
+static void test_base64(void **state)
+{
+	static const char *const enc[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==",
+					   "Zm9vYmE=", "Zm9vYmFy" };
+	uint8_t out[8];
+	struct pv_err e;
+	char s[16], *a;
+	size_t i, n = 99;
+
+	(void)state;
+	for (i = 0; i < 7; i++) {
+		assert_int_equal(pv_base64_encode((const uint8_t *)"foobar", i, s,
+						  sizeof(s)), 0);
+		assert_string_equal(s, enc[i]);
+		assert_int_equal(pv_base64_decode(enc[i], out, sizeof(out), &n,
+						  "x", &e), 0);
+		assert_int_equal(n, i);
+		assert_memory_equal(out, "foobar", i);
+	}
+	a = pv_base64_alloc((const uint8_t *)"foob", 4);
+	assert_string_equal(a, "Zm9vYg==");
+	free(a);
+	assert_int_equal(pv_base64_encode((const uint8_t *)"foob", 4, s, 8), PV_ERANGE);
+	n = 99;
+	assert_int_equal(pv_base64_decode("Zm9", out, sizeof(out), &n, "--m", &e),
+			 PV_EFORMAT);
+	assert_string_equal(e.msg, "--m: base64 length 3 is not a multiple of 4");
+	assert_int_equal(pv_base64_decode("Zm9*", out, sizeof(out), &n, "--m", &e),
+			 PV_EFORMAT);
+	assert_string_equal(e.msg, "--m: not a base64 character at position 4");
+	assert_int_equal(pv_base64_decode("Z===", out, sizeof(out), &n, "--m", &e),
+			 PV_EFORMAT);
+	assert_int_equal(pv_base64_decode("Zm9vYmFyZm9v", out, sizeof(out), &n,
+					  "--m", &e), PV_ETOOBIG);
+	assert_int_equal(n, 99);
 }
 
 /* ---- parse -------------------------------------------------------------- */
@@ -551,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_digest_kat),

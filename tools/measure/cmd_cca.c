@@ -4,7 +4,6 @@
  * kernel, initrd and DTB, for an explicit host profile and VMM.
  */
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "cca/image.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
+#include "core/base64.h"
 #include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
@@ -123,11 +123,7 @@ static const char *ccatoken_alg(enum pv_hash alg)
 
 static char *b64(const uint8_t *buf, size_t len)
 {
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, buf, (int)len);
-	return out;
+	return pv_base64_alloc(buf, len);
 }
 
 struct logctx {

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -146,7 +146,7 @@ static void format_ld(const uint8_t *ld, const char *fmt, char *out,
 		      size_t outsz)
 {
 	if (strcmp(fmt, "base64") == 0)
-		EVP_EncodeBlock((unsigned char *)out, ld, PV_SNP_LD_SIZE);
+		pv_base64_encode(ld, PV_SNP_LD_SIZE, out, outsz);
 	else
 		pv_hex_encode(ld, PV_SNP_LD_SIZE, out, outsz);
 }

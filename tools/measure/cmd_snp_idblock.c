@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -43,26 +43,21 @@ static const char usage[] =
 
 static int b64(const uint8_t *buf, size_t len, char **out)
 {
-	*out = malloc(4 * ((len + 2) / 3) + 1);
-	if (!*out)
-		return PV_ENOMEM;
-	EVP_EncodeBlock((unsigned char *)*out, buf, (int)len);
-	return 0;
+	*out = pv_base64_alloc(buf, len);
+	return *out ? 0 : PV_ENOMEM;
 }
 
 static int parse_ld(const char *s, uint8_t ld[48], struct pv_err *e)
 {
-	unsigned char tmp[64];
 	size_t n;
 
 	if (strlen(s) == 96)
 		return pv_hex_decode(s, ld, 48, &n, "--measurement", e);
 	/* 48 bytes are exactly 64 base64 characters, no padding */
-	if (strlen(s) != 64 ||
-	    EVP_DecodeBlock(tmp, (const unsigned char *)s, 64) != 48)
+	if (strlen(s) != 64 || pv_base64_decode(s, ld, 48, &n, "--measurement", NULL) ||
+	    n != 48)
 		return pv_errf(e, PV_EFORMAT, "--measurement: expected 48 bytes "
 			       "as 64 base64 characters or 96 hex digits");
-	memcpy(ld, tmp, 48);
 	return 0;
 }
 
