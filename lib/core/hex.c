@@ -20,7 +20,7 @@ int pv_hex_encode(const uint8_t *buf, size_t len, char *out, size_t outsize)
 	return 0;
 }
 
-static int nibble(char c)
+int pv_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -44,12 +44,12 @@ int pv_hex_decode(const char *hex, uint8_t *out, size_t outmax, size_t *outlen,
 			       "%s: %zu bytes of hex, at most %zu allowed",
 			       what, n / 2, outmax);
 	for (i = 0; i < n; i++)
-		if (nibble(hex[i]) < 0)
+		if (pv_hex_digit(hex[i]) < 0)
 			return pv_errf(e, PV_EFORMAT,
 				       "%s: not a hex digit at position %zu",
 				       what, i + 1);
 	for (i = 0; i < n / 2; i++)
-		out[i] = (uint8_t)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+		out[i] = (uint8_t)(pv_hex_digit(hex[2 * i]) << 4 | pv_hex_digit(hex[2 * i + 1]));
 	*outlen = n / 2;
 	return 0;
 }

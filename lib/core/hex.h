@@ -15,6 +15,9 @@ struct pv_err;
  */
 int pv_hex_encode(const uint8_t *buf, size_t len, char *out, size_t outsize);
 
+/** pv_hex_digit - the value of a hex digit (either case), or -1 */
+int pv_hex_digit(char c);
+
 /**
  * pv_hex_decode - decode a hex string (either case, even length, no
  * prefix, no separators) into out

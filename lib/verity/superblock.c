@@ -7,6 +7,7 @@
 #include "verity/verity.h"
 #include "core/bytes.h"
 #include "core/err.h"
+#include "core/hex.h"
 #include "core/file.h"
 
 #include <errno.h>
@@ -164,17 +165,6 @@ void pv_verity_uuid_format(const uint8_t uuid[16], char out[PV_VERITY_UUID_STR])
 	out[o] = 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int pv_verity_uuid_parse(const char *s, uint8_t uuid[16], struct pv_err *e)
 {
 	size_t i, n = 0;
@@ -190,8 +180,8 @@ int pv_verity_uuid_parse(const char *s, uint8_t uuid[16], struct pv_err *e)
 			i--;
 			continue;
 		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
+		hi = pv_hex_digit(s[i]);
+		lo = pv_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			goto bad;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);

@@ -231,6 +231,27 @@ static int dump_vmsas(const uint8_t *bsp, const uint8_t *ap, unsigned n,
 	return 0;
 }
 
+/* Open the --log file, if any, and start a chain that reports every update
+ * to it.  On failure nothing is left open. */
+static int start_chain(const char *path, struct pv_jsonl *log,
+		       struct pv_jsonl **logp, struct logctx *lctx,
+		       struct pv_snp_chain *chain, struct pv_err *e)
+{
+	if (path) {
+		if (pv_jsonl_open(log, path, e))
+			return e->code;
+		*logp = log;
+	}
+	lctx->log = *logp;
+	if (pv_snp_chain_init(chain, NULL, e))
+		return e->code;
+	if (*logp) {
+		chain->observe = observe;
+		chain->observe_arg = lctx;
+	}
+	return 0;
+}
+
 static int run(const struct opts *o)
 {
 	struct pv_map fw = { 0 }, sv = { 0 }, kern = { 0 }, ird = { 0 };
@@ -379,18 +400,8 @@ static int run(const struct opts *o)
 		lctx.hashes = &hashes;
 	}
 
-	if (o->log) {
-		if (pv_jsonl_open(&log, o->log, &e))
-			goto fail;
-		logp = &log;
-	}
-	lctx.log = logp;
-	if (pv_snp_chain_init(&chain, NULL, &e))
+	if (start_chain(o->log, &log, &logp, &lctx, &chain, &e))
 		goto fail;
-	if (logp) {
-		chain.observe = observe;
-		chain.observe_arg = &lctx;
-	}
 	if (in.mode == PV_SNP_MODE_OVMF_HASH) {
 		if (fw.len % PV_SNP_PAGE_SIZE) {
 			pv_errf(&e, PV_EFORMAT, "%s: size %zu is not a multiple "
@@ -635,18 +646,8 @@ static int run_igvm(const struct opts *o)
 		pv_cli_usage_error(usage, "--vmm clh: the digest does not "
 				   "depend on the vCPU count (the guest starts "
 				   "its APs); drop --vcpus and --vcpu-*");
-	if (o->log) {
-		if (pv_jsonl_open(&log, o->log, &e))
-			goto fail;
-		logp = &log;
-	}
-	lctx.log = logp;
-	if (pv_snp_chain_init(&chain, NULL, &e))
+	if (start_chain(o->log, &log, &logp, &lctx, &chain, &e))
 		goto fail;
-	if (logp) {
-		chain.observe = observe;
-		chain.observe_arg = &lctx;
-	}
 	if (pv_snp_igvm_measure(&chain, &in, info, &e))
 		goto fail;
 	if (logp && pv_jsonl_close(logp, &e))
