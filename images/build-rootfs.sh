@@ -69,8 +69,12 @@ uuid=$(printf 'podvm-erofs-uuid:%s:%s' "$IMAGE_NAME" "$IMAGE_VERSION" | sha256su
 tree=$(mktemp -d "${out%/}/.tree.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
 tar -xpf "$out/rootfs.tar" -C "$tree" --numeric-owner
+# SOURCE_DATE_EPOCH is kept from mkfs.erofs: erofs-utils 1.5 then writes
+# extended inodes carrying each file's own mtime, and the image depends on
+# the tree's mtimes (seen: a rootfs tarball made under faketime gave another
+# root hash).  With -T alone every inode is compact and has time T.
 say "mkfs.erofs (uuid $uuid, time $SOURCE_DATE_EPOCH)"
-mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" --all-root -x-1 "$out/rootfs.erofs.tmp" "$tree" >/dev/null ||
+env -u SOURCE_DATE_EPOCH mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" --all-root -x-1 "$out/rootfs.erofs.tmp" "$tree" >/dev/null ||
 	die "mkfs.erofs failed"
 mv "$out/rootfs.erofs.tmp" "$out/rootfs.erofs"
 say "rootfs.erofs: $(stat -c %s "$out/rootfs.erofs") bytes"
