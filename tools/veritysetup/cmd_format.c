@@ -53,17 +53,8 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 int cmd_format(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "hash", required_argument, NULL, OPT_HASH },
-		{ "data-block-size", required_argument, NULL, OPT_DATA_BS },
-		{ "hash-block-size", required_argument, NULL, OPT_HASH_BS },
-		{ "salt", required_argument, NULL, OPT_SALT },
+		VS_TREE_OPTS,
 		{ "uuid", required_argument, NULL, OPT_UUID },
-		{ "no-superblock", no_argument, NULL, OPT_NO_SB },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "hash-offset", required_argument, NULL, OPT_HASH_OFFSET },
-		{ "data-blocks", required_argument, NULL, OPT_DATA_BLOCKS },
-		{ "root-hash-file", required_argument, NULL, OPT_ROOT_HASH_FILE },
-		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		PV_CLI_COMMON_OPTS,
 		{ 0 },

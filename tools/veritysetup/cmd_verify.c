@@ -57,16 +57,7 @@ static int read_root(const char *path, char *hex, size_t n, struct pv_err *e)
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "hash", required_argument, NULL, OPT_HASH },
-		{ "data-block-size", required_argument, NULL, OPT_DATA_BS },
-		{ "hash-block-size", required_argument, NULL, OPT_HASH_BS },
-		{ "salt", required_argument, NULL, OPT_SALT },
-		{ "no-superblock", no_argument, NULL, OPT_NO_SB },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "hash-offset", required_argument, NULL, OPT_HASH_OFFSET },
-		{ "data-blocks", required_argument, NULL, OPT_DATA_BLOCKS },
-		{ "root-hash-file", required_argument, NULL, OPT_ROOT_HASH_FILE },
-		{ "threads", required_argument, NULL, OPT_THREADS },
+		VS_TREE_OPTS,
 		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, OPT_JSON },
 		PV_CLI_COMMON_OPTS,

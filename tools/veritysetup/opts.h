@@ -3,6 +3,7 @@
 #ifndef PODVM_TOOLS_VERITYSETUP_OPTS_H
 #define PODVM_TOOLS_VERITYSETUP_OPTS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -24,6 +25,20 @@ enum {
 	OPT_JSON,
 	OPT_CHECK,
 };
+
+/* The tree options format and verify share (cryptsetup's names); each
+ * command adds its own (format: --uuid; verify: --check) and --json. */
+#define VS_TREE_OPTS                                                         \
+	{ "hash", required_argument, NULL, OPT_HASH },                       \
+	{ "data-block-size", required_argument, NULL, OPT_DATA_BS },         \
+	{ "hash-block-size", required_argument, NULL, OPT_HASH_BS },         \
+	{ "salt", required_argument, NULL, OPT_SALT },                       \
+	{ "no-superblock", no_argument, NULL, OPT_NO_SB },                   \
+	{ "format", required_argument, NULL, OPT_FORMAT },                   \
+	{ "hash-offset", required_argument, NULL, OPT_HASH_OFFSET },         \
+	{ "data-blocks", required_argument, NULL, OPT_DATA_BLOCKS },         \
+	{ "root-hash-file", required_argument, NULL, OPT_ROOT_HASH_FILE },   \
+	{ "threads", required_argument, NULL, OPT_THREADS }
 
 struct vs_opts {
 	struct pv_verity_params p;
