@@ -8,5 +8,9 @@ int cmd_snp(int argc, char **argv);
 int cmd_snp_id_block(int argc, char **argv);
 int cmd_snp_ap_eip(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_artifacts(int argc, char **argv);
+int cmd_refvalues(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 
 #endif

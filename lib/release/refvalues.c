@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * refvalues.c - refvalues.json: every launch measurement of a release with
+ * the recipe that recomputes it (`measure snp --igvm ...`, `measure cca
+ * ...`), its inputs' integrity and its regions; and the sections the
+ * verifiers consume, derived from those values alone:
+ *
+ * - "contrast": Contrast's release format, runtime handler -> {"snp":
+ *   [SNPReferenceValues]} with Go's field names (contrast.md 4.1, 4.2).
+ *   MinimumTCB is left out on purpose: it depends on the hosts' firmware,
+ *   which the operator knows and the build does not (contrast.md 7.5).
+ * - "trustee": RVPS "sample" messages, {"version": "0.1.0", "type":
+ *   "sample", "payload": base64(JSON)}; SEV-SNP under
+ *   "snp_launch_measurement" (Trustee's default policy compares
+ *   input.snp.measurement, the base64 of the report's MEASUREMENT), CCA
+ *   under "cca.realm.cca-realm-initial-measurement" (cca-rim.md 7.1).
+ * - "ccatoken": realm entries of the ccatoken reference-value store
+ *   (cca-rim.md 7.1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base64.h"
+#include "core/err.h"
+#include "core/hex.h"
+#include "release/release.h"
+
+/* ---- recipes ---- */
+
+static char *arg(struct pv_rv_argv *a, const char *s1, const char *s2)
+{
+	size_t n1 = strlen(s1), n2 = s2 ? strlen(s2) : 0;
+	char *p;
+
+	if (a->argc == PV_RV_ARGV_MAX || a->used + n1 + n2 + 1 > sizeof(a->buf))
+		return NULL;
+	p = a->buf + a->used;
+	memcpy(p, s1, n1);
+	if (n2)
+		memcpy(p + n1, s2, n2);
+	p[n1 + n2] = 0;
+	a->used += n1 + n2 + 1;
+	a->argv[a->argc++] = p;
+	a->argv[a->argc] = NULL;
+	return p;
+}
+
+int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
+		     const char *cmdline_text, struct pv_rv_argv *a,
+		     struct pv_err *e)
+{
+	char pre[4096], num[24];
+	bool ok = true;
+
+	memset(a, 0, sizeof(*a));
+	if (snprintf(pre, sizeof(pre), "%s%s", dir, *dir ? "/" : "") >=
+	    (int)sizeof(pre))
+		return pv_errf(e, PV_ERANGE, "%s: folder name too long", dir);
+	ok = arg(a, "measure", NULL) != NULL;
+	if (!r->cca) {
+		const char *type = r->product ?
+			pv_snp_product_vcpu_type(r->product) : NULL;
+
+		if (r->product && !type)
+			return pv_errf(e, PV_EINVAL, "product '%.16s': no CPU model "
+				       "known", r->product);
+		ok = ok && arg(a, "snp", NULL) && arg(a, "--igvm", NULL) &&
+		     arg(a, pre, r->igvm) && arg(a, "--vmm", NULL) &&
+		     arg(a, r->vmm, NULL);
+		if (r->vcpus) {
+			snprintf(num, sizeof(num), "%u", r->vcpus);
+			ok = ok && arg(a, "--vcpus", NULL) && arg(a, num, NULL);
+		}
+		/* the APs' reset VMSA carries the CPU signature (qemu) */
+		if (r->vcpus && type)
+			ok = ok && arg(a, "--vcpu-type", NULL) && arg(a, type, NULL);
+	} else {
+		ok = ok && arg(a, "cca", NULL) && arg(a, "--vmm", NULL) &&
+		     arg(a, r->vmm, NULL) && arg(a, "--rmm", NULL) &&
+		     arg(a, r->rmm, NULL) && arg(a, "-k", NULL) &&
+		     arg(a, pre, r->kernel);
+		if (r->initrd)
+			ok = ok && arg(a, "-i", NULL) && arg(a, pre, r->initrd);
+		if (r->cmdline)
+			ok = ok && arg(a, "-p", NULL) &&
+			     arg(a, cmdline_text ? cmdline_text : "", NULL);
+		snprintf(num, sizeof(num), "%u", r->cpus);
+		ok = ok && arg(a, "-m", NULL) && arg(a, r->memory, NULL) &&
+		     arg(a, "-c", NULL) && arg(a, num, NULL) &&
+		     arg(a, "--measurement-algo", NULL) &&
+		     arg(a, r->algorithm, NULL);
+	}
+	if (!ok)
+		return pv_errf(e, PV_ERANGE, "the measure command for %s is too "
+			       "long", r->platform);
+	return 0;
+}
+
+json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (!r->cca) {
+		json_object_set_new(o, "igvm", json_string(r->igvm));
+		json_object_set_new(o, "vmm", json_string(r->vmm));
+		if (r->vcpus)
+			json_object_set_new(o, "vcpus", json_integer(r->vcpus));
+		if (r->vcpus && r->product)
+			json_object_set_new(o, "vcpuType", json_string(
+				pv_snp_product_vcpu_type(r->product)));
+		return o;
+	}
+	json_object_set_new(o, "vmm", json_string(r->vmm));
+	json_object_set_new(o, "rmm", json_string(r->rmm));
+	json_object_set_new(o, "kernel", json_string(r->kernel));
+	if (r->initrd)
+		json_object_set_new(o, "initrd", json_string(r->initrd));
+	if (r->cmdline)
+		json_object_set_new(o, "cmdline", json_string(r->cmdline));
+	json_object_set_new(o, "memory", json_string(r->memory));
+	json_object_set_new(o, "cpus", json_integer(r->cpus));
+	json_object_set_new(o, "algorithm", json_string(r->algorithm));
+	return o;
+}
+
+void pv_rv_id(const struct pv_rv_recipe *r, char *out, size_t size)
+{
+	if (r->cca)
+		snprintf(out, size, "%s/%ucpu", r->platform, r->cpus);
+	else if (r->vcpus)
+		snprintf(out, size, "%s/%s/%u", r->platform, r->product, r->vcpus);
+	else
+		snprintf(out, size, "%s/%s/any", r->platform, r->product);
+}
+
+void pv_rv_handler(const char *prefix, const char *platform,
+		   const uint8_t artifacts_sha256[32], char *out, size_t size)
+{
+	char h[9];
+
+	pv_hex_encode(artifacts_sha256, 4, h, sizeof(h));
+	snprintf(out, size, "%s-%s-%s", prefix, platform, h);
+}
+
+/* ---- parsing ---- */
+
+static int parse_recipe(json_t *v, const char *tee, const char *at,
+			struct pv_rv_recipe *r, struct pv_err *e)
+{
+	static const char *const snp_keys[] = { "igvm", "vmm", "vcpus",
+		"vcpuType", NULL };
+	static const char *const cca_keys[] = { "vmm", "rmm", "kernel",
+		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
+	char path[200];
+	json_t *o;
+	uint64_t n = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s.recipe", at);
+	if ((rc = pv_jf_get(v, "recipe", JSON_OBJECT, 0, at, &o, e)))
+		return rc;
+	r->cca = !strcmp(tee, "cca");
+	if ((rc = pv_jf_only(o, r->cca ? cca_keys : snp_keys, path, e)) ||
+	    (rc = pv_jf_str(o, "vmm", 0, path, &r->vmm, e)))
+		return rc;
+	if (!r->cca) {
+		const char *type = NULL;
+
+		if ((rc = pv_jf_str(o, "igvm", 0, path, &r->igvm, e)) ||
+		    (rc = pv_jf_uint(o, "vcpus", PV_JF_OPTIONAL, 1, 512, path,
+				     &n, e)) < 0 ||
+		    (rc = pv_jf_str(o, "vcpuType", PV_JF_OPTIONAL, path, &type,
+				    e)) < 0)
+			return rc;
+		r->vcpus = (unsigned)n;
+		if (!pv_name_ok(r->igvm))
+			return pv_errf(e, PV_EFORMAT, "%s.igvm: not a file name "
+				       "of the release folder", path);
+		if (strcmp(r->vmm, "qemu") && strcmp(r->vmm, "clh"))
+			return pv_errf(e, PV_EFORMAT, "%s.vmm: expected qemu or "
+				       "clh", path);
+		if (r->vcpus && (!type || !r->product ||
+		    strcmp(type, pv_snp_product_vcpu_type(r->product))))
+			return pv_errf(e, PV_EFORMAT, "%s.vcpuType: must be the "
+				       "CPU model of product %s", path,
+				       r->product ? r->product : "(none)");
+		return 0;
+	}
+	if ((rc = pv_jf_str(o, "rmm", 0, path, &r->rmm, e)) ||
+	    (rc = pv_jf_str(o, "kernel", 0, path, &r->kernel, e)) ||
+	    (rc = pv_jf_str(o, "initrd", PV_JF_OPTIONAL, path, &r->initrd, e)) < 0 ||
+	    (rc = pv_jf_str(o, "cmdline", PV_JF_OPTIONAL, path, &r->cmdline, e)) < 0 ||
+	    (rc = pv_jf_str(o, "memory", 0, path, &r->memory, e)) ||
+	    (rc = pv_jf_uint(o, "cpus", 0, 1, 512, path, &n, e)) ||
+	    (rc = pv_jf_str(o, "algorithm", 0, path, &r->algorithm, e)))
+		return rc;
+	r->cpus = (unsigned)n;
+	if (!pv_name_ok(r->kernel) || (r->initrd && !pv_name_ok(r->initrd)) ||
+	    (r->cmdline && !pv_name_ok(r->cmdline)))
+		return pv_errf(e, PV_EFORMAT, "%s: kernel, initrd and cmdline "
+			       "must be file names of the release folder", path);
+	return 0;
+}
+
+static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
+		       struct pv_err *e)
+{
+	static const char *const keys[] = { "id", "tee", "platform", "vmm",
+		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
+		"command", "measurement", "policy", "regions", NULL };
+	const char *tee, *vmm, *policy = NULL, *m, *k;
+	char want[128];
+	json_t *vc, *in;
+	uint64_t n;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(v))
+		return pv_errf(e, PV_EFORMAT, "%s: not an object", at);
+	x->obj = v;
+	if ((rc = pv_jf_only(v, keys, at, e)) ||
+	    (rc = pv_jf_str(v, "id", 0, at, &x->id, e)) ||
+	    (rc = pv_jf_str(v, "tee", 0, at, &tee, e)) ||
+	    (rc = pv_jf_str(v, "platform", 0, at, &x->recipe.platform, e)) ||
+	    (rc = pv_jf_str(v, "vmm", 0, at, &vmm, e)) ||
+	    (rc = pv_jf_str(v, "handler", 0, at, &x->handler, e)) ||
+	    (rc = pv_jf_get(v, "inputs", JSON_OBJECT, 0, at, &x->inputs, e)) ||
+	    (rc = pv_jf_get(v, "regions", JSON_ARRAY, 0, at, &x->regions, e)) ||
+	    (rc = pv_jf_str(v, "measurement", 0, at, &m, e)))
+		return rc;
+	if (strcmp(tee, "snp") && strcmp(tee, "cca"))
+		return pv_errf(e, PV_EFORMAT, "%s.tee: '%.16s': expected snp or "
+			       "cca", at, tee);
+	if (!strcmp(tee, "snp")) {
+		if ((rc = pv_jf_str(v, "product", 0, at, &x->recipe.product, e)) ||
+		    (rc = pv_jf_str(v, "policy", 0, at, &policy, e)))
+			return rc;
+		if (!pv_snp_product_vcpu_type(x->recipe.product))
+			return pv_errf(e, PV_EFORMAT, "%s.product: '%.16s': "
+				       "expected Milan, Genoa or Turin", at,
+				       x->recipe.product);
+		x->mlen = 48;
+	} else {
+		x->mlen = 0; /* from the algorithm, below */
+	}
+	if ((rc = parse_recipe(v, tee, at, &x->recipe, e)))
+		return rc;
+	if (strcmp(vmm, x->recipe.vmm))
+		return pv_errf(e, PV_EFORMAT, "%s.vmm: %s, but the recipe's vmm "
+			       "is %s", at, vmm, x->recipe.vmm);
+	if (!x->recipe.cca) {
+		/* "vcpus": N, or "any" for a count-independent (clh) digest */
+		json_t *jv = json_object_get(v, "vcpus");
+
+		if (x->recipe.vcpus ? !json_is_integer(jv) ||
+				json_integer_value(jv) != x->recipe.vcpus
+				    : !json_is_string(jv) ||
+				strcmp(json_string_value(jv), "any"))
+			return pv_errf(e, PV_EFORMAT, "%s.vcpus: must be the "
+				       "recipe's count, or \"any\" without one",
+				       at);
+		if (strncmp(policy, "0x", 2) || strlen(policy) > 18 ||
+		    strlen(policy) < 3 ||
+		    strspn(policy + 2, "0123456789abcdef") != strlen(policy) - 2)
+			return pv_errf(e, PV_EFORMAT, "%s.policy: '%.24s' is not a "
+				       "0x-prefixed lower-case hex number", at,
+				       policy);
+		x->has_policy = true;
+		x->policy = strtoull(policy + 2, NULL, 16);
+	} else {
+		enum pv_hash alg;
+
+		if ((rc = pv_jf_uint(v, "cpus", 0, 1, 512, at, &n, e)))
+			return rc;
+		if (n != x->recipe.cpus)
+			return pv_errf(e, PV_EFORMAT, "%s.cpus: %llu, but the "
+				       "recipe has %u", at,
+				       (unsigned long long)n, x->recipe.cpus);
+		if (pv_hash_from_name(x->recipe.algorithm, &alg, e) ||
+		    alg == PV_SHA1)
+			return pv_errf(e, PV_EFORMAT, "%s.recipe.algorithm: "
+				       "'%.16s': expected sha256, sha384 or "
+				       "sha512", at, x->recipe.algorithm);
+		x->mlen = pv_hash_size(alg);
+	}
+	if ((rc = pv_jf_hex(v, "measurement", x->mlen, at, x->measurement, e)))
+		return rc;
+	pv_rv_id(&x->recipe, want, sizeof(want));
+	if (strcmp(want, x->id))
+		return pv_errf(e, PV_EFORMAT, "%s.id: '%.64s', but its recipe "
+			       "makes it '%s'", at, x->id, want);
+	json_object_foreach(x->inputs, k, vc) {
+		enum pv_hash alg;
+		uint8_t d[PV_HASH_MAX];
+		char what[200];
+
+		snprintf(what, sizeof(what), "%s.inputs.%.64s", at, k);
+		if (!pv_name_ok(k) || !json_is_string(vc))
+			return pv_errf(e, PV_EFORMAT, "%s: expected a file name "
+				       "and its integrity string", what);
+		if ((rc = pv_sri_parse(json_string_value(vc), &alg, d, what, e)))
+			return rc;
+	}
+	json_array_foreach(x->regions, i, in) {
+		if (!json_is_object(in) ||
+		    !json_is_string(json_object_get(in, "region")) ||
+		    !json_is_integer(json_object_get(in, "updates")) ||
+		    !json_is_string(json_object_get(in, "contents")))
+			return pv_errf(e, PV_EFORMAT, "%s.regions[%zu]: expected "
+				       "{region, updates, gpa, contents, digest}",
+				       at, i);
+	}
+	return 0;
+}
+
+int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
+		struct pv_err *e)
+{
+	static const char *const keys[] = { "version", "image", "artifacts",
+		"values", "contrast", "trustee", "ccatoken", "notes", NULL };
+	static const char *const ikeys[] = { "name", "version", NULL };
+	static const char *const akeys[] = { "file", "integrity", NULL };
+	char at[200];
+	json_t *img, *art, *vals, *v;
+	uint64_t ver;
+	size_t i, j;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->doc = doc;
+	if (!json_is_object(doc))
+		return pv_errf(e, PV_EFORMAT, "%s: not a JSON object", name);
+	snprintf(at, sizeof(at), "%s: image", name);
+	if ((rc = pv_jf_only(doc, keys, name, e)) ||
+	    (rc = pv_jf_uint(doc, "version", 0, 1, 1, name, &ver, e)) ||
+	    (rc = pv_jf_get(doc, "image", JSON_OBJECT, 0, name, &img, e)) ||
+	    (rc = pv_jf_only(img, ikeys, at, e)) ||
+	    (rc = pv_jf_str(img, "name", 0, at, &d->image, e)) ||
+	    (rc = pv_jf_str(img, "version", 0, at, &d->version, e)) ||
+	    (rc = pv_jf_get(doc, "artifacts", JSON_OBJECT, 0, name, &art, e)))
+		return rc;
+	snprintf(at, sizeof(at), "%s: artifacts", name);
+	if ((rc = pv_jf_only(art, akeys, at, e)) ||
+	    (rc = pv_jf_str(art, "file", 0, at, &d->artifacts_file, e)) ||
+	    (rc = pv_jf_str(art, "integrity", 0, at, &d->artifacts_integrity, e)) ||
+	    (rc = pv_jf_get(doc, "values", JSON_ARRAY, 0, name, &vals, e)))
+		return rc;
+	if (!pv_name_ok(d->artifacts_file))
+		return pv_errf(e, PV_EFORMAT, "%s.file: not a file name", at);
+	{
+		enum pv_hash alg;
+		uint8_t dg[PV_HASH_MAX];
+
+		snprintf(at, sizeof(at), "%s: artifacts.integrity", name);
+		if ((rc = pv_sri_parse(d->artifacts_integrity, &alg, dg, at, e)))
+			return rc;
+		if (alg != PV_SHA256)
+			return pv_errf(e, PV_EFORMAT, "%s: must be sha256 (the "
+				       "handler names take its first bytes)", at);
+	}
+	if (json_array_size(vals) > PV_RV_MAX_VALUES)
+		return pv_errf(e, PV_EFORMAT, "%s: values: more than %d", name,
+			       PV_RV_MAX_VALUES);
+	json_array_foreach(vals, i, v) {
+		snprintf(at, sizeof(at), "%s: values[%zu]", name, i);
+		if ((rc = parse_value(v, at, &d->values[i], e)))
+			return rc;
+		for (j = 0; j < i; j++)
+			if (!strcmp(d->values[j].id, d->values[i].id))
+				return pv_errf(e, PV_EFORMAT, "%s.id: '%s' also "
+					       "names values[%zu]", at,
+					       d->values[i].id, j);
+		d->nvalues++;
+	}
+	return 0;
+}
+
+void pv_rv_free(struct pv_rv_doc *d)
+{
+	json_decref(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- the consumer sections ---- */
+
+static json_t *rvps_message(const char *key, json_t *list)
+{
+	json_t *inner = json_pack("{s:o}", key, list), *msg = NULL;
+	char *text = inner ? json_dumps(inner, JSON_COMPACT) : NULL;
+	char *b64 = text ? pv_base64_alloc((const uint8_t *)text, strlen(text))
+			 : NULL;
+
+	if (b64)
+		msg = json_pack("{s:s, s:s, s:s}", "version", "0.1.0", "type",
+				"sample", "payload", b64);
+	json_decref(inner);
+	free(text);
+	free(b64);
+	return msg;
+}
+
+static void add_unique(json_t *list, const char *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (!strcmp(json_string_value(v), s))
+			return;
+	json_array_append_new(list, json_string(s));
+}
+
+static const char *ccatoken_alg(const char *a)
+{
+	return !strcmp(a, "sha512") ? "sha-512" : !strcmp(a, "sha384") ?
+	       "sha-384" : "sha-256";
+}
+
+json_t *pv_rv_derive(json_t *values)
+{
+	json_t *out = json_object(), *contrast = json_object();
+	json_t *snp_rv = json_array(), *cca_rv = json_array();
+	json_t *realms = json_array(), *v;
+	char zero[2 * PV_HASH_MAX + 1], rpv[129];
+	size_t i;
+
+	if (!out || !contrast || !snp_rv || !cca_rv || !realms)
+		goto oom;
+	memset(rpv, '0', 128);
+	rpv[128] = 0;
+	json_array_foreach(values, i, v) {
+		const char *tee = json_string_value(json_object_get(v, "tee"));
+		const char *hex = json_string_value(json_object_get(v, "measurement"));
+		const char *handler = json_string_value(json_object_get(v, "handler"));
+		uint8_t bin[PV_HASH_MAX];
+		size_t len = strlen(hex) / 2, got;
+		char *b64;
+
+		if (pv_hex_decode(hex, bin, sizeof(bin), &got, "measurement", NULL))
+			goto oom; /* parsed before: cannot happen */
+		b64 = pv_base64_alloc(bin, len);
+		if (!b64)
+			goto oom;
+		if (!strcmp(tee, "snp")) {
+			json_t *h = json_object_get(contrast, handler), *e, *vc;
+			const char *pol = json_string_value(json_object_get(v, "policy"));
+			uint64_t p = strtoull(pol + 2, NULL, 16);
+
+			if (!h) {
+				h = json_pack("{s:[]}", "snp");
+				json_object_set_new(contrast, handler, h);
+			}
+			e = json_pack("{s:O, s:O, s:s, s:o, s:{s:b}}",
+				      "Platform", json_object_get(v, "platform"),
+				      "ProductName", json_object_get(v, "product"),
+				      "TrustedMeasurement", hex,
+				      "GuestPolicy", pv_snp_policy_json(p),
+				      "PlatformInfo", "SMTEnabled",
+				      (int)((p >> 16) & 1));
+			vc = json_object_get(v, "vcpus");
+			if (e && json_is_integer(vc))
+				json_object_set(e, "CPUs", vc);
+			json_array_append_new(json_object_get(h, "snp"), e);
+			add_unique(snp_rv, b64);
+		} else {
+			const char *alg = json_string_value(json_object_get(
+				json_object_get(v, "recipe"), "algorithm"));
+			json_t *rems = json_array();
+			int k;
+
+			memset(zero, '0', 2 * len);
+			zero[2 * len] = 0;
+			for (k = 0; k < 4; k++)
+				json_array_append_new(rems, json_string(zero));
+			json_array_append_new(realms, json_pack("{s:s, s:s, s:o, s:s}",
+				"initial-measurement", hex,
+				"rak-hash-algorithm", ccatoken_alg(alg),
+				"extensible-measurements", rems,
+				"personalization-value", rpv));
+			add_unique(cca_rv, b64);
+		}
+		free(b64);
+	}
+	json_object_set_new(out, "contrast", contrast);
+	contrast = NULL;
+	v = json_object();
+	json_object_set_new(out, "trustee", v);
+	if (json_array_size(snp_rv))
+		json_object_set_new(v, "snp", rvps_message("snp_launch_measurement",
+							   json_incref(snp_rv)));
+	if (json_array_size(cca_rv))
+		json_object_set_new(v, "cca", rvps_message(
+			"cca.realm.cca-realm-initial-measurement",
+			json_incref(cca_rv)));
+	if (json_array_size(realms))
+		json_object_set_new(out, "ccatoken", json_pack("{s:O}", "realm",
+							       realms));
+	json_decref(snp_rv);
+	json_decref(cca_rv);
+	json_decref(realms);
+	return out;
+oom:
+	json_decref(out);
+	json_decref(contrast);
+	json_decref(snp_rv);
+	json_decref(cca_rv);
+	json_decref(realms);
+	return NULL;
+}
+
+/* ---- drift ---- */
+
+static const struct pv_rv_value *find(const struct pv_rv_doc *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nvalues; i++)
+		if (!strcmp(d->values[i].id, id))
+			return &d->values[i];
+	return NULL;
+}
+
+size_t pv_rv_drift(const struct pv_rv_doc *old, const struct pv_rv_doc *cur,
+		   void (*report)(void *arg, const char *line, json_t *detail),
+		   void *arg)
+{
+	char line[PV_RV_DRIFT_TEXT], region[64], why[PV_REGION_TEXT];
+	char a[2 * PV_HASH_MAX + 1], b[2 * PV_HASH_MAX + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < old->nvalues; i++) {
+		const struct pv_rv_value *o = &old->values[i];
+		const struct pv_rv_value *c = find(cur, o->id);
+
+		if (!c) {
+			snprintf(line, sizeof(line), "%s: removed", o->id);
+			report(arg, line, json_pack("{s:s, s:s}", "id", o->id,
+						    "change", "removed"));
+			n++;
+			continue;
+		}
+		if (o->mlen == c->mlen &&
+		    !memcmp(o->measurement, c->measurement, o->mlen))
+			continue;
+		pv_hex_encode(o->measurement, o->mlen, a, sizeof(a));
+		pv_hex_encode(c->measurement, c->mlen, b, sizeof(b));
+		if (!pv_regions_diverge(o->regions, c->regions, region,
+					sizeof(region), why, sizeof(why))) {
+			snprintf(region, sizeof(region), "(none)");
+			snprintf(why, sizeof(why), "the regions agree: the "
+				 "digest chain itself differs");
+		}
+		snprintf(line, sizeof(line), "%s: measurement %.16s... -> "
+			 "%.16s...; first diverging region: %s (%s)", o->id, a,
+			 b, region, why);
+		report(arg, line, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+					    "id", o->id, "change", "measurement",
+					    "old", a, "new", b, "region", region,
+					    "why", why));
+		n++;
+	}
+	for (i = 0; i < cur->nvalues; i++) {
+		if (find(old, cur->values[i].id))
+			continue;
+		snprintf(line, sizeof(line), "%s: added", cur->values[i].id);
+		report(arg, line, json_pack("{s:s, s:s}", "id", cur->values[i].id,
+					    "change", "added"));
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * release.h - what a build publishes for verifiers and installers
+ * (contrast.md sections 4 and 5, cca-rim.md section 7):
+ *
+ * - artifacts.json, the node-installer index: every artifact with its
+ *   install path, size and a Subresource-Integrity string ("sha256-" +
+ *   base64 of the digest, as Contrast's node installer checks it);
+ * - refvalues.json: every launch measurement of the release with the
+ *   recipe that recomputes it, plus the same values in the formats the
+ *   verifiers consume (Contrast's reference values keyed by runtime
+ *   handler, Trustee RVPS sample messages, a ccatoken store);
+ * - the explanation of a measurement: its step log folded into regions,
+ *   so two releases can be compared region by region.
+ *
+ * The JSON schemas of both files are in refvalues/{refvalues,artifacts}.schema.json; the
+ * parsers here check the same rules and name the field that breaks one.
+ */
+#ifndef PODVM_RELEASE_H
+#define PODVM_RELEASE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/digest.h"
+
+struct pv_err;
+
+/* ---- Subresource Integrity (W3C SRI 3.5: "<alg>-<base64 digest>") ---- */
+
+#define PV_SRI_MAX 100 /* "sha512-" + 88 base64 characters + NUL */
+
+/**
+ * pv_sri_format - "sha256-<base64>" for a digest of @alg
+ * returns: 0, PV_EINVAL (SHA-1: not an SRI algorithm; or @outsize short)
+ */
+int pv_sri_format(enum pv_hash alg, const uint8_t *digest, char *out,
+		  size_t outsize);
+
+/**
+ * pv_sri_parse - split an SRI string into its algorithm and digest
+ * @what: the field, for messages
+ * returns: 0, PV_EFORMAT (not sha256-/sha384-/sha512- + base64 of the
+ *          digest length)
+ */
+int pv_sri_parse(const char *s, enum pv_hash *alg, uint8_t *digest,
+		 const char *what, struct pv_err *e);
+
+/**
+ * pv_sri_file - the SRI string and size of the file at @path
+ * returns: 0, PV_EIO (the message names the file), PV_ETOOBIG
+ */
+int pv_sri_file(const char *path, enum pv_hash alg, char *out, size_t outsize,
+		uint64_t *size, struct pv_err *e);
+
+/* ---- strict JSON field access: errors name "FILE: a.b[3].c" ---- */
+
+enum pv_jf_flags {
+	PV_JF_OPTIONAL = 1, /* absent is fine: *out left alone, returns 1 */
+};
+
+/**
+ * pv_jf_str - member @key of object @o as a string
+ * @path: the object's position ("refvalues.json: values[2]")
+ * returns: 0, 1 (absent and PV_JF_OPTIONAL), PV_EFORMAT
+ */
+int pv_jf_str(const json_t *o, const char *key, int flags, const char *path,
+	      const char **out, struct pv_err *e);
+/** pv_jf_uint - an integer member in [min, max]; returns as pv_jf_str */
+int pv_jf_uint(const json_t *o, const char *key, int flags, uint64_t min,
+	       uint64_t max, const char *path, uint64_t *out,
+	       struct pv_err *e);
+/** pv_jf_bool - a true/false member; returns as pv_jf_str */
+int pv_jf_bool(const json_t *o, const char *key, int flags, const char *path,
+	       bool *out, struct pv_err *e);
+/**
+ * pv_jf_get - a member of a JSON @type (JSON_OBJECT, JSON_ARRAY, ...)
+ * returns as pv_jf_str
+ */
+int pv_jf_get(const json_t *o, const char *key, json_type type, int flags,
+	      const char *path, json_t **out, struct pv_err *e);
+/**
+ * pv_jf_only - @o has no member outside the NULL-terminated @keys (a typo
+ * in a hand-written file must not be ignored)
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_jf_only(json_t *o, const char *const *keys, const char *path,
+	       struct pv_err *e);
+/** pv_jf_hex - a string of exactly @len bytes in lower-case hex */
+int pv_jf_hex(const json_t *o, const char *key, size_t len, const char *path,
+	      uint8_t *out, struct pv_err *e);
+
+/**
+ * pv_name_ok - @s is a plain file name of a release folder: 1..128
+ * characters of [A-Za-z0-9._+-], not starting with a dot (so no "..",
+ * no "/", nothing outside the folder)
+ */
+bool pv_name_ok(const char *s);
+
+/* ---- explanations: a step log folded into regions ---- */
+
+/**
+ * pv_log_regions - fold a `measure snp|cca --log` file into regions: one
+ * entry per run of consecutive lines with the same "region", with the
+ * count of updates, the first GPA, the SHA-256 of the run's (gpa, page
+ * type, contents) and the digest after its last update
+ * @name: the log, for messages
+ * returns: a new JSON array, or NULL with @e set (PV_EFORMAT names the
+ *          line; PV_ENOMEM)
+ */
+json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
+		       struct pv_err *e);
+
+#define PV_REGION_TEXT 200
+
+/**
+ * pv_regions_diverge - the first region where two region lists differ
+ * @region: receives its name (from @b, else @a)
+ * @why: receives what differs ("contents", "updates 3 vs 4", ...)
+ * returns: 1 when they differ, 0 when they agree
+ */
+int pv_regions_diverge(const json_t *a, const json_t *b, char *region,
+		       size_t rsize, char *why, size_t wsize);
+
+/* ---- SEV-SNP guest policy as Contrast's GuestPolicy ---- */
+
+/**
+ * pv_snp_policy_json - the GUEST_POLICY bits (SEV-SNP ABI spec, table
+ * "GUEST_POLICY Structure"; igvm.md 5) as the fields of go-sev-guest's
+ * abi.SnpPolicy that Contrast's manifest carries
+ * returns: a new object, or NULL when out of memory
+ */
+json_t *pv_snp_policy_json(uint64_t policy);
+
+/**
+ * pv_snp_product_vcpu_type - the QEMU CPU model of an SNP product name
+ * ("Milan" -> "EPYC-Milan"); NULL for an unknown product
+ */
+const char *pv_snp_product_vcpu_type(const char *product);
+
+/* ---- the release configuration (images/<name>/release.json) ---- */
+
+#define PV_REL_MAX_FILES 64
+#define PV_REL_MAX_TARGETS 16
+#define PV_REL_MAX_PRODUCTS 4
+#define PV_REL_MAX_VCPUS 64
+
+/* One launch configuration to publish values for. */
+struct pv_rel_target {
+	bool cca;			/* else SEV-SNP */
+	const char *platform;		/* "metal-qemu-snp-igvm", ... */
+	const char *vmm;		/* snp: qemu|clh; cca: kvmtool|qemu */
+	/* SEV-SNP: an IGVM file, for each product and vCPU count */
+	const char *igvm;
+	const char *products[PV_REL_MAX_PRODUCTS];
+	size_t nproducts;
+	unsigned vcpus[PV_REL_MAX_VCPUS]; /* none: any count (clh) */
+	size_t nvcpus;
+	/* Arm CCA: `measure cca` over these artifacts */
+	const char *rmm, *kernel, *initrd, *cmdline, *memory, *algorithm;
+	unsigned cpus;
+};
+
+struct pv_rel_file {
+	const char *name;	/* in the release folder */
+	const char *path;	/* install path, relative to install_root */
+	bool executable;
+};
+
+struct pv_rel_config {
+	json_t *doc;		/* owns every string below */
+	const char *handler_prefix;	/* "contrast-cc" */
+	const char *install_root;	/* "/opt/podvm/@@runtimeName@@" */
+	const char *url_template;	/* "...{image}/{version}/{name}" */
+	enum pv_hash integrity;
+	struct pv_rel_file files[PV_REL_MAX_FILES];
+	size_t nfiles;
+	struct pv_rel_target targets[PV_REL_MAX_TARGETS];
+	size_t ntargets;
+};
+
+/**
+ * pv_rel_config_load - read and check a release configuration
+ * returns: 0, PV_EIO, PV_EFORMAT (the message names the member)
+ */
+int pv_rel_config_load(const char *path, struct pv_rel_config *c,
+		       struct pv_err *e);
+void pv_rel_config_free(struct pv_rel_config *c);
+
+/* ---- artifacts.json ---- */
+
+struct pv_art_file {
+	const char *name, *url, *path, *integrity;
+	uint64_t size;
+	bool executable;
+};
+
+struct pv_art_index {
+	json_t *doc;
+	const char *image, *version;
+	struct pv_art_file files[PV_REL_MAX_FILES];
+	size_t nfiles;
+};
+
+/* The files a release folder holds that the index does not list: its own
+ * outputs and the checksum list over everything. */
+bool pv_art_is_index_file(const char *name);
+
+/**
+ * pv_art_build - the node-installer index of release folder @dir: every
+ * regular file, sorted by name, with its install path and URL from @c,
+ * size and integrity.  A file without an install path in @c, or a path in
+ * @c without its file, is an error (nothing is published half-indexed).
+ * returns: a new document, or NULL with @e set
+ */
+json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
+		     const char *image, const char *version, struct pv_err *e);
+
+/**
+ * pv_art_parse - check an artifacts.json document (the rules of
+ * refvalues/artifacts.schema.json) and index its files
+ * @doc: taken over by @x (released by pv_art_free)
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_art_parse(json_t *doc, const char *name, struct pv_art_index *x,
+		 struct pv_err *e);
+void pv_art_free(struct pv_art_index *x);
+
+/** pv_art_find - the file called @name, or NULL */
+const struct pv_art_file *pv_art_find(const struct pv_art_index *x,
+				      const char *name);
+
+/* ---- one value's recipe: the `measure` command that computes it ---- */
+
+struct pv_rv_recipe {
+	bool cca;
+	const char *platform, *vmm;
+	const char *product;		/* snp */
+	unsigned vcpus;			/* snp: 0 = any (clh) */
+	const char *igvm;		/* snp */
+	const char *rmm, *kernel, *initrd, *cmdline, *memory, *algorithm;
+	unsigned cpus;			/* cca */
+};
+
+#define PV_RV_ARGV_MAX 40
+
+struct pv_rv_argv {
+	int argc;
+	char *argv[PV_RV_ARGV_MAX + 1];	/* argv[0] = "measure" */
+	char buf[16384];
+	size_t used;
+};
+
+/**
+ * pv_rv_argv_build - the argument vector of `measure` for @r, files taken
+ * from folder @dir ("" for bare names, as the printed command shows them)
+ * @cmdline_text: cca with a cmdline file: its contents (the -p value)
+ * returns: 0, PV_EINVAL (a product without a CPU model), PV_ERANGE (too
+ *          long)
+ */
+int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
+		     const char *cmdline_text, struct pv_rv_argv *a,
+		     struct pv_err *e);
+
+/** pv_rv_recipe_json - the recipe as refvalues.json stores it */
+json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r);
+
+/** pv_rv_id - "PLATFORM/PRODUCT/VCPUS" or "PLATFORM/CPUS" */
+void pv_rv_id(const struct pv_rv_recipe *r, char *out, size_t size);
+
+/* ---- refvalues.json ---- */
+
+#define PV_RV_MAX_VALUES 512
+
+struct pv_rv_value {
+	json_t *obj;		/* the value's object in the document */
+	const char *id, *handler;
+	struct pv_rv_recipe recipe;
+	uint8_t measurement[PV_HASH_MAX];
+	size_t mlen;		/* 48 (snp), 32/48/64 (cca) */
+	bool has_policy;
+	uint64_t policy;
+	json_t *regions;
+	json_t *inputs;		/* name -> integrity */
+};
+
+struct pv_rv_doc {
+	json_t *doc;
+	const char *image, *version;
+	const char *artifacts_file, *artifacts_integrity;
+	struct pv_rv_value values[PV_RV_MAX_VALUES];
+	size_t nvalues;
+};
+
+/**
+ * pv_rv_parse - check a refvalues.json document member by member (the
+ * rules of refvalues/refvalues.schema.json) and index its values
+ * @doc: taken over by @d (released by pv_rv_free)
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
+		struct pv_err *e);
+void pv_rv_free(struct pv_rv_doc *d);
+
+/**
+ * pv_rv_derive - the consumer sections computed from the values:
+ * "contrast" (handler -> {"snp": [...]}, Contrast's field names), "trustee"
+ * (RVPS sample messages), "ccatoken" (realm entries; only with cca values)
+ * returns: a new object with those members, or NULL when out of memory
+ */
+json_t *pv_rv_derive(json_t *values);
+
+/**
+ * pv_rv_handler - "<prefix>-<platform>-<first 8 hex digits of the
+ * artifacts.json SHA-256>", the runtime handler the values are keyed by
+ */
+void pv_rv_handler(const char *prefix, const char *platform,
+		   const uint8_t artifacts_sha256[32], char *out, size_t size);
+
+#define PV_RV_DRIFT_TEXT 400
+
+/**
+ * pv_rv_drift - compare two published value sets by id
+ * @report: called once per difference with a line of text and its
+ *          details as JSON (the callee takes neither)
+ * returns: the number of differences
+ */
+size_t pv_rv_drift(const struct pv_rv_doc *old, const struct pv_rv_doc *cur,
+		   void (*report)(void *arg, const char *line, json_t *detail),
+		   void *arg);
+
+#endif
