@@ -27,6 +27,8 @@ PACKAGES=(
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
+	# the JSON schemas of refvalues/ are checked with it in the tests
+	python3-jsonschema
 )
 
 BUILD=${PODVM_BUILD_DIR:-build}
@@ -58,7 +60,12 @@ Usage: ./build.sh [COMMAND]
   kernel   the guest kernel (cached by the content hash of its inputs)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
-  publish  assemble out/ (atomically) with SHA256SUMS and build-info.json
+  publish  assemble out/ (atomically): the artifacts, build-info.json,
+           artifacts.json (the node-installer index), refvalues.json (every
+           launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS
+  refvalues  copy out/'s refvalues.json, artifacts.json and build-info.json
+           to refvalues/<image>/, the published values ci/drift-check.sh
+           compares with (after measure verify has confirmed them)
   boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh)
   test     deps + tools + the whole test suite, normally and under
            ASan+UBSan (clang); ends with "N passed, N failed"
@@ -67,8 +74,9 @@ Usage: ./build.sh [COMMAND]
   help     this text
 
 Environment: PODVM_BUILD_DIR (build), PODVM_ASAN_BUILD_DIR (build-asan),
-PODVM_IMAGE (pod: images/pod), PODVM_OUT (out), PODVM_CACHE (the cache of
-kernels and rootfs tarballs: /var/cache/podvm as root), FUZZ_SECONDS.
+PODVM_IMAGE (pod: images/pod), PODVM_OUT (out), PODVM_STAGE_DIR (the
+stage files: build/stage/<image>), PODVM_CACHE (the cache of kernels and
+rootfs tarballs: /var/cache/podvm as root), FUZZ_SECONDS.
 USAGE
 }
 
@@ -242,7 +250,7 @@ cmd_fuzz() {
 
 # ---- the image pipeline ---------------------------------------------------
 IMAGE=${PODVM_IMAGE:-pod}
-STAGE_DIR=$BUILD/stage/$IMAGE
+STAGE_DIR=${PODVM_STAGE_DIR:-$BUILD/stage/$IMAGE}
 OUT=${PODVM_OUT:-out}
 
 image_conf() {
@@ -295,6 +303,14 @@ cmd_publish() {
 	put "$STAGE_DIR/rootfs/packages.manifest"
 	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
 	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
+	# the node-installer index, then every measurement of the release
+	# (lib/release; images/<name>/release.json says what to publish)
+	"$BUILD/bin/measure" artifacts --config "images/$IMAGE/release.json" \
+		--image "$IMAGE_NAME" --image-version "$IMAGE_VERSION" "$new" || die "artifacts.json"
+	"$BUILD/bin/measure" refvalues --config "images/$IMAGE/release.json" "$new" 2>"$new.log" ||
+		{ cat "$new.log" >&2; rm -f "$new.log"; die "refvalues.json"; }
+	say "$(tail -1 "$new.log" | sed "s|$new|$OUT|")"
+	rm -f "$new.log"
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
 	chmod 0755 "$new"
 	rm -rf "$OUT.old"
@@ -302,6 +318,18 @@ cmd_publish() {
 	mv "$new" "$OUT"
 	rm -rf "$OUT.old"
 	say "$OUT/: $(ls "$OUT" | tr '\n' ' ')"
+}
+
+# The published reference values of the image, committed: what
+# ci/drift-check.sh compares a fresh build with.  Only values that
+# measure verify confirms against their artifacts are taken.
+cmd_refvalues() {
+	stage "refvalues"
+	image_conf
+	"$BUILD/bin/measure" verify "$OUT/refvalues.json" >/dev/null || die "$OUT/refvalues.json does not verify: see measure verify $OUT/refvalues.json"
+	mkdir -p "refvalues/$IMAGE"
+	cp "$OUT/refvalues.json" "$OUT/artifacts.json" "$OUT/build-info.json" "refvalues/$IMAGE/"
+	say "refvalues/$IMAGE/: updated from $OUT (review with git diff, then commit)"
 }
 
 cmd_boot_test() {
@@ -330,6 +358,7 @@ kernel) cmd_deps; cmd_kernel ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish) cmd_publish ;;
+refvalues) cmd_refvalues ;;
 stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;

@@ -28,6 +28,7 @@ jq -n \
 	--arg ksrc "$package" --arg kver "$(ver "$package")" --arg ksha "$(sha "$tarball")" \
 	--argjson frags "$frag_json" --argjson overlay "$overlay_json" --argjson pkgs "$pkgs_json" \
 	--arg pkglist "$(sha "$img/packages")" --argjson artifacts "$art_json" \
+	--arg cmdline "$(cat "$img/cmdline")" --arg release "$(sha "$img/release.json")" \
 	--arg gcc "$(gcc -dumpfullversion)" --arg binutils "$(ver binutils)" \
 	--arg mmdebstrap "$(ver mmdebstrap)" --arg erofs "$(ver erofs-utils)" --arg gdisk "$(ver gdisk)" \
 	--arg igvmgen "$("$bin/igvmgen" --version)" --arg measure "$("$bin/measure" --version)" \
@@ -38,7 +39,9 @@ jq -n \
 	    kernel_source: {package: $ksrc, version: $kver, sha256: $ksha},
 	    kernel_config: $frags,
 	    rootfs: {suite: $suite, mirror: $mirror, package_list_sha256: $pkglist,
-	             overlay: $overlay, installed: $pkgs}
+	             overlay: $overlay, installed: $pkgs},
+	    cmdline: $cmdline,
+	    release_config_sha256: $release
 	  },
 	  tools: {gcc: $gcc, binutils: $binutils, mmdebstrap: $mmdebstrap, "erofs-utils": $erofs,
 	          gdisk: $gdisk, igvmgen: $igvmgen, measure: $measure, veritysetup: $veritysetup},

@@ -39,6 +39,9 @@ size=$(stat -c %s "$erofs")
 [ $((size % 4096)) -eq 0 ] || die "$erofs: $size bytes is not a multiple of 4096"
 cp "$erofs" "$out/root.img.tmp" && mv "$out/root.img.tmp" "$out/root.img"
 say "veritysetup format (salt and uuid derived from $IMAGE_NAME $IMAGE_VERSION)"
+# format writes into an existing hash file without shortening it (as
+# cryptsetup's does): a tree left from a larger rootfs would leave its tail
+rm -f "$out/root-verity.img"
 "$vsetup" format --hash=sha256 --data-block-size=4096 --hash-block-size=4096 \
 	--salt="$salt" --uuid="$vuuid" "$out/root.img" "$out/root-verity.img" >"$out/verity.txt" ||
 	die "veritysetup format failed"
@@ -68,7 +71,13 @@ mv "$out/disk.img.tmp" "$out/disk.img"
 # superblock (hash_start_block 1).  See docs dm-verity.md §5.2.
 sectors=$((blocks * 8))
 table="root,,,ro,0 $sectors verity 1 /dev/vda1 /dev/vda2 4096 4096 $blocks 1 sha256 $roothash $salt"
-printf '%s\n' "console=ttyS0 root=/dev/dm-0 rootfstype=erofs ro init=/lib/systemd/systemd dm-mod.create=\"$table\" dm-mod.waitfor=/dev/vda1,/dev/vda2 roothash=$roothash" >"$out/cmdline"
+# The image's own command line (images/<name>/cmdline, one line), then what
+# the disk adds: the verity table for dm-init and the root hash.  This is
+# the one place the measured command line is composed.
+[ -f "$img/cmdline" ] || die "$img/cmdline: missing (the image's kernel command line)"
+base=$(cat "$img/cmdline")
+[ -n "$base" ] && [ "$(wc -l <"$img/cmdline")" -le 1 ] || die "$img/cmdline: expected one line"
+printf '%s\n' "$base dm-mod.create=\"$table\" dm-mod.waitfor=/dev/vda1,/dev/vda2 roothash=$roothash" >"$out/cmdline"
 jq -n --arg roothash "$roothash" --arg salt "$salt" --arg uuid "$vuuid" --argjson blocks "$blocks" \
 	--arg disk_guid "$dguid" '{roothash: $roothash, salt: $salt, uuid: $uuid, hash_algorithm: "sha256",
 	hash_type: 1, data_block_size: 4096, hash_block_size: 4096, data_blocks: $blocks, disk_guid: $disk_guid}' >"$out/verity.json"

@@ -824,11 +824,12 @@ static const char drift_usage[] =
 	"one the first region where the two launches part (kernel, initrd,\n"
 	"cmdline, vmsa, ...), from the regions each file carries.  When each\n"
 	"file has its artifacts.json beside it, the artifacts that changed are\n"
-	"listed too.\n"
+	"listed too, and count as drift.\n"
 	"\n"
 	"  --json   one JSON document instead of text\n"
 	"\n"
-	"Exit status: 0 no value changed, 3 some did, 1 an error.\n"
+	"Exit status: 0 nothing changed, 3 a value or an artifact did, 1 an\n"
+	"error.\n"
 	"Example:\n"
 	"  measure drift refvalues/pod/refvalues.json out/refvalues.json\n";
 
@@ -849,15 +850,16 @@ static void drift_line(void *arg, const char *line, json_t *detail)
 	}
 }
 
-/* The artifacts whose integrity changed, when both indexes are there */
-static void drift_artifacts(const char *pa, const char *pb,
+/* The artifacts whose integrity changed, when both indexes are there;
+ * returns how many */
+static size_t drift_artifacts(const char *pa, const char *pb,
 			    struct drift_out *o)
 {
 	char da[4096], db[4096], sri[PV_SRI_MAX], line[400];
 	struct pv_art_index a = { 0 }, b = { 0 };
 	uint8_t h[32];
 	const char *sa = strrchr(pa, '/'), *sb = strrchr(pb, '/');
-	size_t i;
+	size_t i, n = 0;
 
 	snprintf(da, sizeof(da), "%.*s", sa ? (int)(sa - pa) : 1, sa ? pa : ".");
 	snprintf(db, sizeof(db), "%.*s", sb ? (int)(sb - pb) : 1, sb ? pb : ".");
@@ -869,6 +871,7 @@ static void drift_artifacts(const char *pa, const char *pb,
 
 		if (f && !strcmp(f->integrity, a.files[i].integrity))
 			continue;
+		n++;
 		snprintf(line, sizeof(line), "artifact %s: %s", a.files[i].name,
 			 f ? "changed" : "removed");
 		drift_line(o, line, json_pack("{s:s, s:s}", "artifact",
@@ -877,6 +880,7 @@ static void drift_artifacts(const char *pa, const char *pb,
 	for (i = 0; i < b.nfiles; i++) {
 		if (pv_art_find(&a, b.files[i].name))
 			continue;
+		n++;
 		snprintf(line, sizeof(line), "artifact %s: added", b.files[i].name);
 		drift_line(o, line, json_pack("{s:s, s:s}", "artifact",
 			   b.files[i].name, "change", "added"));
@@ -884,6 +888,7 @@ static void drift_artifacts(const char *pa, const char *pb,
 out:
 	pv_art_free(&a);
 	pv_art_free(&b);
+	return n;
 }
 
 int cmd_drift(int argc, char **argv)
@@ -897,7 +902,7 @@ int cmd_drift(int argc, char **argv)
 	struct pv_rv_doc *a = NULL, *b = NULL;
 	struct pv_err e = { 0 };
 	json_t *doc;
-	size_t n;
+	size_t n, na;
 	int c, rc;
 
 	while ((c = pv_cli_getopt(argc, argv, "", opts, drift_usage)) != -1) {
@@ -925,21 +930,23 @@ int cmd_drift(int argc, char **argv)
 	}
 	o.list = json_array();
 	n = pv_rv_drift(a, b, drift_line, &o);
-	if (n)
-		drift_artifacts(argv[optind], argv[optind + 1], &o);
+	na = drift_artifacts(argv[optind], argv[optind + 1], &o);
 	if (o.json) {
-		json_t *out = json_pack("{s:b, s:I, s:O}", "drift", n > 0,
-					"values_changed", (json_int_t)n,
-					"changes", o.list);
+		json_t *out = json_pack("{s:b, s:I, s:I, s:O}", "drift",
+					n + na > 0, "values_changed",
+					(json_int_t)n, "artifacts_changed",
+					(json_int_t)na, "changes", o.list);
 
 		pv_json_print(out);
 		json_decref(out);
-	} else if (!n) {
-		printf("drift: none: %zu values, all equal\n", a->nvalues);
+	} else if (!n && !na) {
+		printf("drift: none: %zu values and the artifacts all equal\n",
+		       a->nvalues);
 	} else {
-		printf("drift: %zu of %zu values changed\n", n, a->nvalues);
+		printf("drift: %zu of %zu values changed, %zu artifacts\n", n,
+		       a->nvalues, na);
 	}
-	rc = n ? PV_EXIT_MISMATCH : PV_EXIT_OK;
+	rc = n || na ? PV_EXIT_MISMATCH : PV_EXIT_OK;
 out:
 	json_decref(o.list);
 	if (a)
