@@ -17,6 +17,14 @@
  * in first-use order.  So this file replays the same libfdt calls in the
  * same order; the tests compare the result with QEMU's own dumps.
  *
+ * dtb-randomness=off: otherwise QEMU writes a random kaslr-seed and
+ * rng-seed into /chosen.  The Linaro CCA branches turn it off for
+ * confidential guests ("hw/arm/virt: Disable DTB randomness for
+ * confidential VMs", v2 06/22 of J-P. Brucker's 2024-04-19 RME series),
+ * which also change the tree in ways not modelled here
+ * (PSCI method "smc", no /flash node; KVM's -cpu host and PMU): the
+ * generator is verified against TCG dumps only.
+ *
  * Facts per QEMU version (read from the sources Debian ships, not copied):
  *   7.2  (Debian 12, 1:7.2+dfsg-7+deb12u18)
  *   10.0 (Debian 13, 1:10.0.13+ds-0+deb13u1): adds /aliases with serial0,
@@ -198,9 +206,13 @@ static void prop_cells(struct gen *g, const char *path, const char *name,
 	uint8_t buf[4 * 160];
 	unsigned i;
 
-	for (i = 0; i < n && i < 160; i++)
+	if (n > 160) {
+		g->rc = -FDT_ERR_INTERNAL;
+		return;
+	}
+	for (i = 0; i < n; i++)
 		pv_put_be32(buf + 4 * i, v[i]);
-	prop(g, path, name, buf, 4 * (size_t)i);
+	prop(g, path, name, buf, 4 * (size_t)n);
 }
 
 static void prop_cell(struct gen *g, const char *path, const char *name,
@@ -216,9 +228,13 @@ static void prop_u64s(struct gen *g, const char *path, const char *name,
 	uint8_t buf[8 * 16];
 	unsigned i;
 
-	for (i = 0; i < n && i < 16; i++)
+	if (n > 16) {
+		g->rc = -FDT_ERR_INTERNAL;
+		return;
+	}
+	for (i = 0; i < n; i++)
 		pv_put_be64(buf + 8 * i, v[i]);
-	prop(g, path, name, buf, 8 * (size_t)i);
+	prop(g, path, name, buf, 8 * (size_t)n);
 }
 
 static void prop_reg(struct gen *g, const char *path, uint64_t base,
