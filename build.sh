@@ -25,6 +25,10 @@ PACKAGES=(
 	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
 	bc bison flex cpio xz-utils make
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
+	# live oracle of measure cca --vmm qemu --qemu-version 7.2: its
+	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the
+	# test checks the recorded sha256s only)
+	qemu-system-arm
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
 	# the JSON schemas of refvalues/ are checked with it in the tests

@@ -288,6 +288,9 @@ int pv_cca_kvmtool_dtb(const struct pv_cca_kvmtool_dt *dt,
 	const char *ba = NULL;
 	int rc;
 
+	if (dt->irqchip == PV_CCA_GICV2)
+		return pv_errf(e, PV_ENOTSUP,
+			       "--irqchip gicv2: the generated kvmtool DTB models gicv3 and gicv3-its");
 	if (dt->ncpus < 1 || dt->ncpus > 16)
 		return pv_errf(e, PV_ENOTSUP,
 			       "-c %u: the generated kvmtool DTB models 1..16 vCPUs; give --dtb for more",

@@ -32,7 +32,8 @@ enum pv_cca_vmm {
 
 enum pv_cca_irqchip {
 	PV_CCA_GICV3,
-	PV_CCA_GICV3_ITS, /* kvmtool's default */
+	PV_CCA_GICV3_ITS, /* kvmtool's default; QEMU gic-version=3 */
+	PV_CCA_GICV2,     /* QEMU gic-version=2 only */
 };
 
 /**
@@ -101,6 +102,45 @@ struct pv_cca_kvmtool_dt {
  */
 int pv_cca_kvmtool_dtb(const struct pv_cca_kvmtool_dt *dt,
 		       uint8_t out[PV_CCA_KVMTOOL_FDT_MAX], struct pv_err *e);
+
+/* QEMU versions whose virt board DTB the generator reproduces */
+enum pv_cca_qemu_version {
+	PV_CCA_QEMU_7_2,  /* Debian 12 qemu-system-arm 1:7.2+dfsg-7+deb12u18 */
+	PV_CCA_QEMU_10_0, /* Debian 13 qemu-system-arm 1:10.0.13+ds-0+deb13u1 */
+};
+
+/*
+ * Inputs of QEMU's virt DTB for `-M virt,gic-version=3|2[,its=off],
+ * dtb-randomness=off -cpu max -accel tcg -m RAM -smp N [-kernel -initrd
+ * -append]`: no -bios, no -device, highmem on, no EL2/EL3.
+ */
+struct pv_cca_qemu_dt {
+	enum pv_cca_qemu_version version;
+	uint64_t ram_size;           /* at 0x40000000 */
+	unsigned ncpus;
+	enum pv_cca_irqchip irqchip; /* GICV3_ITS: gic-version=3 (its=on) */
+	const char *cmdline;         /* -append; NULL or "": no bootargs */
+	uint64_t initrd_ipa, initrd_size; /* size 0: no -initrd */
+};
+
+#define PV_CCA_QEMU_FDT_SIZE 0x100000u /* QEMU's FDT_MAX_SIZE, never packed */
+
+/**
+ * pv_cca_qemu_dtb - QEMU's virt DTB (1 MiB, as -machine dumpdtb= writes
+ * it and QEMU loads it) generated with libfdt in QEMU's order
+ * returns: 0, PV_ENOTSUP for a configuration outside the model (the
+ *          message says to give --dtb), PV_EINVAL, PV_ETOOBIG
+ */
+int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
+		    uint8_t out[PV_CCA_QEMU_FDT_SIZE], struct pv_err *e);
+
+/**
+ * pv_cca_qemu_version_from_name - "7.2" or "10.0"
+ * returns: 0 or PV_EINVAL (the message lists the versions)
+ */
+int pv_cca_qemu_version_from_name(const char *name,
+				  enum pv_cca_qemu_version *v,
+				  struct pv_err *e);
 
 /**
  * pv_cca_dtb_check - a DTB given by the user: a valid FDT header whose

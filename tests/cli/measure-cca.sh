@@ -149,8 +149,8 @@ expect_err_has "unknown host profile" "unknown profile: message"
 
 # --- QEMU ---------------------------------------------------------------------
 run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$K" -i "$I" -m 512M -c 1
-expect_rc 1 "qemu without --dtb fails"
-expect_err_has "give its dump with --dtb" "qemu: --dtb required"
+expect_rc 1 "qemu without --dtb or --qemu-version fails"
+expect_err_has "or its dump with --dtb" "qemu: --dtb or --qemu-version required"
 head -c $(( 0x$(xxd -s 4 -l 4 -p "$T/o1.dtb") )) "$T/o1.dtb" >"$T/q.dtb"
 run "$MEASURE" cca --vmm qemu --rmm 1.0 -k "$K" -i "$I" -m 512M -c 1 --dtb "$T/q.dtb"
 expect_err_has "--ipa-bits" "qemu: --ipa-bits required"

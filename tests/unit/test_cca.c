@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libfdt.h>
 #include <sys/mman.h>
 #include <zlib.h>
 
 #include "cca/image.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
+#include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -846,6 +848,82 @@ static void test_dtb_check(void **state)
 	assert_int_equal(pv_cca_kvmtool_dtb(&dt, buf, &e), PV_ENOTSUP);
 }
 
+/*
+ * QEMU's virt DTB: a valid, unpacked 1 MiB tree whose properties carry the
+ * inputs (the byte-for-byte comparison with QEMU's dumps is in
+ * tests/cli/measure-cca-qemu.sh); the configurations outside the model fail.
+ */
+static void test_qemu_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_7_2,
+				     .ram_size = 512ull << 20, .ncpus = 2,
+				     .irqchip = PV_CCA_GICV3_ITS,
+				     .cmdline = "console=ttyAMA0",
+				     .initrd_ipa = 0x48000000ull,
+				     .initrd_size = 0x1000 };
+	enum pv_cca_qemu_version v;
+	struct pv_err e = { 0 };
+	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE);
+	const void *p;
+	int off, len;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+	assert_int_equal(pv_cca_dtb_check(buf, PV_CCA_QEMU_FDT_SIZE, "q", &e), 0);
+	assert_int_equal(pv_be32(buf + 4), PV_CCA_QEMU_FDT_SIZE);
+	off = fdt_path_offset(buf, "/chosen");
+	assert_true(off >= 0);
+	p = fdt_getprop(buf, off, "bootargs", &len);
+	assert_non_null(p);
+	assert_string_equal(p, "console=ttyAMA0");
+	p = fdt_getprop(buf, off, "linux,initrd-end", &len);
+	assert_int_equal(len, 4); /* one cell in 7.2 */
+	assert_int_equal(pv_be32(p), 0x48001000u);
+	off = fdt_path_offset(buf, "/memory@40000000");
+	p = fdt_getprop(buf, off, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(pv_be64((const uint8_t *)p + 8), 512ull << 20);
+	assert_true(fdt_path_offset(buf, "/cpus/cpu@1") >= 0);
+	assert_true(fdt_path_offset(buf, "/cpus/cpu@2") < 0);
+	assert_true(fdt_path_offset(buf, "/intc/its@8080000") >= 0);
+	assert_true(fdt_path_offset(buf, "/aliases") < 0);
+
+	dt.version = PV_CCA_QEMU_10_0;
+	dt.cmdline = "";
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+	off = fdt_path_offset(buf, "/chosen");
+	assert_null(fdt_getprop(buf, off, "bootargs", &len));
+	p = fdt_getprop(buf, off, "linux,initrd-end", &len);
+	assert_int_equal(len, 8); /* #address-cells in 10.0 */
+	assert_true(fdt_path_offset(buf, "/aliases") >= 0);
+
+	dt.irqchip = PV_CCA_GICV2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+	assert_true(fdt_path_offset(buf, "/intc/v2m@8020000") >= 0);
+	dt.ncpus = 9;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "--dtb"));
+	dt.irqchip = PV_CCA_GICV3;
+	dt.ncpus = 124;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), PV_ENOTSUP);
+	dt.ncpus = 0;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), PV_ENOTSUP);
+	dt.ncpus = 1;
+	dt.ram_size = 255ull << 30;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), PV_ENOTSUP);
+	dt.ram_size = 1ull << 30;
+	dt.version = (enum pv_cca_qemu_version)7;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), PV_EINVAL);
+
+	assert_int_equal(pv_cca_qemu_version_from_name("10.0", &v, &e), 0);
+	assert_int_equal(v, PV_CCA_QEMU_10_0);
+	assert_int_equal(pv_cca_qemu_version_from_name("7.2", &v, &e), 0);
+	assert_int_equal(v, PV_CCA_QEMU_7_2);
+	assert_int_equal(pv_cca_qemu_version_from_name("7.2.0", &v, &e), PV_EINVAL);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_layout_qemu),
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_dtb_check),
+		cmocka_unit_test(test_qemu_dtb),
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),

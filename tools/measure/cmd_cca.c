@@ -39,15 +39,24 @@ static const char usage[] =
 	"Payload:\n"
 	"  -k, --kernel FILE        arm64 Image (QEMU also takes Image.gz)\n"
 	"  -i, --initrd FILE        initial RAM disk\n"
-	"  -p, --params CMDLINE     kernel command line, as given to kvmtool\n"
+	"  -p, --params CMDLINE     kernel command line (kvmtool -p, QEMU -append)\n"
 	"  -m, --mem SIZE           memory: K/M/G suffix, or a number of MiB\n"
 	"  -c, --cpus N             vCPUs (vCPU 0 is the only runnable REC)\n"
 	"      --dtb FILE           the VMM's DTB dump (lkvm --dump-dtb, QEMU\n"
-	"                           -machine dumpdtb=); required for --vmm qemu\n"
+	"                           -machine dumpdtb=) instead of the generated one\n"
 	"      --dump-dtb FILE      write the generated (or given) DTB window\n"
-	"      --irqchip gicv3|gicv3-its  kvmtool's interrupt controller (gicv3-its)\n"
+	"      --irqchip gicv3|gicv3-its|gicv2  interrupt controller (gicv3-its):\n"
+	"                           kvmtool --irqchip; QEMU gic-version=3 (its=off\n"
+	"                           for gicv3), gicv2 for QEMU only\n"
 	"  -n, --network mode=user|none   kvmtool's default network device (user)\n"
 	"      --nodefaults         kvmtool --nodefaults (bootargs = -p only)\n"
+	"      --qemu-version 7.2|10.0  generate the DTB of this QEMU (required for\n"
+	"                           --vmm qemu without --dtb): byte for byte what\n"
+	"                           qemu-system-aarch64 -M virt,gic-version=3,\n"
+	"                           dtb-randomness=off -cpu max -accel tcg -m MEM\n"
+	"                           -smp CPUS [-kernel -initrd -append] dumps; a\n"
+	"                           realm VMM changes the DTB (PSCI over SMC, no\n"
+	"                           flash, KVM's CPU): give its dump with --dtb\n"
 	"\n"
 	"Realm parameters (measured):\n"
 	"      --measurement-algo sha256|sha512|sha384  (kvmtool: sha256, qemu: sha512;\n"
@@ -76,6 +85,7 @@ enum {
 	O_VMM = 256, O_RMM, O_ALIGN, O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NODEF,
 	O_ALGO, O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2,
 	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS, O_ALL_RECS, O_JSON,
+	O_QEMU_VER,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +117,7 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "all-recs", no_argument, NULL, O_ALL_RECS },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "qemu-version", required_argument, NULL, O_QEMU_VER },
 	PV_CLI_COMMON_OPTS,
 	{ 0 },
 };
@@ -320,6 +331,9 @@ int cmd_cca(int argc, char **argv)
 	struct pv_cca_layout lay;
 	struct pv_cca_result res;
 	struct pv_cca_kvmtool_dt dt = { 0 };
+	struct pv_cca_qemu_dt qdt = { 0 };
+	enum pv_cca_qemu_version qver = PV_CCA_QEMU_7_2;
+	bool have_qver = false;
 	struct pv_arm64_image img;
 	struct pv_map km = { 0 }, im = { 0 }, dm = { 0 };
 	struct pv_jsonl log = { 0 };
@@ -391,6 +405,11 @@ int cmd_cca(int argc, char **argv)
 		case O_LOG: log_path = optarg; break;
 		case O_ALL_RECS: cfg.all_recs = true; break;
 		case O_JSON: json = true; break;
+		case O_QEMU_VER:
+			if (pv_cca_qemu_version_from_name(optarg, &qver, &e) < 0)
+				pv_cli_usage_error(usage, "--qemu-version %s", e.msg);
+			have_qver = true;
+			break;
 		case O_ALIGN:
 			if (!strcmp(optarg, "4K") || !strcmp(optarg, "4096"))
 				align = 4096;
@@ -406,9 +425,11 @@ int cmd_cca(int argc, char **argv)
 				irq = PV_CCA_GICV3;
 			else if (!strcmp(optarg, "gicv3-its"))
 				irq = PV_CCA_GICV3_ITS;
+			else if (!strcmp(optarg, "gicv2"))
+				irq = PV_CCA_GICV2;
 			else
 				pv_cli_usage_error(usage,
-						   "--irqchip %s: the model knows gicv3 and gicv3-its",
+						   "--irqchip %s: the models know gicv3, gicv3-its and (QEMU) gicv2",
 						   optarg);
 			break;
 		case 'n':
@@ -443,6 +464,13 @@ int cmd_cca(int argc, char **argv)
 	cfg.vmm = strcmp(vmm_s, "qemu") ? PV_CCA_VMM_KVMTOOL : PV_CCA_VMM_QEMU;
 	if (prof == PV_CCA_PROFILE_EAC5 && cfg.vmm != PV_CCA_VMM_KVMTOOL)
 		return pv_cli_failf("cca", "--rmm 1.0-eac5 models EAC5 kvmtool only: use --vmm kvmtool");
+	if (cfg.vmm == PV_CCA_VMM_KVMTOOL && irq == PV_CCA_GICV2)
+		pv_cli_usage_error(usage, "--irqchip gicv2: kvmtool realms use gicv3 or gicv3-its");
+	if (have_qver && cfg.vmm != PV_CCA_VMM_QEMU)
+		pv_cli_usage_error(usage, "--qemu-version goes with --vmm qemu");
+	if (have_qver && dtb_path)
+		pv_cli_usage_error(usage,
+				   "--qemu-version generates the DTB; --dtb gives it: use one");
 	if (!algo_s)
 		algo_s = cfg.vmm == PV_CCA_VMM_QEMU ? "sha512" : "sha256";
 	if (pv_hash_from_name(algo_s, &alg, &e) < 0 || alg == PV_SHA1)
@@ -535,9 +563,9 @@ int cmd_cca(int argc, char **argv)
 		else
 			up.ipa_bits = ipa ? ipa : lay.ipa_bits;
 	} else {
-		if (!dtb_path) {
-			pv_errf(&e, PV_ENOTSUP,
-				"--vmm qemu: generating QEMU's DTB is not supported yet: give its dump with --dtb (qemu -machine dumpdtb=FILE)");
+		if (!dtb_path && !have_qver) {
+			pv_errf(&e, PV_EINVAL,
+				"--vmm qemu: give --qemu-version 7.2|10.0 to generate QEMU's DTB, or its dump with --dtb (qemu -machine dumpdtb=FILE)");
 			goto fail;
 		}
 		if (!ipa) {
@@ -545,12 +573,35 @@ int cmd_cca(int argc, char **argv)
 				"--vmm qemu: give --ipa-bits: QEMU's IPA width depends on the machine's memory map");
 			goto fail;
 		}
-		/* QEMU measures the FDT's totalsize (dumpdtb writes that) */
-		dtb = dm.data;
-		dtb_len = (size_t)pv_be32(dm.data + 4);
+		if (dtb_path) {
+			/* QEMU measures the FDT's totalsize (dumpdtb writes that) */
+			dtb = dm.data;
+			dtb_len = (size_t)pv_be32(dm.data + 4);
+		} else {
+			/* placed by its size: QEMU never packs its 1 MiB tree */
+			dtb = NULL;
+			dtb_len = PV_CCA_QEMU_FDT_SIZE;
+		}
 		if (pv_cca_layout_qemu(mem, &img, klen, im.len, dtb_len, &lay,
 				       &e) < 0)
 			goto fail;
+		if (!dtb_path) {
+			gen = malloc(PV_CCA_QEMU_FDT_SIZE);
+			if (!gen) {
+				pv_errf(&e, PV_ENOMEM, "out of memory");
+				goto fail;
+			}
+			qdt.version = qver;
+			qdt.ram_size = lay.ram_size;
+			qdt.ncpus = cpus;
+			qdt.irqchip = irq;
+			qdt.cmdline = cmdline;
+			qdt.initrd_ipa = lay.initrd_ipa;
+			qdt.initrd_size = lay.initrd_size;
+			if (pv_cca_qemu_dtb(&qdt, gen, &e) < 0)
+				goto fail;
+			dtb = gen;
+		}
 		up.ipa_bits = ipa;
 	}
 	if (dump_path) {
