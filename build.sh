@@ -17,8 +17,8 @@ PACKAGES=(
 	libcmocka-dev libclang-rt-14-dev libfuzzer-14-dev
 	# man pages
 	scdoc
-	# oracles and test helpers: cryptsetup's veritysetup, openssl, jq
-	cryptsetup-bin openssl jq
+	# oracles and test helpers: cryptsetup's veritysetup, openssl, jq, xxd
+	cryptsetup-bin openssl jq xxd
 	# the image pipeline: kernel source (version pinned in
 	# kernel-config/PINNED) and its build tools, rootfs bootstrap, erofs,
 	# GPT, the boot test, and the reproducibility judges

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# measure-release.sh - measure artifacts, refvalues, verify and drift on a
+# small release made here (issue 8): the files validate against the
+# schemas in refvalues/, every value equals what its own measure command
+# prints, the CCA value is the lkvm-rim-measurer answer of measure-cca.sh,
+# verify confirms an intact release and names each tampering, drift names
+# the region a one-byte command-line change lands in.
+. "$(dirname "$0")/lib.sh"
+
+R=$T/rel
+mkdir -p "$R"
+sha() { sha256sum "$1" | cut -c1-64; }
+le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
+gen_bytes() {
+	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
+		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
+}
+gen_image() { # the fake arm64 Image of measure-cca.sh
+	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
+	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
+	gen_bytes "$1" $(( $2 - 64 ))
+}
+have_jsonschema() { /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; }
+validate() { /usr/bin/python3 "$SRCDIR/tests/release/validate.py" "$SRCDIR/refvalues/$1.schema.json" "$2"; }
+
+# A release folder: x86 kernel, two IGVMs of it, a disk, the command
+# line; an arm64 Image, initrd and command line for a CCA target.
+"$MKKERNEL" bzimage "$T/bz" 300000 0x020f 5 2047
+cp "$T/bz" "$R/bzImage"
+printf 'console=ttyS0 root=/dev/vda1 ro\n' >"$R/cmdline"
+for v in qemu clh; do
+	"$IGVMGEN" build --kernel "$R/bzImage" --cmdline-file "$R/cmdline" --vmm $v \
+		--platform snp -o "$R/pod-$v.igvm" || echo "igvmgen $v failed"
+done
+gen_bytes 3 65536 >"$R/disk.img"
+gen_image 7 300000 1048576 >"$R/Image"
+gen_bytes 8 123457 >"$R/initrd"
+printf 'console=ttyS0 quiet\n' >"$R/arm-cmdline"
+cat >"$T/release.json" <<'JSON'
+{
+  "handlerPrefix": "contrast-cc",
+  "installRoot": "/opt/podvm/@@runtimeName@@",
+  "urlTemplate": "@@releaseBase@@/{image}/{version}/{name}",
+  "integrity": "sha256",
+  "files": {
+    "bzImage": { "path": "share/kata-kernel" },
+    "cmdline": { "path": "share/kernel-cmdline" },
+    "pod-qemu.igvm": { "path": "share/kata-containers-qemu.igvm" },
+    "pod-clh.igvm": { "path": "share/kata-containers-igvm.img" },
+    "disk.img": { "path": "share/kata-containers.img" },
+    "Image": { "path": "share/arm64/Image" },
+    "initrd": { "path": "share/arm64/initrd" },
+    "arm-cmdline": { "path": "share/arm64/cmdline" }
+  },
+  "snp": [
+    { "platform": "metal-qemu-snp-igvm", "vmm": "qemu", "igvm": "pod-qemu.igvm",
+      "products": ["Milan", "Genoa"], "vcpus": [1, 2, 4] },
+    { "platform": "metal-clh-snp", "vmm": "clh", "igvm": "pod-clh.igvm",
+      "products": ["Milan"] }
+  ],
+  "cca": [
+    { "platform": "kvmtool-cca", "vmm": "kvmtool", "rmm": "1.0-eac5",
+      "kernel": "Image", "initrd": "initrd", "cmdline": "arm-cmdline",
+      "memory": "256M", "cpus": 1, "algorithm": "sha256" }
+  ]
+}
+JSON
+
+# ---- artifacts.json
+run "$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 "$R"
+expect_rc 0 "artifacts exits 0"
+A=$R/artifacts.json
+check "artifacts.json lists the 8 files, sorted by name" \
+	test "$(jq -r '[.files[].name] | join(" ")' "$A")" = "Image arm-cmdline bzImage cmdline disk.img initrd pod-clh.igvm pod-qemu.igvm"
+check "integrity is sha256- and the base64 of the file's SHA-256" \
+	test "$(jq -r '.files[] | select(.name == "disk.img") | .integrity' "$A")" = \
+	"sha256-$(openssl dgst -sha256 -binary "$R/disk.img" | base64 -w0)"
+check "size, install path and URL" \
+	test "$(jq -r '.files[] | select(.name == "bzImage") | "\(.size) \(.path) \(.url)"' "$A")" = \
+	"$(stat -c %s "$R/bzImage") /opt/podvm/@@runtimeName@@/share/kata-kernel @@releaseBase@@/pod/1.2.3/bzImage"
+cp "$A" "$T/a1.json"
+"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 "$R" 2>/dev/null
+check "artifacts.json is the same bytes when written again" cmp -s "$A" "$T/a1.json"
+
+touch "$R/stray.bin"
+run "$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 -o "$T/x.json" "$R"
+expect_rc 1 "a file without an install path is an error"
+expect_err_has "stray.bin: no install path for it in the release configuration" "names the file"
+check "nothing written on that error" test ! -e "$T/x.json"
+rm "$R/stray.bin"
+mv "$R/initrd" "$T/initrd.away"
+run "$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 -o "$T/x.json" "$R"
+expect_rc 1 "a configured file missing from the folder is an error"
+expect_err_has "initrd: missing (the release configuration installs it)" "names the missing file"
+mv "$T/initrd.away" "$R/initrd"
+jq '.files.bzImage.path = "/etc/passwd"' "$T/release.json" >"$T/bad.json"
+run "$MEASURE" artifacts --config "$T/bad.json" --image pod --image-version 1 -o "$T/x.json" "$R"
+expect_rc 1 "an absolute install path in the configuration is refused"
+expect_err_has "files.bzImage.path: '/etc/passwd' must be relative to installRoot" "names the member"
+jq '.snp[0].vcpu = [1]' "$T/release.json" >"$T/bad.json"
+run "$MEASURE" artifacts --config "$T/bad.json" --image pod --image-version 1 -o "$T/x.json" "$R"
+expect_err_has "snp[0]: unknown member 'vcpu'" "a misspelt member of the configuration is named"
+jq '.snp[1].vcpus = [2]' "$T/release.json" >"$T/bad.json"
+run "$MEASURE" artifacts --config "$T/bad.json" --image pod --image-version 1 -o "$T/x.json" "$R"
+expect_err_has "snp[1].vcpus: a clh launch measures the boot vCPU only" "vCPU counts for a clh target are refused"
+run "$MEASURE" artifacts --image pod "$R"
+expect_rc 2 "missing --config is a usage error"
+
+# ---- refvalues.json
+run "$MEASURE" refvalues --config "$T/release.json" "$R"
+expect_rc 0 "refvalues exits 0"
+RV=$R/refvalues.json
+check "8 values: 3 vCPU counts x 2 products (qemu), 1 (clh), 1 (cca)" test "$(jq '.values | length' "$RV")" = 8
+ok_all=1
+for i in $(seq 0 7); do
+	cmd=$(jq -r ".values[$i].command" "$RV")
+	want=$(jq -r ".values[$i].measurement" "$RV")
+	got=$(cd "$R" && eval "\"\$MEASURE\" ${cmd#measure }" 2>/dev/null)
+	[ "$got" = "$want" ] || { ok_all=0; echo "# value $i: '$cmd' printed $got, the file has $want"; }
+done
+check "every value is what its printed command prints in the release folder" test "$ok_all" = 1
+# Provenance: tests/cli/measure-cca.sh (1), lkvm-rim-measurer 3cac6a9 on
+# these very Image and initrd with -p 'console=ttyS0 quiet' -m 256M -c 1.
+check "the CCA value is lkvm-rim-measurer's RIM for the same inputs" \
+	test "$(jq -r '.values[] | select(.tee == "cca") | .measurement' "$RV")" = \
+	6195ad3e8e80fb8c6ed7b924279eb6c11cb3cc92f6ba1c30e56e919d57c5dbd1
+h8=$(sha "$A" | cut -c1-8)
+check "handlers are PREFIX-PLATFORM-<first 8 hex of artifacts.json's SHA-256>" \
+	test "$(jq -r '.contrast | keys | join(" ")' "$RV")" = \
+	"contrast-cc-metal-clh-snp-$h8 contrast-cc-metal-qemu-snp-igvm-$h8"
+check "the artifact set is named by artifacts.json's integrity" \
+	test "$(jq -r .artifacts.integrity "$RV")" = "sha256-$(openssl dgst -sha256 -binary "$A" | base64 -w0)"
+check "Contrast entries: PascalCase, no MinimumTCB, CPUs for counted launches" \
+	test "$(jq -c '.contrast["contrast-cc-metal-qemu-snp-igvm-'"$h8"'"].snp[1] | [keys, .CPUs, .ProductName, .GuestPolicy.SMT, .GuestPolicy.ABIMajor, .PlatformInfo.SMTEnabled]' "$RV")" = \
+	'[["CPUs","GuestPolicy","Platform","PlatformInfo","ProductName","TrustedMeasurement"],2,"Milan",true,0,true]'
+check "a clh entry has no CPUs (its digest holds for any count)" \
+	test "$(jq -c '.contrast["contrast-cc-metal-clh-snp-'"$h8"'"].snp[0] | has("CPUs")' "$RV")" = false
+check "GuestPolicy decodes the IGVM's policy 0x30000" \
+	test "$(jq -c '.values[0].policy' "$RV")" = '"0x30000"'
+check "the RVPS sample payload holds every distinct SNP digest in base64" \
+	test "$(jq -r .trustee.snp.payload "$RV" | base64 -d | jq -r '.snp_launch_measurement | length')" = \
+	"$(jq -r '[.values[] | select(.tee == "snp") | .measurement] | unique | length' "$RV")"
+b64=$(jq -r '.values[0].measurement' "$RV" | xxd -r -p | base64 -w0)
+check "... as Trustee's SNP verifier encodes MEASUREMENT (standard base64)" \
+	sh -c "jq -r .trustee.snp.payload '$RV' | base64 -d | jq -e --arg m '$b64' '.snp_launch_measurement | index(\$m)' >/dev/null"
+check "the CCA RVPS message and the ccatoken store entry carry the RIM" \
+	test "$(jq -r '.trustee.cca.payload' "$RV" | base64 -d | jq -r '.["cca.realm.cca-realm-initial-measurement"][0]'):$(jq -r '.ccatoken.realm[0]["initial-measurement"]' "$RV")" = \
+	"$(printf 6195ad3e8e80fb8c6ed7b924279eb6c11cb3cc92f6ba1c30e56e919d57c5dbd1 | xxd -r -p | base64 -w0):6195ad3e8e80fb8c6ed7b924279eb6c11cb3cc92f6ba1c30e56e919d57c5dbd1"
+check "each value explains itself by regions (the cmdline page among them)" \
+	test "$(jq -r '[.values[0].regions[].region] | index("cmdline") != null' "$RV")" = true
+cp "$RV" "$T/rv1.json"
+"$MEASURE" refvalues --config "$T/release.json" "$R" 2>/dev/null
+check "refvalues.json is the same bytes when computed again" cmp -s "$RV" "$T/rv1.json"
+
+if have_jsonschema; then
+	check "artifacts.json validates against refvalues/artifacts.schema.json" validate artifacts "$A"
+	check "refvalues.json validates against refvalues/refvalues.schema.json" validate refvalues "$RV"
+else
+	ok "schema validation # SKIP python3-jsonschema is not installed"
+	ok "schema validation # SKIP python3-jsonschema is not installed"
+fi
+
+# ---- verify
+run "$MEASURE" verify "$RV"
+expect_rc 0 "verify of an intact release exits 0"
+expect_out_has "verify: 8 of 8 values match; 0 altered or mismatching, 0 missing or failing" "and says so"
+expect_out_has "ok       contrast: follows from the values" "the consumer sections are derived again and compared"
+run "$MEASURE" verify --json "$RV"
+check "verify --json: ok, 8 matching" test "$(jq -c '[.ok, .matching]' "$T/out")" = '[true,8]'
+
+tamper() { rm -rf "$T/t"; cp -a "$R" "$T/t"; }
+tamper
+# one byte of the kernel's pages (past the headers: the file stays well formed)
+off=$(( $(stat -c %s "$T/t/pod-qemu.igvm") - 5000 ))
+printf '\x5a' | dd of="$T/t/pod-qemu.igvm" bs=1 seek="$off" conv=notrunc status=none
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an altered artifact: exit 3"
+expect_out_has "ALTERED  pod-qemu.igvm: altered:" "names the altered artifact"
+expect_out_has "MISMATCH metal-qemu-snp-igvm/Milan/1: recomputed" "names each value made of it"
+expect_out_has "in region kernel; input pod-qemu.igvm is not the file the value was computed from" \
+	"with the region the change is in"
+expect_out_has "match    metal-clh-snp/Milan/any" "values of other artifacts still match"
+tamper
+rm "$T/t/pod-clh.igvm"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 1 "a missing artifact: exit 1"
+expect_out_has "missing  pod-clh.igvm:" "names the missing artifact"
+expect_out_has "missing  metal-clh-snp/Milan/any: input pod-clh.igvm is missing" "and the value it takes away"
+tamper
+jq '.files[0].size = 1' "$T/t/artifacts.json" >"$T/t/a.json" && mv "$T/t/a.json" "$T/t/artifacts.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited artifacts.json: exit 3"
+expect_out_has "ALTERED  artifacts.json: its integrity is not the one the values were computed for" "names it"
+tamper
+jq '.values[2].measurement = ("00" + .values[2].measurement[2:])' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited value: exit 3"
+expect_out_has "the published regions agree with the recomputed ones: the value was edited" "says the value itself was edited"
+expect_out_has "MISMATCH contrast: does not follow from the values" "the contrast section no longer follows"
+tamper
+jq '.contrast[.contrast | keys[0]].snp[0].TrustedMeasurement = ("f" * 96)' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited Contrast entry: exit 3"
+expect_out_has "MISMATCH contrast: does not follow from the values" "is caught"
+# refvalues.json that break the schema: verify names the member, as does
+# the schema check
+bad_rv() { # DESC JQ-FILTER NEEDLE
+	tamper
+	jq "$2" "$RV" >"$T/t/refvalues.json"
+	run "$MEASURE" verify "$T/t/refvalues.json"
+	expect_rc 1 "$1: verify exits 1"
+	expect_err_has "$3" "$1: the message names the member"
+	if have_jsonschema; then
+		if validate refvalues "$T/t/refvalues.json" >/dev/null; then not_ok "$1: the schema rejects it too"
+		else ok "$1: the schema rejects it too"; fi
+	else
+		ok "$1: schema # SKIP python3-jsonschema is not installed"
+	fi
+}
+bad_rv "vcpus as text" '.values[1].vcpus = "two"' "values[1].vcpus: must be the recipe's count"
+bad_rv "an unknown member" '.values[0].extra = 1' "values[0]: unknown member 'extra'"
+bad_rv "a short measurement" '.values[0].measurement = "abcd"' "values[0].measurement: 4 characters, expected 96 hex digits"
+bad_rv "an input path outside the folder" '.values[0].recipe.igvm = "../x"' "values[0].recipe.igvm: not a file name of the release folder"
+bad_rv "no values" 'del(.values)' "values: missing (an array expected)"
+bad_rv "a bad integrity string" '.artifacts.integrity = "md5-abc"' "artifacts.integrity: 'md5-abc' is not an integrity string"
+bad_rv "a product Contrast does not know" '.values[0].product = "Naples"' "values[0].product: 'Naples': expected Milan, Genoa or Turin"
+bad_rv "a wrong schema version" '.version = 2' "version: 2 is outside 1..1"
+tamper
+printf '{"version": 1, "values": [' >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 1 "truncated JSON: exit 1"
+expect_err_has "refvalues.json: line 1:" "names the file and line"
+if have_jsonschema; then
+	tamper
+	jq '.files[0].integrity = "sha256-short"' "$A" >"$T/t/artifacts.json"
+	if validate artifacts "$T/t/artifacts.json" >/dev/null; then not_ok "the artifacts schema rejects a bad integrity"
+	else ok "the artifacts schema rejects a bad integrity"; fi
+else
+	ok "artifacts schema # SKIP python3-jsonschema is not installed"
+fi
+
+# ---- drift: a one-byte change of the command line
+rm -rf "$T/new"; cp -a "$R" "$T/new"
+sed -i 's/ttyS0/ttyS1/' "$T/new/cmdline"
+for v in qemu clh; do
+	"$IGVMGEN" build --kernel "$T/new/bzImage" --cmdline-file "$T/new/cmdline" --vmm $v \
+		--platform snp -o "$T/new/pod-$v.igvm"
+done
+"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 "$T/new" 2>/dev/null
+"$MEASURE" refvalues --config "$T/release.json" "$T/new" 2>/dev/null
+run "$MEASURE" drift "$RV" "$RV"
+expect_rc 0 "drift of a file with itself: exit 0"
+expect_out "drift: none: 8 values and the artifacts all equal" "says so"
+run "$MEASURE" drift "$RV" "$T/new/refvalues.json"
+expect_rc 3 "a one-byte command-line change is drift: exit 3"
+expect_out_has "drift: metal-qemu-snp-igvm/Milan/1: measurement" "names the changed value"
+expect_out_has "first diverging region: cmdline (its contents differ" "and the region: cmdline"
+expect_out_has "drift: artifact cmdline: changed" "lists the changed artifacts"
+check "the CCA value did not drift" sh -c "! grep -q 'kvmtool-cca' '$T/out'"
+expect_out_has "drift: 7 of 8 values changed, 3 artifacts" "counts them (cmdline and the two IGVMs)"
+run "$MEASURE" drift --json "$RV" "$T/new/refvalues.json"
+check "drift --json: the region of each change" \
+	test "$(jq -r '[.changes[] | select(.id == "metal-qemu-snp-igvm/Genoa/4") | .region] | .[0]' "$T/out")" = cmdline
+jq '.values |= map(select(.vcpus != 4))' "$RV" >"$T/fewer.json"
+run "$MEASURE" drift "$RV" "$T/fewer.json"
+expect_out_has "drift: metal-qemu-snp-igvm/Milan/4: removed" "a value that disappears is named"
+run "$MEASURE" drift "$T/fewer.json" "$RV"
+expect_out_has "drift: metal-qemu-snp-igvm/Genoa/4: added" "a value that appears is named"
+finish
