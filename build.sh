@@ -231,6 +231,7 @@ image_tests() {
 
 image_tier() {
 	run_script_tier image image_tests
+	run_script_tier release ci/release-check.sh "$BUILD/test-out"
 	run_script_tier faults ci/pipeline-faults.sh
 	run_script_tier repro ci/repro-check.sh --cached --tap
 }
