@@ -62,9 +62,12 @@ json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
 	int r = 0;
 
 	f.list = json_array();
-	if (!f.list || pv_digest_init(&f.sha, PV_SHA256, e)) {
-		json_decref(f.list);
+	if (!f.list) {
 		pv_errf(e, PV_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (pv_digest_init(&f.sha, PV_SHA256, e)) {
+		json_decref(f.list);
 		return NULL;
 	}
 	while (pos < len && !r) {
@@ -93,11 +96,7 @@ json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
 		if (f.open && strcmp(region, f.region) != 0 && (r = flush(&f)))
 			break;
 		if (!f.open) {
-			if (pv_digest_init(&f.sha, PV_SHA256, e)) {
-				json_decref(o);
-				r = PV_ECRYPTO;
-				break;
-			}
+			/* f.sha: reset by the last pv_digest_final() */
 			snprintf(f.region, sizeof(f.region), "%s", region);
 			snprintf(f.gpa, sizeof(f.gpa), "%s", member(o, "gpa"));
 			f.updates = 0;
