@@ -154,27 +154,17 @@ int pv_art_parse(json_t *doc, const char *name, struct pv_art_index *x,
 {
 	static const char *const keys[] = { "version", "image", "installRoot",
 		"urlTemplate", "files", NULL };
-	static const char *const ikeys[] = { "name", "version", NULL };
 	static const char *const fkeys[] = { "name", "url", "path", "size",
 		"integrity", "executable", NULL };
 	char at[200];
-	json_t *img, *files, *v;
+	json_t *files, *v;
 	const char *s;
-	uint64_t ver;
 	size_t i, j;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
 	x->doc = doc;
-	if (!json_is_object(doc))
-		return pv_errf(e, PV_EFORMAT, "%s: not a JSON object", name);
-	snprintf(at, sizeof(at), "%s: image", name);
-	if ((rc = pv_jf_only(doc, keys, name, e)) ||
-	    (rc = pv_jf_uint(doc, "version", 0, 1, 1, name, &ver, e)) ||
-	    (rc = pv_jf_get(doc, "image", JSON_OBJECT, 0, name, &img, e)) ||
-	    (rc = pv_jf_only(img, ikeys, at, e)) ||
-	    (rc = pv_jf_str(img, "name", 0, at, &x->image, e)) ||
-	    (rc = pv_jf_str(img, "version", 0, at, &x->version, e)) ||
+	if ((rc = pv_jf_header(doc, name, keys, &x->image, &x->version, e)) ||
 	    (rc = pv_jf_str(doc, "installRoot", 0, name, &s, e)) ||
 	    (rc = pv_jf_str(doc, "urlTemplate", 0, name, &s, e)) ||
 	    (rc = pv_jf_get(doc, "files", JSON_ARRAY, 0, name, &files, e)))

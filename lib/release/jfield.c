@@ -4,6 +4,7 @@
  * JSON files: a missing, mistyped or unknown member is an error that names
  * the file and the member's path.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -125,6 +126,28 @@ int pv_jf_hex(const json_t *o, const char *key, size_t len, const char *path,
 				       "(write it in lower case)", path, key);
 	if (pv_hex_decode(s, out, len, &got, key, e))
 		return pv_err_prefix(e, "%s", path);
+	return 0;
+}
+
+int pv_jf_header(json_t *doc, const char *name, const char *const *keys,
+		 const char **image, const char **version, struct pv_err *e)
+{
+	static const char *const ikeys[] = { "name", "version", NULL };
+	char at[200];
+	json_t *img;
+	uint64_t ver;
+	int rc;
+
+	if (!json_is_object(doc))
+		return pv_errf(e, PV_EFORMAT, "%s: not a JSON object", name);
+	snprintf(at, sizeof(at), "%s: image", name);
+	if ((rc = pv_jf_only(doc, keys, name, e)) ||
+	    (rc = pv_jf_uint(doc, "version", 0, 1, 1, name, &ver, e)) ||
+	    (rc = pv_jf_get(doc, "image", JSON_OBJECT, 0, name, &img, e)) ||
+	    (rc = pv_jf_only(img, ikeys, at, e)) ||
+	    (rc = pv_jf_str(img, "name", 0, at, image, e)) ||
+	    (rc = pv_jf_str(img, "version", 0, at, version, e)))
+		return rc;
 	return 0;
 }
 

@@ -321,25 +321,15 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 {
 	static const char *const keys[] = { "version", "image", "artifacts",
 		"values", "contrast", "trustee", "ccatoken", "notes", NULL };
-	static const char *const ikeys[] = { "name", "version", NULL };
 	static const char *const akeys[] = { "file", "integrity", NULL };
 	char at[200];
-	json_t *img, *art, *vals, *v;
-	uint64_t ver;
+	json_t *art, *vals, *v;
 	size_t i, j;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->doc = doc;
-	if (!json_is_object(doc))
-		return pv_errf(e, PV_EFORMAT, "%s: not a JSON object", name);
-	snprintf(at, sizeof(at), "%s: image", name);
-	if ((rc = pv_jf_only(doc, keys, name, e)) ||
-	    (rc = pv_jf_uint(doc, "version", 0, 1, 1, name, &ver, e)) ||
-	    (rc = pv_jf_get(doc, "image", JSON_OBJECT, 0, name, &img, e)) ||
-	    (rc = pv_jf_only(img, ikeys, at, e)) ||
-	    (rc = pv_jf_str(img, "name", 0, at, &d->image, e)) ||
-	    (rc = pv_jf_str(img, "version", 0, at, &d->version, e)) ||
+	if ((rc = pv_jf_header(doc, name, keys, &d->image, &d->version, e)) ||
 	    (rc = pv_jf_get(doc, "artifacts", JSON_OBJECT, 0, name, &art, e)))
 		return rc;
 	snprintf(at, sizeof(at), "%s: artifacts", name);

@@ -88,6 +88,14 @@ int pv_jf_get(const json_t *o, const char *key, json_type type, int flags,
  */
 int pv_jf_only(json_t *o, const char *const *keys, const char *path,
 	       struct pv_err *e);
+/**
+ * pv_jf_header - the common head of artifacts.json and refvalues.json: an
+ * object with no member outside @keys, "version": 1, and "image": {"name",
+ * "version"}
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_jf_header(json_t *doc, const char *name, const char *const *keys,
+		 const char **image, const char **version, struct pv_err *e);
 /** pv_jf_hex - a string of exactly @len bytes in lower-case hex */
 int pv_jf_hex(const json_t *o, const char *key, size_t len, const char *path,
 	      uint8_t *out, struct pv_err *e);

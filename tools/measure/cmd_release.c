@@ -317,6 +317,19 @@ static json_t *load_json(const char *path, struct pv_err *e)
 	return doc;
 }
 
+/* The folder of @path ("." for a bare name) */
+static void dir_of(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
 static int sha256_file(const char *path, uint8_t d[32], char *sri,
 		       size_t srisize, struct pv_err *e)
 {
@@ -748,10 +761,7 @@ int cmd_verify(int argc, char **argv)
 	pv_cli_operands(argc, argv, 1, 1, verify_usage);
 	path = argv[optind];
 	if (!dir) {
-		const char *slash = strrchr(path, '/');
-
-		snprintf(dbuf, sizeof(dbuf), "%.*s", slash ? (int)(slash - path) : 1,
-			 slash ? path : ".");
+		dir_of(path, dbuf, sizeof(dbuf));
 		dir = dbuf;
 	}
 	d = calloc(1, sizeof(*d));
@@ -858,11 +868,10 @@ static size_t drift_artifacts(const char *pa, const char *pb,
 	char da[4096], db[4096], sri[PV_SRI_MAX], line[400];
 	struct pv_art_index a = { 0 }, b = { 0 };
 	uint8_t h[32];
-	const char *sa = strrchr(pa, '/'), *sb = strrchr(pb, '/');
 	size_t i, n = 0;
 
-	snprintf(da, sizeof(da), "%.*s", sa ? (int)(sa - pa) : 1, sa ? pa : ".");
-	snprintf(db, sizeof(db), "%.*s", sb ? (int)(sb - pb) : 1, sb ? pb : ".");
+	dir_of(pa, da, sizeof(da));
+	dir_of(pb, db, sizeof(db));
 	if (load_index(da, "artifacts.json", &a, h, sri, sizeof(sri), NULL) ||
 	    load_index(db, "artifacts.json", &b, h, sri, sizeof(sri), NULL))
 		goto out;
