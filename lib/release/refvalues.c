@@ -24,6 +24,7 @@
 #include "core/base64.h"
 #include "core/err.h"
 #include "core/hex.h"
+#include "core/parse.h"
 #include "release/release.h"
 
 /* ---- recipes ---- */
@@ -264,12 +265,12 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 				       at);
 		if (strncmp(policy, "0x", 2) || strlen(policy) > 18 ||
 		    strlen(policy) < 3 ||
-		    strspn(policy + 2, "0123456789abcdef") != strlen(policy) - 2)
+		    strspn(policy + 2, "0123456789abcdef") != strlen(policy) - 2 ||
+		    pv_parse_u64(policy, UINT64_MAX, &x->policy, "policy", NULL))
 			return pv_errf(e, PV_EFORMAT, "%s.policy: '%.24s' is not a "
 				       "0x-prefixed lower-case hex number", at,
 				       policy);
 		x->has_policy = true;
-		x->policy = strtoull(policy + 2, NULL, 16);
 	} else {
 		enum pv_hash alg;
 
@@ -437,8 +438,12 @@ json_t *pv_rv_derive(json_t *values)
 		if (!strcmp(tee, "snp")) {
 			json_t *h = json_object_get(contrast, handler), *e, *vc;
 			const char *pol = json_string_value(json_object_get(v, "policy"));
-			uint64_t p = strtoull(pol + 2, NULL, 16);
+			uint64_t p = 0;
 
+			if (!pol || pv_parse_u64(pol, UINT64_MAX, &p, "policy", NULL)) {
+				free(b64);
+				goto oom; /* parsed before: cannot happen */
+			}
 			if (!h) {
 				h = json_pack("{s:[]}", "snp");
 				json_object_set_new(contrast, handler, h);

@@ -28,6 +28,7 @@
 #include "core/file.h"
 #include "core/hex.h"
 #include "core/json.h"
+#include "core/parse.h"
 #include "release/release.h"
 #include "cmds.h"
 
@@ -179,8 +180,10 @@ static int compute(const struct pv_rv_recipe *r, const char *dir,
 	c->mlen = got;
 	v = json_object_get(doc, "policy");
 	if (json_is_string(v)) {
+		if ((rc = pv_parse_u64(json_string_value(v), UINT64_MAX,
+				       &c->policy, "measure's policy", e)))
+			goto out;
 		c->has_policy = true;
-		c->policy = strtoull(json_string_value(v), NULL, 16);
 	}
 	if ((rc = pv_map_file(logp, UINT64_C(1) << 32, &lm, e)))
 		goto out;
