@@ -212,6 +212,10 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	static const char *const keys[] = { "id", "tee", "platform", "vmm",
 		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
 		"command", "measurement", "policy", "regions", NULL };
+	static const char *const snp_only[] = { "product", "vcpus", "policy",
+		NULL };
+	static const char *const cca_only[] = { "cpus", NULL };
+	const char *const *other;
 	const char *tee, *vmm, *policy = NULL, *m, *k;
 	char want[128];
 	json_t *vc, *in;
@@ -235,6 +239,13 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	if (strcmp(tee, "snp") && strcmp(tee, "cca"))
 		return pv_errf(e, PV_EFORMAT, "%s.tee: '%.16s': expected snp or "
 			       "cca", at, tee);
+	/* no member of the other kind of value */
+	other = !strcmp(tee, "snp") ? cca_only : snp_only;
+	for (i = 0; other[i]; i++)
+		if (json_object_get(v, other[i]))
+			return pv_errf(e, PV_EFORMAT, "%s: '%s' is not a member "
+				       "of a%s %s value", at, other[i],
+				       other == cca_only ? "n" : "", tee);
 	if (!strcmp(tee, "snp")) {
 		if ((rc = pv_jf_str(v, "product", 0, at, &x->recipe.product, e)) ||
 		    (rc = pv_jf_str(v, "policy", 0, at, &policy, e)))

@@ -226,6 +226,7 @@ bad_rv "no values" 'del(.values)' "values: missing (an array expected)"
 bad_rv "a bad integrity string" '.artifacts.integrity = "md5-abc"' "artifacts.integrity: 'md5-abc' is not an integrity string"
 bad_rv "a product Contrast does not know" '.values[0].product = "Naples"' "values[0].product: 'Naples': expected Milan, Genoa or Turin"
 bad_rv "a wrong schema version" '.version = 2' "version: 2 is outside 1..1"
+bad_rv "a CCA member in an SNP value" '.values[0].cpus = 1' "values[0]: 'cpus' is not a member of an snp value"
 tamper
 printf '{"version": 1, "values": [' >"$T/t/refvalues.json"
 run "$MEASURE" verify "$T/t/refvalues.json"
