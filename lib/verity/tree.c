@@ -58,6 +58,7 @@ struct engine {
 	struct slot slot[NSLOTS];
 	uint8_t *stored;         /* verify: stored parent window */
 	size_t chunk;            /* bytes of worker buffers */
+	size_t window;           /* bytes of window buffers */
 	const struct pv_verity_opts *o;
 	const char *data_path, *hash_path;
 	int hash_fd;
@@ -341,8 +342,9 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 	}
 	en->nchildren = level ? g->level_blocks[level - 1] : p->data_blocks;
 	en->nparents = g->level_blocks[level];
-	en->win_parents = WINDOW_MAX / p->hash_block_size ?
-			  WINDOW_MAX / p->hash_block_size : 1;
+	en->win_parents = 1;
+	while (en->win_parents * 2 * p->hash_block_size <= en->window)
+		en->win_parents *= 2;
 	/* Keep windows of children small enough for progress reports. */
 	while (en->win_parents > 1 &&
 	       en->win_parents * per * en->src_bs > (256ull << 20))
@@ -410,7 +412,7 @@ static int engine_init(struct engine *en, const struct pv_verity_params *p,
 		       const struct pv_verity_opts *o, bool verify,
 		       struct pv_err *e)
 {
-	size_t win = WINDOW_MAX, maxbs;
+	size_t win = o && o->window ? o->window : WINDOW_MAX, maxbs;
 	unsigned i;
 	int r;
 
@@ -424,8 +426,11 @@ static int engine_init(struct engine *en, const struct pv_verity_params *p,
 	maxbs = p->data_block_size > p->hash_block_size ? p->data_block_size
 							: p->hash_block_size;
 	en->chunk = CHUNK_MAX > maxbs ? CHUNK_MAX : maxbs; /* a multiple of it */
+	if (win > WINDOW_MAX)
+		win = WINDOW_MAX;
 	if (win < p->hash_block_size)
 		win = p->hash_block_size;
+	en->window = win;
 	for (i = 0; i < NSLOTS; i++) {
 		en->slot[i].buf = malloc(win);
 		if (!en->slot[i].buf)
