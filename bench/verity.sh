@@ -5,8 +5,10 @@
 # dir, warms the page cache, runs cryptsetup's veritysetup and ours
 # alternately RUNS times each (fixed salt and UUID), checks every pair of
 # outputs is byte-identical, and prints the median wall times and the
-# ratio; then the two-core SHA-256 throughput of
-# "openssl speed -multi 2 -evp sha256 -bytes 4096" and our share of it.
+# ratio, and the median CPU times; then the two-core SHA-256 throughput of
+# "openssl speed -multi 2 -evp sha256 -bytes 4096" and our share of it (in
+# wall time; and per CPU-second against one openssl process: steadier on a
+# loaded machine).
 #
 #   bench/verity.sh [OURS]   (default: build/tools/veritysetup/veritysetup)
 #   RUNS=5 SIZES="1 4" TMPDIR=... ORACLE=/usr/sbin/veritysetup
@@ -25,14 +27,15 @@ trap 'rm -rf "$W"' EXIT
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-# run_one TOOL OUT: wall seconds of one format
+# run_one TOOL OUT: wall and CPU (user + sys) seconds of one format
 run_one() {
 	local t0 t1
 	rm -f "$2"
 	t0=$(now)
-	"$1" format --salt=$SALT --uuid=$UUID "$W/data" "$2" >"$2.out"
+	/usr/bin/time -f "%U %S" -o "$2.cpu" \
+		"$1" format --salt=$SALT --uuid=$UUID "$W/data" "$2" >"$2.out"
 	t1=$(now)
-	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
+	awk -v a="$t0" -v b="$t1" '{printf "%.3f %.2f\n", b - a, $1 + $2}' "$2.cpu"
 }
 
 echo "host: $(nproc) CPUs, $(uptime | sed 's/.*load average/load average/')"
@@ -53,16 +56,21 @@ for gib in $SIZES; do
 		[ "$(sed 1d "$W/h.oracle.out")" = "$(sed 1d "$W/h.ours.out")" ] ||
 			{ echo "bench: run $i: printed output differs at $gib GiB" >&2; exit 1; }
 	done
-	mo=$(median <"$W/t.oracle"); mu=$(median <"$W/t.ours")
-	awk -v g="$gib" -v o="$mo" -v u="$mu" -v n="$RUNS" -v to="$(paste -sd' ' "$W/t.oracle")" \
-		-v tu="$(paste -sd' ' "$W/t.ours")" 'BEGIN {
+	mo=$(cut -d' ' -f1 "$W/t.oracle" | median); mu=$(cut -d' ' -f1 "$W/t.ours" | median)
+	co=$(cut -d' ' -f2 "$W/t.oracle" | median); cu=$(cut -d' ' -f2 "$W/t.ours" | median)
+	awk -v g="$gib" -v o="$mo" -v u="$mu" -v n="$RUNS" -v to="$(cut -d' ' -f1 "$W/t.oracle" | paste -sd' ')" \
+		-v tu="$(cut -d' ' -f1 "$W/t.ours" | paste -sd' ')" -v co="$co" -v cu="$cu" 'BEGIN {
 		printf "%d GiB: cryptsetup median %.3f s (%s), podvm median %.3f s (%s), %d runs, outputs identical\n", g, o, to, u, tu, n
-		printf "%d GiB: ratio %.2fx; podvm %.0f MB/s\n", g, o / u, g * 1073741824 / u / 1e6 }'
-	last_gib=$gib last_mu=$mu
+		printf "%d GiB: ratio %.2fx; podvm %.0f MB/s; CPU (user+sys) medians: cryptsetup %.2f s, podvm %.2f s\n", g, o / u, g * 1073741824 / u / 1e6, co, cu }'
+	last_gib=$gib last_mu=$mu last_cu=$cu
 done
 rm -f "$W/data"
 # openssl prints "sha256 <16B> <64B> ... <4096B>" in kB/s (1000 bytes)
-ssl=$(openssl speed -multi 2 -evp sha256 -bytes 4096 2>/dev/null | awk '$1 == "sha256" {v=$2} END {sub("k", "", v); print v}')
-awk -v k="$ssl" -v g="$last_gib" -v u="$last_mu" 'BEGIN {
-	mbs = k * 1000 / 1e6; ours = g * 1073741824 / u / 1e6
-	printf "openssl speed -multi 2 -evp sha256 -bytes 4096: %.0f MB/s; podvm at %d GiB: %.0f MB/s = %.0f%% of it\n", mbs, g, ours, 100 * ours / mbs }'
+speed() { openssl speed "$@" -evp sha256 -bytes 4096 2>/dev/null | awk '$1 == "sha256" {v=$2} END {sub("k", "", v); print v}'; }
+ssl=$(speed -multi 2)
+ssl1=$(speed)
+awk -v k="$ssl" -v k1="$ssl1" -v g="$last_gib" -v u="$last_mu" -v c="$last_cu" 'BEGIN {
+	mbs = k * 1000 / 1e6; one = k1 * 1000 / 1e6
+	ours = g * 1073741824 / u / 1e6; cpu = g * 1073741824 / c / 1e6
+	printf "openssl speed -multi 2 -evp sha256 -bytes 4096: %.0f MB/s; podvm at %d GiB: %.0f MB/s = %.0f%% of it\n", mbs, g, ours, 100 * ours / mbs
+	printf "per CPU-second (steadier under load): podvm %.0f MB/s = %.0f%% of openssl speed -evp sha256 -bytes 4096 (one process): %.0f MB/s\n", cpu, 100 * cpu / one, one }'

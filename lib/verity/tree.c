@@ -4,13 +4,18 @@
  *
  * One engine serves both: hash_level() computes the blocks of one level
  * (the "parents") from the blocks below it (the "children": data blocks
- * for level 0, hash blocks of level i-1 otherwise), one window of parents
- * at a time.  Within a window the children are read with large
- * sequential pread()s and hashed in parallel, each worker with one reused
- * digest context; the parents of the window are then written (format) or
- * compared with what is stored (verify).  Memory stays bounded whatever
- * the input size: two windows of at most 4 MiB plus one read buffer of at
- * most 2 MiB per worker, and at most 16 workers.
+ * for level 0, hash blocks of level i-1 otherwise), window by window of
+ * parents.  The children are read with large sequential pread()s and
+ * hashed in parallel, each worker with one reused digest context.  (Hashing
+ * from mmap()ed windows instead, populated or not, cost the same CPU time
+ * when the page cache held large folios and up to 70% more when it held
+ * small ones, on the 2-core VM of bench/verity.sh: the copy stays.)
+ * There is no barrier between windows: two window buffers take turns, the
+ * workers go on into the next window while the last one to finish a window
+ * writes its parents (format) or compares them with what is stored
+ * (verify), always in order.  Memory stays bounded whatever the input
+ * size: two windows of at most 4 MiB (plus one for verify) and one read
+ * buffer of at most 2 MiB per worker, at most 16 workers.
  */
 #include "verity/verity.h"
 #include "core/bytes.h"
@@ -32,10 +37,18 @@
 #define WINDOW_MAX (4u << 20)   /* parent bytes per window */
 #define CHUNK_MAX (2u << 20)    /* child bytes per read */
 #define THREADS_MAX 16
+#define NSLOTS 2                /* window buffers */
 
 struct worker {
 	struct pv_digest d;
 	uint8_t *buf;
+};
+
+/* Window @win's parents, filled by the workers; under engine.lock. */
+struct slot {
+	uint8_t *buf;
+	uint64_t win;
+	size_t pending;          /* its chunks not hashed yet */
 };
 
 struct engine {
@@ -44,20 +57,29 @@ struct engine {
 	unsigned nthreads;
 	struct worker *w;
 	struct pv_digest salted; /* type 1: the salt already absorbed */
-	uint8_t *win;            /* computed parent window */
+	struct slot slot[NSLOTS];
 	uint8_t *stored;         /* verify: stored parent window */
 	size_t chunk;            /* bytes of worker buffers */
+	size_t window;           /* bytes of window buffers */
 	const struct pv_verity_opts *o;
+	const char *data_path, *hash_path;
+	int hash_fd;
+	bool verify;
 	/* the level being computed */
+	unsigned level;
 	int src_fd;
 	uint64_t src_off;       /* byte offset of child 0 */
 	uint32_t src_bs;
-	uint64_t win_first;     /* first child of the window */
 	const char *src_path;   /* the children's file */
-	const char *data_path, *hash_path;
+	uint64_t nchildren, nparents, nwindows;
+	uint64_t win_parents, win_children;
+	size_t grain;           /* children per chunk, divides win_children */
+	uint64_t next_flush;    /* the first window not written/compared */
+	bool flushing;          /* a worker is writing/comparing a window */
 	pthread_mutex_t lock;
+	pthread_cond_t cond;    /* a slot changed window, or an error */
 	struct pv_err err;      /* the first worker error */
-	uint64_t progress_base, progress_total;
+	uint64_t progress_total;
 	atomic_uint_fast64_t done;
 };
 
@@ -83,58 +105,30 @@ static int block_digest(struct engine *en, struct pv_digest *d,
 	return pv_digest_final(d, out);
 }
 
+/* Record the first error (workers stop at their next chunk) and wake the
+ * workers waiting for a window buffer. */
+static int engine_fail(struct engine *en, const struct pv_err *err)
+{
+	pthread_mutex_lock(&en->lock);
+	if (!en->err.code)
+		en->err = *err;
+	pthread_cond_broadcast(&en->cond);
+	pthread_mutex_unlock(&en->lock);
+	return err->code;
+}
+
 static int worker_error(struct engine *en, int code, const char *what,
 			unsigned long long off)
 {
+	struct pv_err err = { 0 };
 	int errnum = errno;
 
-	pthread_mutex_lock(&en->lock);
-	if (!en->err.code) {
-		if (code == PV_EIO)
-			pv_err_errno(&en->err, errnum, "%s: %s at offset %llu",
-				     en->src_path, what, off);
-		else
-			pv_errf(&en->err, code, "%s: %s at offset %llu",
-				en->src_path, what, off);
-	}
-	pthread_mutex_unlock(&en->lock);
-	return code;
-}
-
-/* Hash children [win_first + begin, win_first + end) into their slots. */
-static int hash_task(void *ctx, size_t begin, size_t end, unsigned worker)
-{
-	struct engine *en = ctx;
-	struct worker *w = &en->w[worker];
-	const struct pv_verity_geom *g = en->g;
-	uint64_t child = en->win_first + begin;
-	uint64_t off = en->src_off + child * en->src_bs;
-	size_t len = (end - begin) * en->src_bs, i;
-	size_t per = (size_t)1 << g->bits;
-	uint8_t md[PV_HASH_MAX];
-	int r;
-
-	r = pv_pread_all(en->src_fd, w->buf, len, off);
-	if (r == PV_ERANGE)
-		return worker_error(en, PV_ERANGE,
-				    "file ends before the data", (unsigned long long)(off + len));
-	if (r)
-		return worker_error(en, PV_EIO, "cannot read",
-				    (unsigned long long)off);
-	for (i = begin; i < end; i++) {
-		size_t k = i, slot;
-
-		r = block_digest(en, &w->d, w->buf + (i - begin) * en->src_bs,
-				 en->src_bs, md);
-		if (r)
-			return worker_error(en, r, "digest failed",
-					    (unsigned long long)off);
-		slot = (k / per) * en->p->hash_block_size + (k % per) * g->slot_size;
-		memcpy(en->win + slot, md, g->digest_size);
-	}
-	if (en->progress_total)
-		atomic_fetch_add(&en->done, (uint64_t)len);
-	return 0;
+	if (code == PV_EIO)
+		pv_err_errno(&err, errnum, "%s: %s at offset %llu", en->src_path,
+			     what, off);
+	else
+		pv_errf(&err, code, "%s: %s at offset %llu", en->src_path, what, off);
+	return engine_fail(en, &err);
 }
 
 static uint64_t hash_pos(const struct engine *en, unsigned level, uint64_t block)
@@ -142,10 +136,28 @@ static uint64_t hash_pos(const struct engine *en, unsigned level, uint64_t block
 	return (en->g->level_start[level] + block) * en->p->hash_block_size;
 }
 
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Parent bytes of window @w, and its chunks of children. */
+static size_t window_bytes(const struct engine *en, uint64_t w)
+{
+	return (size_t)(min_u64(en->win_parents, en->nparents - w * en->win_parents) *
+			en->p->hash_block_size);
+}
+
+static size_t window_chunks(const struct engine *en, uint64_t w)
+{
+	uint64_t n = min_u64(en->win_children, en->nchildren - w * en->win_children);
+
+	return (size_t)((n + en->grain - 1) / en->grain);
+}
+
 /* Name the child whose slot differs at byte @diff of the window. */
-static int report_mismatch(struct engine *en, unsigned level,
-			   uint64_t first_parent, size_t diff,
-			   uint64_t nchildren, struct pv_err *e)
+static int report_mismatch(struct engine *en, uint64_t first_parent,
+			   size_t diff, struct pv_err *e)
 {
 	const struct pv_verity_geom *g = en->g;
 	uint64_t hbs = en->p->hash_block_size;
@@ -153,8 +165,9 @@ static int report_mismatch(struct engine *en, unsigned level,
 	size_t in = diff % hbs;
 	size_t per = (size_t)1 << g->bits;
 	uint64_t child = parent * per + in / g->slot_size;
+	unsigned level = en->level;
 
-	if (in >= per * g->slot_size || child >= nchildren ||
+	if (in >= per * g->slot_size || child >= en->nchildren ||
 	    in % g->slot_size >= g->digest_size)
 		return pv_errf(e, PV_EVERIFY,
 			       "%s: hash block %llu of level %u (offset %llu) is corrupted: spare byte %zu is not zero",
@@ -172,25 +185,156 @@ static int report_mismatch(struct engine *en, unsigned level,
 }
 
 /*
- * Compute level @level from its children; write it to @hash_fd (format) or
- * compare it with what @hash_fd holds (verify).
+ * Write the parents of the slot's window (format) or compare them with the
+ * stored ones (verify), then clear the buffer for window win + NSLOTS.
+ * One worker at a time (engine.flushing).
+ */
+static int flush_window(struct engine *en, struct slot *s, struct pv_err *e)
+{
+	uint64_t first = s->win * en->win_parents;
+	uint64_t at = hash_pos(en, en->level, first);
+	size_t bytes = window_bytes(en, s->win), i;
+	int r;
+
+	if (en->verify) {
+		r = pv_pread_all(en->hash_fd, en->stored, bytes, at);
+		if (r == PV_ERANGE)
+			return pv_errf(e, PV_ERANGE,
+				       "%s: ends inside level %u: too small for the tree (needs %llu bytes)",
+				       en->hash_path, en->level,
+				       (unsigned long long)en->g->hash_end);
+		if (r)
+			return pv_err_errno(e, errno, "%s: cannot read hash level %u",
+					    en->hash_path, en->level);
+		if (memcmp(s->buf, en->stored, bytes)) {
+			for (i = 0; s->buf[i] == en->stored[i]; i++)
+				;
+			return report_mismatch(en, first, i, e);
+		}
+	} else {
+		if (lseek(en->hash_fd, (off_t)at, SEEK_SET) < 0 ||
+		    pv_write_all(en->hash_fd, s->buf, bytes))
+			return pv_err_errno(e, errno, "%s: cannot write hash level %u at offset %llu",
+					    en->hash_path, en->level, (unsigned long long)at);
+		/* Start the writeback now rather than all of it at the final
+		 * fsync (advisory: that fsync reports any error). */
+		(void)sync_file_range(en->hash_fd, (off_t)at, (off_t)bytes,
+				      SYNC_FILE_RANGE_WRITE);
+	}
+	if (en->level == 0 && en->o && en->o->progress)
+		en->o->progress(en->o->progress_arg, atomic_load(&en->done),
+				en->progress_total);
+	if (s->win + NSLOTS < en->nwindows)
+		memset(s->buf, 0, window_bytes(en, s->win + NSLOTS));
+	return 0;
+}
+
+/*
+ * A chunk of @s's window is hashed: the worker that completes the oldest
+ * pending window flushes it, and the ones after it that are complete too,
+ * then hands its buffer to the window NSLOTS ahead.
+ */
+static int chunk_done(struct engine *en, struct slot *s)
+{
+	struct pv_err err = { 0 };
+	int r = 0;
+
+	pthread_mutex_lock(&en->lock);
+	s->pending--;
+	while (!en->flushing && !en->err.code && en->next_flush < en->nwindows) {
+		s = &en->slot[en->next_flush % NSLOTS];
+		if (s->pending)
+			break;
+		en->flushing = true;
+		pthread_mutex_unlock(&en->lock);
+		r = flush_window(en, s, &err);
+		pthread_mutex_lock(&en->lock);
+		en->flushing = false;
+		if (r) {
+			if (!en->err.code)
+				en->err = err;
+			pthread_cond_broadcast(&en->cond);
+			break;
+		}
+		en->next_flush++;
+		s->win += NSLOTS;
+		s->pending = s->win < en->nwindows ? window_chunks(en, s->win) : 0;
+		pthread_cond_broadcast(&en->cond);
+	}
+	pthread_mutex_unlock(&en->lock);
+	return r;
+}
+
+/* Wait until @s holds window @w (its older window is flushed). */
+static int claim_slot(struct engine *en, struct slot *s, uint64_t w)
+{
+	int r;
+
+	pthread_mutex_lock(&en->lock);
+	while (s->win != w && !en->err.code)
+		pthread_cond_wait(&en->cond, &en->lock);
+	r = en->err.code;
+	pthread_mutex_unlock(&en->lock);
+	return r;
+}
+
+/* Hash children [begin, end) of the level (one chunk) into their slots. */
+static int hash_task(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct engine *en = ctx;
+	struct worker *w = &en->w[worker];
+	const struct pv_verity_geom *g = en->g;
+	uint64_t win = begin / en->win_children;
+	struct slot *s = &en->slot[win % NSLOTS];
+	uint64_t off = en->src_off + (uint64_t)begin * en->src_bs;
+	size_t len = (end - begin) * en->src_bs, i;
+	size_t per = (size_t)1 << g->bits;
+	uint8_t md[PV_HASH_MAX];
+	int r;
+
+	r = claim_slot(en, s, win);
+	if (r)
+		return r;
+	r = pv_pread_all(en->src_fd, w->buf, len, off);
+	if (r == PV_ERANGE)
+		return worker_error(en, PV_ERANGE,
+				    "file ends before the data", (unsigned long long)(off + len));
+	if (r)
+		return worker_error(en, PV_EIO, "cannot read",
+				    (unsigned long long)off);
+	for (i = begin; i < end; i++) {
+		size_t k = i - (size_t)(win * en->win_children), slot;
+
+		r = block_digest(en, &w->d, w->buf + (i - begin) * en->src_bs,
+				 en->src_bs, md);
+		if (r)
+			return worker_error(en, r, "digest failed",
+					    (unsigned long long)off);
+		slot = (k / per) * en->p->hash_block_size + (k % per) * g->slot_size;
+		memcpy(s->buf + slot, md, g->digest_size);
+	}
+	if (en->progress_total)
+		atomic_fetch_add(&en->done, (uint64_t)len);
+	return chunk_done(en, s);
+}
+
+/*
+ * Compute level @level from its children; write it to the hash device
+ * (format) or compare it with what the device holds (verify).
  */
 static int hash_level(struct engine *en, unsigned level, int data_fd,
-		      int hash_fd, bool verify, struct pv_err *e)
+		      struct pv_err *e)
 {
 	const struct pv_verity_params *p = en->p;
 	const struct pv_verity_geom *g = en->g;
-	uint64_t hbs = p->hash_block_size;
-	uint64_t nchildren = level ? g->level_blocks[level - 1] : p->data_blocks;
-	uint64_t nparents = g->level_blocks[level];
-	uint64_t per = 1ull << g->bits, parent;
-	uint64_t win_parents = WINDOW_MAX / hbs ? WINDOW_MAX / hbs : 1;
-	size_t grain;
+	uint64_t per = 1ull << g->bits;
+	unsigned i;
 	int r;
 
+	en->level = level;
 	en->src_path = level ? en->hash_path : en->data_path;
 	if (level) {
-		en->src_fd = hash_fd;
+		en->src_fd = en->hash_fd;
 		en->src_off = hash_pos(en, level - 1, 0);
 		en->src_bs = p->hash_block_size;
 	} else {
@@ -198,57 +342,42 @@ static int hash_level(struct engine *en, unsigned level, int data_fd,
 		en->src_off = 0;
 		en->src_bs = p->data_block_size;
 	}
-	grain = en->chunk / en->src_bs;
+	en->nchildren = level ? g->level_blocks[level - 1] : p->data_blocks;
+	en->nparents = g->level_blocks[level];
+	en->win_parents = 1;
+	while (en->win_parents * 2 * p->hash_block_size <= en->window)
+		en->win_parents *= 2;
 	/* Keep windows of children small enough for progress reports. */
-	while (win_parents > 1 && win_parents * per * en->src_bs > (256ull << 20))
-		win_parents /= 2;
+	while (en->win_parents > 1 &&
+	       en->win_parents * per * en->src_bs > (256ull << 20))
+		en->win_parents /= 2;
+	en->win_children = en->win_parents * per;
+	en->nwindows = (en->nparents + en->win_parents - 1) / en->win_parents;
+	/* Powers of two: a chunk never straddles two windows. */
+	en->grain = (size_t)min_u64(en->chunk / en->src_bs, en->win_children);
+	en->next_flush = 0;
+	en->flushing = false;
+	for (i = 0; i < NSLOTS; i++) {
+		struct slot *s = &en->slot[i];
 
-	for (parent = 0; parent < nparents; parent += win_parents) {
-		uint64_t np = nparents - parent < win_parents ? nparents - parent : win_parents;
-		uint64_t first = parent * per;
-		uint64_t nc = nchildren - first < np * per ? nchildren - first : np * per;
-		size_t bytes = (size_t)(np * hbs);
-
-		memset(en->win, 0, bytes);
-		en->win_first = first;
-		en->err.code = 0;
-		r = pv_parallel_run(en->nthreads, (size_t)nc, grain, hash_task, en);
-		if (r) {
-			if (en->err.code) {
-				*e = en->err;
-				return en->err.code;
-			}
-			return pv_errf(e, r, "%s: level %u: %s", en->src_path, level,
-				       pv_strerror(r));
-		}
-		if (verify) {
-			size_t i;
-
-			r = pv_pread_all(hash_fd, en->stored, bytes, hash_pos(en, level, parent));
-			if (r == PV_ERANGE)
-				return pv_errf(e, PV_ERANGE,
-					       "%s: ends inside level %u: too small for the tree (needs %llu bytes)",
-					       en->hash_path, level, (unsigned long long)g->hash_end);
-			if (r)
-				return pv_err_errno(e, errno, "%s: cannot read hash level %u",
-						    en->hash_path, level);
-			if (memcmp(en->win, en->stored, bytes)) {
-				for (i = 0; en->win[i] == en->stored[i]; i++)
-					;
-				return report_mismatch(en, level, parent, i, nchildren, e);
-			}
-		} else {
-			uint64_t at = hash_pos(en, level, parent);
-
-			if (lseek(hash_fd, (off_t)at, SEEK_SET) < 0 ||
-			    pv_write_all(hash_fd, en->win, bytes))
-				return pv_err_errno(e, errno, "%s: cannot write hash level %u at offset %llu",
-						    en->hash_path, level, (unsigned long long)at);
-		}
-		if (level == 0 && en->o && en->o->progress)
-			en->o->progress(en->o->progress_arg, atomic_load(&en->done),
-					en->progress_total);
+		s->win = i;
+		s->pending = i < en->nwindows ? window_chunks(en, i) : 0;
+		if (i < en->nwindows)
+			memset(s->buf, 0, window_bytes(en, i));
 	}
+	r = pv_parallel_run(en->nthreads, (size_t)en->nchildren, en->grain,
+			    hash_task, en);
+	if (en->err.code) {
+		*e = en->err;
+		return en->err.code;
+	}
+	if (r)
+		return pv_errf(e, r, "%s: level %u: %s", en->src_path, level,
+			       pv_strerror(r));
+	if (en->next_flush != en->nwindows)
+		return pv_errf(e, PV_EINVAL, "level %u: %llu of %llu windows done",
+			       level, (unsigned long long)en->next_flush,
+			       (unsigned long long)en->nwindows);
 	return 0;
 }
 
@@ -264,9 +393,20 @@ static void engine_free(struct engine *en)
 		free(en->w);
 	}
 	pv_digest_free(&en->salted);
-	free(en->win);
+	for (i = 0; i < NSLOTS; i++)
+		free(en->slot[i].buf);
 	free(en->stored);
+	pthread_cond_destroy(&en->cond);
 	pthread_mutex_destroy(&en->lock);
+}
+
+/* Zero the engine and set up its lock: engine_free() is then safe. */
+static void engine_zero(struct engine *en)
+{
+	memset(en, 0, sizeof(*en));
+	pthread_mutex_init(&en->lock, NULL);
+	pthread_cond_init(&en->cond, NULL);
+	en->hash_fd = -1;
 }
 
 static int engine_init(struct engine *en, const struct pv_verity_params *p,
@@ -274,27 +414,33 @@ static int engine_init(struct engine *en, const struct pv_verity_params *p,
 		       const struct pv_verity_opts *o, bool verify,
 		       struct pv_err *e)
 {
-	size_t win = WINDOW_MAX, maxbs;
+	size_t win = o && o->window ? o->window : WINDOW_MAX, maxbs;
 	unsigned i;
 	int r;
 
-	memset(en, 0, sizeof(*en));
-	pthread_mutex_init(&en->lock, NULL);
 	en->p = p;
 	en->g = g;
 	en->o = o;
+	en->verify = verify;
 	en->nthreads = o && o->threads ? o->threads : pv_online_cpus();
 	if (en->nthreads > THREADS_MAX)
 		en->nthreads = THREADS_MAX;
 	maxbs = p->data_block_size > p->hash_block_size ? p->data_block_size
 							: p->hash_block_size;
 	en->chunk = CHUNK_MAX > maxbs ? CHUNK_MAX : maxbs; /* a multiple of it */
+	if (win > WINDOW_MAX)
+		win = WINDOW_MAX;
 	if (win < p->hash_block_size)
 		win = p->hash_block_size;
-	en->win = malloc(win);
+	en->window = win;
+	for (i = 0; i < NSLOTS; i++) {
+		en->slot[i].buf = malloc(win);
+		if (!en->slot[i].buf)
+			goto nomem;
+	}
 	en->stored = verify ? malloc(win) : NULL;
 	en->w = calloc(en->nthreads, sizeof(*en->w));
-	if (!en->win || (verify && !en->stored) || !en->w)
+	if ((verify && !en->stored) || !en->w)
 		goto nomem;
 	r = pv_digest_init(&en->salted, p->alg, e);
 	if (r)
@@ -432,8 +578,7 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 		return data_fd;
 	if (p->data_blocks == 0)
 		p->data_blocks = blocks;
-	memset(&en, 0, sizeof(en));
-	pthread_mutex_init(&en.lock, NULL);
+	engine_zero(&en);
 	r = pv_verity_geometry(p, &res->geom, e);
 	if (r)
 		goto out;
@@ -489,9 +634,10 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 		goto out;
 	en.data_path = data_path;
 	en.hash_path = hash_path;
+	en.hash_fd = hash_fd;
 	en.progress_total = p->data_blocks * p->data_block_size;
 	for (i = 0; i < res->geom.levels; i++) {
-		r = hash_level(&en, i, data_fd, hash_fd, false, e);
+		r = hash_level(&en, i, data_fd, e);
 		if (r)
 			goto out;
 	}
@@ -549,8 +695,7 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 	uint64_t size;
 	unsigned i;
 
-	memset(&en, 0, sizeof(en));
-	pthread_mutex_init(&en.lock, NULL);
+	engine_zero(&en);
 	r = pv_verity_geometry(p, &g, e);
 	if (r)
 		goto out_nodata;
@@ -585,6 +730,7 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 		goto out;
 	en.data_path = data_path;
 	en.hash_path = hash_path;
+	en.hash_fd = hash_fd;
 	en.progress_total = p->data_blocks * p->data_block_size;
 	/* Top-down, as the kernel trusts: the root authenticates the top
 	 * block, each level the one below it, level 0 the data. */
@@ -605,7 +751,7 @@ int pv_verity_verify(const char *data_path, const char *hash_path,
 		goto out;
 	}
 	for (i = g.levels; i-- > 0;) {
-		r = hash_level(&en, i, data_fd, hash_fd, true, e);
+		r = hash_level(&en, i, data_fd, e);
 		if (r)
 			goto out;
 	}

@@ -116,7 +116,11 @@ int pv_verity_uuid_parse(const char *s, uint8_t uuid[16], struct pv_err *e);
 /* How to run; all fields may be zero. */
 struct pv_verity_opts {
 	unsigned threads; /* 0: online CPUs */
-	/* called between windows with the data bytes hashed so far */
+	/* parent bytes per window, rounded down to a power of two of hash
+	 * blocks; 0: 4 MiB (tests use small ones to cross many windows) */
+	size_t window;
+	/* called after each window of level 0, from one hashing thread at a
+	 * time, with the data bytes hashed so far */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
 };

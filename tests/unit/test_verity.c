@@ -361,6 +361,71 @@ static void test_build_verify(void **state)
 	unlink(hash_path);
 }
 
+/*
+ * Windows of one or two hash blocks: many windows per level, the workers
+ * take turns on the two window buffers and wait for each other.  The tree
+ * is the same for every window size and thread count; verify names the
+ * first corrupted block in order, and an error wakes the waiting workers.
+ */
+static void test_windows(void **state)
+{
+	static const uint32_t hbs[] = { 4096, 512 };
+	static const unsigned threads[] = { 1, 2, 3, 4, 7 };
+	struct pv_verity_result r, rw;
+	struct pv_map ref, m;
+	struct pv_err e;
+	char want[64];
+	size_t h, t, w;
+
+	(void)state;
+	write_data(4096 * 1000 + 123, 9);
+	for (h = 0; h < sizeof(hbs) / sizeof(hbs[0]); h++) {
+		struct pv_verity_params p = base();
+		struct pv_verity_opts o = { .threads = 1 };
+
+		p.hash_block_size = hbs[h];
+		p.data_blocks = 1000;
+		unlink(hash_path);
+		assert_int_equal(pv_verity_format(data_path, hash_path, &p, &o, &r, NULL), 0);
+		assert_true(r.geom.levels >= 2);
+		assert_int_equal(pv_map_file(hash_path, 1 << 24, &ref, NULL), 0);
+		for (w = 1; w <= 2; w++) {
+			for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+				o.threads = threads[t];
+				o.window = w * hbs[h] + (w == 2 ? 100 : 0);
+				unlink(hash_path);
+				assert_int_equal(pv_verity_format(data_path, hash_path, &p, &o, &rw, NULL), 0);
+				assert_int_equal(pv_map_file(hash_path, 1 << 24, &m, NULL), 0);
+				assert_int_equal(m.len, ref.len);
+				assert_memory_equal(m.data, ref.data, m.len);
+				assert_memory_equal(rw.root, r.root, 32);
+				pv_unmap(&m);
+				assert_int_equal(pv_verity_verify(data_path, hash_path, &p, r.root, 32, &o, NULL), 0);
+			}
+		}
+		pv_unmap(&ref);
+		o.threads = 4;
+		o.window = hbs[h];
+		flip(data_path, 4096 * 777 + 1);
+		flip(data_path, 4096 * 300 + 2);
+		assert_int_equal(pv_verity_verify(data_path, hash_path, &p, r.root, 32, &o, &e), PV_EVERIFY);
+		assert_non_null(strstr(e.msg, "data block 300 (offset 1228800) is corrupted"));
+		flip(data_path, 4096 * 300 + 2);
+		assert_int_equal(pv_verity_verify(data_path, hash_path, &p, r.root, 32, &o, &e), PV_EVERIFY);
+		assert_non_null(strstr(e.msg, "data block 777 (offset 3182592) is corrupted"));
+		flip(data_path, 4096 * 777 + 1);
+		/* the last leaf block, named by level 1 (several windows with
+		 * 512-byte blocks) */
+		flip(hash_path, (uint64_t)(r.geom.level_start[0] + r.geom.level_blocks[0] - 1) *
+					hbs[h] + 7);
+		assert_int_equal(pv_verity_verify(data_path, hash_path, &p, r.root, 32, &o, &e), PV_EVERIFY);
+		snprintf(want, sizeof(want), "hash block %llu of level 0 ",
+			 (unsigned long long)(r.geom.level_blocks[0] - 1));
+		assert_non_null(strstr(e.msg, want));
+	}
+	unlink(hash_path);
+}
+
 /* A data file of no whole block, a missing one, and a data file too
  * small for --data-blocks: clear errors and no hash file left. */
 static void test_format_errors(void **state)
@@ -392,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_sb_bad_fields),
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_build_verify),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_format_errors),
 	};
 
