@@ -72,5 +72,5 @@ ssl1=$(speed)
 awk -v k="$ssl" -v k1="$ssl1" -v g="$last_gib" -v u="$last_mu" -v c="$last_cu" 'BEGIN {
 	mbs = k * 1000 / 1e6; one = k1 * 1000 / 1e6
 	ours = g * 1073741824 / u / 1e6; cpu = g * 1073741824 / c / 1e6
-	printf "openssl speed -multi 2 -evp sha256 -bytes 4096: %.0f MB/s; podvm at %d GiB: %.0f MB/s = %.0f%% of it\n", mbs, g, ours, 100 * ours / mbs
-	printf "per CPU-second (steadier under load): podvm %.0f MB/s = %.0f%% of openssl speed -evp sha256 -bytes 4096 (one process): %.0f MB/s\n", cpu, 100 * cpu / one, one }'
+	printf "openssl speed -multi 2 -evp sha256 -bytes 4096: %.0f MB/s; podvm at %d GiB: %.0f MB/s = %.1f%% of it\n", mbs, g, ours, 100 * ours / mbs
+	printf "per CPU-second (steadier under load): podvm %.0f MB/s = %.1f%% of openssl speed -evp sha256 -bytes 4096 (one process): %.0f MB/s\n", cpu, 100 * cpu / one, one }'
