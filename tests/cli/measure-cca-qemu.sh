@@ -5,18 +5,7 @@
 # tests/kat/cca/qemu-dtb.txt (recorded sha256s with provenance), and, when
 # qemu-system-aarch64 is installed, against dumps taken live.
 . "$(dirname "$0")/lib.sh"
-
-le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
-gen_bytes() {
-	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
-		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
-}
-gen_image() {
-	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
-	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
-	gen_bytes "$1" $(( $2 - 64 ))
-}
-sha() { sha256sum "$1" | cut -c1-64; }
+. "$(dirname "$0")/gen.sh"
 
 K=$T/Image I=$T/initrd KAT=$SRCDIR/tests/kat/cca/qemu-dtb.txt
 gen_image 7 300000 1048576 >"$K"

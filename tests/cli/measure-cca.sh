@@ -4,20 +4,7 @@
 # inputs generated here, output formats, the log, and the bad inputs of
 # issue 5 §9.
 . "$(dirname "$0")/lib.sh"
-
-le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
-# gen_bytes SEED N: N deterministic bytes (AES-128-CTR keystream, key SEED)
-gen_bytes() {
-	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
-		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
-}
-# gen_image SEED SIZE IMAGE_SIZE: a fake arm64 Image with a valid header
-gen_image() {
-	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
-	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
-	gen_bytes "$1" $(( $2 - 64 ))
-}
-sha() { sha256sum "$1" | cut -c1-64; }
+. "$(dirname "$0")/gen.sh"
 
 K=$T/Image I=$T/initrd
 gen_image 7 300000 1048576 >"$K"

@@ -7,20 +7,10 @@
 # verify confirms an intact release and names each tampering, drift names
 # the region a one-byte command-line change lands in.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/gen.sh"
 
 R=$T/rel
 mkdir -p "$R"
-sha() { sha256sum "$1" | cut -c1-64; }
-le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
-gen_bytes() {
-	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
-		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
-}
-gen_image() { # the fake arm64 Image of measure-cca.sh
-	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
-	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
-	gen_bytes "$1" $(( $2 - 64 ))
-}
 have_jsonschema() { /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; }
 validate() { /usr/bin/python3 "$SRCDIR/tests/release/validate.py" "$SRCDIR/refvalues/$1.schema.json" "$2"; }
 

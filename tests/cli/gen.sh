@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+# gen.sh - deterministic test inputs for the CLI tests (sourced, not run).
+#
+#   sha FILE                   its SHA-256 in hex
+#   le64 N                     N as 8 little-endian bytes
+#   gen_bytes SEED N           N bytes of AES-128-CTR keystream under key SEED
+#   gen_image SEED SIZE IMAGE_SIZE
+#                              a fake arm64 Image: a valid header (text
+#                              offset 0, image_size IMAGE_SIZE, flags 10),
+#                              then gen_bytes SEED to SIZE bytes
+# The known answers of measure-cca.sh and measure-release.sh were taken on
+# these bytes: change them and the recorded sha256s of the inputs fail.
+sha() { sha256sum "$1" | cut -c1-64; }
+le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
+gen_bytes() {
+	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
+		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
+}
+gen_image() {
+	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
+	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
+	gen_bytes "$1" $(( $2 - 64 ))
+}
