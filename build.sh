@@ -309,13 +309,16 @@ cmd_publish() {
 	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
 	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
 	# the node-installer index, then every measurement of the release
-	# (lib/release; images/<name>/release.json says what to publish)
-	"$BUILD/bin/measure" artifacts --config "images/$IMAGE/release.json" \
-		--image "$IMAGE_NAME" --image-version "$IMAGE_VERSION" "$new" || die "artifacts.json"
-	"$BUILD/bin/measure" refvalues --config "images/$IMAGE/release.json" "$new" 2>"$new.log" ||
-		{ cat "$new.log" >&2; rm -f "$new.log"; die "refvalues.json"; }
-	say "$(tail -1 "$new.log" | sed "s|$new|$OUT|")"
-	rm -f "$new.log"
+	# (lib/release; images/<name>/release.json says what to publish); their
+	# last line, with out/'s name for the folder being assembled
+	release() {
+		"$BUILD/bin/measure" "$@" --config "images/$IMAGE/release.json" "$new" 2>"$new.log" ||
+			{ cat "$new.log" >&2; rm -f "$new.log"; die "measure $1 failed"; }
+		say "$(tail -1 "$new.log" | sed "s|$new|$OUT|")"
+		rm -f "$new.log"
+	}
+	release artifacts --image "$IMAGE_NAME" --image-version "$IMAGE_VERSION"
+	release refvalues
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
 	chmod 0755 "$new"
 	rm -rf "$OUT.old"
