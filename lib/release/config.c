@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/file.h"
+#include "core/parse.h"
 #include "release/release.h"
 
 #define CONFIG_MAX (1u << 20)
@@ -28,16 +29,43 @@ static int name_member(const json_t *o, const char *key, int flags,
 static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
-	static const char *const keys[] = { "platform", "vmm", "igvm",
-		"products", "vcpus", NULL };
+	static const char *const keys[] = { "platform", "vmm", "igvm", "ovmf",
+		"kernel", "initrd", "cmdline", "policy", "products", "vcpus",
+		NULL };
+	const char *pol = NULL;
 	json_t *arr, *v;
 	size_t i;
 	int r;
 
 	if ((r = pv_jf_only(t, keys, path, e)) ||
-	    (r = name_member(t, "igvm", 0, path, &g->igvm, e)) ||
+	    (r = name_member(t, "igvm", PV_JF_OPTIONAL, path, &g->igvm, e)) < 0 ||
+	    (r = name_member(t, "ovmf", PV_JF_OPTIONAL, path, &g->ovmf, e)) < 0 ||
+	    (r = name_member(t, "kernel", PV_JF_OPTIONAL, path, &g->kernel, e)) < 0 ||
+	    (r = name_member(t, "initrd", PV_JF_OPTIONAL, path, &g->initrd, e)) < 0 ||
+	    (r = name_member(t, "cmdline", PV_JF_OPTIONAL, path, &g->cmdline, e)) < 0 ||
+	    (r = pv_jf_str(t, "policy", PV_JF_OPTIONAL, path, &pol, e)) < 0 ||
 	    (r = pv_jf_get(t, "products", JSON_ARRAY, 0, path, &arr, e)) < 0)
-		return r;
+		return r < 0 ? r : PV_EFORMAT;
+	if (!g->igvm == !g->ovmf)
+		return pv_errf(e, PV_EFORMAT, "%s: give either \"igvm\" (an IGVM "
+			       "file) or \"ovmf\" (QEMU + OVMF direct boot)", path);
+	if (g->igvm && (g->kernel || g->initrd || g->cmdline || pol))
+		return pv_errf(e, PV_EFORMAT, "%s: an IGVM target carries its "
+			       "kernel, command line and policy in the file: drop "
+			       "kernel, initrd, cmdline and policy", path);
+	if (g->ovmf) {
+		if (strcmp(g->vmm, "qemu"))
+			return pv_errf(e, PV_EFORMAT, "%s.vmm: OVMF direct boot is "
+				       "a qemu launch", path);
+		if (!g->kernel || !pol)
+			return pv_errf(e, PV_EFORMAT, "%s: an \"ovmf\" target needs "
+				       "\"kernel\" and the guest \"policy\" QEMU is "
+				       "given (e.g. \"0x30000\")", path);
+		if (pv_parse_u64(pol, UINT64_MAX, &g->policy, "policy", NULL))
+			return pv_errf(e, PV_EFORMAT, "%s.policy: '%.24s' is not a "
+				       "number", path, pol);
+		g->has_policy = true;
+	}
 	if (strcmp(g->vmm, "qemu") && strcmp(g->vmm, "clh"))
 		return pv_errf(e, PV_EFORMAT, "%s.vmm: '%.32s': SEV-SNP targets "
 			       "take qemu or clh", path, g->vmm);

@@ -66,9 +66,22 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		if (r->product && !type)
 			return pv_errf(e, PV_EINVAL, "product '%.16s': no CPU model "
 				       "known", r->product);
-		ok = ok && arg(a, "snp", NULL) && arg(a, "--igvm", NULL) &&
-		     arg(a, pre, r->igvm) && arg(a, "--vmm", NULL) &&
-		     arg(a, r->vmm, NULL);
+		if (r->igvm) {
+			ok = ok && arg(a, "snp", NULL) && arg(a, "--igvm", NULL) &&
+			     arg(a, pre, r->igvm) && arg(a, "--vmm", NULL) &&
+			     arg(a, r->vmm, NULL);
+		} else {
+			/* QEMU + OVMF direct boot, sev-snp-measure's options */
+			ok = ok && arg(a, "snp", NULL) && arg(a, "--ovmf", NULL) &&
+			     arg(a, pre, r->ovmf) && arg(a, "--kernel", NULL) &&
+			     arg(a, pre, r->kernel);
+			if (r->initrd)
+				ok = ok && arg(a, "--initrd", NULL) &&
+				     arg(a, pre, r->initrd);
+			if (r->cmdline)
+				ok = ok && arg(a, "--append", NULL) &&
+				     arg(a, cmdline_text ? cmdline_text : "", NULL);
+		}
 		if (r->vcpus) {
 			snprintf(num, sizeof(num), "%u", r->vcpus);
 			ok = ok && arg(a, "--vcpus", NULL) && arg(a, num, NULL);
@@ -105,7 +118,16 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	if (!o)
 		return NULL;
 	if (!r->cca) {
-		json_object_set_new(o, "igvm", json_string(r->igvm));
+		if (r->igvm) {
+			json_object_set_new(o, "igvm", json_string(r->igvm));
+		} else {
+			json_object_set_new(o, "ovmf", json_string(r->ovmf));
+			json_object_set_new(o, "kernel", json_string(r->kernel));
+			if (r->initrd)
+				json_object_set_new(o, "initrd", json_string(r->initrd));
+			if (r->cmdline)
+				json_object_set_new(o, "cmdline", json_string(r->cmdline));
+		}
 		json_object_set_new(o, "vmm", json_string(r->vmm));
 		if (r->vcpus)
 			json_object_set_new(o, "vcpus", json_integer(r->vcpus));
@@ -151,8 +173,8 @@ void pv_rv_handler(const char *prefix, const char *platform,
 static int parse_recipe(json_t *v, const char *tee, const char *at,
 			struct pv_rv_recipe *r, struct pv_err *e)
 {
-	static const char *const snp_keys[] = { "igvm", "vmm", "vcpus",
-		"vcpuType", NULL };
+	static const char *const snp_keys[] = { "igvm", "ovmf", "kernel",
+		"initrd", "cmdline", "vmm", "vcpus", "vcpuType", NULL };
 	static const char *const cca_keys[] = { "vmm", "rmm", "kernel",
 		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
 	char path[200];
@@ -170,19 +192,34 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 	if (!r->cca) {
 		const char *type = NULL;
 
-		if ((rc = pv_jf_str(o, "igvm", 0, path, &r->igvm, e)) ||
-		    (rc = pv_jf_uint(o, "vcpus", PV_JF_OPTIONAL, 1, 512, path,
+		const char *const *f, *const files[] = { "igvm", "ovmf",
+			"kernel", "initrd", "cmdline", NULL };
+		const char **dst[] = { &r->igvm, &r->ovmf, &r->kernel,
+				       &r->initrd, &r->cmdline };
+
+		for (f = files; *f; f++) {
+			const char **d = dst[f - files];
+
+			if ((rc = pv_jf_str(o, *f, PV_JF_OPTIONAL, path, d, e)) < 0)
+				return rc;
+			if (rc == 0 && !pv_name_ok(*d))
+				return pv_errf(e, PV_EFORMAT, "%s.%s: not a file "
+					       "name of the release folder", path, *f);
+		}
+		if ((rc = pv_jf_uint(o, "vcpus", PV_JF_OPTIONAL, 1, 512, path,
 				     &n, e)) < 0 ||
 		    (rc = pv_jf_str(o, "vcpuType", PV_JF_OPTIONAL, path, &type,
 				    e)) < 0)
 			return rc;
 		r->vcpus = (unsigned)n;
-		if (!pv_name_ok(r->igvm))
-			return pv_errf(e, PV_EFORMAT, "%s.igvm: not a file name "
-				       "of the release folder", path);
-		if (strcmp(r->vmm, "qemu") && strcmp(r->vmm, "clh"))
-			return pv_errf(e, PV_EFORMAT, "%s.vmm: expected qemu or "
-				       "clh", path);
+		if (!r->igvm == !r->ovmf || (r->igvm && (r->kernel || r->initrd ||
+		    r->cmdline)) || (r->ovmf && (!r->kernel || !r->vcpus)))
+			return pv_errf(e, PV_EFORMAT, "%s: expected an igvm, or an "
+				       "ovmf with its kernel and vcpus", path);
+		if (strcmp(r->vmm, "qemu") && (strcmp(r->vmm, "clh") || r->ovmf))
+			return pv_errf(e, PV_EFORMAT, "%s.vmm: expected qemu%s",
+				       path, r->ovmf ? " (OVMF direct boot)" :
+				       " or clh");
 		if (r->vcpus && (!type || !r->product ||
 		    strcmp(type, pv_snp_product_vcpu_type(r->product))))
 			return pv_errf(e, PV_EFORMAT, "%s.vcpuType: must be the "
@@ -211,9 +248,9 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 {
 	static const char *const keys[] = { "id", "tee", "platform", "vmm",
 		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
-		"command", "measurement", "policy", "regions", NULL };
+		"command", "measurement", "policy", "apEip", "regions", NULL };
 	static const char *const snp_only[] = { "product", "vcpus", "policy",
-		NULL };
+		"apEip", NULL };
 	static const char *const cca_only[] = { "cpus", NULL };
 	const char *const *other;
 	const char *tee, *vmm, *policy = NULL, *m, *k;
@@ -282,6 +319,18 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 				       "0x-prefixed lower-case hex number", at,
 				       policy);
 		x->has_policy = true;
+		if (json_object_get(v, "apEip")) {
+			uint8_t eip[4];
+
+			if (!x->recipe.ovmf)
+				return pv_errf(e, PV_EFORMAT, "%s.apEip: only an OVMF "
+					       "launch has one", at);
+			if ((rc = pv_jf_hex(v, "apEip", 4, at, eip, e)))
+				return rc;
+			x->has_ap_eip = true;
+			x->ap_eip = (uint32_t)eip[0] << 24 | (uint32_t)eip[1] << 16 |
+				    (uint32_t)eip[2] << 8 | eip[3];
+		}
 	} else {
 		enum pv_hash alg;
 
@@ -469,6 +518,8 @@ json_t *pv_rv_derive(json_t *values)
 			vc = json_object_get(v, "vcpus");
 			if (e && json_is_integer(vc))
 				json_object_set(e, "CPUs", vc);
+			if (e && json_object_get(v, "apEip"))
+				json_object_set(e, "APEIP", json_object_get(v, "apEip"));
 			json_array_append_new(json_object_get(h, "snp"), e);
 			add_unique(snp_rv, b64);
 		} else {

@@ -160,14 +160,20 @@ struct pv_rel_target {
 	bool cca;			/* else SEV-SNP */
 	const char *platform;		/* "metal-qemu-snp-igvm", ... */
 	const char *vmm;		/* snp: qemu|clh; cca: kvmtool|qemu */
-	/* SEV-SNP: an IGVM file, for each product and vCPU count */
-	const char *igvm;
+	/* SEV-SNP: an IGVM file, or QEMU + OVMF direct boot (ovmf, kernel,
+	 * initrd, cmdline, and the guest policy QEMU is given), for each
+	 * product and vCPU count */
+	const char *igvm, *ovmf;
+	bool has_policy;
+	uint64_t policy;
 	const char *products[PV_REL_MAX_PRODUCTS];
 	size_t nproducts;
 	unsigned vcpus[PV_REL_MAX_VCPUS]; /* none: any count (clh) */
 	size_t nvcpus;
+	/* direct boot (snp ovmf) and Arm CCA: the payload */
+	const char *kernel, *initrd, *cmdline;
 	/* Arm CCA: `measure cca` over these artifacts */
-	const char *rmm, *kernel, *initrd, *cmdline, *memory, *algorithm;
+	const char *rmm, *memory, *algorithm;
 	unsigned cpus;
 };
 
@@ -247,8 +253,9 @@ struct pv_rv_recipe {
 	const char *platform, *vmm;
 	const char *product;		/* snp */
 	unsigned vcpus;			/* snp: 0 = any (clh) */
-	const char *igvm;		/* snp */
-	const char *rmm, *kernel, *initrd, *cmdline, *memory, *algorithm;
+	const char *igvm, *ovmf;	/* snp: one of them */
+	const char *kernel, *initrd, *cmdline; /* cca, snp with ovmf */
+	const char *rmm, *memory, *algorithm;
 	unsigned cpus;			/* cca */
 };
 
@@ -290,6 +297,8 @@ struct pv_rv_value {
 	size_t mlen;		/* 48 (snp), 32/48/64 (cca) */
 	bool has_policy;
 	uint64_t policy;
+	bool has_ap_eip;	/* snp with ovmf: the AP reset EIP (APEIP) */
+	uint32_t ap_eip;
 	json_t *regions;
 	json_t *inputs;		/* name -> integrity */
 };

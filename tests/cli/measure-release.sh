@@ -27,6 +27,11 @@ gen_bytes 3 65536 >"$R/disk.img"
 gen_image 7 300000 1048576 >"$R/Image"
 gen_bytes 8 123457 >"$R/initrd"
 printf 'console=ttyS0 quiet\n' >"$R/arm-cmdline"
+# QEMU + OVMF direct boot: the generated firmware, kernel and initrd of
+# measure-snp.sh, whose digests sev-snp-measure 8f2b337e computed
+(cd "$R" && "$SNP_FWGEN" fw OVMF.fd amdsev 65536 1 && "$SNP_FWGEN" blob vmlinuz 100000 3 &&
+	"$SNP_FWGEN" blob initrd.img 300000 4) >/dev/null
+printf 'console=ttyS0\n' >"$R/ovmf-cmdline"
 cat >"$T/release.json" <<'JSON'
 {
   "handlerPrefix": "contrast-cc",
@@ -41,13 +46,20 @@ cat >"$T/release.json" <<'JSON'
     "disk.img": { "path": "share/kata-containers.img" },
     "Image": { "path": "share/arm64/Image" },
     "initrd": { "path": "share/arm64/initrd" },
-    "arm-cmdline": { "path": "share/arm64/cmdline" }
+    "arm-cmdline": { "path": "share/arm64/cmdline" },
+    "OVMF.fd": { "path": "snp/share/OVMF.fd" },
+    "vmlinuz": { "path": "share/vmlinuz" },
+    "initrd.img": { "path": "share/initrd.img" },
+    "ovmf-cmdline": { "path": "share/ovmf-cmdline" }
   },
   "snp": [
     { "platform": "metal-qemu-snp-igvm", "vmm": "qemu", "igvm": "pod-qemu.igvm",
       "products": ["Milan", "Genoa"], "vcpus": [1, 2, 4] },
     { "platform": "metal-clh-snp", "vmm": "clh", "igvm": "pod-clh.igvm",
-      "products": ["Milan"] }
+      "products": ["Milan"] },
+    { "platform": "metal-qemu-snp", "vmm": "qemu", "ovmf": "OVMF.fd",
+      "kernel": "vmlinuz", "initrd": "initrd.img", "cmdline": "ovmf-cmdline",
+      "policy": "0x30000", "products": ["Milan", "Genoa"], "vcpus": [1, 4] }
   ],
   "cca": [
     { "platform": "kvmtool-cca", "vmm": "kvmtool", "rmm": "1.0-eac5",
@@ -61,8 +73,8 @@ JSON
 run "$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1.2.3 "$R"
 expect_rc 0 "artifacts exits 0"
 A=$R/artifacts.json
-check "artifacts.json lists the 8 files, sorted by name" \
-	test "$(jq -r '[.files[].name] | join(" ")' "$A")" = "Image arm-cmdline bzImage cmdline disk.img initrd pod-clh.igvm pod-qemu.igvm"
+check "artifacts.json lists the 12 files, sorted by name" \
+	test "$(jq -r '[.files[].name] | join(" ")' "$A")" = "Image OVMF.fd arm-cmdline bzImage cmdline disk.img initrd initrd.img ovmf-cmdline pod-clh.igvm pod-qemu.igvm vmlinuz"
 check "integrity is sha256- and the base64 of the file's SHA-256" \
 	test "$(jq -r '.files[] | select(.name == "disk.img") | .integrity' "$A")" = \
 	"sha256-$(openssl dgst -sha256 -binary "$R/disk.img" | base64 -w0)"
@@ -101,9 +113,9 @@ expect_rc 2 "missing --config is a usage error"
 run "$MEASURE" refvalues --config "$T/release.json" "$R"
 expect_rc 0 "refvalues exits 0"
 RV=$R/refvalues.json
-check "8 values: 3 vCPU counts x 2 products (qemu), 1 (clh), 1 (cca)" test "$(jq '.values | length' "$RV")" = 8
+check "12 values: 3 vCPU counts x 2 products (IGVM), 1 (clh), 2 x 2 (OVMF), 1 (cca)" test "$(jq '.values | length' "$RV")" = 12
 ok_all=1
-for i in $(seq 0 7); do
+for i in $(seq 0 11); do
 	cmd=$(jq -r ".values[$i].command" "$RV")
 	want=$(jq -r ".values[$i].measurement" "$RV")
 	got=$(cd "$R" && eval "\"\$MEASURE\" ${cmd#measure }" 2>/dev/null)
@@ -115,10 +127,22 @@ check "every value is what its printed command prints in the release folder" tes
 check "the CCA value is lkvm-rim-measurer's RIM for the same inputs" \
 	test "$(jq -r '.values[] | select(.tee == "cca") | .measurement' "$RV")" = \
 	6195ad3e8e80fb8c6ed7b924279eb6c11cb3cc92f6ba1c30e56e919d57c5dbd1
+# Provenance: tests/cli/measure-snp.sh, sev-snp-measure 8f2b337e
+# --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf amdsev.fd --kernel k.bin
+# --initrd i.bin --append console=ttyS0 (the same bytes under other names)
+check "the OVMF direct-boot value is sev-snp-measure's digest for the same inputs" \
+	test "$(jq -r '.values[] | select(.id == "metal-qemu-snp/Milan/4") | .measurement' "$RV")" = \
+	b941fd75c70a0c126dcc5f9dba8e91f7b91bf957eae19c9911aeaa803dae0047bfa4110030c9002b8b957a35e638126f
+eip=$("$MEASURE" snp ap-eip --ovmf "$R/OVMF.fd")
+check "its Contrast entry carries APEIP, the OVMF's AP reset EIP in 8 hex digits" \
+	test "$(jq -r '[.contrast[] | .snp[] | select(.Platform == "metal-qemu-snp") | .APEIP] | unique | .[]' "$RV")" = \
+	"$(printf %08x "0x${eip#0x}")"
+check "and the configured policy (OVMF carries none)" \
+	test "$(jq -r '.values[] | select(.id == "metal-qemu-snp/Genoa/1") | .policy' "$RV")" = 0x30000
 h8=$(sha "$A" | cut -c1-8)
 check "handlers are PREFIX-PLATFORM-<first 8 hex of artifacts.json's SHA-256>" \
 	test "$(jq -r '.contrast | keys | join(" ")' "$RV")" = \
-	"contrast-cc-metal-clh-snp-$h8 contrast-cc-metal-qemu-snp-igvm-$h8"
+	"contrast-cc-metal-clh-snp-$h8 contrast-cc-metal-qemu-snp-$h8 contrast-cc-metal-qemu-snp-igvm-$h8"
 check "the artifact set is named by artifacts.json's integrity" \
 	test "$(jq -r .artifacts.integrity "$RV")" = "sha256-$(openssl dgst -sha256 -binary "$A" | base64 -w0)"
 check "Contrast entries: PascalCase, no MinimumTCB, CPUs for counted launches" \
@@ -154,10 +178,10 @@ fi
 # ---- verify
 run "$MEASURE" verify "$RV"
 expect_rc 0 "verify of an intact release exits 0"
-expect_out_has "verify: 8 of 8 values match; 0 altered or mismatching, 0 missing or failing" "and says so"
+expect_out_has "verify: 12 of 12 values match; 0 altered or mismatching, 0 missing or failing" "and says so"
 expect_out_has "ok       contrast: follows from the values" "the consumer sections are derived again and compared"
 run "$MEASURE" verify --json "$RV"
-check "verify --json: ok, 8 matching" test "$(jq -c '[.ok, .matching]' "$T/out")" = '[true,8]'
+check "verify --json: ok, 12 matching" test "$(jq -c '[.ok, .matching]' "$T/out")" = '[true,12]'
 
 tamper() { rm -rf "$T/t"; cp -a "$R" "$T/t"; }
 tamper
@@ -233,7 +257,7 @@ fi
 
 # ---- drift: a one-byte change of the command line
 rm -rf "$T/new"; cp -a "$R" "$T/new"
-sed -i 's/ttyS0/ttyS1/' "$T/new/cmdline"
+sed -i 's/ttyS0/ttyS1/' "$T/new/cmdline" "$T/new/ovmf-cmdline"
 for v in qemu clh; do
 	"$IGVMGEN" build --kernel "$T/new/bzImage" --cmdline-file "$T/new/cmdline" --vmm $v \
 		--platform snp -o "$T/new/pod-$v.igvm"
@@ -242,14 +266,16 @@ done
 "$MEASURE" refvalues --config "$T/release.json" "$T/new" 2>/dev/null
 run "$MEASURE" drift "$RV" "$RV"
 expect_rc 0 "drift of a file with itself: exit 0"
-expect_out "drift: none: 8 values and the artifacts all equal" "says so"
+expect_out "drift: none: 12 values and the artifacts all equal" "says so"
 run "$MEASURE" drift "$RV" "$T/new/refvalues.json"
 expect_rc 3 "a one-byte command-line change is drift: exit 3"
 expect_out_has "drift: metal-qemu-snp-igvm/Milan/1: measurement" "names the changed value"
 expect_out_has "first diverging region: cmdline (its contents differ" "and the region: cmdline"
 expect_out_has "drift: artifact cmdline: changed" "lists the changed artifacts"
 check "the CCA value did not drift" sh -c "! grep -q 'kvmtool-cca' '$T/out'"
-expect_out_has "drift: 7 of 8 values changed, 3 artifacts" "counts them (cmdline and the two IGVMs)"
+check "an OVMF value parts in the page of the SEV hash table" \
+	grep -q "metal-qemu-snp/Genoa/4: measurement .*first diverging region: kernel-hashes" "$T/out"
+expect_out_has "drift: 11 of 12 values changed, 4 artifacts" "counts them (two command lines, the two IGVMs)"
 run "$MEASURE" drift --json "$RV" "$T/new/refvalues.json"
 check "drift --json: the region of each change" \
 	test "$(jq -r '[.changes[] | select(.id == "metal-qemu-snp-igvm/Genoa/4") | .region] | .[0]' "$T/out")" = cmdline

@@ -41,8 +41,10 @@
 struct computed {
 	uint8_t m[PV_HASH_MAX];
 	size_t mlen;
-	bool has_policy;
+	bool has_policy;	/* an IGVM's GUEST_POLICY */
 	uint64_t policy;
+	bool has_ap_eip;	/* OVMF's AP reset EIP */
+	uint32_t ap_eip;
 	json_t *regions;
 };
 
@@ -72,7 +74,7 @@ static int tmp_fd(char *path, size_t size, const char *what, struct pv_err *e)
 	return fd;
 }
 
-/* The recipe's cmdline file, the text of -p (cca) */
+/* The recipe's cmdline file: the text of -p (cca) or --append (ovmf) */
 static int cmdline_text(const char *dir, const char *name, char *out,
 			size_t size, struct pv_err *e)
 {
@@ -118,7 +120,7 @@ static int compute(const struct pv_rv_recipe *r, const char *dir,
 		rc = pv_errf(e, PV_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (r->cca && r->cmdline &&
+	if (r->cmdline &&
 	    (rc = cmdline_text(dir, r->cmdline, text, sizeof(text), e)))
 		goto out;
 	if ((rc = pv_rv_argv_build(r, dir, text, a, e)))
@@ -178,6 +180,16 @@ static int compute(const struct pv_rv_recipe *r, const char *dir,
 		goto out;
 	}
 	c->mlen = got;
+	v = json_object_get(json_object_get(doc, "ovmf"), "ap_eip");
+	if (json_is_string(v)) {
+		uint64_t eip;
+
+		if ((rc = pv_parse_u64(json_string_value(v), UINT32_MAX, &eip,
+				       "measure's ap_eip", e)))
+			goto out;
+		c->has_ap_eip = true;
+		c->ap_eip = (uint32_t)eip;
+	}
 	v = json_object_get(doc, "policy");
 	if (json_is_string(v)) {
 		if ((rc = pv_parse_u64(json_string_value(v), UINT64_MAX,
@@ -220,7 +232,8 @@ static json_t *command_text(const struct pv_rv_recipe *r)
 		goto done;
 	for (i = 0; i < a->argc; i++) {
 		fputs(i ? " " : "", f);
-		if (r->cca && r->cmdline && i > 0 && !strcmp(a->argv[i - 1], "-p"))
+		if (r->cmdline && i > 0 && (!strcmp(a->argv[i - 1], "-p") ||
+					    !strcmp(a->argv[i - 1], "--append")))
 			fprintf(f, "\"$(cat %s)\"", r->cmdline);
 		else
 			fputs(a->argv[i], f);
@@ -402,14 +415,15 @@ static int add_values(const struct pv_rel_config *cfg,
 		for (k = 0; k < nv; k++) {
 			struct pv_rv_recipe r = {
 				.cca = t->cca, .platform = t->platform,
-				.vmm = t->vmm, .igvm = t->igvm, .rmm = t->rmm,
+				.vmm = t->vmm, .igvm = t->igvm, .ovmf = t->ovmf,
+				.rmm = t->rmm,
 				.kernel = t->kernel, .initrd = t->initrd,
 				.cmdline = t->cmdline, .memory = t->memory,
 				.algorithm = t->algorithm, .cpus = t->cpus,
 			};
-			const char *ins[3] = { t->cca ? t->kernel : t->igvm,
-					       t->cca ? t->initrd : NULL,
-					       t->cca ? t->cmdline : NULL };
+			const char *ins[4] = { t->igvm, t->ovmf, t->kernel,
+					       t->initrd };
+			const char *ins5 = t->cmdline;
 			char id[160], handler[256], hex[2 * PV_HASH_MAX + 1];
 			char pol[24];
 			struct computed c;
@@ -421,19 +435,20 @@ static int add_values(const struct pv_rel_config *cfg,
 				r.vcpus = t->nvcpus ? t->vcpus[k] : 0;
 			}
 			pv_rv_id(&r, id, sizeof(id));
-			for (i = 0; i < 3; i++) {
+			for (i = 0; i < 5; i++) {
+				const char *in = i < 4 ? ins[i] : ins5;
 				const struct pv_art_file *f;
 
-				if (!ins[i])
+				if (!in)
 					continue;
-				f = pv_art_find(idx, ins[i]);
+				f = pv_art_find(idx, in);
 				if (!f) {
 					json_decref(inputs);
 					return pv_errf(e, PV_EFORMAT, "%s: input %s is "
 						       "not in artifacts.json",
-						       id, ins[i]);
+						       id, in);
 				}
-				json_object_set_new(inputs, ins[i],
+				json_object_set_new(inputs, in,
 						    json_string(f->integrity));
 			}
 			if ((rc = compute(&r, dir, &c, e))) {
@@ -458,6 +473,17 @@ static int add_values(const struct pv_rel_config *cfg,
 			json_object_set_new(v, "inputs", inputs);
 			json_object_set_new(v, "command", command_text(&r));
 			json_object_set_new(v, "measurement", json_string(hex));
+			if (t->ovmf) {
+				/* QEMU's sev-snp-guest policy, as configured */
+				c.has_policy = true;
+				c.policy = t->policy;
+			}
+			if (c.has_ap_eip) {
+				char eip[9];
+
+				snprintf(eip, sizeof(eip), "%08x", c.ap_eip);
+				json_object_set_new(v, "apEip", json_string(eip));
+			}
 			if (!t->cca) {
 				snprintf(pol, sizeof(pol), "0x%llx",
 					 (unsigned long long)c.policy);
@@ -645,6 +671,7 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 	const char *k;
 	json_t *s;
 	size_t hl, sl;
+	bool same;
 
 	/* the handler names this artifact set */
 	snprintf(suffix, sizeof(suffix), "-%s-%02x%02x%02x%02x",
@@ -688,14 +715,21 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 		return;
 	}
 	pv_hex_encode(c.m, c.mlen, got, sizeof(got));
-	if (c.mlen == x->mlen && !memcmp(c.m, x->measurement, x->mlen) &&
-	    (!x->has_policy || (c.has_policy && c.policy == x->policy))) {
-		say(v, "match", x->id, hex);
-	} else if (c.mlen == x->mlen && !memcmp(c.m, x->measurement, x->mlen)) {
+	same = c.mlen == x->mlen && !memcmp(c.m, x->measurement, x->mlen);
+	if (same && x->recipe.igvm && (!c.has_policy || c.policy != x->policy)) {
 		snprintf(msg, sizeof(msg), "the IGVM's GUEST_POLICY is 0x%llx, "
 			 "the value says 0x%llx", (unsigned long long)c.policy,
 			 (unsigned long long)x->policy);
 		say(v, "MISMATCH", x->id, msg);
+	} else if (same && c.has_ap_eip != x->has_ap_eip) {
+		say(v, "MISMATCH", x->id, "apEip: present in only one of the "
+		    "value and the recomputation");
+	} else if (same && c.has_ap_eip && c.ap_eip != x->ap_eip) {
+		snprintf(msg, sizeof(msg), "the OVMF's AP reset EIP is %08x, the "
+			 "value says %08x", c.ap_eip, x->ap_eip);
+		say(v, "MISMATCH", x->id, msg);
+	} else if (same) {
+		say(v, "match", x->id, hex);
 	} else {
 		if (!pv_regions_diverge(x->regions, c.regions, region,
 					sizeof(region), why, sizeof(why)))
