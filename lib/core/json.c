@@ -44,6 +44,21 @@ int pv_json_print(const json_t *doc)
 	return r;
 }
 
+json_t *pv_json_load_file(const char *path, uint64_t max, struct pv_err *e)
+{
+	struct pv_map m = { 0 };
+	json_error_t je;
+	json_t *doc;
+
+	if (pv_map_file(path, max, &m, e))
+		return NULL;
+	doc = json_loadb((const char *)m.data, m.len, JSON_REJECT_DUPLICATES, &je);
+	pv_unmap(&m);
+	if (!doc)
+		pv_errf(e, PV_EFORMAT, "%s: line %d: %s", path, je.line, je.text);
+	return doc;
+}
+
 int pv_json_write_file(const char *path, const json_t *doc, struct pv_err *e)
 {
 	char *text = render(doc, JSON_INDENT(2));

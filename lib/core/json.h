@@ -25,6 +25,13 @@ json_t *pv_json_hex(const uint8_t *buf, size_t len);
  */
 int pv_json_print(const json_t *doc);
 
+/**
+ * pv_json_load_file - parse the JSON file at @path (at most @max bytes);
+ * a member given twice in one object is an error
+ * returns: the document, or NULL with @e naming the file and line
+ */
+json_t *pv_json_load_file(const char *path, uint64_t max, struct pv_err *e);
+
 /** pv_json_write_file - @doc to @path, atomically (see file.h) */
 int pv_json_write_file(const char *path, const json_t *doc, struct pv_err *e);
 

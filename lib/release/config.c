@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "core/parse.h"
 #include "release/release.h"
 
@@ -136,8 +137,6 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 	static const char *const keys[] = { "handlerPrefix", "installRoot",
 		"urlTemplate", "integrity", "files", "snp", "cca", NULL };
 	static const char *const fkeys[] = { "path", "executable", NULL };
-	struct pv_map m = { 0 };
-	json_error_t je;
 	json_t *files, *arr, *v;
 	const char *alg, *k;
 	char at[160];
@@ -145,13 +144,9 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 	int r, pass;
 
 	memset(c, 0, sizeof(*c));
-	if ((r = pv_map_file(path, CONFIG_MAX, &m, e)))
-		return r;
-	c->doc = json_loadb((const char *)m.data, m.len, JSON_REJECT_DUPLICATES, &je);
-	pv_unmap(&m);
+	c->doc = pv_json_load_file(path, CONFIG_MAX, e);
 	if (!c->doc)
-		return pv_errf(e, PV_EFORMAT, "%s: line %d: %s", path, je.line,
-			       je.text);
+		return e && e->code ? e->code : PV_EFORMAT;
 	if (!json_is_object(c->doc)) {
 		r = pv_errf(e, PV_EFORMAT, "%s: not a JSON object", path);
 		goto fail;

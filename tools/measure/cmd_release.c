@@ -318,21 +318,6 @@ int cmd_artifacts(int argc, char **argv)
 
 /* ---- shared loading ---- */
 
-static json_t *load_json(const char *path, struct pv_err *e)
-{
-	struct pv_map m = { 0 };
-	json_error_t je;
-	json_t *doc;
-
-	if (pv_map_file(path, DOC_MAX, &m, e))
-		return NULL;
-	doc = json_loadb((const char *)m.data, m.len, JSON_REJECT_DUPLICATES, &je);
-	pv_unmap(&m);
-	if (!doc)
-		pv_errf(e, PV_EFORMAT, "%s: line %d: %s", path, je.line, je.text);
-	return doc;
-}
-
 /* The folder of @path ("." for a bare name) */
 static void dir_of(const char *path, char *out, size_t size)
 {
@@ -371,7 +356,7 @@ static int load_index(const char *dir, const char *file, struct pv_art_index *x,
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	if ((r = sha256_file(path, d, sri, srisize, e)))
 		return r;
-	doc = load_json(path, e);
+	doc = pv_json_load_file(path, DOC_MAX, e);
 	if (!doc)
 		return PV_EFORMAT;
 	return pv_art_parse(doc, path, x, e);
@@ -804,7 +789,7 @@ int cmd_verify(int argc, char **argv)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return pv_cli_failf("verify", "out of memory");
-	doc = load_json(path, &e);
+	doc = pv_json_load_file(path, DOC_MAX, &e);
 	if (!doc || pv_rv_parse(doc, path, d, &e)) {
 		rc = pv_cli_fail("verify", &e);
 		goto out;
@@ -964,12 +949,12 @@ int cmd_drift(int argc, char **argv)
 		rc = pv_cli_failf("drift", "out of memory");
 		goto out;
 	}
-	doc = load_json(argv[optind], &e);
+	doc = pv_json_load_file(argv[optind], DOC_MAX, &e);
 	if (!doc || pv_rv_parse(doc, argv[optind], a, &e)) {
 		rc = pv_cli_fail("drift", &e);
 		goto out;
 	}
-	doc = load_json(argv[optind + 1], &e);
+	doc = pv_json_load_file(argv[optind + 1], DOC_MAX, &e);
 	if (!doc || pv_rv_parse(doc, argv[optind + 1], b, &e)) {
 		rc = pv_cli_fail("drift", &e);
 		goto out;
