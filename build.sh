@@ -34,6 +34,11 @@ PACKAGES=(
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
 )
+# Intel's multi-buffer SHA (veritysetup's fast hash engine): Debian ships it
+# for amd64 only; elsewhere meson builds without it.
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
+	PACKAGES+=(libipsec-mb-dev)
+fi
 
 BUILD=${PODVM_BUILD_DIR:-build}
 ASAN_BUILD=${PODVM_ASAN_BUILD_DIR:-build-asan}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const uint8_t empty_file[1];
@@ -51,6 +52,38 @@ int pv_pread_all(int fd, void *buf, size_t len, uint64_t off)
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+int pv_pread_strided(int fd, uint8_t *base, size_t stride, size_t len,
+		     size_t n, uint64_t off)
+{
+	struct iovec iov[IOV_MAX];
+	size_t i = 0, at = 0; /* the next byte: piece i, its byte at */
+
+	if (stride == len)
+		return pv_pread_all(fd, base, n * len, off);
+	while (i < n) {
+		size_t k, cnt = n - i < IOV_MAX ? n - i : IOV_MAX;
+		ssize_t got;
+
+		for (k = 0; k < cnt; k++) {
+			iov[k].iov_base = base + (i + k) * stride + (k ? 0 : at);
+			iov[k].iov_len = len - (k ? 0 : at);
+		}
+		got = preadv(fd, iov, (int)cnt, (off_t)off);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return PV_EIO;
+		}
+		if (got == 0)
+			return PV_ERANGE;
+		off += (uint64_t)got;
+		at += (size_t)got;
+		i += at / len;
+		at %= len;
 	}
 	return 0;
 }

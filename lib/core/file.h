@@ -81,4 +81,15 @@ int pv_write_all(int fd, const void *buf, size_t len);
  */
 int pv_pread_all(int fd, void *buf, size_t len, uint64_t off);
 
+/**
+ * pv_pread_strided - read @n consecutive pieces of @len bytes at @off
+ * into @base + i * @stride (preadv(2), up to IOV_MAX pieces a call): one
+ * sequential read that leaves gaps in memory, e.g. for a salt before
+ * each block
+ * returns: 0; PV_EIO on a system error (errno kept); PV_ERANGE when the
+ *          file ends first
+ */
+int pv_pread_strided(int fd, uint8_t *base, size_t stride, size_t len,
+		     size_t n, uint64_t off);
+
 #endif
