@@ -8,16 +8,18 @@
 # ratio, and the median CPU times; then the two-core SHA-256 throughput of
 # "openssl speed -multi 2 -evp sha256 -bytes 4096" and our share of it (in
 # wall time; and per CPU-second against one openssl process: steadier on a
-# loaded machine).
+# loaded machine).  Ours runs its default hash engine (ipsec-mb's
+# multi-buffer SHA on amd64); ENGINE=openssl benches the EVP engine.
 #
 #   bench/verity.sh [OURS]   (default: build/tools/veritysetup/veritysetup)
-#   RUNS=5 SIZES="1 4" TMPDIR=... ORACLE=/usr/sbin/veritysetup
+#   RUNS=5 SIZES="1 4" ENGINE=auto TMPDIR=... ORACLE=/usr/sbin/veritysetup
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 OURS=${1:-$top/build/tools/veritysetup/veritysetup}
 ORACLE=${ORACLE:-/usr/sbin/veritysetup}
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"1 4"}
+ENGINE=${ENGINE:-auto}
 SALT=5eed0123456789abcdef
 UUID=12345678-1234-1234-1234-123456789abc
 [ -x "$OURS" ] || { echo "bench: $OURS not built (./build.sh tools)" >&2; exit 1; }
@@ -27,19 +29,21 @@ trap 'rm -rf "$W"' EXIT
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-# run_one TOOL OUT: wall and CPU (user + sys) seconds of one format
+# run_one TOOL OUT [ARGS]: wall and CPU (user + sys) seconds of one format
 run_one() {
 	local t0 t1
 	rm -f "$2"
 	t0=$(now)
 	/usr/bin/time -f "%U %S" -o "$2.cpu" \
-		"$1" format --salt=$SALT --uuid=$UUID "$W/data" "$2" >"$2.out"
+		"$1" format "${@:3}" --salt=$SALT --uuid=$UUID "$W/data" "$2" >"$2.out"
 	t1=$(now)
 	awk -v a="$t0" -v b="$t1" '{printf "%.3f %.2f\n", b - a, $1 + $2}' "$2.cpu"
 }
 
 echo "host: $(nproc) CPUs, $(uptime | sed 's/.*load average/load average/')"
 echo "oracle: $("$ORACLE" --version | head -1); ours: $("$OURS" --version)"
+head -c 4096 /dev/zero >"$W/probe"
+echo "ours hashes with: $("$OURS" format --json --hash-engine="$ENGINE" --salt=- --no-superblock "$W/probe" "$W/probe.h" | jq -r .hash_engine)"
 for gib in $SIZES; do
 	# pseudo-random data (AES-CTR keystream), then let writeback settle
 	{ openssl enc -aes-128-ctr -K 000102030405060708090a0b0c0d0e0f \
@@ -50,7 +54,7 @@ for gib in $SIZES; do
 	: >"$W/t.oracle"; : >"$W/t.ours"
 	for i in $(seq "$RUNS"); do
 		run_one "$ORACLE" "$W/h.oracle" >>"$W/t.oracle"
-		run_one "$OURS" "$W/h.ours" >>"$W/t.ours"
+		run_one "$OURS" "$W/h.ours" --hash-engine="$ENGINE" >>"$W/t.ours"
 		cmp -s "$W/h.oracle" "$W/h.ours" ||
 			{ echo "bench: run $i: hash files differ at $gib GiB" >&2; exit 1; }
 		[ "$(sed 1d "$W/h.oracle.out")" = "$(sed 1d "$W/h.ours.out")" ] ||

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/digest.h"
+#include "core/mbhash.h"
 
 struct pv_err;
 
@@ -116,6 +117,7 @@ int pv_verity_uuid_parse(const char *s, uint8_t uuid[16], struct pv_err *e);
 /* How to run; all fields may be zero. */
 struct pv_verity_opts {
 	unsigned threads; /* 0: online CPUs */
+	enum pv_mb_engine engine; /* 0 (PV_MB_AUTO): ipsec-mb if built in */
 	/* parent bytes per window, rounded down to a power of two of hash
 	 * blocks; 0: 4 MiB (tests use small ones to cross many windows) */
 	size_t window;

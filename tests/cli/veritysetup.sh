@@ -53,6 +53,38 @@ check "dump --json: the superblock fields" \
 run "$VS" format --threads=1 --salt=ab12 --uuid=$U data hash1
 check "--threads=1 gives the same hash file" cmp -s hash hash1
 
+# --- --hash-engine: the same bytes from each, named in --json -------------
+run "$VS" format --hash-engine=openssl --json --salt=ab12 --uuid=$U data hash1
+check "--hash-engine=openssl: the same hash file" cmp -s hash hash1
+check "--hash-engine=openssl: --json names it" \
+	test "$(jq -r '.hash_engine | split(" ")[0]' "$T/out")" = openssl
+if "$VS" format --hash-engine=ipsec-mb --salt=ab12 --uuid=$U data hash2 >/dev/null 2>err.ipsec; then
+	run "$VS" format --json --salt=ab12 --uuid=$U data hash1
+	check "auto takes ipsec-mb when built in (--json names it)" \
+		test "$(jq -r '.hash_engine | split(" ")[0]' "$T/out")" = ipsec-mb
+	check "--hash-engine=ipsec-mb: the same hash file" cmp -s hash hash2
+	run "$VS" verify --json --hash-engine=ipsec-mb --check=podvm data hash "$root"
+	check "verify --json names the engine" \
+		test "$(jq -r '[.valid, (.hash_engine | split(" ")[0])] | join(" ")' "$T/out")" = "true ipsec-mb"
+	printf 'X' | dd of=hash2 bs=1 seek=$((4096 * 2 + 31)) conv=notrunc 2>/dev/null
+	run "$VS" verify --hash-engine=ipsec-mb --check=podvm data hash2 "$root"
+	expect_rc 3 "--hash-engine=ipsec-mb: a corrupted leaf digest exits 3"
+	expect_err_has "hash2: hash block 0 of level 0 (offset 8192) is corrupted" \
+		"--hash-engine=ipsec-mb: names the hash block"
+else
+	check "--hash-engine=ipsec-mb without it in the build: exit 1 and why" \
+		grep -q "this build has no ipsec-mb" err.ipsec
+	run "$VS" format --json --salt=ab12 --uuid=$U data hash1
+	check "auto is openssl without ipsec-mb" \
+		test "$(jq -r '.hash_engine | split(" ")[0]' "$T/out")" = openssl
+fi
+run "$VS" verify --hash-engine=openssl data hash "$root"
+expect_rc 0 "verify --hash-engine=openssl: valid"
+run "$VS" format --hash-engine=isa-l data hash1
+expect_rc 2 "--hash-engine: an unknown engine is a usage error"
+expect_err_has "--hash-engine: hash engine 'isa-l', expected auto, openssl or ipsec-mb" \
+	"--hash-engine: names the accepted engines"
+
 # --- verify: 0 valid, 3 corrupted, 1 error --------------------------------
 run "$VS" verify data hash "$root"
 expect_rc 0 "verify: valid tree exits 0"

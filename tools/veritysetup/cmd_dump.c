@@ -45,7 +45,7 @@ int cmd_dump(int argc, char **argv)
 		return pv_cli_fail("dump", &e);
 	}
 	if (v.json) {
-		if (vs_json_header(NULL, hash, &p, &g, NULL, 0))
+		if (vs_json_header(NULL, hash, &p, &g, NULL, 0, NULL))
 			return pv_cli_failf("dump", "cannot print JSON");
 	} else {
 		vs_print_header(stdout, hash, &p, &g, NULL, 0);

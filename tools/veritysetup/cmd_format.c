@@ -31,6 +31,9 @@ static const char usage[] =
 	"  --data-blocks=N          hash only the first N data blocks\n"
 	"  --root-hash-file=FILE    also write the root hash (hex) to FILE\n"
 	"  --threads=N              hashing threads (default: online CPUs)\n"
+	"  --hash-engine=E          auto (default): ipsec-mb's multi-buffer SHA\n"
+	"                           when built in, else openssl; openssl;\n"
+	"                           ipsec-mb (same digests, see the man page)\n"
 	"  --json                   print the result as JSON\n"
 	"\n"
 	"A new HASH file is created atomically; an existing one (a device, or\n"
@@ -87,6 +90,7 @@ int cmd_format(int argc, char **argv)
 		v.p.uuid[8] = (uint8_t)((v.p.uuid[8] & 0x3f) | 0x80);
 	}
 	vo.threads = v.threads;
+	vo.engine = v.engine;
 	if (pv_cli_progress_wanted())
 		vo.progress = progress;
 	if (pv_verity_format(data, hash, &v.p, &vo, &res, &e))
@@ -99,8 +103,12 @@ int cmd_format(int argc, char **argv)
 			return pv_cli_fail("format", &e);
 	}
 	if (v.json) {
+		char engine[64];
+
+		if (vs_engine(&v, v.p.alg, engine, sizeof(engine), &e))
+			return pv_cli_fail("format", &e);
 		if (vs_json_header(data, hash, &v.p, &res.geom, res.root,
-				   res.root_size))
+				   res.root_size, engine))
 			return pv_cli_failf("format", "cannot print JSON");
 	} else {
 		vs_print_header(stdout, hash, &v.p, &res.geom, res.root,

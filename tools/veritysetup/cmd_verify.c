@@ -25,6 +25,9 @@ static const char usage[] =
 	"  --root-hash-file=FILE    read ROOT_HASH from FILE\n"
 	"  --hash-offset=BYTES      where the superblock (or tree) starts in HASH\n"
 	"  --threads=N              hashing threads (default: online CPUs)\n"
+	"  --hash-engine=E          auto (default): ipsec-mb's multi-buffer SHA\n"
+	"                           when built in, else openssl; openssl;\n"
+	"                           ipsec-mb (same digests, see the man page)\n"
 	"  --json                   print the result as JSON\n"
 	"Without a superblock (--no-superblock), give the tree's parameters:\n"
 	"  --hash, --data-block-size, --hash-block-size, --salt, --format,\n"
@@ -109,6 +112,7 @@ int cmd_verify(int argc, char **argv)
 	own = strcmp(v.check, "libcryptsetup") != 0;
 	lcs = strcmp(v.check, "podvm") != 0;
 	vo.threads = v.threads;
+	vo.engine = v.engine;
 	if (own)
 		r = pv_verity_verify(data, hash, &p, root, root_size, &vo, &e);
 	if (own && r && r != PV_EVERIFY)
@@ -121,11 +125,17 @@ int cmd_verify(int argc, char **argv)
 		return pv_cli_failf("verify", "podvm and libcryptsetup disagree: podvm: %s; libcryptsetup: %s",
 				    r ? e.msg : "valid", lr ? le.msg : "valid");
 	if (v.json) {
-		json_t *doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s?}",
-					"data_device", data, "hash_device", hash,
-					"valid", !r && !lr, "podvm", own,
-					"libcryptsetup", lcs,
-					"error", r ? e.msg : lr ? le.msg : NULL);
+		char engine[64];
+		json_t *doc;
+
+		if (own && vs_engine(&v, p.alg, engine, sizeof(engine), &le))
+			return pv_cli_fail("verify", &le);
+		doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s?, s:s?}",
+				"data_device", data, "hash_device", hash,
+				"valid", !r && !lr, "podvm", own,
+				"libcryptsetup", lcs,
+				"hash_engine", own ? engine : NULL,
+				"error", r ? e.msg : lr ? le.msg : NULL);
 
 		if (!doc || pv_json_print(doc))
 			return pv_cli_failf("verify", "cannot print JSON");

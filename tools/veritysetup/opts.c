@@ -105,6 +105,10 @@ bool vs_opt(struct vs_opts *v, int c, const char *arg, const char *usage)
 			pv_cli_usage_error(usage, "--threads %s: expected 1 to 1024", arg);
 		v->threads = (unsigned)n;
 		return true;
+	case OPT_HASH_ENGINE:
+		if (pv_mb_engine_from_name(arg, &v->engine, &e))
+			pv_cli_usage_error(usage, "--hash-engine: %s", e.msg);
+		return true;
 	case OPT_JSON:
 		v->json = true;
 		return true;
@@ -166,7 +170,7 @@ void vs_print_header(FILE *f, const char *hash_path,
 int vs_json_header(const char *data_path, const char *hash_path,
 		   const struct pv_verity_params *p,
 		   const struct pv_verity_geom *g, const uint8_t *root,
-		   size_t root_size)
+		   size_t root_size, const char *engine)
 {
 	char salt[2 * PV_VERITY_MAX_SALT + 1], uuid[PV_VERITY_UUID_STR] = "";
 	json_t *doc;
@@ -196,7 +200,23 @@ int vs_json_header(const char *data_path, const char *hash_path,
 		return -1;
 	if (root)
 		json_object_set_new(doc, "root_hash", pv_json_hex(root, root_size));
+	if (engine)
+		json_object_set_new(doc, "hash_engine", json_string(engine));
 	r = pv_json_print(doc);
 	json_decref(doc);
 	return r;
+}
+
+int vs_engine(const struct vs_opts *v, enum pv_hash alg, char *buf, size_t len,
+	      struct pv_err *e)
+{
+	struct pv_mbhash m;
+	int r;
+
+	r = pv_mbhash_init(&m, alg, v->engine, e);
+	if (r)
+		return r;
+	pv_mbhash_describe(&m, buf, len);
+	pv_mbhash_free(&m);
+	return 0;
 }

@@ -24,6 +24,7 @@ enum {
 	OPT_THREADS,
 	OPT_JSON,
 	OPT_CHECK,
+	OPT_HASH_ENGINE,
 };
 
 /* The tree options format and verify share (cryptsetup's names); each
@@ -38,13 +39,15 @@ enum {
 	{ "hash-offset", required_argument, NULL, OPT_HASH_OFFSET },         \
 	{ "data-blocks", required_argument, NULL, OPT_DATA_BLOCKS },         \
 	{ "root-hash-file", required_argument, NULL, OPT_ROOT_HASH_FILE },   \
-	{ "threads", required_argument, NULL, OPT_THREADS }
+	{ "threads", required_argument, NULL, OPT_THREADS },                 \
+	{ "hash-engine", required_argument, NULL, OPT_HASH_ENGINE }
 
 struct vs_opts {
 	struct pv_verity_params p;
 	bool salt_set, uuid_set, tree_opts_set;
 	bool json;
 	unsigned threads;
+	enum pv_mb_engine engine;
 	const char *root_hash_file;
 	const char *check;
 };
@@ -64,10 +67,21 @@ void vs_print_header(FILE *f, const char *hash_path,
 		     const struct pv_verity_geom *g, const uint8_t *root,
 		     size_t root_size);
 
-/** vs_json_header - the same as JSON, with the kernel table parameters */
+/**
+ * vs_json_header - the same as JSON, with the kernel table parameters and,
+ * when @engine is not NULL, the hash engine that computed the tree
+ */
 int vs_json_header(const char *data_path, const char *hash_path,
 		   const struct pv_verity_params *p,
 		   const struct pv_verity_geom *g, const uint8_t *root,
-		   size_t root_size);
+		   size_t root_size, const char *engine);
+
+/**
+ * vs_engine - describe the hash engine @v selects for @alg into @buf,
+ * e.g. "ipsec-mb 1.3.0 avx512" (what --json reports as hash_engine)
+ * returns: 0, or the error of pv_mbhash_init (ipsec-mb asked for and absent)
+ */
+int vs_engine(const struct vs_opts *v, enum pv_hash alg, char *buf, size_t len,
+	      struct pv_err *e);
 
 #endif
