@@ -14,6 +14,18 @@
 #include <intel-ipsec-mb.h>
 #endif
 
+/* Where the messages of a call are: strided from a base, or listed. */
+struct msgs {
+	const uint8_t *base;
+	size_t stride;
+	const uint8_t *const *ptrs;
+};
+
+static const uint8_t *msg_at(const struct msgs *mv, size_t i)
+{
+	return mv->ptrs ? mv->ptrs[i] : mv->base + i * mv->stride;
+}
+
 static const char *const engine_names[] = {
 	[PV_MB_AUTO] = "auto",
 	[PV_MB_OPENSSL] = "openssl",
@@ -84,8 +96,8 @@ static int ipsec_done(const IMB_JOB *job)
 	return job->status == IMB_STATUS_COMPLETED ? 0 : PV_ECRYPTO;
 }
 
-static int ipsec_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
-		     size_t len, size_t n, uint8_t *out)
+static int ipsec_run(struct pv_mbhash *m, const struct msgs *mv, size_t len,
+		     size_t n, uint8_t *out)
 {
 	IMB_MGR *mgr = m->mgr;
 	IMB_JOB *job;
@@ -99,7 +111,7 @@ static int ipsec_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
 		job->cipher_direction = IMB_DIR_ENCRYPT;
 		job->chain_order = IMB_ORDER_HASH_CIPHER;
 		job->hash_alg = ipsec_algs[m->alg];
-		job->src = msgs + i * stride;
+		job->src = msg_at(mv, i);
 		job->hash_start_src_offset_in_bytes = 0;
 		job->msg_len_to_hash_in_bytes = len;
 		job->auth_tag_output = out + i * m->size;
@@ -154,21 +166,37 @@ int pv_mbhash_init(struct pv_mbhash *m, enum pv_hash alg,
 	return 0;
 }
 
-int pv_mbhash_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
-		  size_t len, size_t n, uint8_t *out)
+static int run(struct pv_mbhash *m, const struct msgs *mv, size_t len,
+	       size_t n, uint8_t *out)
 {
 	size_t i;
 
 #if PODVM_HAVE_IPSEC_MB
 	if (m->engine == PV_MB_IPSEC && len <= IPSEC_MAX_LEN)
-		return ipsec_run(m, msgs, stride, len, n, out);
+		return ipsec_run(m, mv, len, n, out);
 #endif
 	for (i = 0; i < n; i++) {
-		if (pv_digest_update(&m->d, msgs + i * stride, len) ||
+		if (pv_digest_update(&m->d, msg_at(mv, i), len) ||
 		    pv_digest_final(&m->d, out + i * m->size))
 			return PV_ECRYPTO;
 	}
 	return 0;
+}
+
+int pv_mbhash_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
+		  size_t len, size_t n, uint8_t *out)
+{
+	const struct msgs mv = { .base = msgs, .stride = stride };
+
+	return run(m, &mv, len, n, out);
+}
+
+int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
+		       size_t len, size_t n, uint8_t *out)
+{
+	const struct msgs mv = { .ptrs = msgs };
+
+	return run(m, &mv, len, n, out);
 }
 
 void pv_mbhash_describe(const struct pv_mbhash *m, char *buf, size_t len)

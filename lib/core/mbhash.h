@@ -73,6 +73,14 @@ int pv_mbhash_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
 		  size_t len, size_t n, uint8_t *out);
 
 /**
+ * pv_mbhash_run_ptrs - the same for @n messages of @len bytes anywhere,
+ * message i at @msgs[i]
+ * returns: 0 or PV_ECRYPTO
+ */
+int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
+		       size_t len, size_t n, uint8_t *out);
+
+/**
  * pv_mbhash_describe - the engine as a user reads it, e.g. "openssl 3.0.17"
  * or "ipsec-mb 1.3.0 avx512", into @buf (truncated to @len)
  */

@@ -8,6 +8,7 @@
 
 #include "core/bytes.h"
 #include "core/err.h"
+#include "core/mbhash.h"
 #include "core/parallel.h"
 #include "snp/snp.h"
 
@@ -128,101 +129,129 @@ int pv_snp_chain_blank(struct pv_snp_chain *c, int type, uint64_t gpa,
 	return 0;
 }
 
+/*
+ * Page contents are hashed in parallel, each worker with one multi-buffer
+ * context (core/mbhash.h: ipsec-mb's SIMD lanes when the build has it,
+ * else OpenSSL EVP), full pages BATCH at a time; a short page is
+ * zero-padded and hashed alone.
+ */
+#define BATCH 64
+
+/* One digest context per worker, made and freed around one parallel run. */
+static int run_workers(unsigned nthreads, size_t n, pv_task_fn fn, void *job,
+		       struct pv_mbhash **ctx)
+{
+	unsigned i, nt = nthreads ? nthreads : pv_online_cpus();
+	int r = 0;
+
+	if (nt > 64)
+		nt = 64;
+	/* Below ~64 pages the thread start costs more than it saves. */
+	if (n < 64)
+		nt = 1;
+	*ctx = calloc(nt, sizeof(**ctx));
+	if (!*ctx)
+		return PV_ENOMEM;
+	for (i = 0; i < nt && !r; i++)
+		r = pv_mbhash_init(&(*ctx)[i], PV_SHA384, PV_MB_AUTO, NULL);
+	if (!r)
+		r = pv_parallel_run(nt, n, BATCH, fn, job);
+	for (i = 0; i < nt; i++)
+		pv_mbhash_free(&(*ctx)[i]);
+	free(*ctx);
+	*ctx = NULL;
+	return r;
+}
+
+/* SHA-384 of @len (< 4096) bytes zero-padded to a page. */
+static int hash_short(struct pv_mbhash *m, const uint8_t *p, size_t len,
+		      uint8_t *out)
+{
+	uint8_t pad[PV_SNP_PAGE_SIZE];
+
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, p, len);
+	return pv_mbhash_run(m, pad, 0, PV_SNP_PAGE_SIZE, 1, out);
+}
+
 struct hash_job {
 	const uint8_t *data;
 	size_t len;
 	uint8_t *out;
-	struct pv_digest *ctx; /* one per worker */
+	struct pv_mbhash *ctx; /* one per worker */
 };
 
 static int hash_range(void *arg, size_t begin, size_t end, unsigned worker)
 {
 	struct hash_job *j = arg;
-	struct pv_digest *d = &j->ctx[worker];
-	uint8_t pad[PV_SNP_PAGE_SIZE];
-	size_t i;
+	struct pv_mbhash *m = &j->ctx[worker];
+	size_t full = j->len / PV_SNP_PAGE_SIZE;
+	size_t stop = end < full ? end : full;
 
-	for (i = begin; i < end; i++) {
-		size_t off = i * PV_SNP_PAGE_SIZE;
-		size_t n = j->len - off < PV_SNP_PAGE_SIZE ?
-				   j->len - off : PV_SNP_PAGE_SIZE;
-		const uint8_t *p = j->data + off;
-
-		if (n < PV_SNP_PAGE_SIZE) {
-			memset(pad, 0, sizeof(pad));
-			memcpy(pad, p, n);
-			p = pad;
-		}
-		if (pv_digest_update(d, p, PV_SNP_PAGE_SIZE) ||
-		    pv_digest_final(d, j->out + i * PV_SNP_LD_SIZE))
-			return PV_ECRYPTO;
-	}
+	/* the whole pages, contiguous: their digests too */
+	if (begin < stop &&
+	    pv_mbhash_run(m, j->data + begin * PV_SNP_PAGE_SIZE, PV_SNP_PAGE_SIZE,
+			  PV_SNP_PAGE_SIZE, stop - begin,
+			  j->out + begin * PV_SNP_LD_SIZE))
+		return PV_ECRYPTO;
+	if (stop < end &&
+	    hash_short(m, j->data + stop * PV_SNP_PAGE_SIZE,
+		       j->len - stop * PV_SNP_PAGE_SIZE,
+		       j->out + stop * PV_SNP_LD_SIZE))
+		return PV_ECRYPTO;
 	return 0;
 }
 
 int pv_snp_hash_pages(const uint8_t *data, size_t len, uint8_t *out,
 		      unsigned nthreads)
 {
-	size_t npages = pv_div_round_up(len, PV_SNP_PAGE_SIZE);
 	struct hash_job j = { .data = data, .len = len, .out = out };
-	unsigned i, n;
-	int r = 0;
+	size_t npages = pv_div_round_up(len, PV_SNP_PAGE_SIZE);
 
 	if (npages == 0)
 		return 0;
-	n = nthreads ? nthreads : pv_online_cpus();
-	if (n > 64)
-		n = 64;
-	/* Below ~64 pages the thread start costs more than it saves. */
-	if (npages < 64)
-		n = 1;
-	j.ctx = calloc(n, sizeof(*j.ctx));
-	if (!j.ctx)
-		return PV_ENOMEM;
-	for (i = 0; i < n && !r; i++)
-		r = pv_digest_init(&j.ctx[i], PV_SHA384, NULL);
-	if (!r)
-		r = pv_parallel_run(n, npages, 32, hash_range, &j);
-	for (i = 0; i < n; i++)
-		pv_digest_free(&j.ctx[i]);
-	free(j.ctx);
-	return r;
+	return run_workers(nthreads, npages, hash_range, &j, &j.ctx);
 }
 
 struct refs_job {
 	const struct pv_snp_page_ref *refs;
 	uint8_t *out;
 	const uint8_t *zero;	/* SHA-384 of a page of zeros */
-	struct pv_digest *ctx;	/* one per worker */
+	struct pv_mbhash *ctx;	/* one per worker */
 };
 
 static int hash_refs_range(void *arg, size_t begin, size_t end,
 			   unsigned worker)
 {
 	struct refs_job *j = arg;
-	struct pv_digest *d = &j->ctx[worker];
-	uint8_t pad[PV_SNP_PAGE_SIZE];
-	size_t i;
+	struct pv_mbhash *m = &j->ctx[worker];
+	const uint8_t *ptrs[BATCH];
+	uint8_t md[BATCH * PV_SNP_LD_SIZE];
+	size_t idx[BATCH], n = 0, i, k;
 
 	for (i = begin; i < end; i++) {
 		const struct pv_snp_page_ref *r = &j->refs[i];
-		const uint8_t *p = r->data;
+		uint8_t *out = j->out + i * PV_SNP_LD_SIZE;
 
-		if (!p) {
-			memcpy(j->out + i * PV_SNP_LD_SIZE, j->zero,
-			       PV_SNP_LD_SIZE);
-			continue;
-		}
-		if (r->len > PV_SNP_PAGE_SIZE)
+		if (!r->data) {
+			memcpy(out, j->zero, PV_SNP_LD_SIZE);
+		} else if (r->len > PV_SNP_PAGE_SIZE) {
 			return PV_EINVAL;
-		if (r->len < PV_SNP_PAGE_SIZE) {
-			memset(pad, 0, sizeof(pad));
-			memcpy(pad, p, r->len);
-			p = pad;
+		} else if (r->len < PV_SNP_PAGE_SIZE) {
+			if (hash_short(m, r->data, r->len, out))
+				return PV_ECRYPTO;
+		} else {
+			ptrs[n] = r->data;
+			idx[n++] = i;
 		}
-		if (pv_digest_update(d, p, PV_SNP_PAGE_SIZE) ||
-		    pv_digest_final(d, j->out + i * PV_SNP_LD_SIZE))
-			return PV_ECRYPTO;
+		if (n == BATCH || (n && i + 1 == end)) {
+			if (pv_mbhash_run_ptrs(m, ptrs, PV_SNP_PAGE_SIZE, n, md))
+				return PV_ECRYPTO;
+			for (k = 0; k < n; k++)
+				memcpy(j->out + idx[k] * PV_SNP_LD_SIZE,
+				       md + k * PV_SNP_LD_SIZE, PV_SNP_LD_SIZE);
+			n = 0;
+		}
 	}
 	return 0;
 }
@@ -233,30 +262,12 @@ int pv_snp_hash_refs(const struct pv_snp_page_ref *refs, size_t n,
 	static const uint8_t zpage[PV_SNP_PAGE_SIZE];
 	uint8_t zero[PV_SNP_LD_SIZE];
 	struct refs_job j = { .refs = refs, .out = out, .zero = zero };
-	unsigned i, nt;
-	int r;
 
 	if (n == 0)
 		return 0;
-	r = pv_hash_buf(PV_SHA384, zpage, sizeof(zpage), zero);
-	if (r)
+	if (pv_hash_buf(PV_SHA384, zpage, sizeof(zpage), zero))
 		return PV_ECRYPTO;
-	nt = nthreads ? nthreads : pv_online_cpus();
-	if (nt > 64)
-		nt = 64;
-	if (n < 64)
-		nt = 1;
-	j.ctx = calloc(nt, sizeof(*j.ctx));
-	if (!j.ctx)
-		return PV_ENOMEM;
-	for (i = 0; i < nt && !r; i++)
-		r = pv_digest_init(&j.ctx[i], PV_SHA384, NULL);
-	if (!r)
-		r = pv_parallel_run(nt, n, 32, hash_refs_range, &j);
-	for (i = 0; i < nt; i++)
-		pv_digest_free(&j.ctx[i]);
-	free(j.ctx);
-	return r;
+	return run_workers(nthreads, n, hash_refs_range, &j, &j.ctx);
 }
 
 int pv_snp_chain_normal(struct pv_snp_chain *c, uint64_t gpa,

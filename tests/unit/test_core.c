@@ -411,7 +411,7 @@ static void test_digest_reuse(void **state)
 /* ---- mbhash ------------------------------------------------------------- */
 
 /* Every engine this build has, against the NIST answers above and against
- * OpenSSL's one-shot digest of each message: message lengths around the
+ * OpenSSL's one-shot digest of each message, strided and listed: message lengths around the
  * padding boundaries of both block sizes (64 and 128 bytes) and the record
  * sizes dm-verity hashes (512 + 32, 4096 + 32, 4096 + 256 ...), batch
  * sizes below, at and above the SIMD lane counts (8, 16), strides with and
@@ -425,14 +425,17 @@ static void check_engine(enum pv_mb_engine eng)
 	static const enum pv_hash algs[] = { PV_SHA1, PV_SHA256, PV_SHA384, PV_SHA512 };
 	struct pv_mbhash m;
 	struct pv_err e;
-	uint8_t *msgs, *out, want[PV_HASH_MAX];
+	uint8_t *msgs, *out, *out2, want[PV_HASH_MAX];
+	const uint8_t *ptrs[100];
 	char hex[2 * PV_HASH_MAX + 1];
 	size_t a, l, c, g, i, max = 100 * (65536 + 256 + 7);
 
 	msgs = malloc(max);
 	out = malloc(100 * PV_HASH_MAX);
+	out2 = malloc(100 * PV_HASH_MAX);
 	assert_non_null(msgs);
 	assert_non_null(out);
+	assert_non_null(out2);
 	for (i = 0; i < max; i++)
 		msgs[i] = (uint8_t)(i * 131 + (i >> 9));
 	for (a = 0; a < 4; a++) {
@@ -463,12 +466,22 @@ static void check_engine(enum pv_mb_engine eng)
 								 pv_hash_name(algs[a]), i,
 								 counts[c], lens[l], stride);
 					}
+					/* the same messages listed, last first */
+					for (i = 0; i < counts[c]; i++)
+						ptrs[i] = msgs + (counts[c] - 1 - i) * stride;
+					assert_int_equal(pv_mbhash_run_ptrs(&m, ptrs, lens[l],
+									    counts[c], out2), 0);
+					for (i = 0; i < counts[c]; i++)
+						assert_memory_equal(out2 + i * m.size,
+								    out + (counts[c] - 1 - i) * m.size,
+								    m.size);
 				}
 		pv_mbhash_free(&m);
 		pv_mbhash_free(&m); /* twice is harmless */
 	}
 	free(msgs);
 	free(out);
+	free(out2);
 }
 
 static void test_mbhash(void **state)
