@@ -10,6 +10,7 @@
 #include "cca/realm.h"
 #include "core/bytes.h"
 #include "core/err.h"
+#include "core/mbhash.h"
 #include "core/parallel.h"
 
 #define SZ_4K 0x1000ull
@@ -382,8 +383,10 @@ struct hash_ctx {
 	const uint64_t *gipa; /* IPA of every DATA granule */
 	uint8_t *out;         /* ngranules * hlen */
 	size_t hlen;
-	struct pv_digest *d;  /* one per worker */
+	struct pv_mbhash *d;  /* one per worker */
 };
+
+#define BATCH 64 /* granules a multi-buffer call (core/mbhash.h) */
 
 /* The 4 KiB of guest memory at @ipa: the blobs loaded there, zeros
  * elsewhere (the VMM zeroes the tails, kvmtool explicit_bzero). */
@@ -419,20 +422,35 @@ static const uint8_t *granule_at(const struct plan *p, uint64_t ipa,
 	return tmp;
 }
 
+/* Granules within one blob are hashed BATCH at a time; one assembled in
+ * @tmp (a blob's edge, or zeros) alone. */
 static int hash_range(void *vctx, size_t begin, size_t end, unsigned worker)
 {
 	struct hash_ctx *h = vctx;
+	struct pv_mbhash *m = &h->d[worker];
 	uint8_t tmp[SZ_4K];
-	uint8_t dig[PV_HASH_MAX];
-	size_t i;
+	uint8_t dig[BATCH * PV_HASH_MAX];
+	const uint8_t *ptrs[BATCH];
+	size_t idx[BATCH], n = 0, i, k;
 
 	for (i = begin; i < end; i++) {
 		const uint8_t *g = granule_at(h->p, h->gipa[i], tmp);
 
-		if (pv_digest_update(&h->d[worker], g, SZ_4K) < 0 ||
-		    pv_digest_final(&h->d[worker], dig) < 0)
-			return PV_ECRYPTO;
-		memcpy(h->out + i * h->hlen, dig, h->hlen);
+		if (g == tmp) {
+			if (pv_mbhash_run(m, tmp, 0, SZ_4K, 1, h->out + i * h->hlen))
+				return PV_ECRYPTO;
+		} else {
+			ptrs[n] = g;
+			idx[n++] = i;
+		}
+		if (n == BATCH || (n && i + 1 == end)) {
+			if (pv_mbhash_run_ptrs(m, ptrs, SZ_4K, n, dig))
+				return PV_ECRYPTO;
+			for (k = 0; k < n; k++)
+				memcpy(h->out + idx[k] * h->hlen, dig + k * h->hlen,
+				       h->hlen);
+			n = 0;
+		}
 	}
 	return 0;
 }
@@ -538,7 +556,7 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 			goto out;
 		}
 		for (t = 0; t < nthreads; t++) {
-			rc = pv_digest_init(&h.d[t], c->alg, e);
+			rc = pv_mbhash_init(&h.d[t], c->alg, PV_MB_AUTO, e);
 			if (rc < 0)
 				goto out;
 		}
@@ -618,7 +636,7 @@ crypto:
 out:
 	if (h.d) {
 		for (t = 0; t < nthreads; t++)
-			pv_digest_free(&h.d[t]);
+			pv_mbhash_free(&h.d[t]);
 		free(h.d);
 	}
 	free(gipa);
