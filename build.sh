@@ -191,8 +191,15 @@ cmd_test() {
 		say "sanitizer build failed"
 		FAILED=$((FAILED + 1))
 	fi
-	if meson test -C "$BUILD" --list --suite slow 2>/dev/null | grep -q ':slow / '; then
+	# Captured first: "| grep -q" may close the pipe while meson still
+	# writes, and under pipefail its SIGPIPE skipped the tier unseen.
+	local slow
+	slow=$(meson test -C "$BUILD" --list --suite slow 2>/dev/null || true)
+	if grep -q ':slow / ' <<<"$slow"; then
 		run_tier slow "$BUILD" --suite slow
+	else
+		say "slow: no tests listed"
+		FAILED=$((FAILED + 1))
 	fi
 	if [ "${PODVM_SKIP_IMAGE:-0}" != 1 ]; then
 		image_tier
