@@ -42,6 +42,7 @@ fi
 
 BUILD=${PODVM_BUILD_DIR:-build}
 ASAN_BUILD=${PODVM_ASAN_BUILD_DIR:-build-asan}
+EVP_BUILD=${PODVM_EVP_BUILD_DIR:-build-evp}
 STAGE=setup
 T0=$(date +%s)
 
@@ -76,13 +77,15 @@ Usage: ./build.sh [COMMAND]
            to refvalues/<image>/, the published values ci/drift-check.sh
            compares with (after measure verify has confirmed them)
   boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh)
-  test     deps + tools + the whole test suite, normally and under
-           ASan+UBSan (clang); ends with "N passed, N failed"
+  test     deps + tools + the whole test suite, normally, under
+           ASan+UBSan (clang) and, where the build has ipsec-mb, once more
+           with OpenSSL EVP only; ends with "N passed, N failed"
   fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS (60)
-  clean    remove build/ and build-asan/
+  clean    remove build/, build-asan/, build-evp/ and build-fuzz/
   help     this text
 
 Environment: PODVM_BUILD_DIR (build), PODVM_ASAN_BUILD_DIR (build-asan),
+PODVM_EVP_BUILD_DIR (build-evp),
 PODVM_IMAGE (pod: images/pod), PODVM_OUT (out), PODVM_STAGE_DIR (the
 stage files: build/stage/<image>), PODVM_CACHE (the cache of kernels and
 rootfs tarballs: /var/cache/podvm as root), FUZZ_SECONDS.
@@ -190,6 +193,20 @@ cmd_test() {
 		meson compile -C "$ASAN_BUILD" >&2 || true
 		say "sanitizer build failed"
 		FAILED=$((FAILED + 1))
+	fi
+	# The OpenSSL-only build (no ipsec-mb) must pass the same tests: what
+	# arm64 and -Dipsec_mb=disabled get.  Only when the main build has
+	# ipsec-mb; otherwise the default tier was that build.
+	if grep -q 'PODVM_HAVE_IPSEC_MB 1' "$BUILD/podvm-config.h" 2>/dev/null; then
+		stage "build: OpenSSL EVP only (-Dipsec_mb=disabled)"
+		meson_dir "$EVP_BUILD" -Dipsec_mb=disabled
+		if meson compile -C "$EVP_BUILD" >/dev/null; then
+			run_tier evp-only "$EVP_BUILD" --no-suite slow
+		else
+			meson compile -C "$EVP_BUILD" >&2 || true
+			say "EVP-only build failed"
+			FAILED=$((FAILED + 1))
+		fi
 	fi
 	# Captured first: "| grep -q" may close the pipe while meson still
 	# writes, and under pipefail its SIGPIPE skipped the tier unseen.
@@ -384,7 +401,7 @@ boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;
 fuzz) cmd_fuzz ;;
-clean) rm -rf "$BUILD" "$ASAN_BUILD" build-fuzz ;;
+clean) rm -rf "$BUILD" "$ASAN_BUILD" "$EVP_BUILD" build-fuzz ;;
 help | -h | --help) usage ;;
 *) usage >&2; exit 2 ;;
 esac

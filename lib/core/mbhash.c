@@ -199,18 +199,27 @@ int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
 	return run(m, &mv, len, n, out);
 }
 
-void pv_mbhash_describe(const struct pv_mbhash *m, char *buf, size_t len)
+void pv_mbhash_describe(const struct pv_mbhash *m, size_t max_len, char *buf,
+			size_t len)
 {
+	const char *ssl = OpenSSL_version(OPENSSL_VERSION_STRING);
+
 #if PODVM_HAVE_IPSEC_MB
 	if (m->engine == PV_MB_IPSEC) {
-		snprintf(buf, len, "ipsec-mb %s %s", imb_get_version_str(),
-			 ipsec_arch_names[m->arch]);
+		if (max_len > IPSEC_MAX_LEN)
+			snprintf(buf, len, "ipsec-mb %s %s, openssl %s for messages over %d bytes",
+				 imb_get_version_str(), ipsec_arch_names[m->arch],
+				 ssl, IPSEC_MAX_LEN);
+		else
+			snprintf(buf, len, "ipsec-mb %s %s", imb_get_version_str(),
+				 ipsec_arch_names[m->arch]);
 		return;
 	}
 #else
 	(void)m;
+	(void)max_len;
 #endif
-	snprintf(buf, len, "openssl %s", OpenSSL_version(OPENSSL_VERSION_STRING));
+	snprintf(buf, len, "openssl %s", ssl);
 }
 
 void pv_mbhash_free(struct pv_mbhash *m)

@@ -82,9 +82,12 @@ int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
 
 /**
  * pv_mbhash_describe - the engine as a user reads it, e.g. "openssl 3.0.17"
- * or "ipsec-mb 1.3.0 avx512", into @buf (truncated to @len)
+ * or "ipsec-mb 1.3.0 avx512", into @buf (truncated to @len); when messages
+ * up to @max_len bytes include some ipsec-mb does not take, it says that
+ * OpenSSL hashes those
  */
-void pv_mbhash_describe(const struct pv_mbhash *m, char *buf, size_t len);
+void pv_mbhash_describe(const struct pv_mbhash *m, size_t max_len, char *buf,
+			size_t len);
 
 /** pv_mbhash_free - release @m; accepts a zeroed or freed one */
 void pv_mbhash_free(struct pv_mbhash *m);

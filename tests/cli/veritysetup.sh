@@ -63,6 +63,13 @@ if "$VS" format --hash-engine=ipsec-mb --salt=ab12 --uuid=$U data hash2 >/dev/nu
 	check "auto takes ipsec-mb when built in (--json names it)" \
 		test "$(jq -r '.hash_engine | split(" ")[0]' "$T/out")" = ipsec-mb
 	check "--hash-engine=ipsec-mb: the same hash file" cmp -s hash hash2
+	run "$VS" format --json --data-block-size=65536 --salt=ab12 --uuid=$U data hash64k
+	check "--json: 64 KiB blocks, which ipsec-mb does not take, are said to go through openssl" \
+		test "$(jq -r '.hash_engine | test("^ipsec-mb .*, openssl 3[.].* for messages over 65534 bytes$")' "$T/out")" = true
+	if [ -x "$ORACLE" ]; then
+		"$ORACLE" format --data-block-size=65536 --salt=ab12 --uuid=$U data ohash64k >/dev/null 2>&1
+		check "64 KiB blocks: the oracle's hash file" cmp -s hash64k ohash64k
+	fi
 	run "$VS" verify --json --hash-engine=ipsec-mb --check=podvm data hash "$root"
 	check "verify --json names the engine" \
 		test "$(jq -r '[.valid, (.hash_engine | split(" ")[0])] | join(" ")' "$T/out")" = "true ipsec-mb"

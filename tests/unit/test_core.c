@@ -489,19 +489,23 @@ static void test_mbhash(void **state)
 	enum pv_mb_engine eng;
 	struct pv_mbhash m;
 	struct pv_err e;
-	char desc[64];
+	char desc[128];
 
 	(void)state;
 	check_engine(PV_MB_OPENSSL);
 	assert_int_equal(pv_mbhash_init(&m, PV_SHA256, PV_MB_OPENSSL, &e), 0);
-	pv_mbhash_describe(&m, desc, sizeof(desc));
+	pv_mbhash_describe(&m, 4096, desc, sizeof(desc));
 	assert_memory_equal(desc, "openssl 3.", 10);
 	pv_mbhash_free(&m);
 	assert_int_equal(pv_mbhash_init(&m, PV_SHA256, PV_MB_AUTO, &e), 0);
 #if PODVM_HAVE_IPSEC_MB
 	assert_int_equal(m.engine, PV_MB_IPSEC);
-	pv_mbhash_describe(&m, desc, sizeof(desc));
+	pv_mbhash_describe(&m, 65534, desc, sizeof(desc));
 	assert_memory_equal(desc, "ipsec-mb ", 9);
+	assert_null(strstr(desc, "openssl"));
+	pv_mbhash_describe(&m, 65535, desc, sizeof(desc));
+	assert_non_null(strstr(desc, ", openssl 3."));
+	assert_non_null(strstr(desc, " for messages over 65534 bytes"));
 	pv_mbhash_free(&m);
 	check_engine(PV_MB_IPSEC);
 #else

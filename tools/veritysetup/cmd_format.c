@@ -103,9 +103,9 @@ int cmd_format(int argc, char **argv)
 			return pv_cli_fail("format", &e);
 	}
 	if (v.json) {
-		char engine[64];
+		char engine[128];
 
-		if (vs_engine(&v, v.p.alg, engine, sizeof(engine), &e))
+		if (vs_engine(&v, &v.p, engine, sizeof(engine), &e))
 			return pv_cli_fail("format", &e);
 		if (vs_json_header(data, hash, &v.p, &res.geom, res.root,
 				   res.root_size, engine))

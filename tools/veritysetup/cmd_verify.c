@@ -125,10 +125,10 @@ int cmd_verify(int argc, char **argv)
 		return pv_cli_failf("verify", "podvm and libcryptsetup disagree: podvm: %s; libcryptsetup: %s",
 				    r ? e.msg : "valid", lr ? le.msg : "valid");
 	if (v.json) {
-		char engine[64];
+		char engine[128];
 		json_t *doc;
 
-		if (own && vs_engine(&v, p.alg, engine, sizeof(engine), &le))
+		if (own && vs_engine(&v, &p, engine, sizeof(engine), &le))
 			return pv_cli_fail("verify", &le);
 		doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s?, s:s?}",
 				"data_device", data, "hash_device", hash,

@@ -207,16 +207,19 @@ int vs_json_header(const char *data_path, const char *hash_path,
 	return r;
 }
 
-int vs_engine(const struct vs_opts *v, enum pv_hash alg, char *buf, size_t len,
-	      struct pv_err *e)
+int vs_engine(const struct vs_opts *v, const struct pv_verity_params *p,
+	      char *buf, size_t len, struct pv_err *e)
 {
+	uint32_t bs = p->data_block_size > p->hash_block_size ? p->data_block_size
+							     : p->hash_block_size;
 	struct pv_mbhash m;
 	int r;
 
-	r = pv_mbhash_init(&m, alg, v->engine, e);
+	r = pv_mbhash_init(&m, p->alg, v->engine, e);
 	if (r)
 		return r;
-	pv_mbhash_describe(&m, buf, len);
+	/* the longest message: salt and block */
+	pv_mbhash_describe(&m, bs + p->salt_size, buf, len);
 	pv_mbhash_free(&m);
 	return 0;
 }

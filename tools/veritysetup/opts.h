@@ -77,11 +77,11 @@ int vs_json_header(const char *data_path, const char *hash_path,
 		   size_t root_size, const char *engine);
 
 /**
- * vs_engine - describe the hash engine @v selects for @alg into @buf,
- * e.g. "ipsec-mb 1.3.0 avx512" (what --json reports as hash_engine)
+ * vs_engine - describe the hash engine @v selects for the tree of @p into
+ * @buf, e.g. "ipsec-mb 1.3.0 avx512" (what --json reports as hash_engine)
  * returns: 0, or the error of pv_mbhash_init (ipsec-mb asked for and absent)
  */
-int vs_engine(const struct vs_opts *v, enum pv_hash alg, char *buf, size_t len,
-	      struct pv_err *e);
+int vs_engine(const struct vs_opts *v, const struct pv_verity_params *p,
+	      char *buf, size_t len, struct pv_err *e);
 
 #endif
