@@ -386,8 +386,6 @@ struct hash_ctx {
 	struct pv_mbhash *d;  /* one per worker */
 };
 
-#define BATCH 64 /* granules a multi-buffer call (core/mbhash.h) */
-
 /* The 4 KiB of guest memory at @ipa: the blobs loaded there, zeros
  * elsewhere (the VMM zeroes the tails, kvmtool explicit_bzero). */
 static const uint8_t *granule_at(const struct plan *p, uint64_t ipa,
@@ -422,37 +420,26 @@ static const uint8_t *granule_at(const struct plan *p, uint64_t ipa,
 	return tmp;
 }
 
-/* Granules within one blob are hashed BATCH at a time; one assembled in
- * @tmp (a blob's edge, or zeros) alone. */
+/* Granules within one blob are hashed PV_MBBATCH at a time; one assembled
+ * in @tmp (a blob's edge, or zeros) alone. */
 static int hash_range(void *vctx, size_t begin, size_t end, unsigned worker)
 {
 	struct hash_ctx *h = vctx;
 	struct pv_mbhash *m = &h->d[worker];
+	struct pv_mbbatch b;
 	uint8_t tmp[SZ_4K];
-	uint8_t dig[BATCH * PV_HASH_MAX];
-	const uint8_t *ptrs[BATCH];
-	size_t idx[BATCH], n = 0, i, k;
+	size_t i;
 
+	pv_mbbatch_init(&b, m, SZ_4K);
 	for (i = begin; i < end; i++) {
 		const uint8_t *g = granule_at(h->p, h->gipa[i], tmp);
+		uint8_t *out = h->out + i * h->hlen;
 
-		if (g == tmp) {
-			if (pv_mbhash_run(m, tmp, 0, SZ_4K, 1, h->out + i * h->hlen))
-				return PV_ECRYPTO;
-		} else {
-			ptrs[n] = g;
-			idx[n++] = i;
-		}
-		if (n == BATCH || (n && i + 1 == end)) {
-			if (pv_mbhash_run_ptrs(m, ptrs, SZ_4K, n, dig))
-				return PV_ECRYPTO;
-			for (k = 0; k < n; k++)
-				memcpy(h->out + idx[k] * h->hlen, dig + k * h->hlen,
-				       h->hlen);
-			n = 0;
-		}
+		if (g == tmp ? pv_mbhash_run(m, tmp, 0, SZ_4K, 1, out)
+			     : pv_mbbatch_add(&b, g, out))
+			return PV_ECRYPTO;
 	}
-	return 0;
+	return pv_mbbatch_flush(&b);
 }
 
 static void emit(const struct pv_cca_config *c, const char *type,

@@ -199,6 +199,32 @@ int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
 	return run(m, &mv, len, n, out);
 }
 
+void pv_mbbatch_init(struct pv_mbbatch *b, struct pv_mbhash *m, size_t len)
+{
+	b->m = m;
+	b->len = len;
+	b->n = 0;
+}
+
+int pv_mbbatch_flush(struct pv_mbbatch *b)
+{
+	size_t size = b->m->size, i;
+
+	if (b->n && pv_mbhash_run_ptrs(b->m, b->msgs, b->len, b->n, b->md))
+		return PV_ECRYPTO;
+	for (i = 0; i < b->n; i++)
+		memcpy(b->outs[i], b->md + i * size, size);
+	b->n = 0;
+	return 0;
+}
+
+int pv_mbbatch_add(struct pv_mbbatch *b, const uint8_t *msg, uint8_t *out)
+{
+	b->msgs[b->n] = msg;
+	b->outs[b->n++] = out;
+	return b->n == PV_MBBATCH ? pv_mbbatch_flush(b) : 0;
+}
+
 void pv_mbhash_describe(const struct pv_mbhash *m, size_t max_len, char *buf,
 			size_t len)
 {

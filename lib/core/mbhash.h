@@ -80,6 +80,35 @@ int pv_mbhash_run(struct pv_mbhash *m, const uint8_t *msgs, size_t stride,
 int pv_mbhash_run_ptrs(struct pv_mbhash *m, const uint8_t *const *msgs,
 		       size_t len, size_t n, uint8_t *out);
 
+/* Messages queued one by one, hashed PV_MBBATCH at a time: for callers
+ * whose messages are scattered and whose digests go to scattered places. */
+#define PV_MBBATCH 64
+
+struct pv_mbbatch {
+	struct pv_mbhash *m;
+	size_t len;                        /* bytes of every message */
+	size_t n;                          /* queued */
+	const uint8_t *msgs[PV_MBBATCH];
+	uint8_t *outs[PV_MBBATCH];         /* where each digest goes */
+	uint8_t md[PV_MBBATCH * PV_HASH_MAX];
+};
+
+/** pv_mbbatch_init - an empty queue of @len-byte messages for @m */
+void pv_mbbatch_init(struct pv_mbbatch *b, struct pv_mbhash *m, size_t len);
+
+/**
+ * pv_mbbatch_add - queue @msg, whose digest goes to @out; hashes the queue
+ * when it is full.  @msg must stay readable until then.
+ * returns: 0 or PV_ECRYPTO
+ */
+int pv_mbbatch_add(struct pv_mbbatch *b, const uint8_t *msg, uint8_t *out);
+
+/**
+ * pv_mbbatch_flush - hash what is queued
+ * returns: 0 or PV_ECRYPTO
+ */
+int pv_mbbatch_flush(struct pv_mbbatch *b);
+
 /**
  * pv_mbhash_describe - the engine as a user reads it, e.g. "openssl 3.0.17"
  * or "ipsec-mb 1.3.0 avx512", into @buf (truncated to @len); when messages

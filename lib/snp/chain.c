@@ -132,11 +132,9 @@ int pv_snp_chain_blank(struct pv_snp_chain *c, int type, uint64_t gpa,
 /*
  * Page contents are hashed in parallel, each worker with one multi-buffer
  * context (core/mbhash.h: ipsec-mb's SIMD lanes when the build has it,
- * else OpenSSL EVP), full pages BATCH at a time; a short page is
+ * else OpenSSL EVP), full pages PV_MBBATCH at a time; a short page is
  * zero-padded and hashed alone.
  */
-#define BATCH 64
-
 /* One digest context per worker, made and freed around one parallel run. */
 static int run_workers(unsigned nthreads, size_t n, pv_task_fn fn, void *job,
 		       struct pv_mbhash **ctx)
@@ -155,7 +153,7 @@ static int run_workers(unsigned nthreads, size_t n, pv_task_fn fn, void *job,
 	for (i = 0; i < nt && !r; i++)
 		r = pv_mbhash_init(&(*ctx)[i], PV_SHA384, PV_MB_AUTO, NULL);
 	if (!r)
-		r = pv_parallel_run(nt, n, BATCH, fn, job);
+		r = pv_parallel_run(nt, n, PV_MBBATCH, fn, job);
 	for (i = 0; i < nt; i++)
 		pv_mbhash_free(&(*ctx)[i]);
 	free(*ctx);
@@ -225,35 +223,23 @@ static int hash_refs_range(void *arg, size_t begin, size_t end,
 {
 	struct refs_job *j = arg;
 	struct pv_mbhash *m = &j->ctx[worker];
-	const uint8_t *ptrs[BATCH];
-	uint8_t md[BATCH * PV_SNP_LD_SIZE];
-	size_t idx[BATCH], n = 0, i, k;
+	struct pv_mbbatch b;
+	size_t i;
 
+	pv_mbbatch_init(&b, m, PV_SNP_PAGE_SIZE);
 	for (i = begin; i < end; i++) {
 		const struct pv_snp_page_ref *r = &j->refs[i];
 		uint8_t *out = j->out + i * PV_SNP_LD_SIZE;
 
-		if (!r->data) {
+		if (!r->data)
 			memcpy(out, j->zero, PV_SNP_LD_SIZE);
-		} else if (r->len > PV_SNP_PAGE_SIZE) {
+		else if (r->len > PV_SNP_PAGE_SIZE)
 			return PV_EINVAL;
-		} else if (r->len < PV_SNP_PAGE_SIZE) {
-			if (hash_short(m, r->data, r->len, out))
-				return PV_ECRYPTO;
-		} else {
-			ptrs[n] = r->data;
-			idx[n++] = i;
-		}
-		if (n == BATCH || (n && i + 1 == end)) {
-			if (pv_mbhash_run_ptrs(m, ptrs, PV_SNP_PAGE_SIZE, n, md))
-				return PV_ECRYPTO;
-			for (k = 0; k < n; k++)
-				memcpy(j->out + idx[k] * PV_SNP_LD_SIZE,
-				       md + k * PV_SNP_LD_SIZE, PV_SNP_LD_SIZE);
-			n = 0;
-		}
+		else if (r->len < PV_SNP_PAGE_SIZE ? hash_short(m, r->data, r->len, out)
+						   : pv_mbbatch_add(&b, r->data, out))
+			return PV_ECRYPTO;
 	}
-	return 0;
+	return pv_mbbatch_flush(&b);
 }
 
 int pv_snp_hash_refs(const struct pv_snp_page_ref *refs, size_t n,

@@ -476,6 +476,24 @@ static void check_engine(enum pv_mb_engine eng)
 								    out + (counts[c] - 1 - i) * m.size,
 								    m.size);
 				}
+		/* queued one by one, digests to scattered places: 100 pages,
+		 * one full batch and a flush of the rest */
+		{
+			struct pv_mbbatch b;
+
+			assert_int_equal(pv_mbhash_run(&m, msgs, 4096, 4096, 100, out), 0);
+			pv_mbbatch_init(&b, &m, 4096);
+			for (i = 0; i < 100; i++)
+				assert_int_equal(pv_mbbatch_add(&b, msgs + i * 4096,
+								out2 + (99 - i) * m.size), 0);
+			assert_int_equal(b.n, 100 - PV_MBBATCH);
+			assert_int_equal(pv_mbbatch_flush(&b), 0);
+			assert_int_equal(b.n, 0);
+			assert_int_equal(pv_mbbatch_flush(&b), 0); /* empty */
+			for (i = 0; i < 100; i++)
+				assert_memory_equal(out2 + (99 - i) * m.size,
+						    out + i * m.size, m.size);
+		}
 		pv_mbhash_free(&m);
 		pv_mbhash_free(&m); /* twice is harmless */
 	}
