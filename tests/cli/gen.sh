@@ -8,6 +8,10 @@
 #                              a fake arm64 Image: a valid header (text
 #                              offset 0, image_size IMAGE_SIZE, flags 10),
 #                              then gen_bytes SEED to SIZE bytes
+#   gen_cca_inputs IMAGE INITRD
+#                              the arm64 Image and initrd the CCA oracles
+#                              measured (lkvm-rim-measurer, QEMU's dumpdtb);
+#                              their sha256s are CCA_IMAGE_SHA, CCA_INITRD_SHA
 # The known answers of measure-cca.sh and measure-release.sh were taken on
 # these bytes: change them and the recorded sha256s of the inputs fail.
 sha() { sha256sum "$1" | cut -c1-64; }
@@ -16,6 +20,9 @@ gen_bytes() {
 	openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
 		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2"
 }
+CCA_IMAGE_SHA=441ca8c2ed3d8fe509ed871d272143e5d0285108ba0a0bdbcc786547ce6c9bc9
+CCA_INITRD_SHA=7ea1cc691c70963792e6edcdf9c918a7a37b6d1bc4b53ef72dbeb1de328cb6b4
+gen_cca_inputs() { gen_image 7 300000 1048576 >"$1"; gen_bytes 8 123457 >"$2"; }
 gen_image() {
 	printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 "$3"; le64 10
 	le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'

@@ -8,12 +8,9 @@
 . "$(dirname "$0")/gen.sh"
 
 K=$T/Image I=$T/initrd KAT=$SRCDIR/tests/kat/cca/qemu-dtb.txt
-gen_image 7 300000 1048576 >"$K"
-gen_bytes 8 123457 >"$I"
-check "Image is the one QEMU was given" \
-	test "$(sha "$K")" = 441ca8c2ed3d8fe509ed871d272143e5d0285108ba0a0bdbcc786547ce6c9bc9
-check "initrd is the one QEMU was given" \
-	test "$(sha "$I")" = 7ea1cc691c70963792e6edcdf9c918a7a37b6d1bc4b53ef72dbeb1de328cb6b4
+gen_cca_inputs "$K" "$I"
+check "Image is the one QEMU was given" test "$(sha "$K")" = "$CCA_IMAGE_SHA"
+check "initrd is the one QEMU was given" test "$(sha "$I")" = "$CCA_INITRD_SHA"
 LONG=$(for i in $(seq 1 60); do printf 'opt%02d=value%02d ' "$i" "$i"; done)
 
 # The QEMU installed here, if any, is a live oracle for its version.

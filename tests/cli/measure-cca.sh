@@ -7,12 +7,9 @@
 . "$(dirname "$0")/gen.sh"
 
 K=$T/Image I=$T/initrd
-gen_image 7 300000 1048576 >"$K"
-gen_bytes 8 123457 >"$I"
-check "generated kernel is the one the oracle measured" \
-	test "$(sha "$K")" = 441ca8c2ed3d8fe509ed871d272143e5d0285108ba0a0bdbcc786547ce6c9bc9
-check "generated initrd is the one the oracle measured" \
-	test "$(sha "$I")" = 7ea1cc691c70963792e6edcdf9c918a7a37b6d1bc4b53ef72dbeb1de328cb6b4
+gen_cca_inputs "$K" "$I"
+check "generated kernel is the one the oracle measured" test "$(sha "$K")" = "$CCA_IMAGE_SHA"
+check "generated initrd is the one the oracle measured" test "$(sha "$I")" = "$CCA_INITRD_SHA"
 
 # Provenance: islet-project/3rd-kvmtool kvmtool-rim-measurer/eac5 3cac6a9,
 # `make -j2 RIM_MEASURE=1` (Debian libfdt-dev 1.6.1), on the files above:

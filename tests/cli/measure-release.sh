@@ -24,8 +24,7 @@ for v in qemu clh; do
 		--platform snp -o "$R/pod-$v.igvm" || echo "igvmgen $v failed"
 done
 gen_bytes 3 65536 >"$R/disk.img"
-gen_image 7 300000 1048576 >"$R/Image"
-gen_bytes 8 123457 >"$R/initrd"
+gen_cca_inputs "$R/Image" "$R/initrd"
 printf 'console=ttyS0 quiet\n' >"$R/arm-cmdline"
 # QEMU + OVMF direct boot: the generated firmware, kernel and initrd of
 # measure-snp.sh, whose digests sev-snp-measure 8f2b337e computed
