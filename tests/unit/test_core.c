@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/base64.h"
 #include "core/bytes.h"
 #include "core/digest.h"
@@ -758,10 +759,37 @@ static void test_json(void **state)
 	assert_int_equal(unlink(path), 0);
 }
 
+static void test_grow(void **state)
+{
+	size_t cap = 0, i;
+	uint32_t *v = NULL, *n;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		n = pv_grow(v, &cap, i + 1, sizeof(*v));
+		assert_non_null(n);
+		v = n;
+		assert_true(cap >= i + 1);
+		v[i] = (uint32_t)i;
+	}
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i);
+	/* room already: the same pointer, the same capacity */
+	n = pv_grow(v, &cap, 10, sizeof(*v));
+	assert_ptr_equal(n, v);
+	/* an overflowing size fails and leaves both as they were */
+	i = cap;
+	assert_null(pv_grow(v, &cap, SIZE_MAX / 2, sizeof(*v)));
+	assert_int_equal(cap, i);
+	assert_int_equal(v[999], 999);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_err),
+		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_endian),
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_reader),
