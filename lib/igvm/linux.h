@@ -102,7 +102,7 @@ struct pv_linux_igvm_opts {
 	uint8_t vtl;       /* -vtl: highest_vtl */
 	/* SNP ID block (last header) when id_key is set; its LD is given */
 	struct evp_pkey_st *id_key;
-	const struct pv_snp_id *id;
+	const struct pv_snp_id_block_in *id;
 };
 
 #define PV_LINUX_IGVM_MAX_REGIONS 16
@@ -142,7 +142,7 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
  * measured, so the launch digest of the file without it is the one to sign
  * returns: 0, an error from signing, PV_ENOMEM
  */
-int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id *id,
+int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id_block_in *id,
 		       struct evp_pkey_st *key, struct pv_err *e);
 
 /** pv_linux_igvm_release - free what pv_linux_igvm_build allocated */

@@ -371,7 +371,7 @@ int cmd_build(int argc, char **argv)
 	};
 	struct acpi_set acpi = { 0 };
 	/* igvm-tooling's TEIConfig defaults */
-	struct pv_snp_id id = { .family_id = { 1 }, .image_id = { 2 },
+	struct pv_snp_id_block_in id = { .family_id = { 1 }, .image_id = { 2 },
 				.version = 1, .guest_svn = 2 };
 	const char *idkey = NULL;
 	int have_ld = 0;
