@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/linux.h"
@@ -103,7 +104,7 @@ static int page_of(struct pv_linux_igvm *out, const struct img *m,
 		   uint64_t gpa, const uint8_t **res, struct pv_err *e)
 {
 	const struct src *one = NULL;
-	uint8_t *pg = NULL;
+	uint8_t *pg = NULL, **x;
 	size_t i, n = 0;
 
 	*res = NULL;
@@ -121,15 +122,11 @@ static int page_of(struct pv_linux_igvm *out, const struct img *m,
 		*res = one->p + (gpa - one->gpa);
 		return 0;
 	}
-	if (out->nextra == out->capextra) {
-		size_t cap = out->capextra ? 2 * out->capextra : 16;
-		uint8_t **x = realloc(out->extra, cap * sizeof(*x));
-
-		if (!x)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		out->extra = x;
-		out->capextra = cap;
-	}
+	x = pv_grow(out->extra, &out->capextra, out->nextra + 1,
+		    sizeof(*out->extra));
+	if (!x)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	out->extra = x;
 	pg = calloc(1, PAGE);
 	if (!pg)
 		return pv_errf(e, PV_ENOMEM, "out of memory");

@@ -13,9 +13,28 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/igvm.h"
+
+/* The fixed header, §2.1 (v1: 24 bytes, v2: 32) */
+enum {
+	FH_MAGIC = 0,
+	FH_VERSION = 4,
+	FH_VAR_OFF = 8,
+	FH_VAR_SIZE = 12,
+	FH_TOTAL_SIZE = 16,
+	FH_CHECKSUM = 20,
+	FH_ARCH = 24,      /* v2 */
+	FH_PAGE_SIZE = 28, /* v2 */
+};
+_Static_assert(FH_CHECKSUM + 4 == PV_IGVM_FIXED_V1 &&
+		       FH_PAGE_SIZE + 4 == PV_IGVM_FIXED_V2,
+	       "fixed header sizes");
+
+/* A variable header record, §4.1: u32 type, u32 length, content */
+enum { VH_TYPE = 0, VH_LENGTH = 4, VH_CONTENT = 8 };
 
 /* Declared parameter areas, §5.7 */
 struct parea {
@@ -242,15 +261,10 @@ static int check_param_area(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	if (area_find(v, index))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "parameter_area_index %u is declared twice", index);
-	if (v->nareas == v->capareas) {
-		size_t cap = v->capareas ? 2 * v->capareas : 8;
-		struct parea *n = realloc(v->areas, cap * sizeof(*n));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->areas = n;
-		v->capareas = cap;
-	}
+	a = pv_grow(v->areas, &v->capareas, v->nareas + 1, sizeof(*v->areas));
+	if (!a)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->areas = a;
 	a = &v->areas[v->nareas++];
 	a->index = index;
 	a->size = size;
@@ -369,6 +383,7 @@ static int check_vp_context(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	uint32_t mask;
 	uint16_t vp;
 	size_t i;
+	void *n;
 	int rc = pv_igvm_vp_context_get(h, &d, e);
 
 	if (rc)
@@ -384,15 +399,10 @@ static int check_vp_context(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			return HERR(v, h, e, PV_EFORMAT,
 				    "vp_index %u has a second context for mask 0x%x",
 				    vp, mask);
-	if (v->nvps == v->capvps) {
-		size_t cap = v->capvps ? 2 * v->capvps : 8;
-		void *n = realloc(v->vps, cap * sizeof(*v->vps));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->vps = n;
-		v->capvps = cap;
-	}
+	n = pv_grow(v->vps, &v->capvps, v->nvps + 1, sizeof(*v->vps));
+	if (!n)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->vps = n;
 	v->vps[v->nvps].vp = vp;
 	v->vps[v->nvps].mask = mask;
 	v->nvps++;
@@ -736,36 +746,37 @@ static int check_common(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int parse_fixed(struct pv_igvm *g, const char *name, unsigned flags,
 		       struct pv_err *e)
 {
-	const uint8_t *b = g->buf;
+	const uint8_t *b = pv_slice(g->buf, g->len, 0, PV_IGVM_FIXED_V1);
 	uint32_t fixed;
 	uint64_t end;
 
-	if (g->len < PV_IGVM_FIXED_V1)
+	if (!b)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: %zu bytes, too short for the 24-byte fixed header",
 			       name, g->len);
-	if (pv_le32(b) != PV_IGVM_MAGIC)
+	if (pv_le32(b + FH_MAGIC) != PV_IGVM_MAGIC)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x0: bad magic 0x%08x, expected 0x%08x (\"IGVM\")",
-			       name, pv_le32(b), PV_IGVM_MAGIC);
-	g->version = pv_le32(b + 4);
+			       name, pv_le32(b + FH_MAGIC), PV_IGVM_MAGIC);
+	g->version = pv_le32(b + FH_VERSION);
 	if (g->version != 1 && g->version != 2)
 		return pv_errf(e, PV_ENOTSUP,
 			       "%s: offset 0x4: format_version %u, expected 1 or 2",
 			       name, g->version);
 	fixed = g->version == 1 ? PV_IGVM_FIXED_V1 : PV_IGVM_FIXED_V2;
-	if (g->len < fixed)
+	b = pv_slice(g->buf, g->len, 0, fixed);
+	if (!b)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: %zu bytes, too short for the %u-byte fixed header",
 			       name, g->len, fixed);
-	g->var_off = pv_le32(b + 8);
-	g->var_size = pv_le32(b + 12);
-	g->total_size = pv_le32(b + 16);
-	g->checksum = pv_le32(b + 20);
+	g->var_off = pv_le32(b + FH_VAR_OFF);
+	g->var_size = pv_le32(b + FH_VAR_SIZE);
+	g->total_size = pv_le32(b + FH_TOTAL_SIZE);
+	g->checksum = pv_le32(b + FH_CHECKSUM);
 	g->page_size = PV_IGVM_PAGE;
 	if (g->version == 2) {
-		g->arch = pv_le32(b + 24);
-		g->page_size = pv_le32(b + 28);
+		g->arch = pv_le32(b + FH_ARCH);
+		g->page_size = pv_le32(b + FH_PAGE_SIZE);
 		if (g->arch > 1)
 			return pv_errf(e, PV_EFORMAT,
 				       "%s: offset 0x18: architecture %u, expected 0 (X64) or 1 (AARCH64)",
@@ -800,47 +811,48 @@ static int parse_fixed(struct pv_igvm *g, const char *name, unsigned flags,
 static int parse_headers(struct pv_igvm_vctx *v, struct pv_err *e)
 {
 	struct pv_igvm *g = v->g;
-	uint64_t pos = g->var_off, end = (uint64_t)g->var_off + g->var_size;
+	uint64_t end = (uint64_t)g->var_off + g->var_size;
+	/* a cursor over the file up to the section end (parse_fixed checked
+	 * that it is inside the file) */
+	struct pv_reader r = pv_reader_make(g->buf, (size_t)end);
 	size_t cap = 0, i;
 	int section = 1, rc;
 
-	while (pos < end) {
+	if (pv_reader_seek(&r, g->var_off))
+		return pv_errf(e, PV_ERANGE, "%s: variable header section outside the file",
+			       v->name);
+	while (r.off < end) {
+		const uint8_t *pad;
 		struct pv_igvm_hdr *h;
-		uint64_t next;
+		uint64_t pos = r.off;
 		int sec;
 
-		if (g->nhdr == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			void *n = realloc(g->hdr, ncap * sizeof(*g->hdr));
-
-			if (!n)
-				return pv_errf(e, PV_ENOMEM, "out of memory");
-			g->hdr = n;
-			cap = ncap;
-		}
+		h = pv_grow(g->hdr, &cap, g->nhdr + 1, sizeof(*g->hdr));
+		if (!h)
+			return pv_errf(e, PV_ENOMEM, "out of memory");
+		g->hdr = h;
 		v->idx = g->nhdr;
 		h = &g->hdr[g->nhdr];
 		memset(h, 0, sizeof(*h));
 		h->offset = pos;
-		if (end - pos < 8)
+		if (pv_reader_left(&r) < VH_CONTENT)
 			return pv_errf(e, PV_EFORMAT,
 				       "%s: header %zu at offset 0x%llx: %llu bytes left in the section, need 8",
 				       v->name, v->idx, (unsigned long long)pos,
 				       (unsigned long long)(end - pos));
-		h->type = pv_le32(g->buf + pos);
-		h->length = pv_le32(g->buf + pos + 4);
+		if (pv_read_le32(&r, &h->type) || pv_read_le32(&r, &h->length))
+			return pv_errf(e, PV_EFORMAT, "%s: header %zu truncated",
+				       v->name, v->idx);
 		h->desc = pv_igvm_type_find(h->type);
-		if (h->length > end - pos - 8)
+		if (pv_read_bytes(&r, h->length, &h->body))
 			return HERR(v, h, e, PV_ERANGE,
 				    "length %u runs past the variable header section end 0x%llx",
 				    h->length, (unsigned long long)end);
-		h->body = g->buf + pos + 8;
-		next = (pos + 8 + h->length + 7) & ~(uint64_t)7;
-		if (next > end)
+		if (pv_read_bytes(&r, (8 - h->length % 8) % 8, &pad))
 			return HERR(v, h, e, PV_EFORMAT,
 				    "padding to 8 bytes runs past the section end 0x%llx",
 				    (unsigned long long)end);
-		if (!pv_is_zero(h->body + h->length, next - pos - 8 - h->length))
+		if (!pv_is_zero(pad, (8 - h->length % 8) % 8))
 			g->st.dirty_pad++;
 		sec = section_of(h->type);
 		if (sec && sec < section)
@@ -869,7 +881,6 @@ static int parse_headers(struct pv_igvm_vctx *v, struct pv_err *e)
 				return rc;
 		}
 		g->nhdr++;
-		pos = next;
 	}
 	if (!g->platforms)
 		return pv_errf(e, PV_EFORMAT,
@@ -985,15 +996,10 @@ int pv_igvm_add(struct pv_igvm_writer *w, uint32_t type, const void *body,
 		return pv_errf(e, PV_EINVAL,
 			       "IGVM writer: %s payload of %zu bytes exceeds %zu",
 			       t->name, len, padded);
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		void *n = realloc(w->h, cap * sizeof(*w->h));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->h = n;
-		w->cap = cap;
-	}
+	h = pv_grow(w->h, &w->cap, w->n + 1, sizeof(*w->h));
+	if (!h)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->h = h;
 	h = &w->h[w->n];
 	memset(h, 0, sizeof(*h));
 	if (body_len > PV_IGVM_WBODY_INLINE) {
@@ -1109,23 +1115,23 @@ int pv_igvm_write(struct pv_igvm_writer *w, pv_igvm_sink sink, void *ctx,
 	rc = layout(w, fixed + var_size, &total, placed, e);
 	if (rc)
 		goto out;
-	pv_put_le32(head, PV_IGVM_MAGIC);
-	pv_put_le32(head + 4, w->version);
-	pv_put_le32(head + 8, fixed);
-	pv_put_le32(head + 12, (uint32_t)var_size);
-	pv_put_le32(head + 16, (uint32_t)total);
+	pv_put_le32(head + FH_MAGIC, PV_IGVM_MAGIC);
+	pv_put_le32(head + FH_VERSION, w->version);
+	pv_put_le32(head + FH_VAR_OFF, fixed);
+	pv_put_le32(head + FH_VAR_SIZE, (uint32_t)var_size);
+	pv_put_le32(head + FH_TOTAL_SIZE, (uint32_t)total);
 	if (w->version == 2) {
-		pv_put_le32(head + 24, w->arch);
-		pv_put_le32(head + 28, PV_IGVM_PAGE);
+		pv_put_le32(head + FH_ARCH, w->arch);
+		pv_put_le32(head + FH_PAGE_SIZE, PV_IGVM_PAGE);
 	}
 	pos = fixed;
 	for (i = 0; i < w->n; i++) {
-		pv_put_le32(head + pos, w->h[i].type);
-		pv_put_le32(head + pos + 4, w->h[i].length);
-		memcpy(head + pos + 8, wbody(&w->h[i]), w->h[i].length);
+		pv_put_le32(head + pos + VH_TYPE, w->h[i].type);
+		pv_put_le32(head + pos + VH_LENGTH, w->h[i].length);
+		memcpy(head + pos + VH_CONTENT, wbody(&w->h[i]), w->h[i].length);
 		pos += (8u + w->h[i].length + 7u) & ~7u;
 	}
-	pv_put_le32(head + 20, pv_igvm_crc(head, fixed, head + fixed, var_size));
+	pv_put_le32(head + FH_CHECKSUM, pv_igvm_crc(head, fixed, head + fixed, var_size));
 	rc = sink(ctx, head, fixed + var_size, e);
 	/* payloads in order; runs that are contiguous in memory (pages of
 	 * one input mapping) go to the sink in one call */
@@ -1174,18 +1180,18 @@ static int mem_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
 {
 	struct membuf *m = ctx;
 
-	if (m->cap - m->len < len) {
-		size_t cap = m->cap ? m->cap : 65536;
-		uint8_t *n;
+	size_t need;
+	uint8_t *n;
 
-		while (cap - m->len < len)
-			cap *= 2;
-		n = realloc(m->p, cap);
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		m->p = n;
-		m->cap = cap;
-	}
+	if (!pv_add_size(m->len, len, &need))
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	/* at least double: a 40 MB file is copied O(log n) times */
+	if (need > m->cap && need / 2 < m->cap)
+		need = m->cap <= SIZE_MAX / 2 ? 2 * m->cap : need;
+	n = pv_grow(m->p, &m->cap, need, 1);
+	if (!n)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	m->p = n;
 	memcpy(m->p + m->len, buf, len);
 	m->len += len;
 	return 0;

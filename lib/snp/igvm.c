@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/igvm.h"
@@ -72,15 +73,19 @@ struct gpage {
 	size_t len;
 };
 
+/* a parameter area: index -> number_of_bytes */
+struct area {
+	uint32_t index;
+	uint64_t len;
+};
+
 struct walk {
 	const struct pv_snp_igvm_in *in;
 	struct pv_snp_igvm_info *info;
 	struct vec v;
 	struct gpage *mem;
 	size_t nmem, capmem;
-	/* parameter areas: index -> number_of_bytes */
-	uint32_t *area_idx;
-	uint64_t *area_len;
+	struct area *area; /* parameter areas declared */
 	size_t narea, caparea;
 	/* qemu: the VMSA of each vCPU, deferred to LAUNCH_FINISH */
 	const uint8_t **vp;
@@ -95,15 +100,11 @@ static int push(struct walk *w, const struct upd *u, struct pv_err *e)
 {
 	struct vec *v = &w->v;
 
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 1024;
-		struct upd *p = realloc(v->u, ncap * sizeof(*p));
+	struct upd *p = pv_grow(v->u, &v->cap, v->n + 1, sizeof(*v->u));
 
-		if (!p)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->u = p;
-		v->cap = ncap;
-	}
+	if (!p)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->u = p;
 	v->u[v->n++] = *u;
 	w->info->pages[u->type]++;
 	return 0;
@@ -112,15 +113,12 @@ static int push(struct walk *w, const struct upd *u, struct pv_err *e)
 static int add_mem(struct walk *w, uint64_t gpa, const uint8_t *data,
 		   size_t len, struct pv_err *e)
 {
-	if (w->nmem == w->capmem) {
-		size_t ncap = w->capmem ? w->capmem * 2 : 1024;
-		struct gpage *p = realloc(w->mem, ncap * sizeof(*p));
+	struct gpage *p = pv_grow(w->mem, &w->capmem, w->nmem + 1,
+				  sizeof(*w->mem));
 
-		if (!p)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->mem = p;
-		w->capmem = ncap;
-	}
+	if (!p)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->mem = p;
 	w->mem[w->nmem].gpa = gpa;
 	w->mem[w->nmem].data = data;
 	w->mem[w->nmem].len = len;
@@ -285,22 +283,14 @@ static const char *region_of(const struct pv_snp_igvm_info *info,
 static int area_add(struct walk *w, uint32_t idx, uint64_t len,
 		    struct pv_err *e)
 {
-	if (w->narea == w->caparea) {
-		size_t ncap = w->caparea ? w->caparea * 2 : 8;
-		uint32_t *a = realloc(w->area_idx, ncap * sizeof(*a));
-		uint64_t *b;
+	struct area *a = pv_grow(w->area, &w->caparea, w->narea + 1,
+				 sizeof(*w->area));
 
-		if (!a)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->area_idx = a;
-		b = realloc(w->area_len, ncap * sizeof(*b));
-		if (!b)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->area_len = b;
-		w->caparea = ncap;
-	}
-	w->area_idx[w->narea] = idx;
-	w->area_len[w->narea] = len;
+	if (!a)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->area = a;
+	w->area[w->narea].index = idx;
+	w->area[w->narea].len = len;
 	w->narea++;
 	return 0;
 }
@@ -363,14 +353,14 @@ static int param_insert(struct walk *w, const struct pv_igvm_hdr *h,
 		return r;
 	gpa = d.gpa;
 	idx = d.index;
-	for (a = 0; a < w->narea && w->area_idx[a] != idx; a++)
+	for (a = 0; a < w->narea && w->area[a].index != idx; a++)
 		;
 	if (a == w->narea)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: header at offset 0x%llx: parameter area %u "
 			       "is not declared for the SNP platform",
 			       w->in->name, (unsigned long long)h->offset, idx);
-	n = w->area_len[a] / PV_SNP_PAGE_SIZE;
+	n = w->area[a].len / PV_SNP_PAGE_SIZE;
 	for (i = 0; i < n; i++) {
 		u.gpa = gpa + i * PV_SNP_PAGE_SIZE;
 		if (u.gpa < gpa)
@@ -646,8 +636,7 @@ out:
 	free(ap);
 	free(w.v.u);
 	free(w.mem);
-	free(w.area_idx);
-	free(w.area_len);
+	free(w.area);
 	free(w.vp);
 	free(w.vp_len);
 	return r;

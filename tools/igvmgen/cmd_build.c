@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/alloc.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -134,7 +135,8 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 	struct dirent *de;
 	char path[4096], name[256];
 	DIR *d = opendir(dir);
-	size_t cap = 0;
+	size_t capp = 0, capm = 0;
+	void *p, *m;
 	int rc = 0;
 
 	if (!d)
@@ -160,24 +162,15 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 				     dir, de->d_name);
 			break;
 		}
-		if (a->n == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			void *p = realloc(a->pages, ncap * sizeof(*a->pages));
-			void *m;
-
-			if (!p) {
-				rc = pv_errf(e, PV_ENOMEM, "out of memory");
-				break;
-			}
+		p = pv_grow(a->pages, &capp, a->n + 1, sizeof(*a->pages));
+		if (p)
 			a->pages = p;
-			m = realloc(a->maps, ncap * sizeof(*a->maps));
-			if (!m) {
-				rc = pv_errf(e, PV_ENOMEM, "out of memory");
-				break;
-			}
-			a->maps = m;
-			cap = ncap;
+		m = p ? pv_grow(a->maps, &capm, a->n + 1, sizeof(*a->maps)) : NULL;
+		if (!m) {
+			rc = pv_errf(e, PV_ENOMEM, "out of memory");
+			break;
 		}
+		a->maps = m;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if ((rc = pv_map_file(path, 4096, &a->maps[a->n], e)))
 			break;
