@@ -929,6 +929,18 @@ int pv_igvm_parse(const uint8_t *buf, size_t len, const char *name,
 		goto out;
 	v.data_start = (uint64_t)g->var_off + g->var_size;
 	rc = parse_headers(&v, e);
+	if (rc && rc != PV_ENOMEM && g->crc != g->checksum) {
+		/* PV_IGVM_NO_CRC, and the structure is broken too: the
+		 * checksum says the bytes are not the ones written, so the
+		 * file is corrupted (PV_EVERIFY), whatever the first broken
+		 * rule is (podvm(7), "IGVM files") */
+		char why[PV_ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", e ? e->msg : "");
+		rc = pv_errf(e, PV_EVERIFY,
+			     "%s: offset 0x14: checksum 0x%08x, computed CRC-32 0x%08x; then %s",
+			     v.name, g->checksum, g->crc, why);
+	}
 	if (!rc)
 		rc = count_shared(g, e);
 out:

@@ -375,8 +375,15 @@ struct pv_igvm {
  * unknown types with the optional bit are skipped.  Every message names
  * the header by index and file offset.
  *
- * returns: 0; PV_EFORMAT, PV_ERANGE or PV_ENOTSUP for a malformed file,
- *          PV_EVERIFY for a CRC mismatch, PV_ENOMEM
+ * The exit-code rule of podvm(7): a checksum that does not match is an
+ * integrity failure, reported before (and instead of) any structural
+ * error: without PV_IGVM_NO_CRC at once; with it, only when the structure
+ * is broken too (the message gives both).  A fixed header too broken to
+ * locate the checksummed bytes is malformed.
+ *
+ * returns: 0; PV_EFORMAT, PV_ERANGE or PV_ENOTSUP for a malformed file
+ *          whose checksum matches, PV_EVERIFY for a checksum mismatch,
+ *          PV_ENOMEM
  */
 int pv_igvm_parse(const uint8_t *buf, size_t len, const char *name,
 		  unsigned flags, struct pv_igvm *g, struct pv_err *e);

@@ -18,7 +18,7 @@ expect_err_has "header 2 (type 0x101 GUEST_POLICY) at offset 0x50" "the error na
 cp "$C/v1-snp" "$T/crc.igvm"
 printf '\x01' | dd of="$T/crc.igvm" bs=1 seek=40 conv=notrunc 2>/dev/null
 run "$IGVMGEN" check "$T/crc.igvm"
-expect_rc 1 "check exits 1 on a CRC mismatch"
+expect_rc 3 "check exits 3 on a CRC mismatch (a corrupted file, podvm(7))"
 expect_err_has "computed CRC-32" "CRC mismatch message"
 run "$IGVMGEN" check "$T/missing.igvm"
 expect_rc 1 "check of a missing file fails"
