@@ -124,6 +124,11 @@ check "clh: policy 0x3001f, ACPI page at 0xe0000 has data" \
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/badacpi" -o "$T/x.igvm"
 expect_rc 1 "an ACPI page file not named by its GPA"
 expect_err_has "must be named by its GPA" "the naming rule is given"
+mkdir -p "$T/shortacpi"
+head -c 4095 /dev/zero >"$T/shortacpi/0x000e0000.bin"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/shortacpi" -o "$T/x.igvm"
+expect_rc 1 "a 4095-byte ACPI page"
+expect_err_has "0x000e0000.bin: 4095 bytes, an ACPI page is 4096" "the message gives the page's real size"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --platform native --acpi-pages "$T/acpi" -o "$T/x.igvm"
 expect_rc 2 "--vmm clh is SNP only"
 

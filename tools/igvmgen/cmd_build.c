@@ -175,9 +175,10 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 		if ((rc = pv_map_file(path, 4096, &a->maps[a->n], e)))
 			break;
 		if (a->maps[a->n].len != 4096) {
-			pv_unmap(&a->maps[a->n]);
+			/* the size before pv_unmap zeroes the mapping */
 			rc = pv_errf(e, PV_EFORMAT, "%s: %zu bytes, an ACPI page is 4096",
 				     path, a->maps[a->n].len);
+			pv_unmap(&a->maps[a->n]);
 			break;
 		}
 		a->pages[a->n].gpa = gpa;
