@@ -25,14 +25,19 @@
 int pv_ec_p384_load(const char *path, EVP_PKEY **key, struct pv_err *e)
 {
 	char group[64] = "";
+	int encrypted = 0;
 	size_t glen = 0;
 	FILE *f = fopen(path, "r");
 	EVP_PKEY *k;
 
 	if (!f)
 		return pv_err_errno(e, errno, "%s: cannot open the key", path);
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	k = PEM_read_PrivateKey(f, NULL, pv_snp_pem_no_passphrase, &encrypted);
 	fclose(f);
+	if (!k && encrypted)
+		return pv_errf(e, PV_ENOTSUP,
+			       "%s: the ID key is encrypted; podvm does not ask for pass phrases: give an unencrypted key (openssl pkey -in KEY -out PLAIN)",
+			       path);
 	if (!k)
 		return pv_errf(e, PV_ECRYPTO, "%s: not a PEM private key", path);
 	if (!EVP_PKEY_is_a(k, "EC") ||

@@ -23,8 +23,9 @@ struct evp_pkey_st;
 
 /**
  * pv_ec_p384_load - read a P-384 private key (PEM: PKCS#8 or SEC1)
- * returns: 0 with *key (EVP_PKEY_free it); PV_EIO, PV_ECRYPTO, or
- *          PV_EINVAL for a key on another curve
+ * returns: 0 with *key (EVP_PKEY_free it); PV_EIO, PV_ECRYPTO,
+ *          PV_EINVAL for a key on another curve, PV_ENOTSUP for an
+ *          encrypted key (refused at once, never a pass-phrase prompt)
  */
 int pv_ec_p384_load(const char *path, struct evp_pkey_st **key,
 		    struct pv_err *e);

@@ -165,6 +165,11 @@ for v in qemu clh; do
 done
 run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$T/initrd" --id-ld "$LD" -o "$T/x.igvm"
 expect_rc 1 "an ID key that is not a key"
+openssl pkey -in "$KEY" -aes256 -passout pass:x -out "$T/enc.pem" 2>/dev/null
+run timeout 20 "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --id-key "$T/enc.pem" --id-ld "$LD" -o "$T/x.igvm"
+expect_rc 1 "an encrypted --id-key is refused at once (no pass-phrase prompt)"
+expect_err_has "enc.pem: the ID key is encrypted" "the message says why"
+check "no output after the refusal" test ! -e "$T/x.igvm"
 
 # ---- initrd --------------------------------------------------------------
 mkdir -p "$T/r1/etc" "$T/r2/etc"

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "core/bytes.h"
 #include "core/digest.h"
@@ -521,6 +524,30 @@ static void test_id_block(void **state)
 	assert_non_null(strstr(e.msg, "SNP only supports the EC curve P-384"));
 	assert_int_equal(pv_snp_key_from_pem((const uint8_t *)"junk", 4, "j",
 					     &bad, &e), PV_EFORMAT);
+	{
+		/* an encrypted PEM of a valid key: refused at once, with no
+		 * pass-phrase callback reaching the terminal */
+		static unsigned char pass[] = "x";
+		BIO *b = BIO_new(BIO_s_mem());
+		EVP_PKEY *pk = EVP_EC_gen("secp384r1");
+		char *pem = NULL;
+		long n;
+
+		assert_non_null(b);
+		assert_non_null(pk);
+		assert_int_equal(PEM_write_bio_PrivateKey(b, pk,
+							  EVP_aes_256_cbc(),
+							  pass, 1, NULL, NULL),
+				 1);
+		n = BIO_get_mem_data(b, &pem);
+		assert_true(n > 0);
+		assert_int_equal(pv_snp_key_from_pem((const uint8_t *)pem,
+						     (size_t)n, "enc", &bad,
+						     &e), PV_ENOTSUP);
+		assert_non_null(strstr(e.msg, "enc: the private key is encrypted"));
+		BIO_free(b);
+		EVP_PKEY_free(pk);
+	}
 	pv_snp_key_free(id);
 	pv_snp_key_free(au);
 }
