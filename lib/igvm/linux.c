@@ -305,7 +305,7 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 			       (unsigned long long)o->memory);
 	if (pv_is_elf(o->kernel, o->kernel_len))
 		return pv_errf(e, PV_ENOTSUP,
-			       "%s: a vmlinux ELF is not supported by build (the qemu flavour starts in 32-bit protected mode, CR0 0x31): use the bzImage",
+			       "%s: a vmlinux ELF is not supported by build (both layouts enter through the bzImage's setup header and boot protocol; README.md, igvmgen): use the bzImage",
 			       o->kernel_name);
 	rc = pv_bzimage_parse(o->kernel, o->kernel_len, o->kernel_name, &k, e);
 	if (rc)

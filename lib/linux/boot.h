@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * boot.h - loading an x86 Linux kernel: a bzImage through the boot
- * protocol's setup header (Documentation/arch/x86/boot.rst), or a vmlinux
- * ELF through libelf.  Pure functions over (pointer, length).
+ * protocol's setup header (Documentation/arch/x86/boot.rst), and the
+ * boot_params fields a loader fills in.  Pure functions over (pointer,
+ * length).  A vmlinux ELF is recognised only to be refused by name
+ * (README.md, "igvmgen").
  */
 #ifndef PODVM_LINUX_BOOT_H
 #define PODVM_LINUX_BOOT_H
@@ -139,31 +141,6 @@ struct pv_bzimage {
  */
 int pv_bzimage_parse(const uint8_t *buf, size_t len, const char *name,
 		     struct pv_bzimage *k, struct pv_err *e);
-
-struct pv_elf_seg {
-	uint64_t paddr;
-	uint64_t filesz;
-	uint64_t memsz;
-	const uint8_t *data;
-};
-
-#define PV_VMLINUX_MAX_SEGS 16
-
-struct pv_vmlinux {
-	uint64_t entry;   /* physical address of e_entry */
-	uint64_t lo, hi;  /* physical extent of the PT_LOAD segments */
-	size_t nseg;
-	struct pv_elf_seg seg[PV_VMLINUX_MAX_SEGS];
-};
-
-/**
- * pv_vmlinux_parse - the PT_LOAD segments and entry of an x86-64 vmlinux
- * Requires ELF64, EM_X86_64, ET_EXEC, 1..16 PT_LOAD segments inside the
- * file and not overlapping, an entry inside a segment.
- * returns: 0, PV_EFORMAT, PV_ERANGE, PV_ENOTSUP
- */
-int pv_vmlinux_parse(const uint8_t *buf, size_t len, const char *name,
-		     struct pv_vmlinux *k, struct pv_err *e);
 
 /** pv_is_elf - true when (buf, len) starts with the ELF magic */
 int pv_is_elf(const uint8_t *buf, size_t len);

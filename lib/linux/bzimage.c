@@ -111,3 +111,10 @@ int pv_bzimage_parse(const uint8_t *buf, size_t len, const char *name,
 			       name, k->init_size, k->kernel_len);
 	return 0;
 }
+
+int pv_is_elf(const uint8_t *buf, size_t len)
+{
+	const uint8_t *p = pv_slice(buf, len, 0, 4);
+
+	return p && memcmp(p, "\177ELF", 4) == 0;
+}

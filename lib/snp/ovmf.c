@@ -387,17 +387,6 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 	return r;
 }
 
-int pv_snp_ovmf_kernel_hashes(const struct pv_snp_ovmf_in *in,
-			      struct pv_snp_hashes *h, unsigned nthreads)
-{
-	struct prehash p = { .in = in, .h = h };
-	int r = run_prehash(&p, nthreads);
-
-	if (!r)
-		cmdline_hash(in->cmdline, h->cmdline, &r);
-	return r;
-}
-
 static int measure_sections(struct pv_snp_chain *c,
 			    const struct pv_snp_ovmf_in *in,
 			    const struct pv_ovmf *fw,

@@ -61,10 +61,7 @@ struct pv_snp_step {
 
 typedef void (*pv_snp_observer)(void *arg, const struct pv_snp_step *s);
 
-/*
- * The chain state.  Copy it with pv_snp_chain_fork() to branch (e.g. for
- * several vCPU counts); the SHA-384 context is per chain.
- */
+/* The chain state; the SHA-384 context is per chain. */
 struct pv_snp_chain {
 	uint8_t ld[PV_SNP_LD_SIZE];
 	uint64_t count;		/* updates so far */
@@ -83,14 +80,6 @@ int pv_snp_chain_init(struct pv_snp_chain *c, const uint8_t *seed,
 
 /** pv_snp_chain_free - release the chain; accepts a zeroed one */
 void pv_snp_chain_free(struct pv_snp_chain *c);
-
-/**
- * pv_snp_chain_fork - @dst becomes an independent copy of @src (its digest,
- * count and observer)
- * returns: 0 or PV_ECRYPTO / PV_ENOMEM
- */
-int pv_snp_chain_fork(struct pv_snp_chain *dst, const struct pv_snp_chain *src,
-		      struct pv_err *e);
 
 /**
  * pv_snp_page_info - build the 112-byte PAGE_INFO (ABI 8.17.2 Table 67):

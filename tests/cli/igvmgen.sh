@@ -87,7 +87,7 @@ run "$IGVMGEN" build --kernel "$T/initrd" --vmm qemu -o "$T/x.igvm"
 expect_rc 1 "garbage is not a kernel"
 expect_err_has "not a Linux x86 bzImage" "garbage is named"
 run "$IGVMGEN" build --kernel "$T/vmlinux" --vmm qemu -o "$T/x.igvm"
-expect_rc 1 "vmlinux is refused for the 32-bit qemu flavour"
+expect_rc 1 "vmlinux is refused (bzImage only)"
 long=$(head -c 300 /dev/zero | tr '\0' 'x')
 run "$IGVMGEN" build --kernel "$T/bz" --cmdline "$long" --vmm qemu -o "$T/x.igvm"
 expect_rc 1 "a command line longer than cmdline_size"
