@@ -366,7 +366,10 @@ int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 		pv_vmsa_put(vmsa, PV_VMSA_CR4, 0x30);
 		pv_vmsa_put(vmsa, PV_VMSA_CR3, pt | (o->encrypted_page ? C_BIT : 0));
 	}
-	pv_vmsa_put(vmsa, PV_VMSA_RFLAGS, 2);
+	/* igvm-tooling sets RFLAGS (bit 1, reserved, reads as 1) only for
+	 * -arch Intel, its default; for AMD the VMSA keeps 0 */
+	if (!o->arch_amd)
+		pv_vmsa_put(vmsa, PV_VMSA_RFLAGS, 2);
 	pv_vmsa_put(vmsa, PV_VMSA_RIP, pref + (o->boot_x64 ? 0x200 : 0));
 	pv_vmsa_put(vmsa, PV_VMSA_RSP, stack + PAGE);
 	pv_vmsa_put(vmsa, PV_VMSA_RSI, bpa);

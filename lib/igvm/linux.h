@@ -100,6 +100,7 @@ struct pv_linux_igvm_opts {
 	int encrypted_page; /* -encrypted_page: C-bit 51 in the page tables */
 	int svme;          /* -svme: EFER.SVME */
 	uint8_t vtl;       /* -vtl: highest_vtl */
+	int arch_amd;      /* -arch AMD: RFLAGS 0; Intel (default): 2 */
 	/* SNP ID block (last header) when id_key is set; its LD is given */
 	struct evp_pkey_st *id_key;
 	const struct pv_snp_id_block_in *id;

@@ -124,6 +124,23 @@ check "clh: policy 0x3001f, ACPI page at 0xe0000 has data" \
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/badacpi" -o "$T/x.igvm"
 expect_rc 1 "an ACPI page file not named by its GPA"
 expect_err_has "must be named by its GPA" "the naming rule is given"
+# --arch (igvm-tooling -arch, default Intel): AMD leaves the VMSA's RFLAGS
+# at 0 where Intel sets 2, and nothing else changes (igvm-tooling 53656dd
+# igvmbzimage.py; its oracle was not run for this option)
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --vmm clh --acpi-pages "$T/acpi" --arch intel -o "$T/c-intel.igvm"
+expect_rc 0 "build --vmm clh --arch intel"
+check "--arch intel is the default: byte-identical" cmp -s "$T/c.igvm" "$T/c-intel.igvm"
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --vmm clh --acpi-pages "$T/acpi" --arch amd -o "$T/c-amd.igvm"
+expect_rc 0 "build --vmm clh --arch amd"
+vmsa_off=$("$IGVMGEN" dump --json "$T/c-amd.igvm" | jq -r '.headers[] | select(.name == "VP_CONTEXT") | .file_offset')
+check "--arch amd: exactly one byte differs, VMSA RFLAGS (0x170) 2 -> 0" \
+	test "$(cmp -l "$T/c-intel.igvm" "$T/c-amd.igvm" | tr -s ' ' | sed 's/^ //')" = "$((vmsa_off + 0x170 + 1)) 2 0"
+check "--arch amd: another launch digest" \
+	test "$("$MEASURE" snp --igvm "$T/c-amd.igvm")" != "$("$MEASURE" snp --igvm "$T/c-intel.igvm")"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/acpi" --arch arm -o "$T/x.igvm"
+expect_rc 2 "--arch arm is a usage error"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm qemu --arch amd -o "$T/x.igvm"
+expect_rc 2 "--arch needs --vmm clh"
 mkdir -p "$T/shortacpi"
 head -c 4095 /dev/zero >"$T/shortacpi/0x000e0000.bin"
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --acpi-pages "$T/shortacpi" -o "$T/x.igvm"

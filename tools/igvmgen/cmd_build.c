@@ -55,6 +55,7 @@ static const char build_usage[] =
 	"                       [-encrypted_page]\n"
 	"  --svme yes|no        EFER.SVME (default yes) [-svme]\n"
 	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
+	"  --arch intel|amd     intel (default): VMSA RFLAGS 0x2; amd: 0 [-arch]\n"
 	"SNP ID block (signed with RFC 6979 deterministic ECDSA P-384):\n"
 	"  --id-key PEM         the ID key (P-384) [-sign_key]\n"
 	"  --id-ld HEX          the launch digest to sign; default: the digest\n"
@@ -345,6 +346,7 @@ int cmd_build(int argc, char **argv)
 		{ "encrypted-page", required_argument, NULL, 'E' },
 		{ "svme", required_argument, NULL, 'S' },
 		{ "vtl", required_argument, NULL, 'T' },
+		{ "arch", required_argument, NULL, 'R' },
 		{ "id-key", required_argument, NULL, 'K' },
 		{ "id-ld", required_argument, NULL, 'L' },
 		{ "family-id", required_argument, NULL, 'f' },
@@ -372,7 +374,7 @@ int cmd_build(int argc, char **argv)
 	size_t hn;
 	const char *acpidir = NULL, *amldir = NULL;
 	struct aml_set aml = { 0 };
-	int have_features = 0, have_policy = 0;
+	int have_features = 0, have_policy = 0, have_arch = 0;
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
 		   *cmdfile = NULL, *outpath = NULL;
 	char *cmdbuf = NULL;
@@ -495,6 +497,14 @@ int cmd_build(int argc, char **argv)
 				pv_cli_usage_error(build_usage, "%s", e.msg);
 			o.vtl = (uint8_t)v;
 			break;
+		case 'R':
+			if (strcmp(optarg, "intel") && strcmp(optarg, "amd"))
+				pv_cli_usage_error(build_usage,
+						   "--arch %s: expected intel or amd",
+						   optarg);
+			o.arch_amd = !strcmp(optarg, "amd");
+			have_arch = 1;
+			break;
 		case 'o':
 			outpath = optarg;
 			break;
@@ -518,6 +528,8 @@ int cmd_build(int argc, char **argv)
 		o.sev_features = vmm == PV_VMM_CLH ? 0x9 : 0x1;
 	if (!have_policy)
 		o.policy = vmm == PV_VMM_CLH ? 0x3001f : 0x30000;
+	if (have_arch && vmm != PV_VMM_CLH)
+		pv_cli_usage_error(build_usage, "--arch needs --vmm clh");
 	if (vmm == PV_VMM_CLH && o.platform != PV_PLATFORM_SNP)
 		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
 	if (have_ld && !idkey)
