@@ -506,7 +506,7 @@ int pv_rv_verify(const struct pv_rv_doc *d, const char *dir,
 	else
 		say(&w, "ok", d->artifacts_file, sri);
 	if (strcmp(d->image, idx->image) || strcmp(d->version, idx->version)) {
-		snprintf(msg, sizeof(msg), "image: %.100s %.100s, but %s lists "
+		snprintf(msg, sizeof(msg), "%.100s %.100s, but %s lists "
 			 "%.100s %.100s", d->image, d->version,
 			 d->artifacts_file, idx->image, idx->version);
 		say(&w, "MISMATCH", strcmp(d->image, idx->image) ?
