@@ -175,6 +175,43 @@ int pv_snp_launch_ovmf(const struct pv_snp_ovmf_launch *in,
 	return rc;
 }
 
+int pv_snp_launch_extend(const uint8_t ld1[PV_SNP_LD_SIZE], uint32_t ap_eip,
+			 enum pv_snp_vmm vmm, uint64_t guest_features,
+			 uint32_t vcpu_sig, unsigned max_vcpus, uint8_t **lds,
+			 struct pv_err *e)
+{
+	uint8_t bsp[PV_SNP_PAGE_SIZE], ap[PV_SNP_PAGE_SIZE], *out;
+	struct pv_snp_chain chain = { 0 };
+	unsigned i;
+	int rc;
+
+	*lds = NULL;
+	if (max_vcpus < 1 || max_vcpus > PV_SNP_MAX_VCPUS)
+		return pv_errf(e, PV_ERANGE, "%u vCPUs: expected 1..%u",
+			       max_vcpus, PV_SNP_MAX_VCPUS);
+	out = calloc((size_t)max_vcpus + 1, PV_SNP_LD_SIZE);
+	if (!out)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	pv_snp_vmsa_build(bsp, vmm, PV_SNP_BSP_EIP, guest_features, vcpu_sig);
+	pv_snp_vmsa_build(ap, vmm, ap_eip, guest_features, vcpu_sig);
+	if ((rc = pv_snp_chain_init(&chain, ld1, e)))
+		goto out;
+	for (i = 1; i <= max_vcpus; i++) {
+		if (i > 1 && (rc = pv_snp_extend_vmsas(&chain, bsp, ap, ap_eip,
+						       i - 1, i, e)))
+			goto out;
+		memcpy(out + (size_t)i * PV_SNP_LD_SIZE, chain.ld,
+		       PV_SNP_LD_SIZE);
+	}
+out:
+	pv_snp_chain_free(&chain);
+	if (rc)
+		free(out);
+	else
+		*lds = out;
+	return rc;
+}
+
 int pv_snp_launch_igvm(const uint8_t *buf, size_t len,
 		       const struct pv_snp_igvm_in *in, bool guess_vmm,
 		       pv_snp_observer observe, void *observe_arg,

@@ -95,6 +95,23 @@ int pv_snp_launch_ovmf(const struct pv_snp_ovmf_launch *in,
 		       struct pv_snp_ovmf_result *r, struct pv_err *e);
 void pv_snp_ovmf_result_free(struct pv_snp_ovmf_result *r);
 
+/**
+ * pv_snp_launch_extend - the vCPU extension (snp-measurement.md 6,
+ * Contrast's ExtendSNPLaunchDigest): KVM measures the VMSAs last, so the
+ * digest for N vCPUs is the 1-vCPU digest @ld1 followed by N - 1 AP VMSA
+ * updates (BSP and AP VMSAs of @vmm, @guest_features, @vcpu_sig, the APs
+ * entering at @ap_eip)
+ * @lds: receives (max_vcpus + 1) * 48 bytes (free()), *lds + n * 48 the
+ *       digest for n vCPUs, n in 1..@max_vcpus
+ * returns: 0, PV_ERANGE (@max_vcpus not in 1..PV_SNP_MAX_VCPUS),
+ *          PV_EFORMAT (APs without an AP entry point), PV_ECRYPTO,
+ *          PV_ENOMEM
+ */
+int pv_snp_launch_extend(const uint8_t ld1[PV_SNP_LD_SIZE], uint32_t ap_eip,
+			 enum pv_snp_vmm vmm, uint64_t guest_features,
+			 uint32_t vcpu_sig, unsigned max_vcpus, uint8_t **lds,
+			 struct pv_err *e);
+
 /** What an IGVM launch measured. */
 struct pv_snp_igvm_result {
 	enum pv_snp_igvm_vmm vmm;	/* the loader, given or guessed */

@@ -7,14 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cca/image.h"
 #include "cca/launch.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
 #include "core/base64.h"
-#include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"

@@ -18,7 +18,6 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
-#include "igvm/igvm.h"
 #include "snp/igvm.h"
 #include "snp/launch.h"
 #include "snp/ovmf.h"
@@ -665,11 +664,9 @@ out:
  * vCPUs is the 1-vCPU digest followed by N - 1 AP VMSA updates. */
 static int run_extend(const struct opts *o)
 {
-	struct pv_snp_chain chain = { 0 };
 	struct pv_err e = { 0 };
 	enum pv_snp_vmm vmm;
-	uint8_t ld[PV_SNP_LD_SIZE], bsp[PV_SNP_PAGE_SIZE], ap[PV_SNP_PAGE_SIZE];
-	uint8_t *set;
+	uint8_t ld[PV_SNP_LD_SIZE], *set, *lds = NULL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
 	unsigned maxv, nv, i;
 	uint64_t gf, eip;
@@ -705,17 +702,14 @@ static int run_extend(const struct opts *o)
 		pv_cli_usage_error(usage, "%s", e.msg);
 	if (pv_parse_u64(o->gf, UINT64_MAX, &gf, "--guest-features", &e))
 		pv_cli_usage_error(usage, "%s", e.msg);
-	pv_snp_vmsa_build(bsp, vmm, PV_SNP_BSP_EIP, gf, sig);
-	pv_snp_vmsa_build(ap, vmm, (uint32_t)eip, gf, sig);
-	if (pv_snp_chain_init(&chain, ld, &e))
+	if (pv_snp_launch_extend(ld, (uint32_t)eip, vmm, gf, sig, maxv, &lds,
+				 &e))
 		goto fail;
 	for (i = 1; i <= maxv; i++) {
-		if (i > 1 && pv_snp_extend_vmsas(&chain, bsp, ap, (uint32_t)eip,
-						 i - 1, i, &e))
-			goto fail;
 		if (!set[i])
 			continue;
-		format_ld(chain.ld, o->format, out, sizeof(out));
+		format_ld(lds + (size_t)i * PV_SNP_LD_SIZE, o->format, out,
+			  sizeof(out));
 		if (nv > 1)
 			printf("%u %s\n", i, out);
 		else
@@ -726,7 +720,7 @@ static int run_extend(const struct opts *o)
 fail:
 	rc = pv_cli_fail("snp", &e);
 out:
-	pv_snp_chain_free(&chain);
+	free(lds);
 	free(set);
 	return rc;
 }
