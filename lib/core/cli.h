@@ -12,9 +12,21 @@
  *   integrity check failed         exit 3 (PV_EXIT_MISMATCH): corrupted
  *                                  data, a digest that does not match
  *
+ *   bad option value, broken       "TOOL: CMD: --name: MESSAGE" and usage
+ *   option rule, missing option    on stderr, exit 2 (pv_opts_parse)
+ *   stdout write error             "TOOL: stdout: write error: REASON",
+ *                                  exit 1 where the command returned 0
+ *
  * Results go to stdout (text, or JSON with --json); diagnostics and
  * progress go to stderr.  Output files are written atomically (file.h).
+ * After the command, and after --help or --version, stdout is flushed and
+ * closed and any error of it reported (gnulib's close_stdout): a digest
+ * lost to a full disk or a closed pipe is a failure, never an exit 0.  A
+ * stdout closed by the caller (">&-") to which nothing was written is not.
  * This layer is the only place that prints errors or exits.
+ *
+ * New commands take their options from a table (pv_opts_parse, below);
+ * pv_cli_getopt stays for the commands not converted yet.
  */
 #ifndef PODVM_CORE_CLI_H
 #define PODVM_CORE_CLI_H
