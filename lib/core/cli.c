@@ -430,8 +430,8 @@ void pv_opts_usage(const struct pv_cli_spec *spec, FILE *f)
 	}
 }
 
-static noreturn void vopts_usage_error(const struct pv_cli_spec *spec,
-				       const char *fmt, va_list ap)
+static noreturn __attribute__((format(printf, 2, 0))) void
+vopts_usage_error(const struct pv_cli_spec *spec, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	vprefix(stderr);
@@ -477,10 +477,9 @@ static void set_value(const struct pv_cli_spec *spec, const struct pv_opt *o,
 		return;
 	case PV_ARG_PATH_IN:
 	case PV_ARG_PATH_OUT:
-		if (!arg[0])
-			spec_error(spec, "%s: an empty file name", what);
-		/* fall through */
 	case PV_ARG_STR:
+		if (o->kind != PV_ARG_STR && !arg[0])
+			spec_error(spec, "%s: an empty file name", what);
 		if (dst)
 			memcpy(dst, &arg, sizeof(arg));
 		return;
@@ -584,7 +583,7 @@ int pv_opts_parse(const struct pv_cli_spec *spec, int argc, char **argv,
 {
 	struct option lo[PV_OPT_MAX + 3];
 	char so[3 * PV_OPT_MAX + 4] = ":hV";
-	size_t i, nlo = 0, nso = 3;
+	size_t i, j, nlo = 0, nso = 3;
 	int c, n;
 
 	memset(st, 0, sizeof(*st));
@@ -597,6 +596,14 @@ int pv_opts_parse(const struct pv_cli_spec *spec, int argc, char **argv,
 		if (!row_in(o, spec->cmd))
 			continue;
 		check_row(o);
+		if ((spec->nopts < 64 && (o->requires | o->conflicts) >> spec->nopts) ||
+		    o->only_with < 0 || (size_t)o->only_with > spec->nopts)
+			table_bug(o, "a rule names an option beyond the table");
+		for (j = 0; j < i; j++)
+			if (row_in(&spec->opts[j], spec->cmd) &&
+			    (!strcmp(spec->opts[j].name, o->name) ||
+			     (o->short_name && spec->opts[j].short_name == o->short_name)))
+				table_bug(o, "two rows of one command share a name");
 		lo[nlo++] = (struct option){ o->name,
 			takes_arg(o) ? required_argument : no_argument, NULL,
 			OPT_VAL + (int)i };

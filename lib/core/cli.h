@@ -157,7 +157,10 @@ int pv_cli_failf(const char *ctx, const char *fmt, ...)
  *
  * Rules the table must keep (pv_opts_parse aborts on a broken table, so
  * any test that runs the command catches it):
- *   - at most PV_OPT_MAX rows; the row index is the option id;
+ *   - at most PV_OPT_MAX rows; the row index is the option id; the rows
+ *     of one command have distinct long and short names (two rows may
+ *     share a name in different commands, e.g. an input in one and an
+ *     output in another); rules name only rows of the table;
  *   - a row with .store has a destination of the size its kind writes:
  *     FLAG: bool; STR, PATH_IN, PATH_OUT: const char *; U64, SIZE, ENUM:
  *     an unsigned integer of 1, 2, 4 or 8 bytes (the range is clamped to
