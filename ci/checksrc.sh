@@ -18,6 +18,7 @@
 #     conventions.
 # Usage: ci/checksrc.sh [SOURCE_ROOT]
 #        ci/checksrc.sh --self-test   (the citation check on a made-up tree)
+#        ci/checksrc.sh --list [SOURCE_ROOT]   (every citation found)
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 
@@ -58,7 +59,9 @@ sub cited {
 	return $l =~ /($num)/g;
 }
 my $bad = 0;
-sub report { print "$_[0]\n"; $bad++; }
+my $list_only = ($ENV{CITE_LIST} // '') ne '';
+sub report { print "$_[0]\n" unless $list_only; $bad++; }
+sub listed { print "$_[0]\n" if $list_only; }
 for my $f (@ARGV) {
 	next if -B $f;
 	open(my $fh, '<', $f) or next;
@@ -83,7 +86,9 @@ for my $f (@ARGV) {
 				report("$at: $name: no such document (bare names: docs/, then the source root)");
 				next;
 			}
-			for my $n (cited(substr($joined, $end))) {
+			my @n = cited(substr($joined, $end));
+			listed("$at: $doc" . join('', map { " $S$_" } @n));
+			for my $n (@n) {
 				report("$at: $name $S$n: $doc has no heading numbered $n")
 					unless sections($doc)->{$n};
 			}
@@ -97,17 +102,41 @@ for my $f (@ARGV) {
 		(my $rest = $line) =~ s{[\w.-]+\.md[`'"]?[ \t]*(?:sections?[ \t]+)?$list}{}g;
 		$rest =~ s{(?:RFC|ACPI|ABI|APM)[^$S]*$list}{}g;
 		while ($rest =~ /$S\s?($num)/g) {
+			listed("$at: $d $S$1 (the file's default)");
 			report("$at: $S$1 (of $default, the file's default): $d has no heading numbered $1")
 				unless sections($d)->{$1};
 		}
 	}
 }
-exit($bad ? 1 : 0);
+exit($bad && !$list_only ? 1 : 0);
 PERL
 )
 check_citations() {
 	perl -e "$cite_pl" -- "$@"
 }
+
+# Every tracked text file but fuzz corpora and this script (whose self-test
+# cites made-up documents), relative to the current directory
+cite_files() {
+	local a i
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		mapfile -d '' a < <(git ls-files -z -c -o --exclude-standard | grep -zv '^tests/fuzz/corpus/')
+	else
+		mapfile -d '' a < <(find . -path ./build -prune -o -path ./tests/fuzz/corpus -prune -o -type f -print0 | sed -z 's|^\./||')
+	fi
+	for i in "${!a[@]}"; do
+		[ "${a[$i]}" = ci/checksrc.sh ] || printf '%s\0' "${a[$i]}"
+	done
+}
+
+# --list [SOURCE_ROOT]: every citation, "FILE:LINE: DOCUMENT §N ...", the
+# inventory that the check works on
+if [ "${1:-}" = --list ]; then
+	cd "${2:-$(dirname "$0")/..}" || exit 1
+	mapfile -d '' cfiles < <(cite_files)
+	CITE_LIST=1 check_citations "${cfiles[@]}"
+	exit
+fi
 
 # --self-test: a tree with one good and several bad citations; each bad
 # one must be reported and the good one must not.
@@ -171,16 +200,7 @@ for f in $csrc $(git ls-files '*.sh' 2>/dev/null) build.sh; do
 done
 result "every source has an SPDX line" "${missing%$'\n'}"
 result "no space-indented C lines" "$(grep -nE '^ +[^ *]' $csrc 2>/dev/null | grep -v '^[^:]*:[0-9]*: *\*' | head -20)"
-# Every tracked text file but fuzz corpora and this script (whose self-test
-# cites made-up documents)
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	mapfile -d '' cfiles < <(git ls-files -z -c -o --exclude-standard | grep -zv '^tests/fuzz/corpus/')
-else
-	mapfile -d '' cfiles < <(find . -path ./build -prune -o -path ./tests/fuzz/corpus -prune -o -type f -print0 | sed -z 's|^\./||')
-fi
-for i in "${!cfiles[@]}"; do
-	[ "${cfiles[$i]}" = ci/checksrc.sh ] && unset 'cfiles[i]'
-done
+mapfile -d '' cfiles < <(cite_files)
 result "every cited document and section exists (docs/index.md)" "$(check_citations "${cfiles[@]}")"
 echo "1..$n"
 [ "$failed" -eq 0 ]
