@@ -10,7 +10,7 @@ cd "$top"
 PACKAGES=(
 	# build
 	gcc clang meson ninja-build pkg-config
-	# libraries (DESIGN.md, "Dependencies")
+	# libraries (docs/design.md, "Dependencies")
 	libssl-dev zlib1g-dev libarchive-dev libcryptsetup-dev
 	libfdt-dev libjansson-dev
 	# tests: cmocka; sanitizer and libFuzzer runtimes for clang

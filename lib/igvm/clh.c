@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * clh.c - the Cloud Hypervisor / Hyper-V layout with the semantics of
- * microsoft/igvm-tooling's igvmgen (commit 53656ddd), design notes igvm.md
+ * microsoft/igvm-tooling's igvmgen (commit 53656ddd), docs/igvm.md
  * §8 and docs/igvm-layout.md.
  *
  * igvm-tooling builds one flat guest memory image upward from GPA 0 and

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * idblock.h - the SEV-SNP ID block of an IGVM file (IGVM_VHS_SNP_ID_BLOCK,
- * design notes igvm.md §5.14) signed with ECDSA P-384 / SHA-384, made
+ * docs/igvm.md §5.14) signed with ECDSA P-384 / SHA-384, made
  * deterministic with RFC 6979 so a signed IGVM file is reproducible.
  *
  * The launch digest it carries comes from the SNP measurement engine

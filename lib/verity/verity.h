@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * verity.h - dm-verity hash trees, byte for byte as cryptsetup 2.6 writes
- * them (docs: shared/docs/dm-verity.md; cryptsetup lib/verity/verity.c and
+ * them (docs/dm-verity.md; cryptsetup lib/verity/verity.c and
  * verity_hash.c; kernel Documentation/admin-guide/device-mapper/verity.rst).
  *
  * The tree over D data blocks has levels 0 (the digests of the data

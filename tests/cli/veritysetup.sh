@@ -222,7 +222,7 @@ expect_rc 2 "format: salt of 257 bytes exits 2"
 expect_err_has "hex of at most 256 bytes" "long salt message"
 run "$VS" format --data-block-size=1000 data h
 expect_rc 2 "format: data block size not a power of two exits 2"
-expect_err_has "--data-block-size 1000: expected a power of two from 512 to 524288" "data block size message"
+expect_err_has "veritysetup: format: --data-block-size: 1000 is not a power of two from 512 to 524288" "data block size message"
 run "$VS" format --hash-block-size=3072 data h
 expect_rc 2 "format: hash block size not a power of two exits 2"
 run "$VS" format --hash-block-size=256 data h
@@ -231,7 +231,7 @@ run "$VS" format --format=2 data h
 expect_rc 2 "format: hash type 2 exits 2"
 run "$VS" format --hash=md5 data h
 expect_rc 2 "format: unsupported hash exits 2"
-expect_err_has "--hash md5: not supported" "unsupported hash message"
+expect_err_has "veritysetup: format: --hash: unknown hash algorithm 'md5'" "unsupported hash message"
 run "$VS" format --hash-offset=1000 data h
 expect_rc 2 "format: hash offset not a multiple of 512 exits 2"
 run "$VS" format --uuid=nope data h

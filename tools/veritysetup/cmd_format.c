@@ -13,32 +13,6 @@
 
 int cmd_format(int argc, char **argv);
 
-static const char usage[] =
-	"Usage: veritysetup format [OPTIONS] DATA HASH\n"
-	"Hash DATA and write the dm-verity tree (and superblock) to HASH, byte\n"
-	"for byte as cryptsetup's veritysetup format; print the root hash.\n"
-	"\n"
-	"  --hash=ALG               sha1, sha256 (default), sha384, sha512\n"
-	"  --data-block-size=N      data block size, 512..524288 (4096)\n"
-	"  --hash-block-size=N      hash block size, 512..524288 (4096)\n"
-	"  --salt=HEX|-             salt, at most 256 bytes; - for none\n"
-	"                           (default: 32 random bytes)\n"
-	"  --uuid=UUID              superblock UUID (default: random)\n"
-	"  --no-superblock          write no superblock\n"
-	"  --format=0|1             hash type: 1 normal (default), 0 Chrome OS\n"
-	"  --hash-offset=BYTES      where the hash area starts in HASH (a\n"
-	"                           multiple of 512); HASH may then be DATA\n"
-	"  --data-blocks=N          hash only the first N data blocks\n"
-	"  --root-hash-file=FILE    also write the root hash (hex) to FILE\n"
-	"  --threads=N              hashing threads (default: online CPUs)\n"
-	"  --hash-engine=E          auto (default): ipsec-mb's multi-buffer SHA\n"
-	"                           when built in, else openssl; openssl;\n"
-	"                           ipsec-mb (same digests, see the man page)\n"
-	"  --json                   print the result as JSON\n"
-	"\n"
-	"A new HASH file is created atomically; an existing one (a device, or\n"
-	"DATA itself with --hash-offset) is written in place outside its data.\n";
-
 /* Only for large data (64 MiB and more): small inputs finish at once. */
 static void progress(void *arg, uint64_t done, uint64_t total)
 {
@@ -55,27 +29,16 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 
 int cmd_format(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		VS_TREE_OPTS,
-		{ "uuid", required_argument, NULL, OPT_UUID },
-		{ "json", no_argument, NULL, OPT_JSON },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
 	struct pv_verity_opts vo = { 0 };
 	struct pv_verity_result res;
 	struct pv_err e = { 0 };
 	struct vs_opts v;
 	const char *data, *hash;
-	int c;
+	int i;
 
-	vs_opts_init(&v);
-	while ((c = pv_cli_getopt(argc, argv, "", opts, usage)) != -1)
-		if (!vs_opt(&v, c, optarg, usage))
-			pv_cli_usage_error(usage, "unexpected option");
-	pv_cli_operands(argc, argv, 2, 2, usage);
-	data = argv[optind];
-	hash = argv[optind + 1];
+	i = vs_parse(&v, VS_CMD_FORMAT, argc, argv);
+	data = argv[i];
+	hash = argv[i + 1];
 
 	/* cryptsetup's defaults: a random 32-byte salt and a random UUID. */
 	if (!v.salt_set) {
