@@ -429,10 +429,11 @@ int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
 {
 	struct stat st;
 
-	if (!o->path || !o->has_id || strcmp(input_path, "-") == 0 ||
-	    stat(input_path, &st) < 0)
+	if (!o->path || strcmp(input_path, "-") == 0)
 		return 0;
-	if ((uint64_t)st.st_dev == o->dev && (uint64_t)st.st_ino == o->ino)
+	if (strcmp(input_path, o->path) == 0 ||
+	    (o->has_id && stat(input_path, &st) == 0 &&
+	     (uint64_t)st.st_dev == o->dev && (uint64_t)st.st_ino == o->ino))
 		return pv_errf(e, PV_EINVAL,
 			       "%s: the output is the input %s: write it to another file",
 			       o->path, input_path);

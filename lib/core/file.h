@@ -100,11 +100,11 @@ int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 
 /**
  * pv_out_check_not_input - refuse an output that is the file @input_path
- * (the same inode: the same path, a hard link, or a symbolic link to it),
+ * (the same name, or the same inode: a hard link or a symbolic link to it),
  * so that a tool never reads what it is replacing.  Call it once for each
  * input after pv_out_open; the output stays open either way (abort it on
- * failure).  An input that does not exist, standard input ("-") and
- * standard output are never the same file.
+ * failure).  Standard input ("-") and standard output are never the
+ * same file.
  * returns: 0, or PV_EINVAL naming both paths
  */
 int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
