@@ -99,6 +99,10 @@ expect_out "" "verify: prints nothing when valid"
 printf '%s' "$root" >roothash
 run "$VS" verify --root-hash-file=roothash data hash
 expect_rc 0 "verify --root-hash-file"
+run "$VS" verify --root-hash-file=<(cat roothash) data hash
+expect_rc 0 "verify --root-hash-file from a pipe"
+"$VS" verify --root-hash-file=- data hash <roothash >"$T/out" 2>"$T/err"; rc=$?
+expect_rc 0 "verify --root-hash-file=- (standard input)"
 # libcryptsetup's check needs no root and no device mapper: run it as
 # nobody when we are root.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
