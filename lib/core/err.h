@@ -24,7 +24,8 @@
  *  - No partial result is meant to be read.  Plain outputs (a buffer, a
  *    digest, a count) may hold partial bytes after a failure; the caller
  *    uses them only on success.
- *  - A growable array keeps its pointer, length and capacity (pv_grow).
+ *  - A growable array keeps its pointer, length and capacity (pv_grow);
+ *    a cursor (pv_reader) stays where it was.
  *  - Files: an atomic output (pv_out, pv_write_file) leaves no new file
  *    and no temporary at the destination, and the old file as it was.
  *  - The struct pv_err holds the code returned and the message; on

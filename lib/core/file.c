@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* file.c - input mapping and atomic output files. */
 #include "core/file.h"
+#include "core/alloc.h"
 #include "core/err.h"
 
 #include <errno.h>
@@ -94,28 +95,25 @@ int pv_pread_strided(int fd, uint8_t *base, size_t stride, size_t len,
 static int slurp(int fd, const char *path, uint64_t max, struct pv_map *m,
 		 struct pv_err *e)
 {
-	size_t cap = 1 << 16, len = 0;
-	uint8_t *buf = malloc(cap), *nbuf;
+	size_t cap = 0, len = 0;
+	uint8_t *buf = NULL, *nbuf;
 
-	if (!buf)
-		return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
 	for (;;) {
 		ssize_t n;
 
 		if (len == cap) {
-			if (cap > SIZE_MAX / 2 || cap > max) {
+			if (cap > max) {
 				free(buf);
 				return pv_errf(e, PV_ETOOBIG,
 					       "%s: larger than %llu bytes", path,
 					       (unsigned long long)max);
 			}
-			nbuf = realloc(buf, cap * 2);
+			nbuf = pv_grow(buf, &cap, len < (1u << 16) ? 1u << 16 : len + 1, 1);
 			if (!nbuf) {
 				free(buf);
 				return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
 			}
 			buf = nbuf;
-			cap *= 2;
 		}
 		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
@@ -180,10 +178,12 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 	int fd, r = 0;
 
 	memset(m, 0, sizeof(*m));
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer before it
-	 * can be refused; a regular file ignores it */
+	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
+	 * wait for a writer before it can be refused (a regular file
+	 * ignores it); a stream's open waits for its writer, as cat's */
 	fd = is_stdin ? STDIN_FILENO
-		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					   (stream ? 0 : O_NONBLOCK));
 	if (fd < 0)
 		return pv_err_errno(e, errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
@@ -203,14 +203,6 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 			r = pv_errf(e, PV_EINVAL, "%s: is %s, expected a regular file",
 				    path, file_kind(st.st_mode));
 			goto out;
-		}
-		if (!is_stdin) {
-			int fl = fcntl(fd, F_GETFL);
-
-			if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-				r = pv_err_errno(e, errno, "%s: cannot read", path);
-				goto out;
-			}
 		}
 		r = slurp(fd, path, max, m, e);
 		goto out;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/alloc.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "initrd/initrd.h"
@@ -54,15 +55,11 @@ struct ctx {
 
 static int add_ent(struct walk *w, const char *rel, struct pv_err *e)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct ent *v = realloc(w->v, cap * sizeof(*v));
+	struct ent *v = pv_grow(w->v, &w->cap, w->n + 1, sizeof(*w->v));
 
-		if (!v)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->v = v;
-		w->cap = cap;
-	}
+	if (!v)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->v = v;
 	w->v[w->n].path = strdup(rel);
 	if (!w->v[w->n].path)
 		return pv_errf(e, PV_ENOMEM, "out of memory");

@@ -671,6 +671,28 @@ static void test_map(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(pv_map_file(path, 1 << 20, &m, &e), PV_EINVAL);
 	assert_non_null(strstr(e.msg, "fifo: is a FIFO or pipe, expected a regular file"));
+	/* with PV_MAP_STREAM it is read whole, across several buffers */
+	{
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			static char x[200000];
+			int fd = open(path, O_WRONLY);
+
+			memset(x, 'x', sizeof(x));
+			_exit(fd < 0 || pv_write_all(fd, x, sizeof(x)) ? 1 : 0);
+		}
+		assert_int_equal(pv_map_file_flags(path, 1 << 20, PV_MAP_STREAM,
+						   &m, &e), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(m.len, 200000);
+		assert_int_equal(m.data[0], 'x');
+		assert_int_equal(m.data[199999], 'x');
+		pv_unmap(&m);
+	}
 	assert_int_equal(unlink(path), 0);
 	/* the size is known before a byte is read: a sparse 1 TiB file */
 	snprintf(path, sizeof(path), "%s/huge", tmpdir);
