@@ -315,7 +315,11 @@ void pv_out_install_signal_cleanup(void)
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = cleanup_handler;
 		sa.sa_flags = SA_RESETHAND;
+		/* one cleanup at a time: the others wait, then end it */
 		sigemptyset(&sa.sa_mask);
+		sigaddset(&sa.sa_mask, SIGINT);
+		sigaddset(&sa.sa_mask, SIGTERM);
+		sigaddset(&sa.sa_mask, SIGHUP);
 		(void)sigaction(sigs[i], &sa, NULL);
 	}
 }

@@ -260,7 +260,26 @@ check "format: nothing left after a failed write (no partial hash file)" \
 	test -z "$(ls -A outdir)"
 run "$VS" format --salt=ab big outdir/h
 expect_rc 0 "format: then succeeds"
-rm -f big
+# ... and a failure over that existing hash file leaves it as it was
+cp outdir/h h.keep
+(trap '' XFSZ; ulimit -f 64; "$VS" format --salt=cd big outdir/h >"$T/out" 2>"$T/err"); rc=$?
+expect_rc 1 "format over an existing hash file: a write failure exits 1"
+check "format: the existing hash file is unchanged after a failed write" cmp -s outdir/h h.keep
+check "format: no temporary left beside it" test "$(ls -A outdir)" = h
+# two runs at once over the same hash file: it matches one of the roots
+"$VS" format --salt=01 --uuid=$U big outdir/h >c1.out 2>&1 &
+p1=$!
+"$VS" format --salt=02 --uuid=$U big outdir/h >c2.out 2>&1 &
+p2=$!
+wait $p1 $p2
+c1=$(sed -n 's/^Root hash:[[:space:]]*//p' c1.out)
+c2=$(sed -n 's/^Root hash:[[:space:]]*//p' c2.out)
+if "$VS" verify big outdir/h "$c1" 2>/dev/null || "$VS" verify big outdir/h "$c2" 2>/dev/null; then
+	ok "format: two concurrent runs leave a tree that matches one root"
+else
+	not_ok "format: two concurrent runs leave a tree that matches one root"
+fi
+rm -f big h.keep c1.out c2.out
 
 # An existing, larger hash file is replaced atomically: the bytes of a
 # fresh format, exactly the tree's size (not cryptsetup's in-place write,
