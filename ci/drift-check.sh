@@ -11,7 +11,10 @@
 # prints, for every value that changed, the first region where the two
 # launches part (kernel, initrd, cmdline, vmsa, ...: from the regions the
 # measure logs were folded into), the artifacts that changed, and which
-# recorded inputs and tools differ (build-info.json), then exits 1.
+# recorded inputs and tools differ (build-info.json), then exits 1.  When
+# the versions images/NAME/lock pins differ from those the published values
+# were built from, the lock is named first as the cause, with the versions
+# that moved.
 #   --out DIR   keep the fresh release in DIR (default: a temporary folder)
 # Exit status: 0 no drift, 1 drift or a failed build.
 set -euo pipefail
@@ -23,7 +26,7 @@ while [ $# -gt 0 ]; do
 	--image) image=${2:?}; shift 2 ;;
 	--against) against=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
-	-h | --help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: drift-check.sh [--image NAME] [--against DIR] [--out DIR]" >&2; exit 2 ;;
 	esac
 done
@@ -51,7 +54,23 @@ case $rc in
 3) ;;
 *) die "measure drift failed" ;;
 esac
+# A changed lock is named as the cause, with the locked versions that moved:
+# the build installs exactly the lock's versions, so rootfs packages or a
+# kernel source other than those the published values record
+# (build-info.json) are a lock change.
 if [ -f "$against/build-info.json" ]; then
+	lockmoved=$(jq -r -n --slurpfile a "$against/build-info.json" --slurpfile b "$out/build-info.json" '
+		($a[0].inputs.rootfs.installed // {}) as $x | ($b[0].inputs.rootfs.installed // {}) as $y
+		| ([$x, $y | keys[]] | unique[]
+		   | select($x[.] != $y[.])
+		   | "\(.) \($x[.] // "(absent)") -> \($y[.] // "(absent)")"),
+		  ($a[0].inputs.kernel_source as $k | $b[0].inputs.kernel_source as $l
+		   | if $k.version != $l.version or $k.sha256 != $l.sha256
+		     then "\($l.package) \($k.version) -> \($l.version)" else empty end)')
+	if [ -n "$lockmoved" ]; then
+		echo "drift-check: CAUSE: the lock changed (images/$image/lock): the versions it locks differ from those the published values were built from:"
+		printf '%s\n' "$lockmoved" | sed 's/^/drift-check:   lock: /'
+	fi
 	moved=$(diff <(jq -S '{inputs, tools}' "$against/build-info.json") \
 		<(jq -S '{inputs, tools}' "$out/build-info.json") | grep '^[<>]' || true)
 	if [ -n "$moved" ]; then

@@ -6,11 +6,20 @@
 #   IMAGE_DIR  images/<name>: image.conf, packages, overlay/
 #   OUT        receives rootfs.tar, rootfs.erofs, packages.manifest
 #
-# The tarball is cached by the content hash of the image definition and of
-# this script, so a second build neither downloads nor unpacks anything.
-# The Debian archive moves on: a cold build on another day may install newer
-# package versions.  packages.manifest records exactly what was installed,
-# and ci/drift-check.sh notices when the measurements change.
+# The tarball is cached by the content hash of the image definition, its
+# lock and this script, so a second build neither downloads nor unpacks
+# anything.
+#
+# IMAGE_DIR/lock names every package of the rootfs with its version and its
+# .deb's sha256 (images/lock.sh, docs/supply-chain.md).  Every .deb is
+# downloaded and checked against the lock before mmdebstrap starts, and
+# handed to it in /var/cache/apt/archives; what mmdebstrap resolves is
+# checked against the lock before it is installed (the essential set in the
+# extract hook, the rest in the essential hook from apt's plan) and once
+# more when installed.  The Debian archive moves on: when it no longer
+# resolves the locked versions the build stops naming the package and both
+# versions; PODVM_APT_MIRROR (e.g. a snapshot.debian.org URL of the lock's
+# day) points the build at another mirror.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 img=$(cd "${1:?usage: build-rootfs.sh IMAGE_DIR OUT}" && pwd)
@@ -24,8 +33,13 @@ umask 022
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$img/packages" | tr -s ' \n' ',' | sed 's/,$//')
 [ -n "$pkgs" ] || die "$img/packages: no packages listed"
 
+lock=$img/lock
+[ -f "$lock" ] || die "$lock: missing (./build.sh lock writes it)"
+mirror=${PODVM_APT_MIRROR:-$MIRROR}
 key=$( {
 	cat "$img/image.conf" "$img/packages" "$here/build-rootfs.sh"
+	# a changed lock builds a new rootfs
+	cat "$lock"
 	(cd "$img" && find overlay -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find overlay -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum &&
 		find overlay -type l -print0 | LC_ALL=C sort -z | xargs -0 -r readlink)
@@ -41,19 +55,33 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 	mode=root
 	[ "$(id -u)" -eq 0 ] || mode=unshare
-	say "mmdebstrap $SUITE ($DEBIAN_ARCH, minbase + $pkgs) from $MIRROR"
+	# The locked .debs, checked, in a folder of their own (hard links
+	# into the machine's cache of .debs).
+	debs=${cache%/*/*}/debs
+	"$here/lock.sh" fetch "$lock" "$mirror" "$debs" || die "the rootfs packages do not match the lock"
+	mkdir -p "$tmp/debs"
+	"$here/lock.sh" list-debs "$lock" | while read -r f; do
+		ln "$debs/$f" "$tmp/debs/$f" 2>/dev/null || cp "$debs/$f" "$tmp/debs/$f"
+	done
+	say "mmdebstrap $SUITE ($DEBIAN_ARCH, minbase + $pkgs) from $mirror"
 	mmdebstrap --quiet --variant=minbase --mode="$mode" --format=tar \
 		--architectures="$DEBIAN_ARCH" --include="$pkgs" \
+		--setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
+		--setup-hook="sync-in $tmp/debs /var/cache/apt/archives/" \
+		--extract-hook="$here/lock.sh check-debs $lock \"\$1/var/cache/apt/archives\"" \
+		--essential-hook='APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get -s install '"${pkgs//,/ }"' >'"$tmp/plan"' && '"$here/lock.sh check-plan $lock <$tmp/plan" \
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--dpkgopt='path-exclude=/usr/share/doc/*' \
 		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 		--customize-hook="sync-in $img/overlay /" \
 		--customize-hook='chroot "$1" dpkg-query -W -f="\${Package} \${Version} \${Architecture}\n" >'"$tmp/packages.manifest" \
+		--customize-hook="$here/lock.sh check-installed $lock $tmp/packages.manifest" \
 		--customize-hook='rm -f "$1/etc/machine-id" && : > "$1/etc/machine-id"' \
 		--customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt/*' \
-		"$SUITE" "$tmp/rootfs.tar" "$MIRROR" ||
-		die "mmdebstrap failed: is the Debian archive ($MIRROR) reachable, and do the packages in $img/packages exist?"
+		"$SUITE" "$tmp/rootfs.tar" "$mirror" ||
+		die "mmdebstrap failed: is the Debian archive ($mirror) reachable, and does it hold the versions of $lock? (the first 'lock:' line above says which package differs)"
+	rm -rf "$tmp/debs" "$tmp/plan"
 	mv "$tmp" "$cache"
 	trap - EXIT
 	say "cached as $cache"
