@@ -73,9 +73,16 @@ Usage: ./build.sh [COMMAND]
   publish  assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
            launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS
+  publish --sign-key PEM
+           ... and sbom.spdx.json (SPDX 2.3) and provenance.dsse.json (in-toto
+           SLSA provenance in a DSSE envelope) signed with PEM (Ed25519 or
+           ECDSA P-256; PODVM_SIGN_KEY for the main job); unsigned without
   refvalues  copy out/'s refvalues.json, artifacts.json and build-info.json
            to refvalues/<image>/, the published values ci/drift-check.sh
            compares with (after measure verify has confirmed them)
+  lock     resolve images/<image>/lock afresh from the archive (the rootfs
+           packages as mmdebstrap resolves them today, the kernel source
+           and the build tools as installed), show the diff and write it
   boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh)
   test     deps + tools + the whole test suite, normally, under
            ASan+UBSan (clang) and, where the build has ipsec-mb, once more
@@ -85,7 +92,9 @@ Usage: ./build.sh [COMMAND]
   help     this text
 
 Environment: PODVM_BUILD_DIR (build), PODVM_ASAN_BUILD_DIR (build-asan),
-PODVM_EVP_BUILD_DIR (build-evp),
+PODVM_EVP_BUILD_DIR (build-evp), PODVM_APT_MIRROR (the Debian mirror of the
+rootfs packages, default image.conf's MIRROR: a snapshot.debian.org URL
+rebuilds a lock Debian has moved past),
 PODVM_IMAGE (pod: images/pod), PODVM_OUT (out), PODVM_STAGE_DIR (the
 stage files: build/stage/<image>), PODVM_CACHE (the cache of kernels and
 rootfs tarballs: /var/cache/podvm as root), FUZZ_SECONDS.
@@ -293,9 +302,35 @@ image_conf() {
 	. "images/$IMAGE/image.conf"
 }
 
+# lock_check_host: the kernel source and the build tools installed at the
+# versions of the image's lock, the kernel source tarball with its sha256.
+lock_check_host() {
+	images/lock.sh check-host "images/$IMAGE/lock" kernel tool ||
+		die "the installed kernel source or build tools differ from images/$IMAGE/lock"
+}
+
+# ./build.sh lock: the image's lock resolved afresh; the diff is shown,
+# then the new lock written (review it with git diff).
+cmd_lock() {
+	stage lock
+	image_conf
+	local lock=images/$IMAGE/lock new
+	new=$(mktemp "$lock.new.XXXXXX")
+	images/lock.sh resolve "images/$IMAGE" >"$new" || { rm -f "$new"; die "resolving the lock failed"; }
+	if [ -f "$lock" ] && cmp -s "$lock" "$new"; then
+		rm -f "$new"
+		say "$lock: unchanged"
+		return 0
+	fi
+	diff -u "$( [ -f "$lock" ] && echo "$lock" || echo /dev/null)" "$new" | sed '1,2d' || true
+	mv -f "$new" "$lock"
+	say "$lock: updated (review with git diff; the rootfs is rebuilt from it, and refvalues/ follow with ./build.sh refvalues)"
+}
+
 cmd_kernel() {
 	stage kernel
 	image_conf
+	lock_check_host
 	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
 }
 
@@ -319,6 +354,34 @@ cmd_igvm() {
 
 # out/ is assembled in a new folder and swapped in whole: a failed build
 # never leaves an out/ that looks complete.
+# supply_chain DIR: the SBOM and the provenance of the release being
+# assembled in DIR (docs/supply-chain.md); signed when a key was given.
+SIGN_KEY=${PODVM_SIGN_KEY:-}
+BUILD_COMMAND="./build.sh${1:+ $1}"
+supply_chain() {
+	ci/sbom.sh "images/$IMAGE" "$1" "$STAGE_DIR/rootfs/rootfs.tar" "$BUILD/bin" >"$1/sbom.spdx.json" ||
+		die "the SBOM (ci/sbom.sh) failed"
+	ci/provenance.sh "images/$IMAGE" "$1" "$BUILD_COMMAND" ${SIGN_KEY:+"$SIGN_KEY"} >"$1/provenance.dsse.json" ||
+		die "the provenance (ci/provenance.sh) failed"
+	if [ -n "$SIGN_KEY" ]; then
+		say "provenance.dsse.json signed with $SIGN_KEY"
+	else
+		say "provenance.dsse.json is UNSIGNED (publish --sign-key PEM signs it)"
+	fi
+}
+
+# publish_args ARGS: publish's options.
+publish_args() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--sign-key) [ $# -ge 2 ] || { usage >&2; exit 2; }; SIGN_KEY=$2; shift 2 ;;
+		--sign-key=*) SIGN_KEY=${1#*=}; shift ;;
+		*) usage >&2; exit 2 ;;
+		esac
+	done
+	[ -z "$SIGN_KEY" ] || [ -r "$SIGN_KEY" ] || die "--sign-key $SIGN_KEY: cannot read it"
+}
+
 cmd_publish() {
 	stage publish
 	image_conf
@@ -348,6 +411,7 @@ cmd_publish() {
 	}
 	release artifacts --image "$IMAGE_NAME" --image-version "$IMAGE_VERSION"
 	release refvalues
+	supply_chain "$new"
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
 	chmod 0755 "$new"
 	rm -rf "$OUT.old"
@@ -394,8 +458,9 @@ deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
-publish) cmd_publish ;;
+publish) shift; publish_args "$@"; cmd_publish ;;
 refvalues) cmd_refvalues ;;
+lock) cmd_deps; cmd_lock ;;
 stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
