@@ -182,8 +182,8 @@ jsonschema.validators.validator_for(s)(s, format_checker=jsonschema.FormatChecke
 s = json.load(open(sys.argv[1])); jsonschema.validators.validator_for(s)(s).validate(json.load(open(sys.argv[2])))' "$schema" "$T/bad.json"
 	check "sbom: the schema check rejects a broken document" test "$rc" -ne 0
 else
-	ok "# SKIP sbom: no SPDX 2.3 JSON schema at $schema (docs/supply-chain.md)"
-	ok "# SKIP sbom: schema rejection"
+	ok "sbom: SPDX 2.3 JSON schema # SKIP no schema at $schema (docs/supply-chain.md)"
+	ok "sbom: schema rejection # SKIP no schema"
 fi
 if NODE_PATH=/usr/share/nodejs node -e 'require("spdx-expression-parse")' 2>/dev/null; then
 	run env NODE_PATH=/usr/share/nodejs node -e '
@@ -191,7 +191,7 @@ const parse = require("spdx-expression-parse"); const d = JSON.parse(require("fs
 for (const p of d.packages) if (p.licenseDeclared !== "NOASSERTION") parse(p.licenseDeclared);' "$T/sbom.json"
 	expect_rc 0 "sbom: every licenseDeclared parses as an SPDX expression (node-spdx-expression-parse)"
 else
-	ok "# SKIP sbom: node-spdx-expression-parse is not installed"
+	ok "sbom: SPDX expressions # SKIP node-spdx-expression-parse is not installed"
 fi
 run_to "$T/sbom2.json" sbom
 check "sbom: reproducible (a second run gives the same bytes)" cmp -s "$T/sbom.json" "$T/sbom2.json"
@@ -243,6 +243,27 @@ jq -r '.signatures[0].sig' "$T/ec.json" | base64 -d >"$T/sig-ec"
 run openssl dgst -sha256 -verify "$T/ec.pub" -signature "$T/sig-ec" "$T/pae-ec"
 expect_rc 0 "provenance: the ECDSA P-256 signature verifies (openssl, DER)"
 check "provenance: the ECDSA payload equals the Ed25519 one" test "$(jq -r .payload "$T/ec.json")" = "$(jq -r .payload "$out/provenance.dsse.json")"
+# sigstore-js's DSSE code, when installed outside the repository
+# (DSSE_ORACLE=DIR with DIR/node_modules/@sigstore/core: docs/supply-chain.md)
+if [ -n "${DSSE_ORACLE:-}" ] && [ -d "$DSSE_ORACLE/node_modules/@sigstore/core" ]; then
+	oracle() {
+		NODE_PATH=$DSSE_ORACLE/node_modules node -e '
+const fs = require("fs"), core = require("@sigstore/core");
+const env = JSON.parse(fs.readFileSync(process.argv[1]));
+const key = core.crypto.createPublicKey(fs.readFileSync(process.argv[2], "utf8"));
+const pae = core.dsse.preAuthEncoding(env.payloadType, Buffer.from(env.payload, "base64"));
+const alg = key.asymmetricKeyType === "ed25519" ? undefined : "sha256";
+process.exit(env.signatures.some(s => core.crypto.verify(pae, key, Buffer.from(s.sig, "base64"), alg)) ? 0 : 3);' "$@"
+	}
+	run oracle "$out/provenance.dsse.json" "$T/ed.pub"
+	expect_rc 0 "provenance: @sigstore/core (DSSE PAE, crypto.verify) accepts the Ed25519 envelope"
+	run oracle "$T/ec.json" "$T/ec.pub"
+	expect_rc 0 "provenance: @sigstore/core accepts the ECDSA P-256 envelope"
+	run oracle "$out/provenance.dsse.json" "$T/other.pub"
+	expect_rc 3 "provenance: @sigstore/core rejects it with another key"
+else
+	ok "provenance: a standard DSSE verifier # SKIP no DSSE_ORACLE (@sigstore/core) to cross-check with"
+fi
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$T/rsa.pem" 2>/dev/null
 run_to "$T/rsa.json" prov "$T/rsa.pem"
 expect_rc 1 "provenance: an RSA key is refused"
@@ -260,6 +281,6 @@ if command -v nix-instantiate >/dev/null; then
 	expect_out_has '"podvm-0.1.0"' "nix: the derivation is podvm-0.1.0"
 	expect_out_has '"meson" "ninja" "pkg-config" "scdoc" "openssl" "zlib" "libarchive" "cryptsetup" "dtc" "jansson"' "nix: with nixpkgs' names of the dependencies"
 else
-	ok "# SKIP nix: nix-instantiate is not installed (apt-get install nix-bin)"
+	ok "nix # SKIP nix-instantiate is not installed (apt-get install nix-bin)"
 fi
 finish
