@@ -27,6 +27,10 @@ work=$(mktemp -d /var/tmp/podvm-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 say() { printf '==> repro-check: %s\n' "$*" >&2; }
 command -v faketime >/dev/null || { echo "repro-check.sh: faketime is missing (./build.sh deps)" >&2; exit 1; }
+# Both builds sign their provenance with one throwaway Ed25519 key: the
+# scheme is deterministic, so out/provenance.dsse.json must match too.
+openssl genpkey -algorithm ed25519 -out "$work/release-test-key.pem" 2>/dev/null
+export PODVM_SIGN_KEY=$work/release-test-key.pem
 
 copy_tree() {
 	mkdir -p "$2"
