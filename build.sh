@@ -352,8 +352,6 @@ cmd_igvm() {
 	done
 }
 
-# out/ is assembled in a new folder and swapped in whole: a failed build
-# never leaves an out/ that looks complete.
 # supply_chain DIR: the SBOM and the provenance of the release being
 # assembled in DIR (docs/supply-chain.md); signed when a key was given.
 SIGN_KEY=${PODVM_SIGN_KEY:-}
@@ -382,6 +380,8 @@ publish_args() {
 	[ -z "$SIGN_KEY" ] || [ -r "$SIGN_KEY" ] || die "--sign-key $SIGN_KEY: cannot read it"
 }
 
+# out/ is assembled in a new folder and swapped in whole: a failed build
+# never leaves an out/ that looks complete.
 cmd_publish() {
 	stage publish
 	image_conf
