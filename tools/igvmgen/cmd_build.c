@@ -171,16 +171,21 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 	return rc;
 }
 
-/* Every page of the inputs is read once: fault them in up front, in bulk,
- * rather than one page fault at a time (a hint; failure is harmless). */
-static void prefault(const struct pv_map *m)
+/* Map @path (at most @max bytes).  Every page of it is read once: fault
+ * them in up front, in bulk, rather than one page fault at a time (a
+ * hint; failure is harmless). */
+static int map_input(const char *path, uint64_t max, struct pv_map *m,
+		     struct pv_err *e)
 {
+	if (pv_map_file(path, max, m, e))
+		return -1;
 #ifdef MADV_POPULATE_READ
 	if (m->mapped && madvise(m->base, m->maplen, MADV_POPULATE_READ) == 0)
-		return;
+		return 0;
 #endif
 	if (m->mapped)
 		madvise(m->base, m->maplen, MADV_WILLNEED);
+	return 0;
 }
 
 /* --acpi-dir DIR: the *.aml files, in name order */
@@ -271,17 +276,16 @@ static int check_not_inputs(const struct pv_out *out, const struct ig_opts *a,
 			    struct pv_err *e)
 {
 	const char *in[] = { a->kernel, a->initrd, a->cmdline_file, a->id_key };
-	size_t i;
+	const struct in_files *dirs[] = { acpi, aml };
+	size_t i, j;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
 		if (in[i] && pv_out_check_not_input(out, in[i], e))
 			return -1;
-	for (i = 0; i < acpi->n; i++)
-		if (pv_out_check_not_input(out, acpi->names[i], e))
-			return -1;
-	for (i = 0; i < aml->n; i++)
-		if (pv_out_check_not_input(out, aml->names[i], e))
-			return -1;
+	for (j = 0; j < sizeof(dirs) / sizeof(dirs[0]); j++)
+		for (i = 0; i < dirs[j]->n; i++)
+			if (pv_out_check_not_input(out, dirs[j]->names[i], e))
+				return -1;
 	return 0;
 }
 
@@ -320,16 +324,14 @@ int cmd_build(int argc, char **argv)
 			goto fail;
 		o->cmdline = cmdbuf;
 	}
-	if (pv_map_file(a.kernel, 1ull << 30, &km, &e))
+	if (map_input(a.kernel, 1ull << 30, &km, &e))
 		goto fail;
-	prefault(&km);
 	o->kernel_name = a.kernel;
 	o->kernel = km.data;
 	o->kernel_len = km.len;
 	if (a.initrd) {
-		if (pv_map_file(a.initrd, 3ull << 30, &im, &e))
+		if (map_input(a.initrd, 3ull << 30, &im, &e))
 			goto fail;
-		prefault(&im);
 		o->initrd_name = a.initrd;
 		o->initrd = im.data;
 		o->initrd_len = im.len;

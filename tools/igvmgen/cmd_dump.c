@@ -152,56 +152,50 @@ static void print_json(const char *path, const struct pv_igvm *g)
 	json_decref(doc);
 }
 
-int cmd_dump(int argc, char **argv)
+/* dump and check: parse @path (dump: whatever its CRC says), print */
+static int dump_or_check(unsigned cmd, int argc, char **argv)
 {
+	const char *ctx = cmd == IG_CMD_DUMP ? "dump" : "check";
 	struct ig_opts o;
 	struct pv_err e = { 0 };
 	struct pv_map m = { 0 };
 	struct pv_igvm g;
 	const char *path;
-	int rc;
+	int rc = PV_EXIT_OK;
 
-	path = argv[ig_parse(&o, IG_CMD_DUMP, argc, argv)];
+	path = argv[ig_parse(&o, cmd, argc, argv)];
 	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
-		return pv_cli_fail("dump", &e);
-	if (pv_igvm_parse(m.data, m.len, path, PV_IGVM_NO_CRC, &g, &e)) {
+		return pv_cli_fail(ctx, &e);
+	/* check: 3 for the checksum, 1 for the structure */
+	if (pv_igvm_parse(m.data, m.len, path,
+			  cmd == IG_CMD_DUMP ? PV_IGVM_NO_CRC : 0, &g, &e)) {
 		pv_unmap(&m);
-		return pv_cli_fail("dump", &e);
+		return pv_cli_fail(ctx, &e);
 	}
-	if (o.json)
+	if (cmd == IG_CMD_CHECK)
+		printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
+		       g.st.pages);
+	else if (o.json)
 		print_json(path, &g);
 	else
 		print_text(path, &g);
-	rc = PV_EXIT_OK;
 	if (g.crc != g.checksum) {
 		pv_errf(&e, PV_EVERIFY,
 			"%s: offset 0x14: checksum 0x%08x, computed CRC-32 0x%08x",
 			path, g.checksum, g.crc);
-		rc = pv_cli_fail("dump", &e);
+		rc = pv_cli_fail(ctx, &e);
 	}
 	pv_igvm_release(&g);
 	pv_unmap(&m);
 	return rc;
 }
 
+int cmd_dump(int argc, char **argv)
+{
+	return dump_or_check(IG_CMD_DUMP, argc, argv);
+}
+
 int cmd_check(int argc, char **argv)
 {
-	struct ig_opts o;
-	struct pv_err e = { 0 };
-	struct pv_map m = { 0 };
-	struct pv_igvm g;
-	const char *path;
-
-	path = argv[ig_parse(&o, IG_CMD_CHECK, argc, argv)];
-	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
-		return pv_cli_fail("check", &e);
-	if (pv_igvm_parse(m.data, m.len, path, 0, &g, &e)) {
-		pv_unmap(&m);
-		return pv_cli_fail("check", &e); /* 3: checksum, 1: structure */
-	}
-	printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
-	       g.st.pages);
-	pv_igvm_release(&g);
-	pv_unmap(&m);
-	return PV_EXIT_OK;
+	return dump_or_check(IG_CMD_CHECK, argc, argv);
 }

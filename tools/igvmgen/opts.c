@@ -139,6 +139,10 @@ static const struct pv_opt ig_opt_table[IG_O_COUNT] = {
 		DST(json), .cmds = DMP },
 };
 
+/* every command's spec: the one table, and its operands */
+#define TABLE(lo, hi) .opts = ig_opt_table, .nopts = IG_O_COUNT, \
+	.min_operands = (lo), .max_operands = (hi)
+
 static const struct pv_cli_spec specs[] = {
 	[IG_CMD_BUILD] = {
 		.cmd = IG_CMD_BUILD,
@@ -147,8 +151,7 @@ static const struct pv_cli_spec specs[] = {
 		.footer = "Options marked clh are for --vmm clh only, igvm-tooling's name in\n"
 			  "brackets.  --id-key appends an SNP ID block; --id-ld, --family-id,\n"
 			  "--image-id, --guest-svn and --id-version are its fields.\n",
-		.opts = ig_opt_table, .nopts = IG_O_COUNT,
-		.min_operands = 0, .max_operands = 0,
+		TABLE(0, 0),
 	},
 	[IG_CMD_CHECK] = {
 		.cmd = IG_CMD_CHECK,
@@ -156,8 +159,7 @@ static const struct pv_cli_spec specs[] = {
 		.about = "Validate the IGVM file FILE (igvm.md §2-§7 rules, CRC-32) and print\n"
 			 "\"FILE: ok\"; exit 0 when valid, 3 when its CRC-32 does not match\n"
 			 "(corrupted), 1 when it is malformed or unreadable.\n",
-		.opts = ig_opt_table, .nopts = IG_O_COUNT,
-		.min_operands = 1, .max_operands = 1,
+		TABLE(1, 1),
 	},
 	[IG_CMD_DUMP] = {
 		.cmd = IG_CMD_DUMP,
@@ -165,8 +167,7 @@ static const struct pv_cli_spec specs[] = {
 		.about = "Decode every header of the IGVM file FILE, with file-data statistics\n"
 			 "and the CRC result.  Exit 3 when its CRC-32 does not match (the file\n"
 			 "is corrupted, whatever else is wrong), 1 when it is malformed.\n",
-		.opts = ig_opt_table, .nopts = IG_O_COUNT,
-		.min_operands = 1, .max_operands = 1,
+		TABLE(1, 1),
 	},
 	[IG_CMD_INITRD] = {
 		.cmd = IG_CMD_INITRD,
@@ -176,8 +177,7 @@ static const struct pv_cli_spec specs[] = {
 			 "sequential inode numbers, nlink 1 (2 for folders).  With gzip (the\n"
 			 "default) the gzip header has mtime 0 and OS byte 3.  An output inside\n"
 			 "DIR is left out of the archive.\n",
-		.opts = ig_opt_table, .nopts = IG_O_COUNT,
-		.min_operands = 0, .max_operands = 0,
+		TABLE(0, 0),
 	},
 };
 
