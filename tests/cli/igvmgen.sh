@@ -273,6 +273,11 @@ expect_rc 0 "initrd --compress none"
 check "the gzip holds the cpio of SOURCE_DATE_EPOCH 86400" \
 	test "$(gzip -dc "$T/r1.gz" | cpio -itv --quiet 2>/dev/null | grep -c 'Jan  2  1970')" = 3
 check "newc magic" test "$(head -c 6 "$T/r1.cpio")" = 070701
+mkdir -p "$T/empty"
+run "$IGVMGEN" initrd --root "$T/empty" --compress none -o "$T/empty.cpio"
+expect_rc 0 "initrd of an empty folder"
+check "an empty folder: a newc archive with no entry" \
+	test "$(head -c 6 "$T/empty.cpio") $(cpio -it --quiet <"$T/empty.cpio" 2>/dev/null | wc -l)" = "070701 0"
 run "$IGVMGEN" initrd --root "$T/nope" -o "$T/x.cpio"
 expect_rc 1 "initrd of a missing folder"
 check "no output after a failure" test ! -e "$T/x.cpio"
