@@ -13,7 +13,6 @@
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
-#include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "igvm/igvm.h"
