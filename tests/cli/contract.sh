@@ -212,6 +212,8 @@ while IFS='|' read -r tool msg args; do
 done <<END
 igvmgen|igvmgen: build: --kernel|build --vmm qemu -o $T/x.igvm
 igvmgen|igvmgen: build: --vmm|build --kernel $T/k -o $T/x.igvm
+igvmgen|igvmgen: build: --output|build --kernel $T/k --vmm qemu
+igvmgen|igvmgen: initrd: --output|initrd --root $T
 igvmgen|igvmgen: initrd: --root|initrd -o $T/x.cpio
 measure|measure: artifacts: --config|artifacts --image a --image-version 1 $T
 measure|measure: cca: --rmm|cca --vmm kvmtool -k $T/k
@@ -223,6 +225,7 @@ END
 
 # --- a missing input file: exit 1, naming it -----------------------------
 N=$T/no-such-file
+"$MKKERNEL" bzimage "$T/bz" 200000 0x020f 3 255
 while IFS='|' read -r tool args; do
 	var=$(echo "$tool" | tr a-z A-Z)
 	# shellcheck disable=SC2086
@@ -232,6 +235,11 @@ while IFS='|' read -r tool args; do
 	check "$tool $args: nothing on stdout" test ! -s "$T/out"
 done <<END
 igvmgen|build --vmm qemu --kernel $N -o $T/x.igvm
+igvmgen|build --vmm qemu --kernel $T/bz --initrd $N -o $T/x.igvm
+igvmgen|build --vmm qemu --kernel $T/bz --cmdline-file $N -o $T/x.igvm
+igvmgen|build --vmm qemu --kernel $T/bz --id-key $N -o $T/x.igvm
+igvmgen|build --vmm clh --kernel $T/bz --acpi-pages $N -o $T/x.igvm
+igvmgen|build --vmm clh --kernel $T/bz --acpi-dir $N -o $T/x.igvm
 igvmgen|check $N
 igvmgen|dump $N
 igvmgen|initrd --root $N -o $T/x.cpio
@@ -271,6 +279,7 @@ done <<END
 igvmgen|check $C/v1-snp
 igvmgen|dump $C/v1-snp
 igvmgen|dump --json $C/v1-snp
+igvmgen|build --vmm qemu --kernel $T/bz -o $T/y.igvm --json
 measure|snp --igvm $C/v1-snp
 measure|snp --igvm $C/v1-snp --json
 measure|diff $T/log $T/log
@@ -285,4 +294,9 @@ veritysetup|verify --json --root-hash-file=$T/root $T/data $T/hash
 END
 run_to - "$VERITYSETUP" verify --root-hash-file="$T/root" "$T/data" "$T/hash"
 expect_rc 0 "a command that prints nothing exits 0 with stdout closed"
+run_to /dev/full "$IGVMGEN" build --vmm qemu --kernel "$T/bz" -o "$T/y.igvm"
+expect_rc 0 "igvmgen build without --json prints nothing: stdout full, exit 0"
+mkdir -p "$T/tree"
+run_to /dev/full "$IGVMGEN" initrd --root "$T/tree" -o "$T/y.cpio"
+expect_rc 0 "igvmgen initrd prints nothing: stdout full, exit 0"
 finish
