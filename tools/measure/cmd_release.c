@@ -32,8 +32,10 @@
  * The options of the release commands: one table, one row an option, each
  * row naming the commands that take it (core/cli.h, opts.h).
  */
-enum { O_CONFIG, O_IMAGE, O_IMAGE_VERSION, O_OUTPUT, O_ARTIFACTS, O_JSON,
-       O_COUNT };
+enum {
+	O_CONFIG, O_IMAGE, O_IMAGE_VERSION, O_OUTPUT, O_ARTIFACTS, O_JSON,
+	O_COUNT
+};
 
 struct rel_opts {
 	const char *config, *image, *version, *output, *artifacts;
