@@ -218,17 +218,39 @@ done
 check "the audit reaches the subcommands of measure snp" \
 	eval '"$MEASURE" snp --help | grep -q "measure snp id-block" && "$MEASURE" snp --help | grep -q "measure snp ap-eip"'
 
-# --- a value out of its range, alone: exit 2 naming the option, before any
-# input is read or a required option is missed (one rule for --threads:
-# 1..1024 in every tool; absent means all CPUs)
+# --- a missing required option, or a value out of its range alone: exit 2,
+# naming the option; a value is checked before any input is read or a
+# required option is missed (one rule for --threads in every tool:
+# 1..1024, absent means all CPUs)
+LD=$(printf '%096d' 0)
 while IFS='|' read -r tool msg args; do
 	var=$(echo "$tool" | tr a-z A-Z)
 	# shellcheck disable=SC2086
 	run "${!var}" $args
-	expect_rc 2 "$tool $args exits 2"
+	expect_rc 2 "$tool $args: exits 2"
 	expect_err_has "$msg" "$tool $args: the message names the option"
 	check "$tool $args: nothing on stdout" test ! -s "$T/out"
 done <<END
+igvmgen|igvmgen: build: --kernel|build --vmm qemu -o $T/x.igvm
+igvmgen|igvmgen: build: --vmm|build --kernel $T/k -o $T/x.igvm
+igvmgen|igvmgen: initrd: --root|initrd -o $T/x.cpio
+measure|measure: artifacts: --config is required|artifacts --image a --image-version 1 $T
+measure|measure: artifacts: --image is required|artifacts --config $T/c --image-version 1 $T
+measure|measure: artifacts: --image-version is required|artifacts --config $T/c --image a $T
+measure|measure: cca: --rmm is required|cca --vmm kvmtool -k $T/k
+measure|measure: cca: --vmm is required|cca --rmm 1.0 -k $T/k
+measure|measure: cca: --kernel is required|cca --rmm 1.0 --vmm kvmtool -m 1G -c 1
+measure|measure: cca: --mem is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -c 1
+measure|measure: cca: --cpus is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -m 1G
+measure|measure: refvalues: --config is required|refvalues $T
+measure|measure: snp: --ovmf|snp --vcpus 1
+measure|measure: snp: missing --vcpus|snp --ovmf $T/ovmf
+measure|measure: snp: --measurement is required|snp id-block --idkey $T/k
+measure|measure: snp: --idkey is required|snp id-block --measurement $LD
+measure|measure: snp: --ovmf is required|snp ap-eip
+measure|measure: snp: --ap-eip needs --extend-digest|snp --ap-eip 0080b004 --vcpus 1
+measure|measure: snp: --extend-digest needs --ap-eip|snp --extend-digest $LD --vcpus 1
+veritysetup|veritysetup: verify: give the root hash|verify $T/d $T/h
 measure|measure: cca: --sve-vl: 100 is less than 128|cca --sve-vl=100
 measure|measure: cca: --sve-vl: 4096 is more than 2048|cca --sve-vl=4096
 measure|measure: cca: --sve-vl: 200 is not a multiple of 128|cca --sve-vl=200
@@ -263,38 +285,6 @@ measure|measure: snp: --family-id: 2 bytes of hex, expected 16|snp id-block --fa
 measure|measure: snp: --guest-svn: 4294967296 is more than 4294967295|snp id-block --guest-svn=4294967296
 veritysetup|veritysetup: format: --threads: 0 is less than 1|format --threads=0
 veritysetup|veritysetup: format: --threads: 1025 is more than 1024|format --threads=1025
-END
-
-# --- a missing required option: exit 2, naming it ------------------------
-LD=$(printf '%096d' 0)
-while IFS='|' read -r tool msg args; do
-	var=$(echo "$tool" | tr a-z A-Z)
-	# shellcheck disable=SC2086
-	run "${!var}" $args
-	expect_rc 2 "$tool $args: a missing option exits 2"
-	expect_err_has "$msg" "$tool $args: the message names it"
-	check "$tool $args: nothing on stdout" test ! -s "$T/out"
-done <<END
-igvmgen|igvmgen: build: --kernel|build --vmm qemu -o $T/x.igvm
-igvmgen|igvmgen: build: --vmm|build --kernel $T/k -o $T/x.igvm
-igvmgen|igvmgen: initrd: --root|initrd -o $T/x.cpio
-measure|measure: artifacts: --config is required|artifacts --image a --image-version 1 $T
-measure|measure: artifacts: --image is required|artifacts --config $T/c --image-version 1 $T
-measure|measure: artifacts: --image-version is required|artifacts --config $T/c --image a $T
-measure|measure: cca: --rmm is required|cca --vmm kvmtool -k $T/k
-measure|measure: cca: --vmm is required|cca --rmm 1.0 -k $T/k
-measure|measure: cca: --kernel is required|cca --rmm 1.0 --vmm kvmtool -m 1G -c 1
-measure|measure: cca: --mem is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -c 1
-measure|measure: cca: --cpus is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -m 1G
-measure|measure: refvalues: --config is required|refvalues $T
-measure|measure: snp: --ovmf|snp --vcpus 1
-measure|measure: snp: missing --vcpus|snp --ovmf $T/ovmf
-measure|measure: snp: --measurement is required|snp id-block --idkey $T/k
-measure|measure: snp: --idkey is required|snp id-block --measurement $LD
-measure|measure: snp: --ovmf is required|snp ap-eip
-measure|measure: snp: --ap-eip needs --extend-digest|snp --ap-eip 0080b004 --vcpus 1
-measure|measure: snp: --extend-digest needs --ap-eip|snp --extend-digest $LD --vcpus 1
-veritysetup|veritysetup: verify: give the root hash|verify $T/d $T/h
 END
 
 C=$SRCDIR/tests/fuzz/corpus/igvm
