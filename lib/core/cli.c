@@ -2,6 +2,7 @@
 /* cli.c - argument dispatch, usage, version and error reporting. */
 #include "core/cli.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/hex.h"
 #include "core/parse.h"
 #include "podvm-config.h"
@@ -112,6 +113,8 @@ int pv_cli_main(const struct pv_tool *t, int argc, char **argv)
 	for (c = t->cmds; c->name; c++) {
 		if (strcmp(arg, c->name) == 0) {
 			cmd_name = c->name;
+			/* an interrupted command leaves no temporary output */
+			pv_out_install_signal_cleanup();
 			optind = 0; /* GNU getopt: full reset */
 			return close_stdout(c->run(argc - 1, argv + 1));
 		}

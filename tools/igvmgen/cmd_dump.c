@@ -35,8 +35,8 @@ static const struct pv_cli_spec dump_spec = {
 	.cmd = CMD_DUMP,
 	.synopsis = "[--json] FILE",
 	.about = "Decode every header of the IGVM file FILE, with file-data statistics\n"
-		 "and the CRC result.  Exit 1 when FILE is malformed, 3 when only its\n"
-		 "CRC-32 does not match.\n",
+		 "and the CRC result.  Exit 3 when its CRC-32 does not match (the file\n"
+		 "is corrupted, whatever else is wrong), 1 when it is malformed.\n",
 	.opts = dump_opts_table, .nopts = O_COUNT,
 	.min_operands = 1, .max_operands = 1,
 };
@@ -45,7 +45,8 @@ static const struct pv_cli_spec check_spec = {
 	.cmd = CMD_CHECK,
 	.synopsis = "FILE",
 	.about = "Validate the IGVM file FILE (igvm.md §2-§7 rules, CRC-32) and print\n"
-		 "\"FILE: ok\"; exit 0 when valid, 1 otherwise.\n",
+		 "\"FILE: ok\"; exit 0 when valid, 3 when its CRC-32 does not match\n"
+		 "(corrupted), 1 when it is malformed or unreadable.\n",
 	.opts = dump_opts_table, .nopts = O_COUNT,
 	.min_operands = 1, .max_operands = 1,
 };
@@ -228,14 +229,11 @@ int cmd_check(int argc, char **argv)
 	const char *path;
 
 	path = argv[pv_opts_parse(&check_spec, argc, argv, &o, &st)];
-	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e)) {
-		pv_cli_fail("check", &e);
-		return PV_EXIT_FAIL;
-	}
+	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
+		return pv_cli_fail("check", &e);
 	if (pv_igvm_parse(m.data, m.len, path, 0, &g, &e)) {
 		pv_unmap(&m);
-		pv_cli_fail("check", &e);
-		return PV_EXIT_FAIL; /* check is 0 or 1, a CRC error too */
+		return pv_cli_fail("check", &e); /* 3: checksum, 1: structure */
 	}
 	printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
 	       g.st.pages);

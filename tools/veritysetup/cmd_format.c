@@ -13,6 +13,33 @@
 
 int cmd_format(int argc, char **argv);
 
+struct root_file {
+	const char *path;
+	const char *data, *hash; /* the inputs it must not be */
+};
+
+/* Before HASH is renamed into place: the root hash file, atomically. */
+static int write_root_file(void *arg, const struct pv_verity_result *res,
+			   struct pv_err *e)
+{
+	const struct root_file *rf = arg;
+	char hex[2 * PV_HASH_MAX + 1];
+	struct pv_out out;
+	int r;
+
+	pv_hex_encode(res->root, res->root_size, hex, sizeof(hex));
+	r = pv_out_open(&out, rf->path, e);
+	if (r)
+		return r;
+	if ((r = pv_out_check_not_input(&out, rf->data, e)) ||
+	    (r = pv_out_check_not_input(&out, rf->hash, e)) ||
+	    (r = pv_out_write(&out, hex, strlen(hex), e))) {
+		pv_out_abort(&out);
+		return r;
+	}
+	return pv_out_commit(&out, e);
+}
+
 /* Only for large data (64 MiB and more): small inputs finish at once. */
 static void progress(void *arg, uint64_t done, uint64_t total)
 {
@@ -31,6 +58,7 @@ int cmd_format(int argc, char **argv)
 {
 	struct pv_verity_opts vo = { 0 };
 	struct pv_verity_result res;
+	struct root_file rf = { 0 };
 	struct pv_err e = { 0 };
 	struct vs_opts v;
 	const char *data, *hash;
@@ -56,15 +84,15 @@ int cmd_format(int argc, char **argv)
 	vo.engine = v.engine;
 	if (pv_cli_progress_wanted())
 		vo.progress = progress;
+	if (v.root_hash_file) {
+		rf.path = v.root_hash_file;
+		rf.data = data;
+		rf.hash = hash;
+		vo.before_commit = write_root_file;
+		vo.before_commit_arg = &rf;
+	}
 	if (pv_verity_format(data, hash, &v.p, &vo, &res, &e))
 		return pv_cli_fail("format", &e);
-	if (v.root_hash_file) {
-		char hex[2 * PV_HASH_MAX + 1];
-
-		pv_hex_encode(res.root, res.root_size, hex, sizeof(hex));
-		if (pv_write_file(v.root_hash_file, hex, strlen(hex), &e))
-			return pv_cli_fail("format", &e);
-	}
 	if (v.json) {
 		char engine[128];
 

@@ -19,7 +19,8 @@ static int read_root(const char *path, char *hex, size_t n, struct pv_err *e)
 	size_t len;
 	int r;
 
-	r = pv_map_file(path, 4096, &m, e);
+	/* a pipe too: --root-hash-file=<(...) or - (standard input) */
+	r = pv_map_file_flags(path, 4096, PV_MAP_STREAM, &m, e);
 	if (r)
 		return r;
 	len = m.len;

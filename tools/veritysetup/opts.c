@@ -135,8 +135,10 @@ static const struct pv_cli_spec specs[] = {
 		.synopsis = "[OPTIONS] DATA HASH",
 		.about = "Hash DATA and write the dm-verity tree (and superblock) to HASH, byte\n"
 			 "for byte as cryptsetup's veritysetup format; print the root hash.\n",
-		.footer = "A new HASH file is created atomically; an existing one (a device, or\n"
-			  "DATA itself with --hash-offset) is written in place outside its data.\n",
+		.footer = "A HASH file is written atomically (a temporary file renamed over it);\n"
+			  "a block device, or a file with --hash-offset (DATA itself, say), is\n"
+			  "written in place outside its data.  The root hash file is written\n"
+			  "before HASH is renamed into place: if it fails, HASH is left as it was.\n",
 		.opts = vs_opt_table, .nopts = VS_O_COUNT,
 		.min_operands = 2, .max_operands = 2,
 	},
