@@ -393,8 +393,9 @@ expect_err_has "measure: stdout: write error" "measure snp id-block --json >/dev
 run_to - "$VERITYSETUP" verify --root-hash-file="$T/root" "$T/data" "$T/hash"
 expect_rc 0 "a command that prints nothing exits 0 with stdout closed"
 # the release commands write their result to a file, never to stdout: a
-# full stdout loses nothing (never -o /dev/full: as root, an atomic write
-# would replace the device node)
+# full stdout loses nothing; -o onto a full device is a failure (a device
+# of our own when root: a regression must not replace the real /dev/full)
+if [ "$(id -u)" = 0 ]; then mknod "$T/full" c 1 7; FULL=$T/full; else FULL=/dev/full; fi
 for cmd in artifacts refvalues; do
 	rm -f "$T/rel/$cmd.json"
 	if [ $cmd = artifacts ]; then args="--image pod --image-version 1"; else args=; fi
@@ -403,6 +404,12 @@ for cmd in artifacts refvalues; do
 	expect_rc 0 "measure $cmd >/dev/full exits 0: it prints nothing"
 	check "measure $cmd >/dev/full writes $cmd.json" test -s "$T/rel/$cmd.json"
 	expect_err_has "measure: $cmd: " "measure $cmd says what it wrote on stderr"
+	# shellcheck disable=SC2086
+	run "$MEASURE" $cmd --config "$T/release.json" $args -o "$FULL" "$T/rel"
+	expect_rc 1 "measure $cmd -o a full device exits 1"
+	expect_err_has "measure: $cmd: $FULL: cannot write: No space left on device" \
+		"measure $cmd -o a full device names the write error"
+	check "measure $cmd -o a full device leaves the device" test -c "$FULL"
 done
 run "$MEASURE" verify "$T/rel/refvalues.json"
 expect_rc 0 "the release made again verifies"
