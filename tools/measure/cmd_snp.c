@@ -279,7 +279,7 @@ static const struct pv_cli_spec snp_specs[] = {
 			    "       measure snp id-block --measurement B64 --idkey PEM [...]",
 		.about = "Compute the SEV-SNP launch digest (MEASUREMENT) of a QEMU + OVMF guest,\n"
 			 "as virtee/sev-snp-measure does, with the same option names, or of an\n"
-			 "IGVM file (--igvm and the options after it).\n",
+			 "IGVM file (--igvm, --vmm, --native-zero, --ignore-id-block).\n",
 		.opts = snp_table, .nopts = SO_COUNT,
 		.min_operands = 0, .max_operands = 0,
 	},
