@@ -530,17 +530,6 @@ out:
 
 /* ---- drift of the artifacts ---- */
 
-static void dir_of(const char *path, char *out, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		snprintf(out, size, ".");
-	else if (slash == path)
-		snprintf(out, size, "/");
-	else
-		snprintf(out, size, "%.*s", (int)(slash - path), path);
-}
 
 int pv_art_drift(const char *rv_a, const char *rv_b,
 		 void (*report)(void *arg, const char *line, json_t *detail),
@@ -561,8 +550,8 @@ int pv_art_drift(const char *rv_a, const char *rv_b,
 		rc = pv_errf(e, PV_ENOMEM, "out of memory");
 		goto out;
 	}
-	dir_of(rv_a, da, sizeof(da));
-	dir_of(rv_b, db, sizeof(db));
+	pv_dirname(rv_a, da, sizeof(da));
+	pv_dirname(rv_b, db, sizeof(db));
 	snprintf(pa, sizeof(pa), "%s/artifacts.json", da);
 	snprintf(pb, sizeof(pb), "%s/artifacts.json", db);
 	/* neither release has its index beside it: nothing to compare; one
