@@ -64,7 +64,7 @@ if [ "$rc" -eq 1 ] && grep -q "DRIFT" "$work/dc"; then
 else
 	not_ok "drift-check catches a one-byte change of the kernel command line (exit $rc)"; diag "$work/dc"
 fi
-if grep -q "metal-qemu-snp-igvm/Milan/1: measurement .*first diverging region: cmdline" "$work/dc"; then
+if grep -q "igvm-qemu-snp/Milan/1: measurement .*first diverging region: cmdline" "$work/dc"; then
 	ok "and names the region of the change: cmdline"
 else
 	not_ok "and names the region of the change: cmdline"; diag "$work/dc"
