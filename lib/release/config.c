@@ -224,7 +224,7 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 	return 0;
 }
 
-static int load_tcb(json_t *tcb, const char *path, struct pv_err *e)
+int pv_rel_tcb_check(json_t *tcb, const char *path, struct pv_err *e)
 {
 	static const char *const parts[] = { "BootloaderVersion", "TEEVersion",
 		"SNPVersion", "MicrocodeVersion", NULL };
@@ -268,7 +268,7 @@ static int load_consumers(struct pv_rel_config *c, const char *path,
 	r = pv_jf_get(c->doc, "minimumTCB", JSON_OBJECT, PV_JF_OPTIONAL, path,
 		      &c->minimum_tcb, e);
 	snprintf(at, sizeof(at), "%s: minimumTCB", path);
-	if (r < 0 || (r == 0 && (r = load_tcb(c->minimum_tcb, at, e))))
+	if (r < 0 || (r == 0 && (r = pv_rel_tcb_check(c->minimum_tcb, at, e))))
 		return r;
 	r = pv_jf_get(c->doc, "trustee", JSON_OBJECT, PV_JF_OPTIONAL, path, &t,
 		      e);

@@ -539,7 +539,8 @@ int pv_rv_consumers_parse(json_t *c, struct pv_trustee *t,
 	    (r = pv_jf_str(tr, "claims", 0, "consumers.trustee", &cl, e)) ||
 	    (r = pv_trustee_from_version(ver, t, e)) ||
 	    (r = pv_jf_get(c, "minimumTCB", JSON_OBJECT, PV_JF_OPTIONAL,
-			   "consumers", &m, e)) < 0)
+			   "consumers", &m, e)) < 0 ||
+	    (m && (r = pv_rel_tcb_check(m, "consumers.minimumTCB", e))))
 		return r < 0 ? r : PV_EFORMAT;
 	if (strcmp(enc, t->hex ? "hex" : "base64") ||
 	    strcmp(cl, t->typed ? "typed" : "strings"))

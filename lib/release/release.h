@@ -240,6 +240,15 @@ struct pv_rel_config {
 };
 
 /**
+ * pv_rel_tcb_check - @tcb is product (Milan, Genoa, Turin) -> Contrast's
+ * SNPTCB {BootloaderVersion, TEEVersion, SNPVersion, MicrocodeVersion},
+ * each 0..255
+ * @path: names @tcb in messages
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_rel_tcb_check(json_t *tcb, const char *path, struct pv_err *e);
+
+/**
  * pv_trustee_from_version - the verifier's encodings for Trustee version
  * @v ("MAJOR.MINOR.PATCH", an optional leading "v")
  * returns: 0, PV_EFORMAT (not a version)

@@ -262,6 +262,13 @@ if have_jsonschema; then
 else
 	ok "schema # SKIP python3-jsonschema is not installed"
 fi
+jq '.consumers.minimumTCB.Milan.SNPVersion = 300' "$T/r2/refvalues.json" >"$T/r2/bad.json"
+run "$MEASURE" verify "$T/r2/bad.json"
+expect_rc 1 "a MinimumTCB part out of range in refvalues.json: exit 1"
+expect_err_has "consumers.minimumTCB.Milan.SNPVersion" "names the member"
+jq '.minimumTCB.Naples = {}' "$T/tcb.json" >"$T/bad.json"
+run "$MEASURE" refvalues --config "$T/bad.json" -o "$T/x.json" "$R"
+expect_err_has "minimumTCB: unknown member 'Naples'" "an unknown product in release.json's minimumTCB is named"
 jq '.trustee = {"version": "0.13.2"}' "$T/release.json" >"$T/old.json"
 "$MEASURE" refvalues --config "$T/old.json" -o "$T/old-rv.json" "$R" 2>/dev/null
 check "Trustee before 0.14.0: policy claims as strings" \
