@@ -34,8 +34,10 @@ static int cmp_str(const void *a, const void *b)
 #define PLACEHOLDER "@@releaseBase@@"
 
 /* What Contrast's kata configuration reads for metal-qemu-snp, relative
- * to /opt/edgeless/<handler> (nodeinstaller/internal/kataconfig/config.go
- * at 6b37eed8, KataRuntimeConfig) */
+ * to /opt/edgeless/<handler> (nodeinstaller/internal/kataconfig: the
+ * expected configuration testdata/runtime-go/expected-configuration-
+ * qemu-snp.toml at 410ddf30; config.go at 6b37eed8 still kept QEMU under
+ * snp/bin/) */
 static const struct {
 	const char *key, *path;
 } kata_paths[] = {
@@ -43,7 +45,7 @@ static const struct {
 	{ "initrd", "share/kata-initrd.zst" },
 	{ "image", "share/kata-containers.img" },
 	{ "firmware", "snp/share/OVMF.fd" },
-	{ "qemu", "snp/bin/qemu-system-x86_64" },
+	{ "qemu", "bin/qemu-system-x86_64" },
 };
 
 /* "{image}", "{version}", "{name}" and @@releaseBase@@ (when @base is

@@ -292,7 +292,7 @@ run "$MEASURE" artifacts --config "$T/bad.json" --image pod --image-version 1 -o
 expect_err_has "releaseBase (or PODVM_RELEASE_BASE): 'ftp://x' is not an http(s):// or file:// URL" "a bad base is refused"
 check "contrastKata: the firmware, kernel and image paths Contrast's kata configuration reads" \
 	test "$(jq -c '[.contrastKata.firmware.file, .contrastKata.qemu.path, .contrastKata.qemu.file, .qemuExtraKernelParams]' "$A")" = \
-	'["OVMF.fd","/opt/edgeless/@@runtimeName@@/snp/bin/qemu-system-x86_64",null,""]'
+	'["OVMF.fd","/opt/edgeless/@@runtimeName@@/bin/qemu-system-x86_64",null,""]'
 
 # handler names Contrast's parser would misread are refused
 bad_platform() { # DESC JQ-FILTER NEEDLE
