@@ -153,6 +153,10 @@ check "the artifact set is named by artifacts.json's integrity" \
 check "Contrast entries: SNPReferenceValues' fields only, no MinimumTCB, one per product" \
 	test "$(jq -c '.contrast["contrast-cc-metal-qemu-snp-'"$h8"'"].snp | [(.[0] | keys), map(.ProductName), .[0].GuestPolicy.SMT, .[0].GuestPolicy.ABIMajor, .[0].PlatformInfo.SMTEnabled]' "$RV")" = \
 	'[["APEIP","GuestPolicy","Platform","PlatformInfo","ProductName","TrustedMeasurement"],["Milan","Genoa"],true,0,true]'
+seed=$(jq -r '.contrast[].snp[] | select(.ProductName == "Milan") | "\(.TrustedMeasurement) \(.APEIP)"' "$RV")
+check "Contrast's extension of the Milan seed by APEIP to 4 vCPUs is the published 4-vCPU value" \
+	test "$("$MEASURE" snp --extend-digest "${seed% *}" --ap-eip "${seed#* }" --vcpus 4 --vcpu-type EPYC-Milan)" = \
+	"$(jq -r '.values[] | select(.id == "metal-qemu-snp/Milan/4") | .measurement' "$RV")"
 check "with APEIP, TrustedMeasurement is the 1-vCPU seed (Contrast extends it per count)" \
 	test "$(jq -r '.contrast[].snp[] | select(.ProductName == "Genoa") | .TrustedMeasurement' "$RV")" = \
 	"$(jq -r '.values[] | select(.id == "metal-qemu-snp/Genoa/1") | .measurement' "$RV")"
