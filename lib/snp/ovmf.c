@@ -294,9 +294,13 @@ bool pv_ovmf_has_section(const struct pv_ovmf *o, uint32_t type)
  * PAGE_INFO chain over the firmware pages follows the runs as their
  * digests are done, on whichever thread finished them, while the streams
  * are still hashed: only the kernel-hashes page, after the pipeline,
- * needs the streams.
+ * needs the streams.  With threads to spare, the last items map the back
+ * half of the longest stream (one read per page, from its end down) while
+ * that stream is hashed from its start: the thread on the critical path
+ * then finds those pages mapped instead of taking their page faults.
  */
 #define PAGES_PER_ITEM 64
+#define PREFAULT_BYTES (2u << 20) /* per item */
 
 struct image_run {
 	const struct pv_ovmf *img;
@@ -320,6 +324,7 @@ struct prehash {
 	size_t nstreams;
 	struct image_run run[2];	/* OVMF, SVSM */
 	size_t nruns;
+	size_t first_prefault;		/* items from here on: prefault */
 	struct pv_mbhash *ctx;		/* SHA-384, one per worker */
 	struct pv_snp_chain *chain;
 	struct pv_err *e;
@@ -339,9 +344,21 @@ static struct image_run *item_run(struct prehash *p, size_t it, size_t *pg,
 		*pg = (it - r->first_item) * PAGES_PER_ITEM;
 		*last = *pg + PAGES_PER_ITEM < r->npages ?
 				*pg + PAGES_PER_ITEM : r->npages;
-		return r;
+		return *pg < r->npages ? r : NULL;
 	}
 	return NULL;
+}
+
+/* Read one byte of every page of [@from, @to) of @s, from the end down. */
+static void prefault(const struct stream *s, size_t from, size_t to)
+{
+	const volatile uint8_t *d = s->data;
+	size_t o;
+
+	for (o = to; o > from;) {
+		o = o - from > PV_SNP_PAGE_SIZE ? o - PV_SNP_PAGE_SIZE : from;
+		(void)d[o];
+	}
 }
 
 static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
@@ -351,6 +368,15 @@ static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 	size_t it, pg, last;
 
 	for (it = begin; it < end; it++) {
+		if (it >= p->first_prefault) {
+			const struct stream *s = &p->stream[0];
+			size_t k = it - p->first_prefault;
+			size_t to = s->len - k * PREFAULT_BYTES;
+
+			prefault(s, to - s->len / 2 > PREFAULT_BYTES ?
+					    to - PREFAULT_BYTES : s->len / 2, to);
+			continue;
+		}
 		if (it < p->nstreams) {
 			const struct stream *s = &p->stream[it];
 
@@ -413,6 +439,10 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 	n = nthreads ? nthreads : pv_online_cpus();
 	if (n > 64)
 		n = 64;
+	p->first_prefault = items;
+	if (n > 1 && p->nstreams)
+		items += pv_div_round_up(p->stream[0].len - p->stream[0].len / 2,
+					 PREFAULT_BYTES);
 	p->ctx = calloc(n, sizeof(*p->ctx));
 	if (!p->ctx)
 		return PV_ENOMEM;
