@@ -325,7 +325,8 @@ struct prehash {
 	struct image_run run[2];	/* OVMF, SVSM */
 	size_t nruns;
 	size_t first_prefault;		/* items from here on: prefault */
-	struct pv_mbhash *ctx;		/* SHA-384, one per worker */
+	struct pv_mbhash *ctx;		/* SHA-384, one per worker, made
+					 * by it at its first page run */
 	struct pv_snp_chain *chain;
 	struct pv_err *e;
 	bool chain_failed;		/* @e says why */
@@ -385,6 +386,9 @@ static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 			continue;
 		}
 		r = item_run(p, it, &pg, &last);
+		if (r && !p->ctx[worker].d.ctx &&
+		    pv_mbhash_init(&p->ctx[worker], PV_SHA384, PV_MB_AUTO, NULL))
+			return PV_ECRYPTO;
 		if (r && last > pg &&
 		    pv_mbhash_run(&p->ctx[worker],
 				  r->data + pg * PV_SNP_PAGE_SIZE,
@@ -443,14 +447,12 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 	if (n > 1 && p->nstreams)
 		items += pv_div_round_up(p->stream[0].len - p->stream[0].len / 2,
 					 PREFAULT_BYTES);
+	/* the streams start at once; the page contexts are made as needed */
 	p->ctx = calloc(n, sizeof(*p->ctx));
 	if (!p->ctx)
 		return PV_ENOMEM;
-	for (i = 0; i < n && !r; i++)
-		r = pv_mbhash_init(&p->ctx[i], PV_SHA384, PV_MB_AUTO, NULL);
-	if (!r)
-		r = pv_parallel_pipeline(n, items, p->nstreams, prehash_item,
-					 chain_item, p);
+	r = pv_parallel_pipeline(n, items, p->nstreams, prehash_item,
+				 chain_item, p);
 	for (i = 0; i < n; i++)
 		pv_mbhash_free(&p->ctx[i]);
 	free(p->ctx);
