@@ -388,7 +388,7 @@ struct hash_ctx {
 	uint8_t *out;         /* ngranules * hlen */
 	size_t hlen;
 	size_t ngranules;
-	struct pv_mbhash *d;  /* one per worker */
+	struct pv_mbhash *d;  /* one per worker, made by it */
 	/* the chain, in plan order, as the digests come (walk_to) */
 	const struct pv_cca_config *c;
 	struct pv_cca_rim *r;
@@ -447,6 +447,9 @@ static int hash_range(void *vctx, size_t begin, size_t end, unsigned worker)
 	begin *= GRANULES_PER_ITEM;
 	end = end * GRANULES_PER_ITEM < h->ngranules ? end * GRANULES_PER_ITEM
 						     : h->ngranules;
+	/* each thread makes its context at its first item */
+	if (!m->d.ctx && pv_mbhash_init(m, h->c->alg, PV_MB_AUTO, NULL) < 0)
+		return PV_ECRYPTO;
 	pv_mbbatch_init(&b, m, SZ_4K);
 	for (i = begin; i < end; i++) {
 		const uint8_t *g = granule_at(h->p, h->gipa[i], tmp);
@@ -624,11 +627,6 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 		if (!h.d) {
 			rc = pv_errf(e, PV_ENOMEM, "out of memory");
 			goto out;
-		}
-		for (t = 0; t < nthreads; t++) {
-			rc = pv_mbhash_init(&h.d[t], c->alg, PV_MB_AUTO, e);
-			if (rc < 0)
-				goto out;
 		}
 		h.gipa = gipa;
 		h.out = contents;
