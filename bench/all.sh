@@ -18,6 +18,10 @@
 #   MEASURE, IGVMGEN, PV_VERITYSETUP  podvm's binaries (default: build/...)
 #   RUNS=5  VERITY_GIB=1  TMPDIR
 #   ROWS="verity igvmgen snp cca tdx"   the rows to run (default all)
+#   WRAP="chrt -f 10"       a prefix for every timed command (oracle, podvm,
+#                           openssl): on a machine loaded by other work, a
+#                           real-time class keeps their queue out of the
+#                           figures (root only)
 #
 # Each row runs oracle, podvm, oracle, podvm, ... RUNS times each and
 # prints the medians of the wall times; every pair's outputs (hash file
@@ -63,7 +67,8 @@ timed() {
 	local side=$1 dir=$2 t0 t1
 	shift 2
 	t0=$(now)
-	(cd "$dir" && exec /usr/bin/time -f '%M' -o "$W/$side.time" "$@") \
+	# shellcheck disable=SC2086
+	(cd "$dir" && exec /usr/bin/time -f '%M' -o "$W/$side.time" ${WRAP:-} "$@") \
 		>"$W/$side.out" 2>"$W/$side.err" ||
 		{ echo "bench/all.sh: $side failed: $*" >&2; cat "$W/$side.err" >&2; exit 1; }
 	t1=$(now)
@@ -83,12 +88,15 @@ limit() {
 		if [ "$sa" -le "$sb" ]; then a+=("$f"); sa=$((sa + s)); else b+=("$f"); sb=$((sb + s)); fi
 	done
 	for ((i = 0; i < RUNS; i++)); do
-		t0=$(now); openssl dgst "-$alg" "$@" >/dev/null; t1=$(now)
+		# shellcheck disable=SC2086
+		t0=$(now); ${WRAP:-} openssl dgst "-$alg" "$@" >/dev/null; t1=$(now)
 		echo $(((t1 - t0) / 1000)) >>"$W/l1"
 		if [ ${#b[@]} -gt 0 ]; then
 			t0=$(now)
-			openssl dgst "-$alg" "${a[@]}" >/dev/null &
-			openssl dgst "-$alg" "${b[@]}" >/dev/null
+			# shellcheck disable=SC2086
+			${WRAP:-} openssl dgst "-$alg" "${a[@]}" >/dev/null &
+			# shellcheck disable=SC2086
+			${WRAP:-} openssl dgst "-$alg" "${b[@]}" >/dev/null
 			wait
 			t1=$(now)
 			echo $(((t1 - t0) / 1000)) >>"$W/l2"
@@ -152,7 +160,7 @@ row() {
 	echo "  done: $work" >&2
 }
 
-echo "bench/all.sh: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS alternating runs per row" >&2
+echo "bench/all.sh: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS alternating runs per row${WRAP:+, commands run under \"$WRAP\"}" >&2
 
 # ---- verity: veritysetup format, cryptsetup's against ours --------------
 SALT=5eed0123456789abcdef
@@ -290,7 +298,7 @@ printf '\n%-34s %10s %9s %8s %7s %7s %7s %7s %9s %8s  %-7s %s\n' work "oracle ms
 for r in "${table[@]}"; do echo "$r"; done
 echo "medians of $RUNS alternating runs (wall ms; the oracle of \"snp, oracle in-process\": calc_launch_digest alone); ratio = oracle / podvm;"
 echo "lim1/lim2: openssl dgst of the row's input files on one core / two cores (two processes; one file: lim1 / 2); x lim = podvm / lim;"
-echo "$(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg)${WRAP:+; every timed command ran under \"$WRAP\"}"
 if [ "$fail" != 0 ]; then
 	echo "bench/all.sh: some outputs DIFFER (above)" >&2
 	exit 1
