@@ -70,9 +70,12 @@ Usage: ./build.sh [COMMAND]
   kernel   the guest kernel (cached by the content hash of its inputs)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
-  publish  assemble out/ (atomically): the artifacts, build-info.json,
+  publish [--release-base URL]
+           assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
-           launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS
+           launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS;
+           --release-base (or PODVM_RELEASE_BASE) resolves the download
+           URLs of artifacts.json, which otherwise keep @@releaseBase@@
   publish --sign-key PEM
            ... and sbom.spdx.json (SPDX 2.3) and provenance.dsse.json (in-toto
            SLSA provenance in a DSSE envelope) signed with PEM (Ed25519 or
@@ -368,15 +371,8 @@ supply_chain() {
 	fi
 }
 
-# publish_args ARGS: publish's options.
-publish_args() {
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--sign-key) [ $# -ge 2 ] || { usage >&2; exit 2; }; SIGN_KEY=$2; shift 2 ;;
-		--sign-key=*) SIGN_KEY=${1#*=}; shift ;;
-		*) usage >&2; exit 2 ;;
-		esac
-	done
+# sign_key_check: a --sign-key that cannot be read stops before the build.
+sign_key_check() {
 	[ -z "$SIGN_KEY" ] || [ -r "$SIGN_KEY" ] || die "--sign-key $SIGN_KEY: cannot read it"
 }
 
@@ -411,6 +407,11 @@ cmd_publish() {
 	}
 	release artifacts --image "$IMAGE_NAME" --image-version "$IMAGE_VERSION"
 	release refvalues
+	# what the index could not resolve (a URL placeholder, say)
+	local note
+	while IFS= read -r note; do
+		[ -z "$note" ] || say "artifacts.json: $note"
+	done < <(jq -r '.notes[]?' "$new/artifacts.json")
 	supply_chain "$new"
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
 	chmod 0755 "$new"
@@ -458,7 +459,21 @@ deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
-publish) shift; publish_args "$@"; cmd_publish ;;
+publish)
+	shift
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--release-base) [ $# -ge 2 ] || { usage >&2; exit 2; }
+			export PODVM_RELEASE_BASE=$2; shift 2 ;;
+		--release-base=*) export PODVM_RELEASE_BASE=${1#*=}; shift ;;
+		--sign-key) [ $# -ge 2 ] || { usage >&2; exit 2; }
+			SIGN_KEY=$2; shift 2 ;;
+		--sign-key=*) SIGN_KEY=${1#*=}; shift ;;
+		*) printf 'build.sh: publish: unknown option %s\n' "$1" >&2; exit 2 ;;
+		esac
+	done
+	sign_key_check
+	cmd_publish ;;
 refvalues) cmd_refvalues ;;
 lock) cmd_deps; cmd_lock ;;
 stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built

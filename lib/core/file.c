@@ -168,24 +168,15 @@ static int is_null_device(const struct stat *st)
 	       S_ISCHR(nst.st_mode) && nst.st_rdev == st->st_rdev;
 }
 
-int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
-		      struct pv_map *m, struct pv_err *e)
+int pv_map_fd(int fd, const char *path, uint64_t max, unsigned flags,
+	      struct pv_map *m, struct pv_err *e)
 {
 	int stream = (flags & PV_MAP_STREAM) != 0;
-	int is_stdin = stream && strcmp(path, "-") == 0;
 	struct stat st;
 	void *p;
-	int fd, r = 0;
+	int r = 0;
 
 	memset(m, 0, sizeof(*m));
-	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
-	 * wait for a writer before it can be refused (a regular file
-	 * ignores it); a stream's open waits for its writer, as cat's */
-	fd = is_stdin ? STDIN_FILENO
-		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					   (stream ? 0 : O_NONBLOCK));
-	if (fd < 0)
-		return pv_err_errno(e, errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
 		r = pv_err_errno(e, errno, "%s: cannot stat", path);
 		goto out;
@@ -195,7 +186,8 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		if (!stream && is_null_device(&st)) {
+		if (!stream && !(flags & PV_MAP_REGULAR) &&
+		    is_null_device(&st)) {
 			m->data = empty_file;
 			goto out;
 		}
@@ -228,10 +220,30 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 	m->maplen = (size_t)st.st_size;
 	m->mapped = 1;
 out:
-	if (!is_stdin)
-		close(fd);
 	if (r)
 		memset(m, 0, sizeof(*m));
+	return r;
+}
+
+int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
+		      struct pv_map *m, struct pv_err *e)
+{
+	int stream = (flags & PV_MAP_STREAM) != 0;
+	int is_stdin = stream && strcmp(path, "-") == 0;
+	int fd, r;
+
+	memset(m, 0, sizeof(*m));
+	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
+	 * wait for a writer before it can be refused (a regular file
+	 * ignores it); a stream's open waits for its writer, as cat's */
+	fd = is_stdin ? STDIN_FILENO
+		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					   (stream ? 0 : O_NONBLOCK));
+	if (fd < 0)
+		return pv_err_errno(e, errno, "%s: cannot open", path);
+	r = pv_map_fd(fd, path, max, flags, m, e);
+	if (!is_stdin)
+		close(fd);
 	return r;
 }
 
@@ -357,6 +369,24 @@ static int open_direct(struct pv_out *o, const char *path,
 	return 0;
 }
 
+/* pv_out_note_input: the inputs every output is checked against */
+#define NOTED_MAX 64
+static const char *noted[NOTED_MAX];
+static size_t nnoted;
+
+void pv_out_note_input(const char *path)
+{
+	size_t i;
+
+	if (!path || strcmp(path, "-") == 0)
+		return;
+	for (i = 0; i < nnoted; i++)
+		if (noted[i] == path || strcmp(noted[i], path) == 0)
+			return;
+	if (nnoted < NOTED_MAX)
+		noted[nnoted++] = path;
+}
+
 int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 		      struct pv_err *e)
 {
@@ -412,12 +442,32 @@ int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 		return pv_err_errno(e, err, "%s: cannot create", path);
 	}
 	o->slot = cleanup_register(o->tmp);
+	for (size_t i = 0; i < nnoted; i++) {
+		int r = pv_out_check_not_input(o, noted[i], e);
+
+		if (r) {
+			pv_out_abort(o);
+			return r;
+		}
+	}
 	return 0;
 }
 
 int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
 {
 	return pv_out_open_flags(o, path, 0, e);
+}
+
+void pv_dirname(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
 }
 
 int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
