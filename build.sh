@@ -306,10 +306,11 @@ image_conf() {
 }
 
 # lock_check_host: the kernel source and the build tools installed at the
-# versions of the image's lock, the kernel source tarball with its sha256.
+# versions of the image's lock, the kernel source tarball with its sha256,
+# the firmware's pinned source files those of the lock.
 lock_check_host() {
-	images/lock.sh check-host "images/$IMAGE/lock" kernel tool ||
-		die "the installed kernel source or build tools differ from images/$IMAGE/lock"
+	images/lock.sh check-host "images/$IMAGE/lock" kernel tool firmware ||
+		die "the installed kernel source, firmware source or build tools differ from images/$IMAGE/lock"
 }
 
 # ./build.sh lock: the image's lock resolved afresh; the diff is shown,

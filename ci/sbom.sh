@@ -167,6 +167,11 @@ def sid($kind; $n): "SPDXRef-\($kind)-" + ($n | gsub("[^A-Za-z0-9.-]"; "-"));
 # purl (package-url.org): the version percent-encoded
 def purl($p; $v; $a): "pkg:deb/debian/\($p)@\($v | @uri)?arch=\($a)&distro=debian-12";
 def rel($a; $t; $b): {spdxElementId: $a, relationshipType: $t, relatedSpdxElement: $b};
+# a host entry of the lock: tools by name, source files by file name (a
+# source package has several), binary packages by name
+def hid: if .[0] == "tool" then sid("Tool"; .[1])
+	elif .[3] == "source" then sid("Source"; .[5] | split("/") | last)
+	else sid("Source"; .[1]) end;
 (rows($rows)) as $debs | (rows($arts)) as $arts | (rows($host)) as $host |
 ($arts | map(.[0])) as $names |
 def art($f): sid("File"; $f);
@@ -188,16 +193,18 @@ def has($f): $names | index($f) != null;
 })) as $debpkgs |
 # the kernel source, the firmware sources and the build tools, as installed
 ($host | map({
-	SPDXID: sid(if .[0] == "tool" then "Tool" else "Source" end; .[1]), name: .[1], versionInfo: .[2],
+	SPDXID: hid, name: .[1], versionInfo: .[2],
 	supplier: "Organization: Debian",
 	downloadLocation: (if .[5] == "-" then "NOASSERTION" else "\($mirror)/\(.[5])" end),
+	packageFileName: (if .[5] == "-" then null else (.[5] | split("/") | last) end),
 	filesAnalyzed: false,
 	primaryPackagePurpose: (if .[0] == "tool" then "APPLICATION" else "SOURCE" end),
 	checksums: (if .[4] == "-" then [] else [{algorithm: "SHA256", checksumValue: .[4]}] end),
 	licenseConcluded: "NOASSERTION", licenseDeclared: "NOASSERTION", copyrightText: "NOASSERTION",
 	externalRefs: [{referenceCategory: "PACKAGE-MANAGER", referenceType: "purl",
 		referenceLocator: purl(.[1]; .[2]; .[3])}]
-} | if .checksums == [] then del(.checksums) else . end)) as $hostpkgs |
+} | if .checksums == [] then del(.checksums) else . end
+  | if .packageFileName == null then del(.packageFileName) else . end)) as $hostpkgs |
 ($host | map(select(.[0] == "kernel"))[0]) as $ksrc |
 [
 	{SPDXID: "SPDXRef-Image", name: $name, versionInfo: $version, supplier: "Organization: podvm",
@@ -247,11 +254,12 @@ def tool($t; $f): if has($f) and ($packages | map(.SPDXID) | index(sid("Tool"; $
 		+ (if has("kernel.config") then [rel("SPDXRef-Kernel"; "GENERATED_FROM"; art("kernel.config"))] else [] end)
 		+ [$names[] | select(endswith(".igvm")) as $i
 			| (("bzImage", "cmdline", "OVMF-SNP.fd") | select(has(.)) | rel(art($i); "GENERATED_FROM"; art(.)))]
-		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; sid("Source"; .[1]))] else [] end)
+		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
 		+ [$host[] | select(.[0] == "tool") | .[1] as $t
 			| if ($t | test("^(gcc|cpp|binutils|make|bc|bison|flex|cpio|xz-utils|libc6-dev)")) then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; "SPDXRef-Kernel")
 			  elif ($t | test("^(mmdebstrap|erofs-utils|liblz4|tar)")) and has("root.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("root.img"))
 			  elif $t == "gdisk" and has("disk.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("disk.img"))
+			  elif ($t | test("^(nasm|acpica-tools|uuid-dev)$")) and has("OVMF-SNP.fd") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("OVMF-SNP.fd"))
 			  else empty end]
 		+ [("root-verity.img", "disk.img", "cmdline", "verity.json", "artifacts.json", "refvalues.json", ($names[] | select(endswith(".igvm"))))
 			| select(has(.)) | rel("SPDXRef-podvm"; "BUILD_TOOL_OF"; art(.))]

@@ -19,8 +19,10 @@
 #   check-installed LOCK MANIFEST  the installed set (dpkg-query: name
 #                             version arch) equals LOCK's rootfs entries
 #   check-host LOCK KIND...   the host packages of those kinds (kernel,
-#                             tool) are installed at their locked versions,
-#                             and every file entry has its sha256
+#                             tool, firmware) are installed at their locked
+#                             versions, every file entry has its sha256, and
+#                             every firmware source entry is what
+#                             firmware/PINNED pins
 #
 # Lock lines: KIND NAME VERSION ARCH SHA256 PATH ('#' starts a comment).
 # Every mismatch names the package (or file) and both versions (or hashes)
@@ -61,6 +63,10 @@ host_record() {
 # bootstrapper, erofs and its compressor, the partitioner.
 TOOLS="gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu libc6-dev make bc bison flex
 	cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
+# The SNP firmware, when the tree builds one: its pinned Debian source and
+# the tools of its build (nasm, iasl, libuuid headers).
+FIRMWARE_PINNED=${PODVM_FIRMWARE_PINNED:-$here/../firmware/PINNED}
+FIRMWARE_TOOLS="nasm acpica-tools uuid-dev"
 
 cmd_resolve() {
 	local img=$1 pkgs
@@ -101,7 +107,22 @@ cmd_resolve() {
 	read -r s f < <(host_record "$package" "$v")
 	echo "kernel $package $v $a $s $f"
 	echo "file kernel-source-tarball - - $(sha256sum "$tarball" | cut -d' ' -f1) $tarball"
-	for p in $TOOLS; do
+	# The firmware's source files (firmware/PINNED, when the tree builds
+	# one): the Debian source package's files with their sha256s, and the
+	# tools of its build.
+	local tools=$TOOLS
+	if [ -f "$FIRMWARE_PINNED" ]; then
+		(
+			. "$FIRMWARE_PINNED"
+			d=${package:0:1}
+			[ "${package#lib}" = "$package" ] || d=${package:0:4}
+			echo "firmware $package $version source $dsc_sha256 pool/main/$d/$package/$dsc"
+			echo "firmware $package $version source $orig_sha256 pool/main/$d/$package/$orig"
+			echo "firmware $package $version source $debian_sha256 pool/main/$d/$package/$debian"
+		)
+		tools="$tools $FIRMWARE_TOOLS"
+	fi
+	for p in $tools; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || die "$p: not installed (./build.sh deps)"
 		a=$(dpkg-query -W -f='${Architecture}' "$p")
 		read -r s f < <(host_record "$p" "$v")
@@ -187,8 +208,25 @@ cmd_check_host() {
 		while read -r p v a s f; do
 			have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
 			[ "$have" = "$v" ] || die "$kind package $p: ${have:-nothing} is installed, the lock says $v (./build.sh deps, or ./build.sh lock to take it)"
-		done < <(entries "$lock" "$kind")
+		done < <(entries "$lock" "$kind" | awk '$3 != "source"')
 	done
+	# firmware source files: the pin the firmware build checks its download
+	# against (firmware/PINNED) names the same version and sha256s
+	while read -r p v a s f; do
+		[ -f "$FIRMWARE_PINNED" ] || die "firmware $p ${f##*/}: locked, but there is no $FIRMWARE_PINNED"
+		have=$(
+			. "$FIRMWARE_PINNED"
+			[ "$version" = "$v" ] || { echo "version $version"; exit; }
+			case "${f##*/}" in
+			"$dsc") echo "$dsc_sha256" ;; "$orig") echo "$orig_sha256" ;;
+			"$debian") echo "$debian_sha256" ;; *) echo "no such file" ;;
+			esac)
+		case "$have" in
+		"version "*) die "firmware source $p: firmware/PINNED pins version ${have#version }, the lock says $v" ;;
+		"$s") ;;
+		*) die "firmware source $p $v ${f##*/}: firmware/PINNED has ${have}, the lock says $s" ;;
+		esac
+	done < <(entries "$lock" firmware | awk '$3 == "source"')
 	while read -r p v a s f; do
 		have=$(sha256sum "$f" 2>/dev/null | cut -d' ' -f1 || true)
 		[ "$have" = "$s" ] || die "file $p ($f): sha256 ${have:-missing}, the lock says $s"
@@ -203,5 +241,5 @@ check-debs) shift; cmd_check_debs "$@" ;;
 check-plan) shift; cmd_check_plan "$@" ;;
 check-installed) shift; cmd_check_installed "$@" ;;
 check-host) shift; cmd_check_host "$@" ;;
-*) sed -n "3,27p" "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n "3,29p" "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

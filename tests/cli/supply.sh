@@ -64,6 +64,30 @@ expect_err_has "file a-file ($T/a-file): sha256 $(sha "$T/a-file"), the lock say
 printf 'x' >"$T/a-file"
 run "$lock_sh" check-host "$T/lock2" tool
 expect_rc 0 "lock check-host: the file as locked"
+# the firmware's source files: the lock and firmware/PINNED agree
+cat >"$T/fw-pinned" <<'EOF2'
+package=edk2
+version=1.0-1
+dsc=edk2_1.0-1.dsc
+dsc_sha256=aa
+orig=edk2_1.0.orig.tar.xz
+orig_sha256=bb
+debian=edk2_1.0-1.debian.tar.xz
+debian_sha256=cc
+EOF2
+{
+	echo "firmware edk2 1.0-1 source aa pool/main/e/edk2/edk2_1.0-1.dsc"
+	echo "firmware edk2 1.0-1 source bb pool/main/e/edk2/edk2_1.0.orig.tar.xz"
+	echo "firmware edk2 1.0-1 source cc pool/main/e/edk2/edk2_1.0-1.debian.tar.xz"
+} >"$T/fw-lock"
+run env PODVM_FIRMWARE_PINNED="$T/fw-pinned" "$lock_sh" check-host "$T/fw-lock" firmware
+expect_rc 0 "lock check-host: firmware source files as firmware/PINNED pins them"
+sed -i 's/^orig_sha256=bb/orig_sha256=bd/' "$T/fw-pinned"
+run env PODVM_FIRMWARE_PINNED="$T/fw-pinned" "$lock_sh" check-host "$T/fw-lock" firmware
+expect_err_has "firmware source edk2 1.0-1 edk2_1.0.orig.tar.xz: firmware/PINNED has bd, the lock says bb" "lock check-host: another firmware source hash names the file and both"
+sed -i 's/^version=1.0-1/version=1.0-2/' "$T/fw-pinned"
+run env PODVM_FIRMWARE_PINNED="$T/fw-pinned" "$lock_sh" check-host "$T/fw-lock" firmware
+expect_err_has "firmware source edk2: firmware/PINNED pins version 1.0-2, the lock says 1.0-1" "lock check-host: another firmware version stops"
 run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|file|tool|firmware)$/)' "$src/images/pod/lock"
 check "images/pod/lock: every line has the six fields of a known kind" test "$rc" -eq 0 -a ! -s "$T/out"
 check "images/pod/lock: locks the rootfs, the kernel source and its tarball" \
@@ -135,6 +159,7 @@ for f in bzImage kernel.config root.img root-verity.img disk.img cmdline pod-qem
 	printf '%s contents\n' "$f" >"$out/$f"
 done
 ln -s "${IGVMGEN:?}" "$T/bin/igvmgen"; ln -s "${MEASURE:?}" "$T/bin/measure"; ln -s "${VERITYSETUP:?}" "$T/bin/veritysetup"
+quiet() { "$@" >/dev/null; }
 sbom() { "$src/ci/sbom.sh" "$img" "$out" "$T/rootfs.tar" "$T/bin"; }
 run_to "$T/sbom.json" sbom
 expect_rc 0 "sbom: written"
@@ -165,7 +190,6 @@ check "sbom: every artifact, with SHA1 and SHA256" \
 check "sbom: relationships: the erofs CONTAINS each package, the kernel GENERATED_FROM its source" \
 	test "$(j '[.relationships[] | select((.spdxElementId == "SPDXRef-File-root.img" and .relationshipType == "CONTAINS") or .relationshipType == "GENERATED_FROM") | "\(.spdxElementId)>\(.relatedSpdxElement)"] | join(" ")')" = \
 	"SPDXRef-File-root.img>SPDXRef-Deb-bar-all SPDXRef-File-root.img>SPDXRef-Deb-foo-amd64 SPDXRef-File-root.img>SPDXRef-Deb-libx--1-amd64 SPDXRef-File-root-verity.img>SPDXRef-File-root.img SPDXRef-Kernel>SPDXRef-Source-linux-source-6.1 SPDXRef-Kernel>SPDXRef-File-kernel.config SPDXRef-File-pod-qemu.igvm>SPDXRef-File-bzImage SPDXRef-File-pod-qemu.igvm>SPDXRef-File-cmdline"
-quiet() { "$@" >/dev/null; }
 check "sbom: SPDXIDs unique, every relationship's ends defined, every LicenseRef declared" \
 	quiet jq -e '([.packages[], .files[]] | map(.SPDXID)) as $ids
 		| ($ids | length) == ($ids | unique | length)
@@ -193,6 +217,18 @@ for (const p of d.packages) if (p.licenseDeclared !== "NOASSERTION") parse(p.lic
 else
 	ok "sbom: SPDX expressions # SKIP node-spdx-expression-parse is not installed"
 fi
+# with a firmware: its source files (one package, three files) and tools
+cp -r "$out" "$T/rel-fw"; cp -r "$img" "$T/img-fw"
+printf 'firmware\n' >"$T/rel-fw/OVMF-SNP.fd"
+cat "$T/fw-lock" >>"$T/img-fw/lock"
+echo "tool nasm 2.16.01-1 amd64 - -" >>"$T/img-fw/lock"
+run_to "$T/sbom-fw.json" "$src/ci/sbom.sh" "$T/img-fw" "$T/rel-fw" "$T/rootfs.tar" "$T/bin"
+expect_rc 0 "sbom: with a firmware"
+check "sbom: the firmware GENERATED_FROM each of its source files, nasm BUILD_TOOL_OF it" \
+	test "$(jq -r '[.relationships[] | select(.spdxElementId == "SPDXRef-File-OVMF-SNP.fd" or .relatedSpdxElement == "SPDXRef-File-OVMF-SNP.fd") | "\(.spdxElementId) \(.relationshipType) \(.relatedSpdxElement)"] | join(",")' "$T/sbom-fw.json")" = \
+	"SPDXRef-Image CONTAINS SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-pod-qemu.igvm GENERATED_FROM SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.dsc,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0.orig.tar.xz,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.debian.tar.xz,SPDXRef-Tool-nasm BUILD_TOOL_OF SPDXRef-File-OVMF-SNP.fd"
+check "sbom: with a firmware, SPDXIDs stay unique" \
+	quiet jq -e '[.packages[], .files[]] | map(.SPDXID) | length == (unique | length)' "$T/sbom-fw.json"
 run_to "$T/sbom2.json" sbom
 check "sbom: reproducible (a second run gives the same bytes)" cmp -s "$T/sbom.json" "$T/sbom2.json"
 printf 'other\n' >>"$out/disk.img"
