@@ -7,6 +7,8 @@
 #   2. a package of the image does not exist
 #   3. the pinned kernel source is not the installed one
 #   4. the disk fills up while out/ is assembled (root only: a small tmpfs)
+#   5. a rootfs .deb whose sha256 is not the lock's; a locked version the
+#      archive no longer resolves (images/<name>/lock)
 # Run from the top of the tree after a build (./build.sh stages), as
 # ./build.sh test does.
 set -uo pipefail
@@ -65,5 +67,19 @@ else
 		ok "a full disk leaves no out/ and no half-assembled folder"
 	fi
 fi
+variant IMAGE_VERSION=fault-5
+sed -i 's/^\(rootfs dbus [^ ]* [^ ]* \)[0-9a-f]\{64\}/\1'"$(printf 0%.0s {1..64})"'/' "$work/img/lock"
+PODVM_CACHE=$work/cache images/build-rootfs.sh "$work/img" "$work/out5" >/dev/null 2>"$work/err"
+expect "a .deb whose sha256 differs from the lock stops the rootfs stage naming the package and both hashes" $? \
+	"the lock says $(printf 0%.0s {1..64})"
+variant IMAGE_VERSION=fault-6
+sed -i 's/^rootfs dbus [^ ]* /rootfs dbus 1.0-podvm-test /' "$work/img/lock"
+# a .deb cache of its own (linked from the machine's): the lie of this lock
+# (1.14's bytes named 1.0) must not reach the machine's
+mkdir -p "$work/debs"
+cp -al "${PODVM_DEB_CACHE:-/var/cache/podvm/debs}"/. "$work/debs"/ 2>/dev/null || true
+PODVM_DEB_CACHE=$work/debs PODVM_CACHE=$work/cache images/build-rootfs.sh "$work/img" "$work/out6" >/dev/null 2>"$work/err"
+expect "a locked version the archive does not resolve stops the rootfs stage naming the package and both versions" $? \
+	"lock: rootfs package dbus: the archive resolved version $(awk '$1 == "rootfs" && $2 == "dbus" { print $3 }' images/pod/lock), the lock says 1.0-podvm-test"
 echo "1..$n"
 [ "$failed" -eq 0 ]

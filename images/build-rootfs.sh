@@ -56,9 +56,11 @@ else
 	mode=root
 	[ "$(id -u)" -eq 0 ] || mode=unshare
 	# The locked .debs, checked, in a folder of their own (hard links
-	# into the machine's cache of .debs).
-	debs=${cache%/*/*}/debs
-	"$here/lock.sh" fetch "$lock" "$mirror" "$debs" || die "the rootfs packages do not match the lock"
+	# into the machine's cache of .debs: downloads checked against the
+	# lock, so shared by every cache of rootfs tarballs)
+	debs=${PODVM_DEB_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")/debs}
+	"$here/lock.sh" fetch "$lock" "$mirror" "$debs" ||
+		die "the locked rootfs packages could not be fetched from $mirror, or differ from $lock (the 'lock:' line above says which)"
 	mkdir -p "$tmp/debs"
 	"$here/lock.sh" list-debs "$lock" | while read -r f; do
 		ln "$debs/$f" "$tmp/debs/$f" 2>/dev/null || cp "$debs/$f" "$tmp/debs/$f"
@@ -80,7 +82,7 @@ else
 		--customize-hook='rm -f "$1/etc/machine-id" && : > "$1/etc/machine-id"' \
 		--customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt/*' \
 		"$SUITE" "$tmp/rootfs.tar" "$mirror" ||
-		die "mmdebstrap failed: is the Debian archive ($mirror) reachable, and does it hold the versions of $lock? (the first 'lock:' line above says which package differs)"
+		die "mmdebstrap failed: is the Debian archive ($mirror) reachable, and do the packages in $img/packages exist? (a 'lock:' line above names a package that differs from $lock)"
 	rm -rf "$tmp/debs" "$tmp/plan"
 	mv "$tmp" "$cache"
 	trap - EXIT
