@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * measure.c - MRTD and the RTMRs of a QEMU + TDVF direct boot
+ * (docs/tdx.md 4-6).
+ *
+ * An RTMR starts at zero and each event extends it: RTMR = SHA-384(RTMR ||
+ * digest).  edk2 maps PCRs to RTMRs as UEFI 2.10 section 38.4.1 says
+ * (TdxMeasurementMapPcrToMrIndex: PCR 0, 1 and 7 to RTMR0, 2-6 to RTMR1,
+ * 8-15 to RTMR2).  In a direct boot (OvmfPkg/Library/PlatformBootManagerLib
+ * QemuKernel.c, TryRunningQemuKernel) the kernel image is loaded, and so
+ * measured, before ReadyToBoot; at ReadyToBoot TdTcg2Dxe.c OnReadyToBoot()
+ * measures the boot variables, "Calling EFI Application from Boot Option"
+ * and a separator; the Linux EFI stub measures LoadOptions and the initrd
+ * (PCR 9); ExitBootServices adds two actions (PCR 5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/digest.h"
+#include "core/err.h"
+#include "tdx/tdx.h"
+
+const char *pv_tdx_order_name(enum pv_tdx_mrtd_order o)
+{
+	return o == PV_TDX_MRTD_TWO_PASS ? "two-pass" : "single-pass";
+}
+
+const char *pv_tdx_layout_name(enum pv_tdx_layout l)
+{
+	switch (l) {
+	case PV_TDX_LAYOUT_202411:
+		return "edk2-202411";
+	case PV_TDX_LAYOUT_PRE_202411:
+		return "edk2-pre-202411";
+	case PV_TDX_LAYOUT_NONE:
+		return "none";
+	}
+	return "?";
+}
+
+const char *pv_tdx_header_name(enum pv_tdx_kernel_header h)
+{
+	return h == PV_TDX_HDR_QEMU_PATCHED ? "qemu-patched" : "unmodified";
+}
+
+const char *pv_tdx_initrd_opt_name(enum pv_tdx_initrd_opt o)
+{
+	return o == PV_TDX_INITRD_PREFIX ? "prefix" : "append";
+}
+
+size_t pv_tdx_load_options(const char *cmdline, bool initrd,
+			   enum pv_tdx_initrd_opt opt, uint8_t *out)
+{
+	static const char tag_app[] = " initrd=initrd";
+	static const char tag_pre[] = "initrd=initrd ";
+	const char *parts[2] = { cmdline ? cmdline : "", "" };
+	size_t n = 0, i, k;
+
+	if (initrd) {
+		if (opt == PV_TDX_INITRD_PREFIX) {
+			parts[1] = parts[0];
+			parts[0] = tag_pre;
+		} else {
+			parts[1] = tag_app;
+		}
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; parts[k][i]; i++, n++)
+			if (out)
+				pv_put_le16(out + 2 * n,
+					    (uint8_t)parts[k][i]);
+	if (n == 0)
+		return 0; /* LoadOptions NULL, LoadOptionsSize 0 */
+	if (out)
+		pv_put_le16(out + 2 * n, 0);
+	return 2 * (n + 1);
+}
+
+struct run {
+	uint8_t rtmr[4][PV_TDX_MR_SIZE];
+	pv_tdx_observer obs;
+	void *ctx;
+	struct pv_err *e;
+};
+
+/* Extend RTMR @idx with @digest and tell the observer. */
+static int extend(struct run *run, unsigned idx, const char *type,
+		  const char *what, const uint8_t digest[PV_TDX_MR_SIZE])
+{
+	static const char *const names[] = { "rtmr0", "rtmr1", "rtmr2",
+					     "rtmr3" };
+	struct pv_tdx_event ev = { .reg = names[idx], .type = type,
+				   .what = what };
+	uint8_t buf[2 * PV_TDX_MR_SIZE];
+	int r;
+
+	memcpy(buf, run->rtmr[idx], PV_TDX_MR_SIZE);
+	memcpy(buf + PV_TDX_MR_SIZE, digest, PV_TDX_MR_SIZE);
+	if (pv_hash_buf(PV_SHA384, buf, sizeof(buf), run->rtmr[idx]))
+		return pv_errf(run->e, PV_ECRYPTO, "%s: SHA-384 failed",
+			       names[idx]);
+	if (!run->obs)
+		return 0;
+	memcpy(ev.digest, digest, PV_TDX_MR_SIZE);
+	memcpy(ev.value, run->rtmr[idx], PV_TDX_MR_SIZE);
+	r = run->obs(run->ctx, &ev);
+	if (r)
+		return pv_errf(run->e, r, "%s: the event log stopped at %s",
+			       names[idx], what);
+	return 0;
+}
+
+static int extend_data(struct run *run, unsigned idx, const char *type,
+		       const char *what, const void *data, size_t len)
+{
+	uint8_t d[PV_TDX_MR_SIZE];
+
+	if (pv_hash_buf(PV_SHA384, data, len, d))
+		return pv_errf(run->e, PV_ECRYPTO, "%s: SHA-384 failed", what);
+	return extend(run, idx, type, what, d);
+}
+
+static int action(struct run *run, unsigned idx, const char *s)
+{
+	/* TdMeasureAction: the ASCII string without its NUL */
+	return extend_data(run, idx, "EV_EFI_ACTION", s, s, strlen(s));
+}
+
+static int separator(struct run *run, unsigned idx)
+{
+	static const uint8_t zero[4]; /* MeasureSeparatorEvent: UINT32 0 */
+
+	return extend_data(run, idx, "EV_SEPARATOR", "separator", zero, 4);
+}
+
+static int rtmr_events(const struct pv_tdx_params *p, struct run *run)
+{
+	uint8_t d[PV_TDX_MR_SIZE];
+	uint8_t *opts = NULL;
+	size_t olen;
+	bool initrd = p->initrd && p->initrd_len > 0;
+	int r;
+
+	if (p->header == PV_TDX_HDR_QEMU_PATCHED)
+		return pv_errf(run->e, PV_ENOTSUP,
+			       "--kernel-header qemu-patched (QEMU before "
+			       "10.0) is not modelled yet: RTMR1 would depend "
+			       "on QEMU's rewrite of the setup header");
+	r = pv_pe_authenticode(p->kernel, p->kernel_len,
+			       p->kernel_name ? p->kernel_name : "kernel", d,
+			       run->e);
+	if (r)
+		return r;
+	if (p->layout == PV_TDX_LAYOUT_NONE)
+		return 0; /* the firmware measures nothing */
+	r = extend(run, 1, "EV_EFI_BOOT_SERVICES_APPLICATION",
+		   "Linux kernel", d);
+	if (!r)
+		r = action(run, 1, "Calling EFI Application from Boot Option");
+	/* edk2-stable202411 (commit efaf8931bb) moved this separator from
+	 * RTMR0 to RTMR1; before, it extends RTMR0, which is not modelled */
+	if (!r && p->layout == PV_TDX_LAYOUT_202411)
+		r = separator(run, 1);
+	if (!r && p->stub_measures) {
+		olen = pv_tdx_load_options(p->cmdline, initrd, p->initrd_opt,
+					   NULL);
+		if (olen) {
+			opts = malloc(olen);
+			if (!opts)
+				return pv_errf(run->e, PV_ENOMEM,
+					       "LoadOptions: out of memory");
+			pv_tdx_load_options(p->cmdline, initrd, p->initrd_opt,
+					    opts);
+			r = extend_data(run, 2, "EV_EVENT_TAG",
+					"LOADED_IMAGE::LoadOptions", opts,
+					olen);
+			free(opts);
+		}
+		if (!r && initrd)
+			r = extend_data(run, 2, "EV_EVENT_TAG", "Linux initrd",
+					p->initrd, p->initrd_len);
+	}
+	if (!r)
+		r = action(run, 1, "Exit Boot Services Invocation");
+	if (!r)
+		r = action(run, 1, "Exit Boot Services Returned with Success");
+	return r;
+}
+
+int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *res,
+		   pv_tdx_observer obs, void *ctx, struct pv_err *e)
+{
+	struct pv_tdvf *t;
+	struct run run = { .obs = obs, .ctx = ctx, .e = e };
+	const char *fw = p->firmware_name ? p->firmware_name : "firmware";
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	t = malloc(sizeof(*t));
+	if (!t)
+		return pv_errf(e, PV_ENOMEM, "%s: out of memory", fw);
+	r = pv_tdvf_parse(p->firmware, p->firmware_len, fw, t, e);
+	if (!r)
+		r = pv_tdx_mrtd(t, p->order, res->mrtd, obs, ctx, e);
+	free(t);
+	if (r || !p->kernel)
+		return r;
+	r = rtmr_events(p, &run);
+	if (r)
+		return r;
+	res->has_rtmr = true;
+	memcpy(res->rtmr, run.rtmr, sizeof(run.rtmr));
+	if (p->layout == PV_TDX_LAYOUT_NONE) {
+		res->has_rtmr0 = true; /* nothing is measured: all zero */
+		return 0;
+	}
+	snprintf(res->rtmr0_missing, sizeof(res->rtmr0_missing),
+		 "RTMR0 (TD HOB, CFV, Secure Boot variables, ACPI fw_cfg "
+		 "blobs, boot variables) is not modelled by this version");
+	return 0;
+}
