@@ -85,7 +85,7 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 	uint32_t count = TDVFGEN_NSEC, length;
 	struct tdvfgen_section *x = g->sec;
 
-	if (s < 0x10000 || s % 0x10000 || s > 0x4000000)
+	if (s < 0x4000 || s % 0x4000 || s > 0x4000000)
 		return -1;
 	tdvfgen_blob(buf, s, g->seed);
 	/* an empty variable store at the start of the CFV */

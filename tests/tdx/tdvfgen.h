@@ -21,7 +21,7 @@ struct tdvfgen_section {
 };
 
 struct tdvfgen {
-	size_t size;		/* multiple of 64 KiB, >= 64 KiB */
+	size_t size;		/* multiple of 16 KiB, >= 16 KiB */
 	uint32_t seed;		/* content of the volumes */
 	const char *corrupt;	/* NULL or a name from tdvfgen_corruptions */
 	/* filled by tdvfgen_image: the sections as written */
