@@ -181,30 +181,50 @@ void pegen_image(const struct pegen *p, uint8_t *buf)
 	size_t len = pegen_size(p);
 	uint16_t optsz = (uint16_t)(112 + 8 * p->nrva);
 	uint8_t *sh = buf + PE_OPT + optsz;
+	uint32_t vsz = (uint32_t)((p->payload + 0xfff) & ~(size_t)0xfff);
 
+	/* random bytes where nothing is parsed (DOS stub, the padding after
+	 * the section headers, the sections, the tail); header fields zero
+	 * unless set below, so that edk2's PE/COFF loader accepts it */
 	tdvfgen_blob(buf, len, p->seed);
+	memset(buf, 0, 0x40);
+	memset(buf + 0x80, 0, (size_t)(sh + 3 * 40 - (buf + 0x80)));
 	buf[0] = 'M';
 	buf[1] = 'Z';
 	w32(buf + 0x3c, 0x80);
 	memcpy(buf + 0x80, "PE\0\0", 4);
-	w16(buf + 0x84, 0x8664);
-	w16(buf + 0x86, 3);
+	w16(buf + 0x84, 0x8664);		/* Machine: x86-64 */
+	w16(buf + 0x86, 3);			/* NumberOfSections */
 	w16(buf + 0x94, optsz);
+	w16(buf + 0x96, 0x0206);		/* executable, large address */
 	w16(buf + PE_OPT, 0x20b);
+	w32(buf + PE_OPT + 16, 0x1000);		/* AddressOfEntryPoint */
+	w32(buf + PE_OPT + 20, 0x1000);		/* BaseOfCode */
+	w32(buf + PE_OPT + 32, 0x1000);		/* SectionAlignment */
+	w32(buf + PE_OPT + 36, 0x200);		/* FileAlignment */
+	w32(buf + PE_OPT + 56, 0x1000 + 2 * vsz + 0x1000); /* SizeOfImage */
 	w32(buf + PE_OPT + 60, PE_HDRS);
-	w32(buf + PE_OPT + 64, 0xdeadbeef); /* CheckSum: not hashed */
+	w32(buf + PE_OPT + 64, 0xdeadbeef);	/* CheckSum: not hashed */
+	w16(buf + PE_OPT + 68, 10);		/* EFI application */
 	w32(buf + PE_OPT + 108, p->nrva);
 	if (p->nrva > 4)
 		w64(buf + PE_OPT + 112 + 32,
 		    (uint64_t)(len - p->cert) | (uint64_t)p->cert << 32);
 	/* headers in a different order from the file */
 	memcpy(sh, ".data\0\0\0", 8);
+	w32(sh + 8, (uint32_t)p->payload);
+	w32(sh + 12, 0x1000 + vsz);
 	w32(sh + 16, (uint32_t)p->payload);
 	w32(sh + 20, (uint32_t)(PE_HDRS + p->payload));
+	w32(sh + 36, 0xc0000040);		/* initialized, read, write */
 	memcpy(sh + 40, ".text\0\0\0", 8);
+	w32(sh + 40 + 8, (uint32_t)p->payload);
+	w32(sh + 40 + 12, 0x1000);
 	w32(sh + 40 + 16, (uint32_t)p->payload);
 	w32(sh + 40 + 20, PE_HDRS);
+	w32(sh + 40 + 36, 0x60000020);		/* code, execute, read */
 	memcpy(sh + 80, ".bss\0\0\0\0", 8);
-	w32(sh + 80 + 16, 0);
-	w32(sh + 80 + 20, 0);
+	w32(sh + 80 + 8, 0x1000);
+	w32(sh + 80 + 12, 0x1000 + 2 * vsz);
+	w32(sh + 80 + 36, 0xc0000080);		/* uninitialized */
 }
