@@ -143,14 +143,28 @@ static int rtmr_events(const struct pv_tdx_params *p, struct run *run)
 	bool initrd = p->initrd && p->initrd_len > 0;
 	int r;
 
-	if (p->header == PV_TDX_HDR_QEMU_PATCHED)
-		return pv_errf(run->e, PV_ENOTSUP,
-			       "--kernel-header qemu-patched (QEMU before "
-			       "10.0) is not modelled yet: RTMR1 would depend "
-			       "on QEMU's rewrite of the setup header");
-	r = pv_pe_authenticode(p->kernel, p->kernel_len,
-			       p->kernel_name ? p->kernel_name : "kernel", d,
-			       run->e);
+	if (p->header == PV_TDX_HDR_QEMU_PATCHED) {
+		uint8_t *k = malloc(p->kernel_len ? p->kernel_len : 1);
+
+		if (!k)
+			return pv_errf(run->e, PV_ENOMEM,
+				       "kernel: out of memory");
+		memcpy(k, p->kernel, p->kernel_len);
+		r = pv_tdx_qemu_patch_setup(k, p->kernel_len, p->cmdline,
+					    p->initrd != NULL, p->initrd_len,
+					    p->memory, run->e);
+		if (!r)
+			r = pv_pe_authenticode(k, p->kernel_len,
+					       p->kernel_name ? p->kernel_name :
+								"kernel",
+					       d, run->e);
+		free(k);
+	} else {
+		r = pv_pe_authenticode(p->kernel, p->kernel_len,
+				       p->kernel_name ? p->kernel_name :
+							"kernel",
+				       d, run->e);
+	}
 	if (r)
 		return r;
 	if (p->layout == PV_TDX_LAYOUT_NONE)

@@ -135,7 +135,8 @@ enum pv_tdx_layout {
 
 enum pv_tdx_kernel_header {
 	PV_TDX_HDR_UNMODIFIED,	/* QEMU >= 10.0 serves the file as is */
-	PV_TDX_HDR_QEMU_PATCHED, /* QEMU < 10.0 rewrote the setup header */
+	PV_TDX_HDR_QEMU_PATCHED, /* QEMU < 10.0 rewrote the setup header
+				    (needs memory when an initrd is given) */
 };
 
 /* Where OVMF puts "initrd=initrd" in LoadOptions (X86QemuLoadImageLib). */
@@ -160,6 +161,21 @@ const char *pv_tdx_initrd_opt_name(enum pv_tdx_initrd_opt o);
  */
 size_t pv_tdx_load_options(const char *cmdline, bool initrd,
 			   enum pv_tdx_initrd_opt opt, uint8_t *out);
+
+/** pv_tdx_q35_below_4g - RAM below 4 GiB of a q35 guest of @memory bytes */
+uint64_t pv_tdx_q35_below_4g(uint64_t memory);
+
+/**
+ * pv_tdx_qemu_patch_setup - rewrite the setup header of the bzImage (k,
+ * len) in place as QEMU before 10.0 did before serving it (x86_load_linux)
+ * @initrd: an initrd file is given (@initrd_len bytes); then @memory (the
+ *          guest's RAM) sets where QEMU puts it
+ * returns: 0; PV_EFORMAT (no "HdrS" header, setup_sects past the end),
+ *          PV_EINVAL (an initrd without @memory, a bad vga=), PV_ETOOBIG
+ */
+int pv_tdx_qemu_patch_setup(uint8_t *k, size_t len, const char *cmdline,
+			    bool initrd, size_t initrd_len, uint64_t memory,
+			    struct pv_err *e);
 
 /** Everything a measurement takes; all memory is the caller's. */
 struct pv_tdx_params {

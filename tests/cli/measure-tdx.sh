@@ -18,12 +18,14 @@ M=$MEASURE
 G=$TDX_GEN
 
 "$G" fw syn.fd 262144 1 && "$G" pe syn-k.efi 4096 1000 512 16 2 &&
-"$G" blob syn-i.bin 5000 4 && "$G" fw split.fd 262144 1 split
+"$G" blob syn-i.bin 5000 4 && "$G" fw split.fd 262144 1 split &&
+"$G" pe syn-bz.efi 4096 1000 512 16 2 hdrs
 check "inputs generated" [ $? -eq 0 ]
-run sha256sum syn.fd syn-k.efi syn-i.bin
+run sha256sum syn.fd syn-k.efi syn-i.bin syn-bz.efi
 expect_out "f670c36815dd8fb86afda2b3856eca7dad2ff425fe562b18531459a20258bf73  syn.fd
 8d5be1ca675a6d6d1505ca7bc4d4a188de6885674f4fc6d6ef9444ceeb867e04  syn-k.efi
-ba1fa040a3806905795f199d67c3b9e65450ed57953c2fe87ca268709914575d  syn-i.bin" \
+ba1fa040a3806905795f199d67c3b9e65450ed57953c2fe87ca268709914575d  syn-i.bin
+0067db9b8e953a6565571c4bc5444d5cf02392c1811eaeb384ee850e8b2a2948  syn-bz.efi" \
 	"generated inputs have the recorded sha256"
 
 S=07541d5ed6de32a7f6611675599e8c4e2aee200e46e1de7056bc023f14a63dd4213e3fc0e7413cbb5c8dc786dd6433db
@@ -84,7 +86,13 @@ run "$M" tdx --firmware syn-k.efi
 expect_rc 1 "a file without a footer table is refused"
 expect_err_has "no OVMF footer table" "the message says so"
 run "$M" tdx "${BOOT[@]}" --kernel-header qemu-patched
-expect_rc 1 "--kernel-header qemu-patched is refused, not guessed"
+expect_rc 1 "--kernel-header qemu-patched needs a bzImage setup header"
+run "$M" tdx "${BOOT[@]}" --kernel syn-bz.efi --kernel-header qemu-patched
+expect_rc 1 "--kernel-header qemu-patched with an initrd needs --memory"
+expect_err_has "needs --memory" "the message names the missing input"
+run "$M" tdx "${BOOT[@]}" --kernel syn-bz.efi --kernel-header qemu-patched --memory 2G --event-layout edk2-pre-202411
+expect_out_has "rtmr1: 572dc6c7278485091e5af65a6d157480b0528f87ea47720d50ba257de5b8323561573e5eb59a041bc03200163538c3e6" \
+	"qemu-patched, 2 GiB: RTMR1 as quex (its qemuPatchKernel)"
 run "$M" tdx --firmware syn.fd --mrtd-order three-pass
 expect_rc 2 "an unknown --mrtd-order is a usage error"
 run "$M" tdx --kernel syn-k.efi

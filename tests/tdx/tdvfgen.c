@@ -227,4 +227,17 @@ void pegen_image(const struct pegen *p, uint8_t *buf)
 	w32(sh + 80 + 8, 0x1000);
 	w32(sh + 80 + 12, 0x1000 + 2 * vsz);
 	w32(sh + 80 + 36, 0xc0000080);		/* uninitialized */
+	if (p->hdrs) {
+		/* setup_sects (0x1f1) stays 0: QEMU reads it as 4 */
+		memcpy(buf + 0x202, "HdrS", 4);
+		w16(buf + 0x206, 0x020f);	/* boot protocol 2.15 */
+		buf[0x210] = 0;			/* type_of_loader */
+		buf[0x211] = 0x01;		/* LOADED_HIGH */
+		w32(buf + 0x218, 0);
+		w32(buf + 0x21c, 0);
+		w16(buf + 0x224, 0);
+		w32(buf + 0x228, 0);
+		w32(buf + 0x22c, 0x7fffffff);	/* initrd_addr_max */
+		w16(buf + 0x236, 0x0003);	/* xloadflags */
+	}
 }

@@ -45,6 +45,9 @@ struct pegen {
 	uint32_t cert;		/* certificate table size (<= tail) */
 	uint32_t nrva;		/* NumberOfRvaAndSizes (16, or <= 4) */
 	uint32_t seed;
+	int hdrs;		/* also a bzImage setup header ("HdrS",
+				   protocol 2.15, loaded high, initrd
+				   above 4 GiB allowed) */
 };
 
 /** pegen_size - the file size of such an image */

@@ -2,7 +2,8 @@
 /*
  * tdx-gen.c - write test inputs for `measure tdx` (tests/tdx/tdvfgen.h):
  *   tdx-gen fw OUT SIZE SEED [CORRUPTION]   a TDVF-like firmware image
- *   tdx-gen pe OUT PAYLOAD TAIL CERT NRVA SEED   a PE32+ "kernel"
+ *   tdx-gen pe OUT PAYLOAD TAIL CERT NRVA SEED [hdrs]   a PE32+ "kernel"
+ *                                           (hdrs: with a setup header)
  *   tdx-gen blob OUT LEN SEED               pseudo-random bytes
  */
 #include <stdio.h>
@@ -42,12 +43,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tdx-gen: bad firmware options\n");
 			return 2;
 		}
-	} else if (argc == 8 && !strcmp(argv[1], "pe")) {
+	} else if ((argc == 8 || argc == 9) && !strcmp(argv[1], "pe")) {
 		struct pegen p = { .payload = num(argv[3]),
 				   .tail = num(argv[4]),
 				   .cert = (uint32_t)num(argv[5]),
 				   .nrva = (uint32_t)num(argv[6]),
-				   .seed = (uint32_t)num(argv[7]) };
+				   .seed = (uint32_t)num(argv[7]),
+				   .hdrs = argc == 9 && !strcmp(argv[8], "hdrs") };
 
 		if (p.cert > p.tail || p.nrva > 16) {
 			fprintf(stderr, "tdx-gen: bad PE options\n");

@@ -59,6 +59,15 @@ static const char syn_rtmr2[] =
 	"50eb2e0f764984a460899269dc9f9806fc78983a71d930badff2ff38cb7d42ce"
 	"c469972df63d258bc98632878b9c7a58";
 static const char syn_cmdline[] = "console=ttyS0 quiet";
+/* syn-bz.efi (tdx-gen pe syn-bz.efi 4096 1000 512 16 2 hdrs): quex's
+ * qemuPatchKernel, 2 GiB, with syn-i.bin (rtmr1, pre-202411 layout) and
+ * without an initrd (the kernel event's digest) */
+static const char bz_rtmr1_pre[] =
+	"572dc6c7278485091e5af65a6d157480b0528f87ea47720d50ba257de5b83235"
+	"61573e5eb59a041bc03200163538c3e6";
+static const char bz_digest_noinitrd[] =
+	"a41f2a16f5c1638ad524625fd1aa8cedf87ef14651f702ebbbbd3b39b6db448a"
+	"85e85e35b31783f9d2b92503affe6f51";
 
 static void assert_hex(const uint8_t *b, size_t n, const char *want)
 {
@@ -275,10 +284,10 @@ static void model_pe(const struct pegen *p, const uint8_t *b, uint8_t out[48])
 static void test_pe_digest(void **state)
 {
 	static const struct pegen pes[] = {
-		{ 4096, 1000, 512, 16, 2 },	/* kats: syn-k.efi */
-		{ 2048, 100, 0, 4, 3 },		/* syn-k4.efi */
-		{ 512, 0, 0, 16, 5 },
-		{ 1024, 64, 64, 6, 6 },
+		{ 4096, 1000, 512, 16, 2, 0 },	/* kats: syn-k.efi */
+		{ 2048, 100, 0, 4, 3, 0 },	/* syn-k4.efi */
+		{ 512, 0, 0, 16, 5, 0 },
+		{ 1024, 64, 64, 6, 6, 0 },
 	};
 	const char *const kat[] = { pek_digest, pek4_digest, NULL, NULL };
 	uint8_t got[48], want[48], *b;
@@ -309,7 +318,7 @@ static void test_pe_digest(void **state)
 
 static void test_pe_refused(void **state)
 {
-	struct pegen p = { 4096, 1000, 512, 16, 2 };
+	struct pegen p = { 4096, 1000, 512, 16, 2, 0 };
 	size_t len = pegen_size(&p), cut;
 	uint8_t *b = malloc(len), d[48];
 	struct pv_err e = { 0 };
@@ -368,7 +377,7 @@ static void test_load_options(void **state)
 
 static uint8_t *pe_kernel(size_t *len)
 {
-	struct pegen p = { 4096, 1000, 512, 16, 2 };
+	struct pegen p = { 4096, 1000, 512, 16, 2, 0 };
 	uint8_t *b;
 
 	*len = pegen_size(&p);
@@ -482,11 +491,14 @@ static void test_rtmr(void **state)
 	assert_memory_equal(r.rtmr[0], zero, 48);
 	assert_memory_equal(r.rtmr[1], zero, 48);
 
-	/* the QEMU < 10.0 header rewrite is refused, not guessed */
+	/* the QEMU < 10.0 header rewrite needs a setup header */
 	p.layout = PV_TDX_LAYOUT_202411;
 	p.header = PV_TDX_HDR_QEMU_PATCHED;
-	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_ENOTSUP);
+	p.memory = 2ull << 30;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "HdrS"));
 	p.header = PV_TDX_HDR_UNMODIFIED;
+	p.memory = 0;
 
 	/* a kernel that is not PE/COFF is an error, not a zero RTMR1 */
 	p.kernel = initrd;
@@ -499,6 +511,83 @@ static void test_rtmr(void **state)
 	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
 	assert_false(r.has_rtmr);
 	assert_hex(r.mrtd, 48, syn_single);
+	free(k);
+	free(fw);
+}
+
+static int first_digest(void *ctx, const struct pv_tdx_event *ev)
+{
+	if (strcmp(ev->reg, "rtmr1") == 0 && !((uint8_t *)ctx)[48]) {
+		memcpy(ctx, ev->digest, 48);
+		((uint8_t *)ctx)[48] = 1;
+	}
+	return 0;
+}
+
+/* QEMU < 10.0 (x86-common.c x86_load_linux): the fields it rewrites */
+static void test_qemu_patch(void **state)
+{
+	struct pegen pg = { 4096, 1000, 512, 16, 2, 1 };
+	struct tdvfgen g;
+	uint8_t *fw = gen_fw(&g, SYN_SIZE, 1, NULL), initrd[5000], d[49];
+	size_t len = pegen_size(&pg);
+	uint8_t *k = malloc(len), *c = malloc(len);
+	struct pv_tdx_params p = { 0 };
+	struct pv_tdx_result r;
+	struct pv_err e = { 0 };
+
+	(void)state;
+	pegen_image(&pg, k);
+	tdvfgen_blob(initrd, sizeof(initrd), 4);
+	memcpy(c, k, len);
+	assert_int_equal(pv_tdx_qemu_patch_setup(c, len, "a vga=ext", true,
+						 5000, 2ull << 30, &e), 0);
+	assert_int_equal(pv_le32(c + 0x228), 0x20000);	/* cmd_line_ptr */
+	assert_int_equal(c[0x210], 0xb0);		/* type_of_loader */
+	assert_int_equal(c[0x211], 0x81);		/* CAN_USE_HEAP */
+	assert_int_equal(pv_le16(c + 0x224), 0xfe00);	/* heap_end_ptr */
+	/* 2 GiB: all below 4 GiB; initrd_max = 2 GiB - 0x28000 - 1 */
+	assert_int_equal(pv_le32(c + 0x218), 0x7ffd6000);
+	assert_int_equal(pv_le32(c + 0x21c), 5000);
+	assert_int_equal(pv_le16(c + 0x1fa), 0xfffe);	/* vga=ext */
+	/* nothing else changed */
+	c[0x228] = k[0x228]; c[0x229] = k[0x229]; c[0x22a] = k[0x22a];
+	c[0x22b] = k[0x22b]; c[0x210] = k[0x210]; c[0x211] = k[0x211];
+	memcpy(c + 0x224, k + 0x224, 2);
+	memcpy(c + 0x218, k + 0x218, 8);
+	memcpy(c + 0x1fa, k + 0x1fa, 2);
+	assert_memory_equal(c, k, len);
+	assert_int_equal(pv_tdx_q35_below_4g(4ull << 30), 0x80000000ull);
+	assert_int_equal(pv_tdx_q35_below_4g(0xa0000000ull), 0xa0000000ull);
+	assert_int_equal(pv_tdx_qemu_patch_setup(c, len, "vga=x", false, 0, 0,
+						 &e), PV_EINVAL);
+
+	/* the oracle (quex) on the same file */
+	p.firmware = fw;
+	p.firmware_len = SYN_SIZE;
+	p.kernel = k;
+	p.kernel_len = len;
+	p.initrd = initrd;
+	p.initrd_len = sizeof(initrd);
+	p.cmdline = syn_cmdline;
+	p.stub_measures = true;
+	p.layout = PV_TDX_LAYOUT_PRE_202411;
+	p.header = PV_TDX_HDR_QEMU_PATCHED;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "--memory"));
+	p.memory = 2ull << 30;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	assert_hex(r.rtmr[1], 48, bz_rtmr1_pre);
+	assert_hex(r.rtmr[2], 48, syn_rtmr2);
+	p.initrd = NULL;
+	p.initrd_len = 0;
+	memset(d, 0, sizeof(d));
+	assert_int_equal(pv_tdx_measure(&p, &r, first_digest, d, &e), 0);
+	assert_hex(d, 48, bz_digest_noinitrd);
+	/* the caller's kernel is left as it was */
+	pegen_image(&pg, c);
+	assert_memory_equal(c, k, len);
+	free(c);
 	free(k);
 	free(fw);
 }
@@ -565,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_pe_refused),
 		cmocka_unit_test(test_load_options),
 		cmocka_unit_test(test_rtmr),
+		cmocka_unit_test(test_qemu_patch),
 		cmocka_unit_test(test_debian_ovmf),
 	};
 

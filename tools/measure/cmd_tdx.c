@@ -34,12 +34,13 @@ static const char usage[] =
 	"                       (firmware without RTMR measurements, e.g.\n"
 	"                       Debian bookworm's 2022.11: all RTMRs zero)\n"
 	"  --kernel-header H    unmodified (default; QEMU >= 10.0) or\n"
-	"                       qemu-patched (not modelled yet: refused)\n"
+	"                       qemu-patched (QEMU < 10.0 rewrote the setup\n"
+	"                       header; with --initrd it needs --memory)\n"
 	"  --stub-measures Y    yes (default: the kernel's EFI stub measures\n"
 	"                       LoadOptions and the initrd into RTMR2) or no\n"
 	"  --initrd-option P    append (default; edk2 < 202508: CMDLINE\n"
 	"                       \" initrd=initrd\") or prefix (edk2 >= 202508)\n"
-	"  --memory SIZE        guest memory (RTMR0 input)\n"
+	"  --memory SIZE        guest memory (q35; for qemu-patched and RTMR0)\n"
 	"  --acpi-loader FILE --acpi-rsdp FILE --acpi-tables FILE\n"
 	"                       QEMU's ACPI fw_cfg blobs (RTMR0 inputs)\n"
 	"  --json               one JSON object: mrtd, rtmr0..rtmr3, assumptions\n"
@@ -240,6 +241,9 @@ static void print_json(const struct pv_tdx_params *p,
 		json_object_set_new(a, "initrd_option",
 				    json_string(pv_tdx_initrd_opt_name(
 					    p->initrd_opt)));
+		if (p->memory)
+			json_object_set_new(a, "memory",
+					    json_integer((json_int_t)p->memory));
 		json_object_set_new(a, "cmdline_encoding",
 				    json_string("each byte widened to one "
 						"UTF-16 unit, NUL-terminated"));
