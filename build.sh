@@ -11,7 +11,7 @@ PACKAGES=(
 	# build
 	gcc clang meson ninja-build pkg-config
 	# libraries (docs/design.md, "Dependencies")
-	libssl-dev zlib1g-dev libelf-dev libarchive-dev libcryptsetup-dev
+	libssl-dev zlib1g-dev libarchive-dev libcryptsetup-dev
 	libfdt-dev libjansson-dev
 	# tests: cmocka; sanitizer and libFuzzer runtimes for clang
 	libcmocka-dev libclang-rt-14-dev libfuzzer-14-dev

@@ -182,7 +182,8 @@ static inline const uint8_t *pv_slice(const void *buf, size_t len, uint64_t off,
 	return (const uint8_t *)buf + off;
 }
 
-/* Each returns 0, or PV_ERANGE when fewer bytes are left than needed. */
+/* Each returns 0, or PV_ERANGE when fewer bytes are left than needed; a
+ * failed read leaves the cursor and *v as they were. */
 int pv_read_u8(struct pv_reader *r, uint8_t *v);
 int pv_read_le16(struct pv_reader *r, uint16_t *v);
 int pv_read_le32(struct pv_reader *r, uint32_t *v);

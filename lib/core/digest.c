@@ -102,13 +102,6 @@ int pv_digest_final(struct pv_digest *d, uint8_t *out)
 	return 0;
 }
 
-int pv_digest_copy(struct pv_digest *dst, const struct pv_digest *src)
-{
-	if (dst->alg != src->alg)
-		return PV_EINVAL;
-	return EVP_MD_CTX_copy_ex(dst->ctx, src->ctx) == 1 ? 0 : PV_ECRYPTO;
-}
-
 void pv_digest_free(struct pv_digest *d)
 {
 	if (!d)

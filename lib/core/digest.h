@@ -60,12 +60,6 @@ int pv_digest_update(struct pv_digest *d, const void *buf, size_t len);
  */
 int pv_digest_final(struct pv_digest *d, uint8_t *out);
 
-/**
- * pv_digest_copy - make @dst continue from the state of @src (for a common
- * prefix such as a salt); @dst must be initialised with the same algorithm
- * returns: 0 or PV_ECRYPTO
- */
-int pv_digest_copy(struct pv_digest *dst, const struct pv_digest *src);
 
 /** pv_digest_free - release the context; accepts a zeroed or freed one */
 void pv_digest_free(struct pv_digest *d);

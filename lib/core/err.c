@@ -27,15 +27,58 @@ const char *pv_strerror(int code)
 	return messages[-code];
 }
 
+/*
+ * Copy @src into @dst (of @size bytes, NUL-terminated) with every control
+ * byte (below 0x20, and 0x7f) written as \n, \t, \r or \xNN, so that a
+ * message is one line whatever a path or a JSON key holds.  A backslash
+ * is kept as it is, so escaping an escaped message changes nothing; an
+ * escape is never cut in half at the end of @dst.
+ */
+static void escape(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+		char esc[4];
+		size_t k = 0;
+
+		if (c >= 0x20 && c != 0x7f) {
+			esc[k++] = (char)c;
+		} else {
+			esc[k++] = '\\';
+			if (c == '\n') {
+				esc[k++] = 'n';
+			} else if (c == '\t') {
+				esc[k++] = 't';
+			} else if (c == '\r') {
+				esc[k++] = 'r';
+			} else {
+				esc[k++] = 'x';
+				esc[k++] = hex[c >> 4];
+				esc[k++] = hex[c & 15];
+			}
+		}
+		if (n + k >= size)
+			break;
+		memcpy(dst + n, esc, k);
+		n += k;
+	}
+	dst[n] = '\0';
+}
+
 __attribute__((format(printf, 3, 0)))
 static void vrecord(struct pv_err *e, int code, const char *fmt, va_list ap)
 {
+	char raw[PV_ERR_MSG_MAX];
 	int n;
 
 	e->code = code;
-	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	if (n < 0)
-		snprintf(e->msg, sizeof(e->msg), "%s", pv_strerror(code));
+		snprintf(raw, sizeof(raw), "%s", pv_strerror(code));
+	escape(e->msg, sizeof(e->msg), raw);
 }
 
 int pv_errf(struct pv_err *e, int code, const char *fmt, ...)
@@ -68,7 +111,7 @@ int pv_err_errno(struct pv_err *e, int errnum, const char *fmt, ...)
 
 int pv_err_prefix(struct pv_err *e, const char *fmt, ...)
 {
-	char old[PV_ERR_MSG_MAX];
+	char old[PV_ERR_MSG_MAX], raw[PV_ERR_MSG_MAX];
 	size_t n, left;
 	va_list ap;
 	int w;
@@ -77,10 +120,11 @@ int pv_err_prefix(struct pv_err *e, const char *fmt, ...)
 		return PV_EINVAL;
 	memcpy(old, e->msg, sizeof(old));
 	va_start(ap, fmt);
-	w = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	w = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	if (w < 0)
-		e->msg[0] = '\0';
+		raw[0] = '\0';
+	escape(e->msg, sizeof(e->msg), raw);
 	/* "PREFIX: OLD", cut to fit */
 	n = strlen(e->msg);
 	left = sizeof(e->msg) - n;

@@ -8,6 +8,28 @@
  * there that names the input, the field or offset, and what was expected.
  * The library never prints and never exits; the tools print the message
  * once, as "TOOL: CONTEXT: MESSAGE" (see cli.h).
+ *
+ * A message is one line: pv_errf, pv_err_errno and pv_err_prefix write
+ * every control byte of the formatted text (below 0x20, and 0x7f, e.g.
+ * from a file name or a JSON key) as \n, \t, \r or \xNN.
+ *
+ * What a function leaves in its outputs when it fails (the one rule; a
+ * header states only the exceptions):
+ *  - Nothing to release.  An output that owns memory, a mapping or a
+ *    descriptor (a struct the caller passed to be filled) is either as it
+ *    was on entry or reset to its empty state (zeroed, NULL pointers, fd
+ *    -1), so that the caller frees nothing after a failed call and may
+ *    call the matching release function on it anyway (pv_unmap,
+ *    pv_out_abort, ... accept an empty or released object).
+ *  - No partial result is meant to be read.  Plain outputs (a buffer, a
+ *    digest, a count) may hold partial bytes after a failure; the caller
+ *    uses them only on success.
+ *  - A growable array keeps its pointer, length and capacity (pv_grow);
+ *    a cursor (pv_reader) stays where it was.
+ *  - Files: an atomic output (pv_out, pv_write_file) leaves no new file
+ *    and no temporary at the destination, and the old file as it was.
+ *  - The struct pv_err holds the code returned and the message; on
+ *    success it is not touched (it may hold an older message).
  */
 #ifndef PODVM_CORE_ERR_H
 #define PODVM_CORE_ERR_H

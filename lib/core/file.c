@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* file.c - input mapping and atomic output files. */
 #include "core/file.h"
+#include "core/alloc.h"
 #include "core/err.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,28 +95,25 @@ int pv_pread_strided(int fd, uint8_t *base, size_t stride, size_t len,
 static int slurp(int fd, const char *path, uint64_t max, struct pv_map *m,
 		 struct pv_err *e)
 {
-	size_t cap = 1 << 16, len = 0;
-	uint8_t *buf = malloc(cap), *nbuf;
+	size_t cap = 0, len = 0;
+	uint8_t *buf = NULL, *nbuf;
 
-	if (!buf)
-		return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
 	for (;;) {
 		ssize_t n;
 
 		if (len == cap) {
-			if (cap > SIZE_MAX / 2 || cap > max) {
+			if (cap > max) {
 				free(buf);
 				return pv_errf(e, PV_ETOOBIG,
 					       "%s: larger than %llu bytes", path,
 					       (unsigned long long)max);
 			}
-			nbuf = realloc(buf, cap * 2);
+			nbuf = pv_grow(buf, &cap, len < (1u << 16) ? 1u << 16 : len + 1, 1);
 			if (!nbuf) {
 				free(buf);
 				return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
 			}
 			buf = nbuf;
-			cap *= 2;
 		}
 		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
@@ -141,15 +141,49 @@ static int slurp(int fd, const char *path, uint64_t max, struct pv_map *m,
 	return 0;
 }
 
-int pv_map_file(const char *path, uint64_t max, struct pv_map *m,
-		struct pv_err *e)
+static const char *file_kind(mode_t mode)
 {
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO or pipe";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+/* The null device reads as an empty file (the public sev-snp-measure
+ * vectors pass /dev/null as an empty kernel). */
+static int is_null_device(const struct stat *st)
+{
+	struct stat nst;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &nst) == 0 &&
+	       S_ISCHR(nst.st_mode) && nst.st_rdev == st->st_rdev;
+}
+
+int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
+		      struct pv_map *m, struct pv_err *e)
+{
+	int stream = (flags & PV_MAP_STREAM) != 0;
+	int is_stdin = stream && strcmp(path, "-") == 0;
 	struct stat st;
 	void *p;
 	int fd, r = 0;
 
 	memset(m, 0, sizeof(*m));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
+	 * wait for a writer before it can be refused (a regular file
+	 * ignores it); a stream's open waits for its writer, as cat's */
+	fd = is_stdin ? STDIN_FILENO
+		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					   (stream ? 0 : O_NONBLOCK));
 	if (fd < 0)
 		return pv_err_errno(e, errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
@@ -161,6 +195,15 @@ int pv_map_file(const char *path, uint64_t max, struct pv_map *m,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		if (!stream && is_null_device(&st)) {
+			m->data = empty_file;
+			goto out;
+		}
+		if (!stream || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+			r = pv_errf(e, PV_EINVAL, "%s: is %s, expected a regular file",
+				    path, file_kind(st.st_mode));
+			goto out;
+		}
 		r = slurp(fd, path, max, m, e);
 		goto out;
 	}
@@ -185,8 +228,17 @@ int pv_map_file(const char *path, uint64_t max, struct pv_map *m,
 	m->maplen = (size_t)st.st_size;
 	m->mapped = 1;
 out:
-	close(fd);
+	if (!is_stdin)
+		close(fd);
+	if (r)
+		memset(m, 0, sizeof(*m));
 	return r;
+}
+
+int pv_map_file(const char *path, uint64_t max, struct pv_map *m,
+		struct pv_err *e)
+{
+	return pv_map_file_flags(path, max, 0, m, e);
 }
 
 void pv_unmap(struct pv_map *m)
@@ -200,20 +252,143 @@ void pv_unmap(struct pv_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
+/*
+ * The temporary files of the open outputs, for the signal handlers: a
+ * slot is 0 (free), 2 (being filled) or 1 (holds a path to unlink).
+ * Only lock-free atomics and unlink(2) are touched by the handler.
+ */
+#define CLEANUP_SLOTS 16
+static char cleanup_path[CLEANUP_SLOTS][PATH_MAX];
+static atomic_int cleanup_state[CLEANUP_SLOTS];
+
+static int cleanup_register(const char *tmp)
+{
+	size_t n = strlen(tmp);
+	int i;
+
+	if (n >= PATH_MAX)
+		return -1;
+	for (i = 0; i < CLEANUP_SLOTS; i++) {
+		int expect = 0;
+
+		if (atomic_compare_exchange_strong(&cleanup_state[i], &expect, 2)) {
+			memcpy(cleanup_path[i], tmp, n + 1);
+			atomic_store(&cleanup_state[i], 1);
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void cleanup_release(int slot)
+{
+	if (slot >= 0 && slot < CLEANUP_SLOTS)
+		atomic_store(&cleanup_state[slot], 0);
+}
+
+static void cleanup_handler(int sig)
+{
+	int i, saved = errno;
+
+	for (i = 0; i < CLEANUP_SLOTS; i++)
+		if (atomic_load(&cleanup_state[i]) == 1)
+			(void)unlink(cleanup_path[i]);
+	/* SA_RESETHAND restored the default action: the signal, blocked
+	 * while this runs, ends the process when the handler returns */
+	(void)raise(sig);
+	errno = saved;
+}
+
+void pv_out_install_signal_cleanup(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static atomic_int done;
+	size_t i;
+
+	if (atomic_exchange(&done, 1))
+		return;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa, old;
+
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = cleanup_handler;
+		sa.sa_flags = SA_RESETHAND;
+		/* one cleanup at a time: the others wait, then end it */
+		sigemptyset(&sa.sa_mask);
+		sigaddset(&sa.sa_mask, SIGINT);
+		sigaddset(&sa.sa_mask, SIGTERM);
+		sigaddset(&sa.sa_mask, SIGHUP);
+		(void)sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static void out_reset(struct pv_out *o)
+{
+	o->fd = -1;
+	o->tmp = NULL;
+	o->path = NULL;
+	o->direct = 0;
+	o->slot = -1;
+	o->has_id = 0;
+	o->dev = o->ino = 0;
+}
+
+/* Open a device in place: no temporary, not truncated. */
+static int open_direct(struct pv_out *o, const char *path,
+		       const struct stat *st, struct pv_err *e)
+{
+	o->path = strdup(path);
+	if (!o->path)
+		return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
+	o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (o->fd < 0) {
+		int err = errno;
+
+		free(o->path);
+		out_reset(o);
+		return pv_err_errno(e, err, "%s: cannot open for writing", path);
+	}
+	o->direct = 1;
+	o->has_id = 1;
+	o->dev = (uint64_t)st->st_dev;
+	o->ino = (uint64_t)st->st_ino;
+	return 0;
+}
+
+int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
+		      struct pv_err *e)
 {
 	size_t n = strlen(path);
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	struct stat st;
 
-	o->fd = -1;
-	o->tmp = NULL;
-	o->path = NULL;
+	out_reset(o);
 	if (n == 0)
 		return pv_errf(e, PV_EINVAL, "empty output file name");
 	if (strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 		return 0;
+	}
+	if (lstat(path, &st) == 0) {
+		if (S_ISCHR(st.st_mode) ||
+		    (S_ISBLK(st.st_mode) && (flags & PV_OUT_BLOCK_DEVICE)))
+			return open_direct(o, path, &st, e);
+		if (S_ISLNK(st.st_mode))
+			return pv_errf(e, PV_EINVAL,
+				       "%s: is a symbolic link, which an output neither follows nor replaces: name the file it points to",
+				       path);
+		if (!S_ISREG(st.st_mode))
+			return pv_errf(e, PV_EINVAL,
+				       "%s: is %s, expected a regular file or a new name for the output",
+				       path, file_kind(st.st_mode));
+		o->has_id = 1;
+		o->dev = (uint64_t)st.st_dev;
+		o->ino = (uint64_t)st.st_ino;
+	} else if (errno != ENOENT) {
+		return pv_err_errno(e, errno, "%s: cannot stat", path);
 	}
 	o->path = strdup(path);
 	/* ".NAME.XXXXXX" beside the destination: same file system, so the
@@ -222,7 +397,7 @@ int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
 	if (!o->path || !o->tmp) {
 		free(o->path);
 		free(o->tmp);
-		o->path = o->tmp = NULL;
+		out_reset(o);
 		return pv_errf(e, PV_ENOMEM, "%s: out of memory", path);
 	}
 	memcpy(o->tmp, path, dirlen);
@@ -233,9 +408,31 @@ int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
 
 		free(o->path);
 		free(o->tmp);
-		o->path = o->tmp = NULL;
+		out_reset(o);
 		return pv_err_errno(e, err, "%s: cannot create", path);
 	}
+	o->slot = cleanup_register(o->tmp);
+	return 0;
+}
+
+int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
+{
+	return pv_out_open_flags(o, path, 0, e);
+}
+
+int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
+			   struct pv_err *e)
+{
+	struct stat st;
+
+	if (!o->path || strcmp(input_path, "-") == 0)
+		return 0;
+	if (strcmp(input_path, o->path) == 0 ||
+	    (o->has_id && stat(input_path, &st) == 0 &&
+	     (uint64_t)st.st_dev == o->dev && (uint64_t)st.st_ino == o->ino))
+		return pv_errf(e, PV_EINVAL,
+			       "%s: the output is the input %s: write it to another file",
+			       o->path, input_path);
 	return 0;
 }
 
@@ -271,10 +468,27 @@ static void sync_dir(const char *path)
 	free(copy);
 }
 
-int pv_out_commit(struct pv_out *o, struct pv_err *e)
+static int commit_direct(struct pv_out *o, struct pv_err *e)
 {
 	int r = 0;
 
+	/* a terminal or /dev/null cannot be flushed: EINVAL is no error */
+	if (fsync(o->fd) < 0 && errno != EINVAL && errno != ENOTTY)
+		r = pv_err_errno(e, errno, "%s: cannot flush", o->path);
+	if (close(o->fd) < 0 && !r)
+		r = pv_err_errno(e, errno, "%s: cannot close", o->path);
+	free(o->path);
+	out_reset(o);
+	return r;
+}
+
+int pv_out_commit(struct pv_out *o, struct pv_err *e)
+{
+	struct stat st;
+	int r = 0;
+
+	if (o->direct)
+		return commit_direct(o, e);
 	if (!o->tmp) /* standard output */
 		return 0;
 	if (fsync(o->fd) < 0) {
@@ -291,14 +505,23 @@ int pv_out_commit(struct pv_out *o, struct pv_err *e)
 		goto fail;
 	}
 	o->fd = -1;
+	/* never rename over what has become a device, a link or a folder
+	 * since pv_out_open looked */
+	if (lstat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		r = pv_errf(e, PV_EINVAL,
+			    "%s: is now %s, expected a regular file: not replaced",
+			    o->path, file_kind(st.st_mode));
+		goto fail;
+	}
 	if (rename(o->tmp, o->path) < 0) {
 		r = pv_err_errno(e, errno, "%s: cannot rename into place", o->path);
 		goto fail;
 	}
+	cleanup_release(o->slot);
 	sync_dir(o->path);
 	free(o->tmp);
 	free(o->path);
-	o->tmp = o->path = NULL;
+	out_reset(o);
 	return 0;
 fail:
 	pv_out_abort(o);
@@ -311,11 +534,15 @@ void pv_out_abort(struct pv_out *o)
 		if (o->fd >= 0)
 			close(o->fd);
 		(void)unlink(o->tmp);
+		cleanup_release(o->slot);
 		free(o->tmp);
 		free(o->path);
+	} else if (o->direct) {
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o->path);
 	}
-	o->fd = -1;
-	o->tmp = o->path = NULL;
+	out_reset(o);
 }
 
 int pv_write_file(const char *path, const void *buf, size_t len,

@@ -2,11 +2,25 @@
 /*
  * file.h - read-only mapping of inputs with a size cap, and atomic output.
  *
- * Inputs are mapped, never copied, where the file allows it (a regular
- * file); pipes and character devices are read into memory up to the cap.
- * Outputs are written to a temporary file in the destination's folder,
- * flushed with fsync and renamed over the destination, so a reader never
- * sees a partial artifact and a failure leaves the old file in place.
+ * Inputs are regular files, mapped, never copied; their size is checked
+ * with fstat before a byte is read.  Anything else (a FIFO, a socket, a
+ * directory, a device such as /dev/zero) is refused, except the null
+ * device, which reads as an empty file; a caller that reads a stream on
+ * purpose ("-" for standard input, a pipe) asks for it with
+ * PV_MAP_STREAM, and the stream is then read into memory up to the cap.
+ *
+ * Outputs: a missing path or a regular file is written to a temporary
+ * file in the destination's folder, flushed with fsync and renamed over
+ * the destination, so a reader never sees a partial artifact and a
+ * failure leaves the old file in place.  A character device (/dev/null,
+ * /dev/full, a terminal) is written directly, and its write errors are
+ * failures.  Anything else is refused: a symbolic link (it is not
+ * followed, nor replaced: name the file it points to), a FIFO, a
+ * socket, a directory, and a block device unless the caller passes
+ * PV_OUT_BLOCK_DEVICE.  An output that is also an input is refused by
+ * pv_out_check_not_input.  The temporary files are registered, so that
+ * pv_out_install_signal_cleanup's handlers can remove them when the
+ * process is killed by SIGINT, SIGTERM or SIGHUP.
  */
 #ifndef PODVM_CORE_FILE_H
 #define PODVM_CORE_FILE_H
@@ -25,29 +39,86 @@ struct pv_map {
 };
 
 /**
- * pv_map_file - map @path read-only
- * @max: the largest size accepted; a larger file is PV_ETOOBIG
+ * pv_map_file - map the regular file @path read-only (the null device
+ * reads as empty; anything else that is not a regular file is refused)
+ * @max: the largest size accepted; a larger file is PV_ETOOBIG, known
+ *       from fstat before anything is read
  * returns: 0, PV_EIO (the message names the path and the system error),
- *          PV_ETOOBIG or PV_ENOMEM; *m is usable only on success
+ *          PV_EINVAL (not a regular file), PV_ETOOBIG or PV_ENOMEM; *m is
+ *          usable only on success, zeroed on failure
  */
 int pv_map_file(const char *path, uint64_t max, struct pv_map *m,
 		struct pv_err *e);
+
+enum {
+	/* also accept "-" (standard input), pipes, FIFOs and character
+	 * devices, read into memory up to the cap */
+	PV_MAP_STREAM = 1u << 0,
+};
+
+/**
+ * pv_map_file_flags - pv_map_file with @flags (PV_MAP_STREAM)
+ * returns: as pv_map_file; PV_EINVAL for an input that is not a regular
+ *          file (nor, with PV_MAP_STREAM, a stream), naming its type
+ */
+int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
+		      struct pv_map *m, struct pv_err *e);
 
 /** pv_unmap - release a mapping; accepts a zeroed or released one */
 void pv_unmap(struct pv_map *m);
 
 struct pv_out {
 	int fd;
-	char *path; /* final name */
-	char *tmp;  /* temporary name, NULL once committed or aborted */
+	char *path; /* final name (NULL for standard output) */
+	char *tmp;  /* temporary name, NULL once committed or aborted, and
+		     * for an output written directly */
+	int direct; /* 1: a device written in place, no temporary */
+	int slot;   /* the signal-cleanup slot of tmp, or -1 */
+	int has_id; /* dev and ino are those of the existing destination */
+	uint64_t dev, ino;
+};
+
+enum {
+	/* accept a block device as output, written in place from offset 0
+	 * (it is neither truncated nor replaced) */
+	PV_OUT_BLOCK_DEVICE = 1u << 0,
 };
 
 /**
- * pv_out_open - start writing @path atomically ("-" is standard output,
- * written directly)
- * returns: 0 or PV_EIO / PV_ENOMEM with the path in the message
+ * pv_out_open - start writing @path: "-" is standard output, written
+ * directly; a character device is written directly; a missing path or a
+ * regular file atomically (temporary + rename); anything else refused
+ * (see the top of this file)
+ * returns: 0; PV_EINVAL for a refused kind of file or an empty name;
+ *          PV_EIO / PV_ENOMEM; the message names the path
  */
 int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e);
+
+/** pv_out_open_flags - pv_out_open with @flags (PV_OUT_BLOCK_DEVICE) */
+int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
+		      struct pv_err *e);
+
+/**
+ * pv_out_check_not_input - refuse an output that is the file @input_path
+ * (the same name, or the same inode: a hard link or a symbolic link to it),
+ * so that a tool never reads what it is replacing.  Call it once for each
+ * input after pv_out_open; the output stays open either way (abort it on
+ * failure).  Standard input ("-") and standard output are never the
+ * same file.
+ * returns: 0, or PV_EINVAL naming both paths
+ */
+int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
+			   struct pv_err *e);
+
+/**
+ * pv_out_install_signal_cleanup - install handlers for SIGINT, SIGTERM
+ * and SIGHUP (each unless it is ignored, as under nohup) that remove the
+ * temporary files of the outputs still open, then end the process by the
+ * same signal with its default action.  Async-signal-safe: the paths are
+ * kept in a fixed static table (16 outputs at once, PATH_MAX bytes each;
+ * a longer path or a 17th output is not cleaned up).  Idempotent.
+ */
+void pv_out_install_signal_cleanup(void);
 
 /** pv_out_write - append (buf, len); returns 0 or PV_EIO */
 int pv_out_write(struct pv_out *o, const void *buf, size_t len,
@@ -56,8 +127,11 @@ int pv_out_write(struct pv_out *o, const void *buf, size_t len,
 /**
  * pv_out_commit - fsync, give the file the usual 0666 & ~umask mode, rename
  * it over the destination and fsync the folder; on failure the temporary
- * file is removed
- * returns: 0 or PV_EIO
+ * file is removed.  A device written directly is flushed (where it can
+ * be) and closed, a close error being a failure.  The destination is
+ * checked again before the rename: if it has become anything but a
+ * regular file, the rename is refused.
+ * returns: 0, PV_EINVAL or PV_EIO
  */
 int pv_out_commit(struct pv_out *o, struct pv_err *e);
 

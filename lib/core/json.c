@@ -4,6 +4,7 @@
 #include "core/err.h"
 #include "core/hex.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,10 +37,10 @@ int pv_json_print(const json_t *doc)
 
 	if (!text)
 		return PV_ENOMEM;
-	fflush(stdout);
-	r = pv_write_all(STDOUT_FILENO, text, strlen(text));
-	if (!r)
-		r = pv_write_all(STDOUT_FILENO, "\n", 1);
+	/* through stdio, so that a write error stays in ferror(stdout)
+	 * for the final check of pv_cli_main even when the caller does not
+	 * look at this return value */
+	r = fputs(text, stdout) == EOF || putchar('\n') == EOF ? PV_EIO : 0;
 	free(text);
 	return r;
 }

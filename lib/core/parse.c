@@ -36,6 +36,7 @@ static int digits(const char *s, unsigned base, uint64_t *v, const char **end)
 static int number(const char *s, uint64_t *v, const char **end,
 		  const char *what, struct pv_err *e)
 {
+	const char *text = s;
 	unsigned base = 10;
 	int r;
 
@@ -47,7 +48,8 @@ static int number(const char *s, uint64_t *v, const char **end,
 	if (r == PV_ERANGE)
 		return pv_errf(e, r, "%s: number too large", what);
 	if (r)
-		return pv_errf(e, r, "%s: expected a whole number", what);
+		return pv_errf(e, r, "%s: '%s': expected a whole number", what,
+			       text);
 	return 0;
 }
 

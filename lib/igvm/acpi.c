@@ -206,8 +206,13 @@ int pv_acpi_layout(const struct pv_acpi_table *t, size_t n, uint8_t **buf,
 	    find_sig(t, n, "DSDT") < 0 || find_sig(t, n, "FACS") < 0)
 		return pv_errf(e, PV_EINVAL,
 			       "ACPI: need at least RSDP, XSDT, FACP, DSDT and FACS");
-	if (pv_le64(t[rsdp].data + 24))
-		xsdt_addr = pv_le64(t[rsdp].data + 24);
+	/* RSDP XsdtAddress (ACPI 5.2.5.3, offset 24; the RSDP is >= 36) */
+	{
+		const uint8_t *xa = pv_slice(t[rsdp].data, t[rsdp].len, 24, 8);
+
+		if (xa && pv_le64(xa))
+			xsdt_addr = pv_le64(xa);
+	}
 	/* addresses of the packed tables */
 	at = xsdt_addr + 0x1000;
 	for (j = 0; j < 8; j++) {

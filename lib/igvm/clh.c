@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/linux.h"
 #include "linux/boot.h"
 #include "linux_priv.h"
+#include "snp/snp.h"
 
 #define PAGE 4096u
 
@@ -32,17 +34,8 @@
 #define PTE_PS 0x80ull
 #define TSS_SIZE 104u
 
-/* VMSA offsets, AMD APM vol. 2 Table B-4 (igvm.md §9.4) */
-enum {
-	V_ES = 0x00, V_CS = 0x10, V_SS = 0x20, V_DS = 0x30, V_GDTR = 0x60,
-	V_TR = 0x90, V_EFER = 0xD0, V_CR4 = 0x148, V_CR3 = 0x150,
-	V_CR0 = 0x158, V_RFLAGS = 0x170, V_RIP = 0x178, V_RSP = 0x1D8,
-	V_G_PAT = 0x268, V_RSI = 0x330, V_SEV_FEATURES = 0x3B0,
-	V_XCR0 = 0x3E8,
-};
-
 /* HV_PSP_CPUID_PAGE: the leaves igvm-tooling lists, in its order */
-static const uint32_t cpuid_leaves[][2] = {
+static const struct pv_snp_cpuid_leaf cpuid_leaves[] = {
 	{ 0x8000001F, 0 }, { 0x0, 0 }, { 0x1, 0 }, { 0x80000000, 0 },
 	{ 0x2, 0 }, { 0x5, 0 }, { 0x6, 0 }, { 0x9, 0 }, { 0xA, 0 },
 	{ 0x7, 0 }, { 0x4, 0 }, { 0x4, 1 }, { 0x4, 2 }, { 0xB, 0 },
@@ -111,7 +104,7 @@ static int page_of(struct pv_linux_igvm *out, const struct img *m,
 		   uint64_t gpa, const uint8_t **res, struct pv_err *e)
 {
 	const struct src *one = NULL;
-	uint8_t *pg = NULL;
+	uint8_t *pg = NULL, **x;
 	size_t i, n = 0;
 
 	*res = NULL;
@@ -129,15 +122,11 @@ static int page_of(struct pv_linux_igvm *out, const struct img *m,
 		*res = one->p + (gpa - one->gpa);
 		return 0;
 	}
-	if (out->nextra == out->capextra) {
-		size_t cap = out->capextra ? 2 * out->capextra : 16;
-		uint8_t **x = realloc(out->extra, cap * sizeof(*x));
-
-		if (!x)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		out->extra = x;
-		out->capextra = cap;
-	}
+	x = pv_grow(out->extra, &out->capextra, out->nextra + 1,
+		    sizeof(*out->extra));
+	if (!x)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	out->extra = x;
 	pg = calloc(1, PAGE);
 	if (!pg)
 		return pv_errf(e, PV_ENOMEM, "out of memory");
@@ -167,64 +156,31 @@ static void gdt_entry(uint8_t *d, uint32_t base, uint32_t limit, uint8_t access,
 	d[7] = (uint8_t)(base >> 24);
 }
 
-static void seg(uint8_t *v, unsigned off, uint16_t sel, uint16_t attr,
-		uint32_t limit, uint64_t base)
-{
-	pv_put_le16(v + off, sel);
-	pv_put_le16(v + off + 2, attr);
-	pv_put_le32(v + off + 4, limit);
-	pv_put_le64(v + off + 8, base);
-}
-
-static int e820(uint8_t *bp, uint64_t addr, uint64_t size, uint32_t type)
-{
-	uint8_t n = bp[PV_BP_E820_ENTRIES];
-
-	if (n >= PV_BP_E820_MAX)
-		return -1;
-	pv_put_le64(bp + PV_BP_E820_TABLE + 20u * n, addr);
-	pv_put_le64(bp + PV_BP_E820_TABLE + 20u * n + 8, size);
-	pv_put_le32(bp + PV_BP_E820_TABLE + 20u * n + 16, type);
-	bp[PV_BP_E820_ENTRIES] = (uint8_t)(n + 1);
-	return 0;
-}
-
-static int page_data(struct pv_linux_igvm *out, uint64_t gpa, uint16_t type,
-		     const uint8_t *data, struct pv_err *e)
-{
-	uint8_t b[PV_IGVM_SZ_PAGE_DATA] = { 0 };
-
-	pv_put_le64(b, gpa);
-	pv_put_le32(b + 8, 1);
-	pv_put_le16(b + 20, type);
-	return pv_igvm_add(&out->w, PV_IGVM_VHT_PAGE_DATA, b, sizeof(b), data,
-			   data ? PAGE : 0, e);
-}
-
 /* §5.7, §5.9, §5.10: one 4 KiB parameter area with the VP count at 0
  * and the memory map at 24, inserted at the parameter page */
 static int param_page(struct pv_linux_igvm *out, uint64_t gpa,
 		      struct pv_err *e)
 {
-	uint8_t b[16] = { 0 };
+	uint8_t b[PV_IGVM_SZ_PARAMETER_AREA];
 	int rc;
 
-	pv_put_le64(b, PAGE);
-	rc = pv_igvm_add(&out->w, PV_IGVM_VHT_PARAMETER_AREA, b, 16, NULL, 0, e);
-	memset(b, 0, sizeof(b));
+	pv_igvm_param_area_put(b, &(struct pv_igvm_param_area){
+		.number_of_bytes = PAGE });
+	rc = pv_igvm_add(&out->w, PV_IGVM_VHT_PARAMETER_AREA, b,
+			 PV_IGVM_SZ_PARAMETER_AREA, NULL, 0, e);
+	pv_igvm_param_put(b, &(struct pv_igvm_param){ .byte_offset = 0 });
 	if (!rc)
-		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_VP_COUNT_PARAMETER, b, 8,
-				 NULL, 0, e);
-	pv_put_le32(b + 4, 24);
+		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_VP_COUNT_PARAMETER, b,
+				 PV_IGVM_SZ_PARAMETER, NULL, 0, e);
+	pv_igvm_param_put(b, &(struct pv_igvm_param){ .byte_offset = 24 });
 	if (!rc)
-		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_MEMORY_MAP, b, 8, NULL, 0,
-				 e);
-	memset(b, 0, sizeof(b));
-	pv_put_le64(b, gpa);
-	pv_put_le32(b + 8, 1);
+		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_MEMORY_MAP, b,
+				 PV_IGVM_SZ_PARAMETER, NULL, 0, e);
+	pv_igvm_param_insert_put(b, &(struct pv_igvm_param_insert){
+		.gpa = gpa, .mask = 1 });
 	if (!rc)
-		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_PARAMETER_INSERT, b, 16,
-				 NULL, 0, e);
+		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_PARAMETER_INSERT, b,
+				 PV_IGVM_SZ_PARAMETER_INSERT, NULL, 0, e);
 	return rc;
 }
 
@@ -375,93 +331,90 @@ int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 	pv_put_le64(bp + PV_BP_ACPI_RSDP, PV_CLH_ACPI_START);
 	pv_put_le32(bp + PV_BP_CC_BLOB_ADDRESS, (uint32_t)ccb);
 	if (!o->pvalidate_opt) {
-		e820(bp, 0, 0xA0000, 1);
-		e820(bp, 0xA0000, 0x60000, 2);
-		e820(bp, 0x100000, acpi_end - 0x100000, 3);
-		e820(bp, pref, end - pref, 1);
+		pv_bp_e820_add(bp, 0, 0xA0000, 1);
+		pv_bp_e820_add(bp, 0xA0000, 0x60000, 2);
+		pv_bp_e820_add(bp, 0x100000, acpi_end - 0x100000, 3);
+		pv_bp_e820_add(bp, pref, end - pref, 1);
 	} else {
-		e820(bp, 0, 0, 1);
-		e820(bp, 0xA0000, 0x60000, 2);
-		e820(bp, 0x100000, acpi_end - 0x100000, 3);
-		e820(bp, pref, ksize, 1);
-		e820(bp, pref + x[0][0], x[0][1], 1);
-		e820(bp, pref + x[1][0], x[1][1], 1);
-		e820(bp, T, end - T, 1);
+		pv_bp_e820_add(bp, 0, 0, 1);
+		pv_bp_e820_add(bp, 0xA0000, 0x60000, 2);
+		pv_bp_e820_add(bp, 0x100000, acpi_end - 0x100000, 3);
+		pv_bp_e820_add(bp, pref, ksize, 1);
+		pv_bp_e820_add(bp, pref + x[0][0], x[0][1], 1);
+		pv_bp_e820_add(bp, pref + x[1][0], x[1][1], 1);
+		pv_bp_e820_add(bp, T, end - T, 1);
 	}
 	memcpy(out->tail + (cmdl - T), o->cmdline ? o->cmdline : "", cmdlen);
 	/* cc_blob_sev_info (see linux.c) */
 	cc = out->tail + (rd - T) + (ccb - stack);
-	pv_put_le32(cc, 0x45444D41);
-	pv_put_le64(cc + 8, PV_CLH_SECRETS);
-	pv_put_le32(cc + 16, PAGE);
-	pv_put_le64(cc + 24, PV_CLH_CPUID);
-	pv_put_le32(cc + 32, PAGE);
-	/* CPUID page: count, 12 reserved bytes, 48-byte leaves */
-	pv_put_le32(cpuid, sizeof(cpuid_leaves) / sizeof(cpuid_leaves[0]));
-	for (i = 0; i < sizeof(cpuid_leaves) / sizeof(cpuid_leaves[0]); i++) {
-		pv_put_le32(cpuid + 16 + 48 * i, cpuid_leaves[i][0]);
-		pv_put_le32(cpuid + 20 + 48 * i, cpuid_leaves[i][1]);
-		if (cpuid_leaves[i][0] == 0xD)
-			pv_put_le64(cpuid + 24 + 48 * i, 1);
-	}
+	pv_cc_blob_put(cc, PV_CLH_SECRETS, PAGE, PV_CLH_CPUID, PAGE);
+	rc = pv_snp_cpuid_page(cpuid, cpuid_leaves,
+			       sizeof(cpuid_leaves) / sizeof(cpuid_leaves[0]), e);
+	if (rc)
+		return rc;
 	/* VMSA (igvm.md §8.4) */
-	seg(vmsa, V_CS, 0x8, o->boot_x64 ? 0xa9b : 0xc9b, 0xffffffff, 0);
-	seg(vmsa, V_DS, 0x18, 0xc93, 0xffffffff, 0);
-	seg(vmsa, V_ES, 0x18, 0xc93, 0xffffffff, 0);
-	seg(vmsa, V_SS, 0x18, 0xc93, 0xffffffff, 0);
-	seg(vmsa, V_TR, 0x28, 0x8b, TSS_SIZE - 1, tss);
-	seg(vmsa, V_GDTR, 0, 0, gdt_size - 1, gdt);
-	pv_put_le64(vmsa + V_EFER, (o->svme ? 0x1000 : 0) |
+	pv_vmsa_put_seg(vmsa, PV_VMSA_CS, 0x8, o->boot_x64 ? 0xa9b : 0xc9b, 0xffffffff, 0);
+	pv_vmsa_put_seg(vmsa, PV_VMSA_DS, 0x18, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(vmsa, PV_VMSA_ES, 0x18, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(vmsa, PV_VMSA_SS, 0x18, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(vmsa, PV_VMSA_TR, 0x28, 0x8b, TSS_SIZE - 1, tss);
+	pv_vmsa_put_seg(vmsa, PV_VMSA_GDTR, 0, 0, gdt_size - 1, gdt);
+	pv_vmsa_put(vmsa, PV_VMSA_EFER, (o->svme ? 0x1000 : 0) |
 				   (o->boot_x64 ? 0xd01 : 0));
-	pv_put_le64(vmsa + V_CR0, o->boot_x64 ? 0x80000001 : 0x1);
+	pv_vmsa_put(vmsa, PV_VMSA_CR0, o->boot_x64 ? 0x80000001 : 0x1);
 	if (o->boot_x64) {
-		pv_put_le64(vmsa + V_CR4, 0x30);
-		pv_put_le64(vmsa + V_CR3, pt | (o->encrypted_page ? C_BIT : 0));
+		pv_vmsa_put(vmsa, PV_VMSA_CR4, 0x30);
+		pv_vmsa_put(vmsa, PV_VMSA_CR3, pt | (o->encrypted_page ? C_BIT : 0));
 	}
-	pv_put_le64(vmsa + V_RFLAGS, 2);
-	pv_put_le64(vmsa + V_RIP, pref + (o->boot_x64 ? 0x200 : 0));
-	pv_put_le64(vmsa + V_RSP, stack + PAGE);
-	pv_put_le64(vmsa + V_RSI, bpa);
-	pv_put_le64(vmsa + V_G_PAT, 0x0007040600070406ull);
-	pv_put_le64(vmsa + V_SEV_FEATURES, o->sev_features);
-	pv_put_le64(vmsa + V_XCR0, 1);
+	/* igvm-tooling sets RFLAGS (bit 1, reserved, reads as 1) only for
+	 * -arch Intel, its default; for AMD the VMSA keeps 0 */
+	if (!o->arch_amd)
+		pv_vmsa_put(vmsa, PV_VMSA_RFLAGS, 2);
+	pv_vmsa_put(vmsa, PV_VMSA_RIP, pref + (o->boot_x64 ? 0x200 : 0));
+	pv_vmsa_put(vmsa, PV_VMSA_RSP, stack + PAGE);
+	pv_vmsa_put(vmsa, PV_VMSA_RSI, bpa);
+	pv_vmsa_put(vmsa, PV_VMSA_G_PAT, 0x0007040600070406ull);
+	pv_vmsa_put(vmsa, PV_VMSA_SEV_FEATURES, o->sev_features);
+	pv_vmsa_put(vmsa, PV_VMSA_XCR0, 1);
 	out->entry = pref + (o->boot_x64 ? 0x200 : 0);
 	out->nregions = 0;
 
 	/* headers (igvm.md §8.5): platform, policy, then every page in GPA
 	 * order with the special pages at their positions; no ID block */
-	pv_put_le32(b, 1);
-	b[4] = o->vtl;
-	b[5] = PV_IGVM_PLATFORM_SEV_SNP;
-	pv_put_le16(b + 6, 1);
-	if ((rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SUPPORTED_PLATFORM, b, 16,
-			      NULL, 0, e)))
+	pv_igvm_platform_put(b, &(struct pv_igvm_platform){
+		.mask = 1, .highest_vtl = o->vtl,
+		.platform_type = PV_IGVM_PLATFORM_SEV_SNP,
+		.platform_version = 1 });
+	if ((rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SUPPORTED_PLATFORM, b,
+			      PV_IGVM_SZ_SUPPORTED_PLATFORM, NULL, 0, e)))
 		return rc;
-	memset(b, 0, sizeof(b));
-	pv_put_le64(b, o->policy);
-	pv_put_le32(b + 8, 1);
-	if ((rc = pv_igvm_add(&out->w, PV_IGVM_VHT_GUEST_POLICY, b, 16, NULL, 0,
-			      e)))
+	pv_igvm_policy_put(b, &(struct pv_igvm_policy){ .policy = o->policy,
+							 .mask = 1 });
+	if ((rc = pv_igvm_add(&out->w, PV_IGVM_VHT_GUEST_POLICY, b,
+			      PV_IGVM_SZ_GUEST_POLICY, NULL, 0, e)))
 		return rc;
 	for (gpa = 0; gpa < end; gpa += PAGE) {
 		const uint8_t *p;
 
 		if (gpa == PV_CLH_CPUID) {
-			rc = page_data(out, gpa, PV_IGVM_DATA_CPUID_DATA, cpuid, e);
+			rc = pv_linux_igvm_page(out, gpa, PV_IGVM_DATA_CPUID_DATA,
+						 cpuid, PAGE, e);
 		} else if (gpa == PV_CLH_SECRETS) {
-			rc = page_data(out, gpa, PV_IGVM_DATA_SECRETS, NULL, e);
+			rc = pv_linux_igvm_page(out, gpa, PV_IGVM_DATA_SECRETS,
+						 NULL, 0, e);
 		} else if (gpa == PV_CLH_PARAM) {
 			rc = param_page(out, gpa, e);
 		} else if (gpa == PV_CLH_VMSA) {
-			memset(b, 0, sizeof(b));
-			pv_put_le64(b, gpa);
-			pv_put_le32(b + 8, 1);
+			pv_igvm_vp_context_put(b, &(struct pv_igvm_vp_context){
+				.gpa = gpa, .mask = 1 });
 			rc = pv_igvm_add(&out->w, PV_IGVM_VHT_VP_CONTEXT, b,
 					 PV_IGVM_SZ_VP_CONTEXT, vmsa, PAGE, e);
 		} else if (in_ranges(&m, gpa)) {
 			rc = page_of(out, &m, gpa, &p, e);
 			if (!rc)
-				rc = page_data(out, gpa, PV_IGVM_DATA_NORMAL, p, e);
+				rc = pv_linux_igvm_page(out, gpa,
+							 PV_IGVM_DATA_NORMAL, p,
+							 PAGE, e);
 		} else {
 			/* a skipped gap: jump to the next range */
 			uint64_t next = end;

@@ -22,27 +22,22 @@
 
 #define QLEN 48 /* bytes of the P-384 group order */
 
-void pv_snp_id_encode(const struct pv_snp_id *id, uint8_t out[96])
-{
-	memcpy(out, id->ld, 48);
-	memcpy(out + 48, id->family_id, 16);
-	memcpy(out + 64, id->image_id, 16);
-	pv_put_le32(out + 80, id->version);
-	pv_put_le32(out + 84, id->guest_svn);
-	pv_put_le64(out + 88, id->policy);
-}
-
 int pv_ec_p384_load(const char *path, EVP_PKEY **key, struct pv_err *e)
 {
 	char group[64] = "";
+	int encrypted = 0;
 	size_t glen = 0;
 	FILE *f = fopen(path, "r");
 	EVP_PKEY *k;
 
 	if (!f)
 		return pv_err_errno(e, errno, "%s: cannot open the key", path);
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	k = PEM_read_PrivateKey(f, NULL, pv_snp_pem_no_passphrase, &encrypted);
 	fclose(f);
+	if (!k && encrypted)
+		return pv_errf(e, PV_ENOTSUP,
+			       "%s: the ID key is encrypted; podvm does not ask for pass phrases: give an unencrypted key (openssl pkey -in KEY -out PLAIN)",
+			       path);
 	if (!k)
 		return pv_errf(e, PV_ECRYPTO, "%s: not a PEM private key", path);
 	if (!EVP_PKEY_is_a(k, "EC") ||
@@ -165,23 +160,24 @@ out:
 }
 
 /* big-endian n bytes -> little-endian, zero-extended to 72 (§5.14) */
-static void le72(uint8_t *dst, const uint8_t *be, size_t n)
+static void le72(uint8_t dst[PV_IGVM_IDB_COORD], const uint8_t *be, size_t n)
 {
 	size_t i;
 
-	memset(dst, 0, 72);
+	memset(dst, 0, PV_IGVM_IDB_COORD);
 	for (i = 0; i < n; i++)
 		dst[i] = be[n - 1 - i];
 }
 
-int pv_igvm_id_block(const struct pv_snp_id *id, EVP_PKEY *key,
-		     uint8_t out[696], struct pv_err *e)
+int pv_igvm_id_block(const struct pv_snp_id_block_in *id, EVP_PKEY *key,
+		     uint8_t out[PV_IGVM_SZ_SNP_ID_BLOCK], struct pv_err *e)
 {
-	uint8_t msg[96], r[48], s[48], qx[48], qy[48];
+	struct pv_igvm_snp_id_block b = { 0 };
+	uint8_t msg[PV_SNP_ID_BLOCK_SIZE], r[48], s[48], qx[48], qy[48];
 	BIGNUM *bx = NULL, *by = NULL;
 	int rc;
 
-	pv_snp_id_encode(id, msg);
+	pv_snp_id_block(id, msg);
 	rc = pv_ecdsa_p384_sign(key, msg, sizeof(msg), r, s, e);
 	if (rc)
 		return rc;
@@ -194,21 +190,19 @@ int pv_igvm_id_block(const struct pv_snp_id *id, EVP_PKEY *key,
 	}
 	BN_free(bx);
 	BN_free(by);
-	/* IGVM_VHS_SNP_ID_BLOCK, igvm.md §5.14 */
-	memset(out, 0, 696);
-	pv_put_le32(out, 1);               /* compatibility_mask */
-	out[4] = 0;                        /* author_key_enabled */
-	memcpy(out + 8, id->ld, 48);
-	memcpy(out + 56, id->family_id, 16);
-	memcpy(out + 72, id->image_id, 16);
-	pv_put_le32(out + 88, id->version);
-	pv_put_le32(out + 92, id->guest_svn);
-	pv_put_le32(out + 96, 1);          /* id_key_algorithm: ECDSA P-384 */
-	pv_put_le32(out + 100, 0);         /* author_key_algorithm */
-	le72(out + 104, r, 48);
-	le72(out + 176, s, 48);
-	pv_put_le32(out + 248, 2);         /* curve: P-384 */
-	le72(out + 256, qx, 48);
-	le72(out + 328, qy, 48);
+	/* IGVM_VHS_SNP_ID_BLOCK, igvm.md §5.14: no author key */
+	b.mask = 1;
+	memcpy(b.ld, id->ld, sizeof(b.ld));
+	memcpy(b.family_id, id->family_id, sizeof(b.family_id));
+	memcpy(b.image_id, id->image_id, sizeof(b.image_id));
+	b.version = id->version;
+	b.guest_svn = id->guest_svn;
+	b.id_key_algorithm = PV_SNP_ALGO_ECDSA_P384_SHA384;
+	le72(b.id_sig_r, r, 48);
+	le72(b.id_sig_s, s, 48);
+	b.id_key_curve = PV_SNP_CURVE_P384;
+	le72(b.id_qx, qx, 48);
+	le72(b.id_qy, qy, 48);
+	pv_igvm_snp_id_block_put(out, &b);
 	return 0;
 }

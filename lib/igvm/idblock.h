@@ -12,29 +12,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "igvm/igvm.h"
+#include "snp/idblock.h"
+
 struct pv_err;
 struct evp_pkey_st;
 
-/* The firmware's ID_BLOCK (SEV-SNP ABI 56860, SNP_LAUNCH_FINISH): the
- * message the ID key signs, 96 bytes */
-struct pv_snp_id {
-	uint8_t ld[48];
-	uint8_t family_id[16];
-	uint8_t image_id[16];
-	uint32_t version;
-	uint32_t guest_svn;
-	uint64_t policy;
-};
-
-#define PV_SNP_ID_BLOCK_SIZE 96
-
-/** pv_snp_id_encode - the 96-byte little-endian ID_BLOCK */
-void pv_snp_id_encode(const struct pv_snp_id *id, uint8_t out[PV_SNP_ID_BLOCK_SIZE]);
+/* The firmware's 96-byte ID_BLOCK, the message the ID key signs, is
+ * lib/snp's (struct pv_snp_id_block_in, pv_snp_id_block()). */
 
 /**
  * pv_ec_p384_load - read a P-384 private key (PEM: PKCS#8 or SEC1)
- * returns: 0 with *key (EVP_PKEY_free it); PV_EIO, PV_ECRYPTO, or
- *          PV_EINVAL for a key on another curve
+ * returns: 0 with *key (EVP_PKEY_free it); PV_EIO, PV_ECRYPTO,
+ *          PV_EINVAL for a key on another curve, PV_ENOTSUP for an
+ *          encrypted key (refused at once, never a pass-phrase prompt)
  */
 int pv_ec_p384_load(const char *path, struct evp_pkey_st **key,
 		    struct pv_err *e);
@@ -54,6 +45,7 @@ int pv_ecdsa_p384_sign(struct evp_pkey_st *key, const uint8_t *msg,
  * signed with @key (compatibility mask 1, no author key)
  * returns: 0 or an error from signing
  */
-int pv_igvm_id_block(const struct pv_snp_id *id, struct evp_pkey_st *key,
-		     uint8_t out[696], struct pv_err *e);
+int pv_igvm_id_block(const struct pv_snp_id_block_in *id,
+		     struct evp_pkey_st *key,
+		     uint8_t out[PV_IGVM_SZ_SNP_ID_BLOCK], struct pv_err *e);
 #endif

@@ -13,9 +13,28 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/igvm.h"
+
+/* The fixed header, §2.1 (v1: 24 bytes, v2: 32) */
+enum {
+	FH_MAGIC = 0,
+	FH_VERSION = 4,
+	FH_VAR_OFF = 8,
+	FH_VAR_SIZE = 12,
+	FH_TOTAL_SIZE = 16,
+	FH_CHECKSUM = 20,
+	FH_ARCH = 24,      /* v2 */
+	FH_PAGE_SIZE = 28, /* v2 */
+};
+_Static_assert(FH_CHECKSUM + 4 == PV_IGVM_FIXED_V1 &&
+		       FH_PAGE_SIZE + 4 == PV_IGVM_FIXED_V2,
+	       "fixed header sizes");
+
+/* A variable header record, §4.1: u32 type, u32 length, content */
+enum { VH_TYPE = 0, VH_LENGTH = 4, VH_CONTENT = 8 };
 
 /* Declared parameter areas, §5.7 */
 struct parea {
@@ -65,14 +84,38 @@ static struct parea *area_find(struct pv_igvm_vctx *v, uint32_t index)
 
 /* ---- per-type rules ---------------------------------------------------- */
 
+/*
+ * A numeric field of a header that has no typed accessor in igvm.h (the
+ * types only this reader looks at), by its name in the type's field table,
+ * so the offsets stay written once, there.  The header's length equals
+ * the type's size (checked before any rule runs); pv_slice checks again.
+ */
+static uint64_t fld(const struct pv_igvm_hdr *h, const char *name)
+{
+	const struct pv_igvm_field *f;
+
+	for (f = h->desc->fields; f->name; f++)
+		if (strcmp(f->name, name) == 0 &&
+		    pv_slice(h->body, h->length, f->off, f->size))
+			return pv_igvm_field_get(h->body, f);
+	return 0;
+}
+
 /* §5.1: one platform per mask bit and per isolation type */
 static int check_platform(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			  struct pv_err *e)
 {
-	uint32_t mask = pv_le32(h->body);
-	uint8_t ptype = h->body[5];
-	uint16_t pver = pv_le16(h->body + 6);
+	struct pv_igvm_platform d;
+	uint32_t mask;
+	uint8_t ptype;
+	uint16_t pver;
+	int rc = pv_igvm_platform_get(h, &d, e);
 
+	if (rc)
+		return rc;
+	mask = d.mask;
+	ptype = d.platform_type;
+	pver = d.platform_version;
 	if (!pv_is_pow2(mask))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "compatibility_mask 0x%x must have exactly one bit set",
@@ -107,13 +150,15 @@ static int check_none(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_reloc(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 		       struct pv_err *e)
 {
-	const uint8_t *b = h->body;
-	uint64_t align = pv_le64(b + 8), gpa = pv_le64(b + 16);
-	uint64_t size = pv_le64(b + 24), lo = pv_le64(b + 32),
-		 hi = pv_le64(b + 40);
+	uint64_t align = fld(h, "relocation_alignment");
+	uint64_t gpa = fld(h, "relocation_region_gpa");
+	uint64_t size = fld(h, "relocation_region_size");
+	uint64_t lo = fld(h, "minimum_relocation_gpa");
+	uint64_t hi = fld(h, "maximum_relocation_gpa");
+	unsigned flags = (unsigned)fld(h, "flags");
 
-	if (b[7] & ~7u)
-		return HERR(v, h, e, PV_EFORMAT, "flags 0x%x: unknown bits", b[7]);
+	if (flags & ~7u)
+		return HERR(v, h, e, PV_EFORMAT, "flags 0x%x: unknown bits", flags);
 	if (!align || !page_aligned(align))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "relocation_alignment 0x%llx is not a non-zero multiple of 4 KiB",
@@ -136,8 +181,8 @@ static int check_reloc(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_pt_reloc(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			  struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body + 8), size = pv_le64(h->body + 16);
-	uint64_t used = pv_le64(h->body + 24);
+	uint64_t gpa = fld(h, "gpa"), size = fld(h, "size");
+	uint64_t used = fld(h, "used_size");
 
 	if (!page_aligned(gpa) || !page_aligned(size))
 		return HERR(v, h, e, PV_EFORMAT,
@@ -154,10 +199,10 @@ static int check_pt_reloc(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_corim(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 		       struct pv_err *e)
 {
-	uint32_t mask = pv_le32(h->body);
-	uint32_t size = pv_le32(h->body + 8);
+	uint32_t mask = pv_igvm_hdr_mask(h);
+	uint32_t size = (uint32_t)fld(h, "size_bytes");
 
-	if (!size || !pv_le32(h->body + 4))
+	if (!size || !fld(h, "file_offset"))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "file_offset and size_bytes must be non-zero");
 	if ((h->type & ~PV_IGVM_OPTIONAL_BIT) == PV_IGVM_VHT_CORIM_DOCUMENT) {
@@ -175,14 +220,15 @@ static int check_corim(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_cca_policy(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			    struct pv_err *e)
 {
-	uint64_t zeroes = pv_le64(h->body + 8), ones = pv_le64(h->body + 16);
+	uint64_t zeroes = fld(h, "attributes_required_zeroes");
+	uint64_t ones = fld(h, "attributes_required_ones");
+	unsigned alg = (unsigned)fld(h, "hash_algorithm");
+	unsigned lfa = (unsigned)fld(h, "lfa_policy");
 
-	if (h->body[24] > 2)
-		return HERR(v, h, e, PV_EFORMAT, "hash_algorithm %u (0..2)",
-			    h->body[24]);
-	if (h->body[25] > 1)
-		return HERR(v, h, e, PV_EFORMAT, "lfa_policy %u (0..1)",
-			    h->body[25]);
+	if (alg > 2)
+		return HERR(v, h, e, PV_EFORMAT, "hash_algorithm %u (0..2)", alg);
+	if (lfa > 1)
+		return HERR(v, h, e, PV_EFORMAT, "lfa_policy %u (0..1)", lfa);
 	if (zeroes & ones)
 		return HERR(v, h, e, PV_EFORMAT,
 			    "attribute bits 0x%llx are required both zero and one",
@@ -194,10 +240,16 @@ static int check_cca_policy(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_param_area(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			    struct pv_err *e)
 {
-	uint64_t size = pv_le64(h->body);
-	uint32_t index = pv_le32(h->body + 8);
+	struct pv_igvm_param_area d;
+	uint64_t size;
+	uint32_t index;
 	struct parea *a;
+	int rc = pv_igvm_param_area_get(h, &d, e);
 
+	if (rc)
+		return rc;
+	size = d.number_of_bytes;
+	index = d.index;
 	if (!size || !page_aligned(size))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "number_of_bytes 0x%llx is not a non-zero multiple of 4 KiB",
@@ -209,15 +261,10 @@ static int check_param_area(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	if (area_find(v, index))
 		return HERR(v, h, e, PV_EFORMAT,
 			    "parameter_area_index %u is declared twice", index);
-	if (v->nareas == v->capareas) {
-		size_t cap = v->capareas ? 2 * v->capareas : 8;
-		struct parea *n = realloc(v->areas, cap * sizeof(*n));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->areas = n;
-		v->capareas = cap;
-	}
+	a = pv_grow(v->areas, &v->capareas, v->nareas + 1, sizeof(*v->areas));
+	if (!a)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->areas = a;
 	a = &v->areas[v->nareas++];
 	a->index = index;
 	a->size = size;
@@ -230,10 +277,17 @@ static int check_param_area(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_page_data(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			   struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t flags = pv_le32(h->body + 16);
-	uint16_t dtype = pv_le16(h->body + 20);
+	struct pv_igvm_page_data d;
+	uint64_t gpa;
+	uint32_t flags;
+	uint16_t dtype;
+	int rc = pv_igvm_page_data_get(h, &d, e);
 
+	if (rc)
+		return rc;
+	gpa = d.gpa;
+	flags = d.flags;
+	dtype = d.data_type;
 	if (!page_aligned(gpa))
 		return HERR(v, h, e, PV_EFORMAT, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)gpa);
@@ -245,7 +299,7 @@ static int check_page_data(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	if (dtype > PV_IGVM_DATA_CPUID_XF)
 		return HERR(v, h, e, PV_EFORMAT, "data_type %u (0..3)", dtype);
 	v->g->st.pages++;
-	if (!pv_le32(h->body + 12))
+	if (!d.file_offset)
 		v->g->st.zero_pages++;
 	h->data_len = PV_IGVM_PAGE;
 	return 0;
@@ -255,10 +309,17 @@ static int check_page_data(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_param_insert(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			      struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t index = pv_le32(h->body + 12);
-	struct parea *a = area_find(v, index);
+	struct pv_igvm_param_insert d;
+	struct parea *a;
+	uint64_t gpa;
+	uint32_t index;
+	int rc = pv_igvm_param_insert_get(h, &d, e);
 
+	if (rc)
+		return rc;
+	gpa = d.gpa;
+	index = d.index;
+	a = area_find(v, index);
 	if (!page_aligned(gpa))
 		return HERR(v, h, e, PV_EFORMAT, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)gpa);
@@ -276,9 +337,16 @@ static int check_param_insert(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_param(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 		       struct pv_err *e)
 {
-	uint32_t index = pv_le32(h->body), off = pv_le32(h->body + 4);
-	struct parea *a = area_find(v, index);
-	uint32_t need = 1;
+	struct pv_igvm_param d;
+	struct parea *a;
+	uint32_t index, off, need = 1;
+	int rc = pv_igvm_param_get(h, &d, e);
+
+	if (rc)
+		return rc;
+	index = d.index;
+	off = d.byte_offset;
+	a = area_find(v, index);
 
 	switch (h->type & ~PV_IGVM_OPTIONAL_BIT) {
 	case PV_IGVM_VHT_VP_COUNT_PARAMETER:
@@ -310,11 +378,19 @@ static int check_param(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_vp_context(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			    struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t mask = pv_le32(h->body + 8);
-	uint16_t vp = pv_le16(h->body + 16);
+	struct pv_igvm_vp_context d;
+	uint64_t gpa;
+	uint32_t mask;
+	uint16_t vp;
 	size_t i;
+	void *n;
+	int rc = pv_igvm_vp_context_get(h, &d, e);
 
+	if (rc)
+		return rc;
+	gpa = d.gpa;
+	mask = d.mask;
+	vp = d.vp_index;
 	if (!page_aligned(gpa))
 		return HERR(v, h, e, PV_EFORMAT, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)gpa);
@@ -323,15 +399,10 @@ static int check_vp_context(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			return HERR(v, h, e, PV_EFORMAT,
 				    "vp_index %u has a second context for mask 0x%x",
 				    vp, mask);
-	if (v->nvps == v->capvps) {
-		size_t cap = v->capvps ? 2 * v->capvps : 8;
-		void *n = realloc(v->vps, cap * sizeof(*v->vps));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->vps = n;
-		v->capvps = cap;
-	}
+	n = pv_grow(v->vps, &v->capvps, v->nvps + 1, sizeof(*v->vps));
+	if (!n)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->vps = n;
 	v->vps[v->nvps].vp = vp;
 	v->vps[v->nvps].mask = mask;
 	v->nvps++;
@@ -343,8 +414,9 @@ static int check_vp_context(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_required_memory(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 				 struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t size = pv_le32(h->body + 12), flags = pv_le32(h->body + 16);
+	uint64_t gpa = fld(h, "gpa");
+	uint32_t size = (uint32_t)fld(h, "number_of_bytes");
+	uint32_t flags = (uint32_t)fld(h, "flags");
 
 	if (!page_aligned(gpa) || !page_aligned(size))
 		return HERR(v, h, e, PV_EFORMAT,
@@ -359,8 +431,8 @@ static int check_required_memory(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_error_range(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			     struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t size = pv_le32(h->body + 12);
+	uint64_t gpa = fld(h, "gpa");
+	uint32_t size = (uint32_t)fld(h, "size_bytes");
 
 	if (!page_aligned(gpa) || !page_aligned(size))
 		return HERR(v, h, e, PV_EFORMAT,
@@ -373,9 +445,14 @@ static int check_error_range(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int check_id_block(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 			  struct pv_err *e)
 {
-	if (h->body[4] > 1)
+	const uint8_t *b = pv_slice(h->body, h->length,
+				    PV_IGVM_IDB_AUTHOR_KEY_ENABLED, 1);
+
+	if (!b)
+		return HERR(v, h, e, PV_EFORMAT, "truncated");
+	if (*b > 1)
 		return HERR(v, h, e, PV_EFORMAT, "author_key_enabled %u (0 or 1)",
-			    h->body[4]);
+			    *b);
 	return 0;
 }
 
@@ -386,12 +463,16 @@ static int check_id_block(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 #define END { NULL, 0, 0, 0 }
 
 static const struct pv_igvm_field f_platform[] = {
-	MASK(0), F("highest_vtl", 4, 1, U8), F("platform_type", 5, 1, U8),
-	F("platform_version", 6, 2, U16), F("shared_gpa_boundary", 8, 8, U64),
+	MASK(PV_IGVM_SP_MASK),
+	F("highest_vtl", PV_IGVM_SP_HIGHEST_VTL, 1, U8),
+	F("platform_type", PV_IGVM_SP_PLATFORM_TYPE, 1, U8),
+	F("platform_version", PV_IGVM_SP_PLATFORM_VERSION, 2, U16),
+	F("shared_gpa_boundary", PV_IGVM_SP_SHARED_GPA_BOUNDARY, 8, U64),
 	END,
 };
 static const struct pv_igvm_field f_policy[] = {
-	F("policy", 0, 8, U64), MASK(8), F("reserved", 12, 4, RESERVED), END,
+	F("policy", PV_IGVM_GP_POLICY, 8, U64), MASK(PV_IGVM_GP_MASK),
+	F("reserved", PV_IGVM_GP_RESERVED, 4, RESERVED), END,
 };
 static const struct pv_igvm_field f_reloc[] = {
 	MASK(0), F("vp_index", 4, 2, U16), F("vtl", 6, 1, U8),
@@ -418,48 +499,60 @@ static const struct pv_igvm_field f_cca[] = {
 	F("reserved2", 26, 6, RESERVED), END,
 };
 static const struct pv_igvm_field f_param_area[] = {
-	F("number_of_bytes", 0, 8, U64), F("parameter_area_index", 8, 4, U32),
-	F("file_offset", 12, 4, U32), END,
+	F("number_of_bytes", PV_IGVM_PA_NUMBER_OF_BYTES, 8, U64),
+	F("parameter_area_index", PV_IGVM_PA_INDEX, 4, U32),
+	F("file_offset", PV_IGVM_PA_FILE_OFFSET, 4, U32), END,
 };
 static const struct pv_igvm_field f_page_data[] = {
-	F("gpa", 0, 8, U64), MASK(8), F("file_offset", 12, 4, U32),
-	F("flags", 16, 4, U32), F("data_type", 20, 2, U16),
-	F("reserved", 22, 2, RESERVED), END,
+	F("gpa", PV_IGVM_PD_GPA, 8, U64), MASK(PV_IGVM_PD_MASK),
+	F("file_offset", PV_IGVM_PD_FILE_OFFSET, 4, U32),
+	F("flags", PV_IGVM_PD_FLAGS, 4, U32),
+	F("data_type", PV_IGVM_PD_DATA_TYPE, 2, U16),
+	F("reserved", PV_IGVM_PD_RESERVED, 2, RESERVED), END,
 };
 static const struct pv_igvm_field f_param_insert[] = {
-	F("gpa", 0, 8, U64), MASK(8), F("parameter_area_index", 12, 4, U32),
-	END,
+	F("gpa", PV_IGVM_PI_GPA, 8, U64), MASK(PV_IGVM_PI_MASK),
+	F("parameter_area_index", PV_IGVM_PI_INDEX, 4, U32), END,
 };
 static const struct pv_igvm_field f_vp_context[] = {
-	F("gpa", 0, 8, U64), MASK(8), F("file_offset", 12, 4, U32),
-	F("vp_index", 16, 2, U16), F("reserved", 18, 2, RESERVED), END,
+	F("gpa", PV_IGVM_VP_GPA, 8, U64), MASK(PV_IGVM_VP_MASK),
+	F("file_offset", PV_IGVM_VP_FILE_OFFSET, 4, U32),
+	F("vp_index", PV_IGVM_VP_INDEX, 2, U16),
+	F("reserved", PV_IGVM_VP_RESERVED, 2, RESERVED), END,
 };
 static const struct pv_igvm_field f_required_memory[] = {
 	F("gpa", 0, 8, U64), MASK(8), F("number_of_bytes", 12, 4, U32),
 	F("flags", 16, 4, U32), F("reserved", 20, 4, RESERVED), END,
 };
 static const struct pv_igvm_field f_param[] = {
-	F("parameter_area_index", 0, 4, U32), F("byte_offset", 4, 4, U32), END,
+	F("parameter_area_index", PV_IGVM_PR_INDEX, 4, U32),
+	F("byte_offset", PV_IGVM_PR_BYTE_OFFSET, 4, U32), END,
 };
+#define COORD(n, o) F(n, PV_IGVM_IDB_##o, PV_IGVM_IDB_COORD, BYTES)
 static const struct pv_igvm_field f_id_block[] = {
-	MASK(0), F("author_key_enabled", 4, 1, U8),
-	F("reserved", 5, 3, RESERVED), F("ld", 8, 48, BYTES),
-	F("family_id", 56, 16, BYTES), F("image_id", 72, 16, BYTES),
-	F("version", 88, 4, U32), F("guest_svn", 92, 4, U32),
-	F("id_key_algorithm", 96, 4, U32),
-	F("author_key_algorithm", 100, 4, U32),
-	F("id_key_signature.r", 104, 72, BYTES),
-	F("id_key_signature.s", 176, 72, BYTES),
-	F("id_public_key.curve", 248, 4, U32),
-	F("id_public_key.reserved", 252, 4, RESERVED),
-	F("id_public_key.qx", 256, 72, BYTES),
-	F("id_public_key.qy", 328, 72, BYTES),
-	F("author_key_signature.r", 400, 72, BYTES),
-	F("author_key_signature.s", 472, 72, BYTES),
-	F("author_public_key.curve", 544, 4, U32),
-	F("author_public_key.reserved", 548, 4, RESERVED),
-	F("author_public_key.qx", 552, 72, BYTES),
-	F("author_public_key.qy", 624, 72, BYTES), END,
+	MASK(PV_IGVM_IDB_MASK),
+	F("author_key_enabled", PV_IGVM_IDB_AUTHOR_KEY_ENABLED, 1, U8),
+	F("reserved", PV_IGVM_IDB_RESERVED, 3, RESERVED),
+	F("ld", PV_IGVM_IDB_LD, 48, BYTES),
+	F("family_id", PV_IGVM_IDB_FAMILY_ID, 16, BYTES),
+	F("image_id", PV_IGVM_IDB_IMAGE_ID, 16, BYTES),
+	F("version", PV_IGVM_IDB_VERSION, 4, U32),
+	F("guest_svn", PV_IGVM_IDB_GUEST_SVN, 4, U32),
+	F("id_key_algorithm", PV_IGVM_IDB_ID_KEY_ALGORITHM, 4, U32),
+	F("author_key_algorithm", PV_IGVM_IDB_AUTHOR_KEY_ALGORITHM, 4, U32),
+	COORD("id_key_signature.r", ID_SIG_R),
+	COORD("id_key_signature.s", ID_SIG_S),
+	F("id_public_key.curve", PV_IGVM_IDB_ID_KEY_CURVE, 4, U32),
+	F("id_public_key.reserved", PV_IGVM_IDB_ID_KEY_RESERVED, 4, RESERVED),
+	COORD("id_public_key.qx", ID_KEY_QX),
+	COORD("id_public_key.qy", ID_KEY_QY),
+	COORD("author_key_signature.r", AUTHOR_SIG_R),
+	COORD("author_key_signature.s", AUTHOR_SIG_S),
+	F("author_public_key.curve", PV_IGVM_IDB_AUTHOR_KEY_CURVE, 4, U32),
+	F("author_public_key.reserved", PV_IGVM_IDB_AUTHOR_KEY_RESERVED, 4,
+	  RESERVED),
+	COORD("author_public_key.qx", AUTHOR_KEY_QX),
+	COORD("author_public_key.qy", AUTHOR_KEY_QY), END,
 };
 static const struct pv_igvm_field f_error_range[] = {
 	F("gpa", 0, 8, U64), MASK(8), F("size_bytes", 12, 4, U32), END,
@@ -474,14 +567,15 @@ static const struct pv_igvm_field f_vbs[] = {
 };
 
 #define PARAM(code, nm) \
-	{ code, nm, 8, -1, -1, f_param, check_param }
+	{ code, nm, PV_IGVM_SZ_PARAMETER, -1, -1, f_param, check_param }
 
 /* igvm.md §4.3, in type order */
 static const struct pv_igvm_type types[] = {
-	{ PV_IGVM_VHT_SUPPORTED_PLATFORM, "SUPPORTED_PLATFORM", 16, 0, -1,
-	  f_platform, check_platform },
-	{ PV_IGVM_VHT_GUEST_POLICY, "GUEST_POLICY", 16, 8, -1, f_policy,
-	  check_none },
+	{ PV_IGVM_VHT_SUPPORTED_PLATFORM, "SUPPORTED_PLATFORM",
+	  PV_IGVM_SZ_SUPPORTED_PLATFORM, PV_IGVM_SP_MASK, -1, f_platform,
+	  check_platform },
+	{ PV_IGVM_VHT_GUEST_POLICY, "GUEST_POLICY", PV_IGVM_SZ_GUEST_POLICY,
+	  PV_IGVM_GP_MASK, -1, f_policy, check_none },
 	{ PV_IGVM_VHT_RELOCATABLE_REGION, "RELOCATABLE_REGION", 48, 0, -1,
 	  f_reloc, check_reloc },
 	{ PV_IGVM_VHT_PAGE_TABLE_RELOCATION_REGION,
@@ -493,13 +587,17 @@ static const struct pv_igvm_type types[] = {
 	  check_corim },
 	{ PV_IGVM_VHT_CCA_POLICY, "CCA_POLICY", 32, 0, -1, f_cca,
 	  check_cca_policy },
-	{ PV_IGVM_VHT_PARAMETER_AREA, "PARAMETER_AREA", 16, -1, 12,
-	  f_param_area, check_param_area },
-	{ PV_IGVM_VHT_PAGE_DATA, "PAGE_DATA", 24, 8, 12, f_page_data,
+	{ PV_IGVM_VHT_PARAMETER_AREA, "PARAMETER_AREA",
+	  PV_IGVM_SZ_PARAMETER_AREA, -1, PV_IGVM_PA_FILE_OFFSET, f_param_area,
+	  check_param_area },
+	{ PV_IGVM_VHT_PAGE_DATA, "PAGE_DATA", PV_IGVM_SZ_PAGE_DATA,
+	  PV_IGVM_PD_MASK, PV_IGVM_PD_FILE_OFFSET, f_page_data,
 	  check_page_data },
-	{ PV_IGVM_VHT_PARAMETER_INSERT, "PARAMETER_INSERT", 16, 8, -1,
-	  f_param_insert, check_param_insert },
-	{ PV_IGVM_VHT_VP_CONTEXT, "VP_CONTEXT", 20, 8, 12, f_vp_context,
+	{ PV_IGVM_VHT_PARAMETER_INSERT, "PARAMETER_INSERT",
+	  PV_IGVM_SZ_PARAMETER_INSERT, PV_IGVM_PI_MASK, -1, f_param_insert,
+	  check_param_insert },
+	{ PV_IGVM_VHT_VP_CONTEXT, "VP_CONTEXT", PV_IGVM_SZ_VP_CONTEXT,
+	  PV_IGVM_VP_MASK, PV_IGVM_VP_FILE_OFFSET, f_vp_context,
 	  check_vp_context },
 	{ PV_IGVM_VHT_REQUIRED_MEMORY, "REQUIRED_MEMORY", 24, 8, -1,
 	  f_required_memory, check_required_memory },
@@ -507,8 +605,8 @@ static const struct pv_igvm_type types[] = {
 	PARAM(PV_IGVM_VHT_SRAT, "SRAT"),
 	PARAM(PV_IGVM_VHT_MADT, "MADT"),
 	PARAM(PV_IGVM_VHT_MMIO_RANGES, "MMIO_RANGES"),
-	{ PV_IGVM_VHT_SNP_ID_BLOCK, "SNP_ID_BLOCK", 696, 0, -1, f_id_block,
-	  check_id_block },
+	{ PV_IGVM_VHT_SNP_ID_BLOCK, "SNP_ID_BLOCK", PV_IGVM_SZ_SNP_ID_BLOCK,
+	  PV_IGVM_IDB_MASK, -1, f_id_block, check_id_block },
 	PARAM(PV_IGVM_VHT_MEMORY_MAP, "MEMORY_MAP"),
 	{ PV_IGVM_VHT_ERROR_RANGE, "ERROR_RANGE", 16, 8, -1, f_error_range,
 	  check_error_range },
@@ -599,14 +697,20 @@ static int check_common(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	const struct pv_igvm_field *f;
 	int rc;
 
-	for (f = t->fields; f->name; f++)
-		if (f->kind == PV_IGVM_RESERVED &&
-		    !pv_is_zero(h->body + f->off, f->size))
+	for (f = t->fields; f->name; f++) {
+		const uint8_t *p = pv_slice(h->body, h->length, f->off, f->size);
+
+		if (!p)
+			return HERR(v, h, e, PV_EFORMAT,
+				    "field %s (content offset %u) is outside the %u-byte content",
+				    f->name, f->off, h->length);
+		if (f->kind == PV_IGVM_RESERVED && !pv_is_zero(p, f->size))
 			return HERR(v, h, e, PV_EFORMAT,
 				    "reserved field %s (content offset %u) is not zero",
 				    f->name, f->off);
+	}
 	if (t->mask_off >= 0 && t->type != PV_IGVM_VHT_SUPPORTED_PLATFORM) {
-		uint32_t mask = pv_le32(h->body + t->mask_off);
+		uint32_t mask = pv_igvm_hdr_mask(h);
 
 		if (!mask || (mask & ~v->g->platforms))
 			return HERR(v, h, e, PV_EFORMAT,
@@ -617,7 +721,9 @@ static int check_common(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 	if (rc)
 		return rc;
 	if (t->foff_off >= 0) {
-		uint32_t off = pv_le32(h->body + t->foff_off);
+		const uint8_t *fo = pv_slice(h->body, h->length,
+					     (uint64_t)t->foff_off, 4);
+		uint32_t off = fo ? pv_le32(fo) : 0;
 
 		if (!off) {
 			h->data_len = 0;
@@ -640,36 +746,37 @@ static int check_common(struct pv_igvm_vctx *v, struct pv_igvm_hdr *h,
 static int parse_fixed(struct pv_igvm *g, const char *name, unsigned flags,
 		       struct pv_err *e)
 {
-	const uint8_t *b = g->buf;
+	const uint8_t *b = pv_slice(g->buf, g->len, 0, PV_IGVM_FIXED_V1);
 	uint32_t fixed;
 	uint64_t end;
 
-	if (g->len < PV_IGVM_FIXED_V1)
+	if (!b)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: %zu bytes, too short for the 24-byte fixed header",
 			       name, g->len);
-	if (pv_le32(b) != PV_IGVM_MAGIC)
+	if (pv_le32(b + FH_MAGIC) != PV_IGVM_MAGIC)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x0: bad magic 0x%08x, expected 0x%08x (\"IGVM\")",
-			       name, pv_le32(b), PV_IGVM_MAGIC);
-	g->version = pv_le32(b + 4);
+			       name, pv_le32(b + FH_MAGIC), PV_IGVM_MAGIC);
+	g->version = pv_le32(b + FH_VERSION);
 	if (g->version != 1 && g->version != 2)
 		return pv_errf(e, PV_ENOTSUP,
 			       "%s: offset 0x4: format_version %u, expected 1 or 2",
 			       name, g->version);
 	fixed = g->version == 1 ? PV_IGVM_FIXED_V1 : PV_IGVM_FIXED_V2;
-	if (g->len < fixed)
+	b = pv_slice(g->buf, g->len, 0, fixed);
+	if (!b)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: %zu bytes, too short for the %u-byte fixed header",
 			       name, g->len, fixed);
-	g->var_off = pv_le32(b + 8);
-	g->var_size = pv_le32(b + 12);
-	g->total_size = pv_le32(b + 16);
-	g->checksum = pv_le32(b + 20);
+	g->var_off = pv_le32(b + FH_VAR_OFF);
+	g->var_size = pv_le32(b + FH_VAR_SIZE);
+	g->total_size = pv_le32(b + FH_TOTAL_SIZE);
+	g->checksum = pv_le32(b + FH_CHECKSUM);
 	g->page_size = PV_IGVM_PAGE;
 	if (g->version == 2) {
-		g->arch = pv_le32(b + 24);
-		g->page_size = pv_le32(b + 28);
+		g->arch = pv_le32(b + FH_ARCH);
+		g->page_size = pv_le32(b + FH_PAGE_SIZE);
 		if (g->arch > 1)
 			return pv_errf(e, PV_EFORMAT,
 				       "%s: offset 0x18: architecture %u, expected 0 (X64) or 1 (AARCH64)",
@@ -704,47 +811,48 @@ static int parse_fixed(struct pv_igvm *g, const char *name, unsigned flags,
 static int parse_headers(struct pv_igvm_vctx *v, struct pv_err *e)
 {
 	struct pv_igvm *g = v->g;
-	uint64_t pos = g->var_off, end = (uint64_t)g->var_off + g->var_size;
+	uint64_t end = (uint64_t)g->var_off + g->var_size;
+	/* a cursor over the file up to the section end (parse_fixed checked
+	 * that it is inside the file) */
+	struct pv_reader r = pv_reader_make(g->buf, (size_t)end);
 	size_t cap = 0, i;
 	int section = 1, rc;
 
-	while (pos < end) {
+	if (pv_reader_seek(&r, g->var_off))
+		return pv_errf(e, PV_ERANGE, "%s: variable header section outside the file",
+			       v->name);
+	while (r.off < end) {
+		const uint8_t *pad;
 		struct pv_igvm_hdr *h;
-		uint64_t next;
+		uint64_t pos = r.off;
 		int sec;
 
-		if (g->nhdr == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			void *n = realloc(g->hdr, ncap * sizeof(*g->hdr));
-
-			if (!n)
-				return pv_errf(e, PV_ENOMEM, "out of memory");
-			g->hdr = n;
-			cap = ncap;
-		}
+		h = pv_grow(g->hdr, &cap, g->nhdr + 1, sizeof(*g->hdr));
+		if (!h)
+			return pv_errf(e, PV_ENOMEM, "out of memory");
+		g->hdr = h;
 		v->idx = g->nhdr;
 		h = &g->hdr[g->nhdr];
 		memset(h, 0, sizeof(*h));
 		h->offset = pos;
-		if (end - pos < 8)
+		if (pv_reader_left(&r) < VH_CONTENT)
 			return pv_errf(e, PV_EFORMAT,
 				       "%s: header %zu at offset 0x%llx: %llu bytes left in the section, need 8",
 				       v->name, v->idx, (unsigned long long)pos,
 				       (unsigned long long)(end - pos));
-		h->type = pv_le32(g->buf + pos);
-		h->length = pv_le32(g->buf + pos + 4);
+		if (pv_read_le32(&r, &h->type) || pv_read_le32(&r, &h->length))
+			return pv_errf(e, PV_EFORMAT, "%s: header %zu truncated",
+				       v->name, v->idx);
 		h->desc = pv_igvm_type_find(h->type);
-		if (h->length > end - pos - 8)
+		if (pv_read_bytes(&r, h->length, &h->body))
 			return HERR(v, h, e, PV_ERANGE,
 				    "length %u runs past the variable header section end 0x%llx",
 				    h->length, (unsigned long long)end);
-		h->body = g->buf + pos + 8;
-		next = (pos + 8 + h->length + 7) & ~(uint64_t)7;
-		if (next > end)
+		if (pv_read_bytes(&r, (8 - h->length % 8) % 8, &pad))
 			return HERR(v, h, e, PV_EFORMAT,
 				    "padding to 8 bytes runs past the section end 0x%llx",
 				    (unsigned long long)end);
-		if (!pv_is_zero(h->body + h->length, next - pos - 8 - h->length))
+		if (!pv_is_zero(pad, (8 - h->length % 8) % 8))
 			g->st.dirty_pad++;
 		sec = section_of(h->type);
 		if (sec && sec < section)
@@ -773,7 +881,6 @@ static int parse_headers(struct pv_igvm_vctx *v, struct pv_err *e)
 				return rc;
 		}
 		g->nhdr++;
-		pos = next;
 	}
 	if (!g->platforms)
 		return pv_errf(e, PV_EFORMAT,
@@ -822,6 +929,18 @@ int pv_igvm_parse(const uint8_t *buf, size_t len, const char *name,
 		goto out;
 	v.data_start = (uint64_t)g->var_off + g->var_size;
 	rc = parse_headers(&v, e);
+	if (rc && rc != PV_ENOMEM && g->crc != g->checksum) {
+		/* PV_IGVM_NO_CRC, and the structure is broken too: the
+		 * checksum says the bytes are not the ones written, so the
+		 * file is corrupted (PV_EVERIFY), whatever the first broken
+		 * rule is (podvm(7), "IGVM files") */
+		char why[PV_ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", e ? e->msg : "");
+		rc = pv_errf(e, PV_EVERIFY,
+			     "%s: offset 0x14: checksum 0x%08x, computed CRC-32 0x%08x; then %s",
+			     v.name, g->checksum, g->crc, why);
+	}
 	if (!rc)
 		rc = count_shared(g, e);
 out:
@@ -889,15 +1008,10 @@ int pv_igvm_add(struct pv_igvm_writer *w, uint32_t type, const void *body,
 		return pv_errf(e, PV_EINVAL,
 			       "IGVM writer: %s payload of %zu bytes exceeds %zu",
 			       t->name, len, padded);
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		void *n = realloc(w->h, cap * sizeof(*w->h));
-
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->h = n;
-		w->cap = cap;
-	}
+	h = pv_grow(w->h, &w->cap, w->n + 1, sizeof(*w->h));
+	if (!h)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->h = h;
 	h = &w->h[w->n];
 	memset(h, 0, sizeof(*h));
 	if (body_len > PV_IGVM_WBODY_INLINE) {
@@ -1013,23 +1127,23 @@ int pv_igvm_write(struct pv_igvm_writer *w, pv_igvm_sink sink, void *ctx,
 	rc = layout(w, fixed + var_size, &total, placed, e);
 	if (rc)
 		goto out;
-	pv_put_le32(head, PV_IGVM_MAGIC);
-	pv_put_le32(head + 4, w->version);
-	pv_put_le32(head + 8, fixed);
-	pv_put_le32(head + 12, (uint32_t)var_size);
-	pv_put_le32(head + 16, (uint32_t)total);
+	pv_put_le32(head + FH_MAGIC, PV_IGVM_MAGIC);
+	pv_put_le32(head + FH_VERSION, w->version);
+	pv_put_le32(head + FH_VAR_OFF, fixed);
+	pv_put_le32(head + FH_VAR_SIZE, (uint32_t)var_size);
+	pv_put_le32(head + FH_TOTAL_SIZE, (uint32_t)total);
 	if (w->version == 2) {
-		pv_put_le32(head + 24, w->arch);
-		pv_put_le32(head + 28, PV_IGVM_PAGE);
+		pv_put_le32(head + FH_ARCH, w->arch);
+		pv_put_le32(head + FH_PAGE_SIZE, PV_IGVM_PAGE);
 	}
 	pos = fixed;
 	for (i = 0; i < w->n; i++) {
-		pv_put_le32(head + pos, w->h[i].type);
-		pv_put_le32(head + pos + 4, w->h[i].length);
-		memcpy(head + pos + 8, wbody(&w->h[i]), w->h[i].length);
+		pv_put_le32(head + pos + VH_TYPE, w->h[i].type);
+		pv_put_le32(head + pos + VH_LENGTH, w->h[i].length);
+		memcpy(head + pos + VH_CONTENT, wbody(&w->h[i]), w->h[i].length);
 		pos += (8u + w->h[i].length + 7u) & ~7u;
 	}
-	pv_put_le32(head + 20, pv_igvm_crc(head, fixed, head + fixed, var_size));
+	pv_put_le32(head + FH_CHECKSUM, pv_igvm_crc(head, fixed, head + fixed, var_size));
 	rc = sink(ctx, head, fixed + var_size, e);
 	/* payloads in order; runs that are contiguous in memory (pages of
 	 * one input mapping) go to the sink in one call */
@@ -1078,18 +1192,18 @@ static int mem_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
 {
 	struct membuf *m = ctx;
 
-	if (m->cap - m->len < len) {
-		size_t cap = m->cap ? m->cap : 65536;
-		uint8_t *n;
+	size_t need;
+	uint8_t *n;
 
-		while (cap - m->len < len)
-			cap *= 2;
-		n = realloc(m->p, cap);
-		if (!n)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		m->p = n;
-		m->cap = cap;
-	}
+	if (!pv_add_size(m->len, len, &need))
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	/* at least double: a 40 MB file is copied O(log n) times */
+	if (need > m->cap && need / 2 < m->cap)
+		need = m->cap <= SIZE_MAX / 2 ? 2 * m->cap : need;
+	n = pv_grow(m->p, &m->cap, need, 1);
+	if (!n)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	m->p = n;
 	memcpy(m->p + m->len, buf, len);
 	m->len += len;
 	return 0;

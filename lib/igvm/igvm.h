@@ -95,6 +95,185 @@ enum {
 	PV_IGVM_SZ_MAX = 864, /* VBS_MEASUREMENT */
 };
 
+/*
+ * Header bodies, igvm.md §5: the one definition of each layout that the
+ * reader's table (igvm.c), the measurement walk (lib/snp/igvm.c) and the
+ * writers (linux.c, clh.c, idblock.c) use.  A *_get reads the body of a
+ * header through pv_slice and fails with PV_EFORMAT when the header is
+ * shorter than the type; a *_put writes a zeroed body of exactly the
+ * type's size (reserved fields and file_offset 0: the writer sets it).
+ */
+
+/* §5.1 IGVM_VHS_SUPPORTED_PLATFORM */
+enum {
+	PV_IGVM_SP_MASK = 0,
+	PV_IGVM_SP_HIGHEST_VTL = 4,
+	PV_IGVM_SP_PLATFORM_TYPE = 5,
+	PV_IGVM_SP_PLATFORM_VERSION = 6,
+	PV_IGVM_SP_SHARED_GPA_BOUNDARY = 8,
+};
+struct pv_igvm_platform {
+	uint32_t mask;
+	uint8_t highest_vtl;
+	uint8_t platform_type;
+	uint16_t platform_version;
+	uint64_t shared_gpa_boundary;
+};
+
+/* §5.2 IGVM_VHS_GUEST_POLICY */
+enum { PV_IGVM_GP_POLICY = 0, PV_IGVM_GP_MASK = 8, PV_IGVM_GP_RESERVED = 12 };
+struct pv_igvm_policy {
+	uint64_t policy;
+	uint32_t mask;
+};
+
+/* §5.7 IGVM_VHS_PARAMETER_AREA */
+enum {
+	PV_IGVM_PA_NUMBER_OF_BYTES = 0,
+	PV_IGVM_PA_INDEX = 8,
+	PV_IGVM_PA_FILE_OFFSET = 12,
+};
+struct pv_igvm_param_area {
+	uint64_t number_of_bytes;
+	uint32_t index;
+	uint32_t file_offset;
+};
+
+/* §5.8 IGVM_VHS_PAGE_DATA */
+enum {
+	PV_IGVM_PD_GPA = 0,
+	PV_IGVM_PD_MASK = 8,
+	PV_IGVM_PD_FILE_OFFSET = 12,
+	PV_IGVM_PD_FLAGS = 16,
+	PV_IGVM_PD_DATA_TYPE = 20,
+	PV_IGVM_PD_RESERVED = 22,
+};
+struct pv_igvm_page_data {
+	uint64_t gpa;
+	uint32_t mask;
+	uint32_t file_offset;
+	uint32_t flags;
+	uint16_t data_type;
+};
+
+/* §5.9 IGVM_VHS_PARAMETER_INSERT */
+enum { PV_IGVM_PI_GPA = 0, PV_IGVM_PI_MASK = 8, PV_IGVM_PI_INDEX = 12 };
+struct pv_igvm_param_insert {
+	uint64_t gpa;
+	uint32_t mask;
+	uint32_t index;
+};
+
+/* §5.10 IGVM_VHS_PARAMETER (VP_COUNT, MEMORY_MAP, ... parameters) */
+enum { PV_IGVM_PR_INDEX = 0, PV_IGVM_PR_BYTE_OFFSET = 4 };
+struct pv_igvm_param {
+	uint32_t index;
+	uint32_t byte_offset;
+};
+
+/* §5.11 IGVM_VHS_VP_CONTEXT */
+enum {
+	PV_IGVM_VP_GPA = 0,
+	PV_IGVM_VP_MASK = 8,
+	PV_IGVM_VP_FILE_OFFSET = 12,
+	PV_IGVM_VP_INDEX = 16,
+	PV_IGVM_VP_RESERVED = 18,
+};
+struct pv_igvm_vp_context {
+	uint64_t gpa;
+	uint32_t mask;
+	uint32_t file_offset;
+	uint16_t vp_index;
+};
+
+/* §5.14 IGVM_VHS_SNP_ID_BLOCK: the firmware ID_BLOCK fields (less the
+ * policy, which is GUEST_POLICY's) and the ID_AUTH_INFO signature and keys
+ * with little-endian 72-byte coordinates, each key's curve followed by a
+ * reserved u32 */
+#define PV_IGVM_IDB_COORD 72
+enum {
+	PV_IGVM_IDB_MASK = 0,
+	PV_IGVM_IDB_AUTHOR_KEY_ENABLED = 4,
+	PV_IGVM_IDB_RESERVED = 5,
+	PV_IGVM_IDB_LD = 8,
+	PV_IGVM_IDB_FAMILY_ID = 56,
+	PV_IGVM_IDB_IMAGE_ID = 72,
+	PV_IGVM_IDB_VERSION = 88,
+	PV_IGVM_IDB_GUEST_SVN = 92,
+	PV_IGVM_IDB_ID_KEY_ALGORITHM = 96,
+	PV_IGVM_IDB_AUTHOR_KEY_ALGORITHM = 100,
+	PV_IGVM_IDB_ID_SIG_R = 104,
+	PV_IGVM_IDB_ID_SIG_S = 176,
+	PV_IGVM_IDB_ID_KEY_CURVE = 248,
+	PV_IGVM_IDB_ID_KEY_RESERVED = 252,
+	PV_IGVM_IDB_ID_KEY_QX = 256,
+	PV_IGVM_IDB_ID_KEY_QY = 328,
+	PV_IGVM_IDB_AUTHOR_SIG_R = 400,
+	PV_IGVM_IDB_AUTHOR_SIG_S = 472,
+	PV_IGVM_IDB_AUTHOR_KEY_CURVE = 544,
+	PV_IGVM_IDB_AUTHOR_KEY_RESERVED = 548,
+	PV_IGVM_IDB_AUTHOR_KEY_QX = 552,
+	PV_IGVM_IDB_AUTHOR_KEY_QY = 624,
+};
+struct pv_igvm_snp_id_block {
+	uint32_t mask;
+	uint8_t author_key_enabled;
+	uint8_t ld[48];
+	uint8_t family_id[16];
+	uint8_t image_id[16];
+	uint32_t version;
+	uint32_t guest_svn;
+	uint32_t id_key_algorithm;
+	uint32_t author_key_algorithm;
+	uint8_t id_sig_r[PV_IGVM_IDB_COORD], id_sig_s[PV_IGVM_IDB_COORD];
+	uint32_t id_key_curve;
+	uint8_t id_qx[PV_IGVM_IDB_COORD], id_qy[PV_IGVM_IDB_COORD];
+	uint8_t author_sig_r[PV_IGVM_IDB_COORD], author_sig_s[PV_IGVM_IDB_COORD];
+	uint32_t author_key_curve;
+	uint8_t author_qx[PV_IGVM_IDB_COORD], author_qy[PV_IGVM_IDB_COORD];
+};
+
+struct pv_igvm_hdr;
+
+int pv_igvm_platform_get(const struct pv_igvm_hdr *h,
+			 struct pv_igvm_platform *d, struct pv_err *e);
+void pv_igvm_platform_put(uint8_t out[PV_IGVM_SZ_SUPPORTED_PLATFORM],
+			  const struct pv_igvm_platform *d);
+int pv_igvm_policy_get(const struct pv_igvm_hdr *h, struct pv_igvm_policy *d,
+		       struct pv_err *e);
+void pv_igvm_policy_put(uint8_t out[PV_IGVM_SZ_GUEST_POLICY],
+			const struct pv_igvm_policy *d);
+int pv_igvm_param_area_get(const struct pv_igvm_hdr *h,
+			   struct pv_igvm_param_area *d, struct pv_err *e);
+void pv_igvm_param_area_put(uint8_t out[PV_IGVM_SZ_PARAMETER_AREA],
+			    const struct pv_igvm_param_area *d);
+int pv_igvm_page_data_get(const struct pv_igvm_hdr *h,
+			  struct pv_igvm_page_data *d, struct pv_err *e);
+void pv_igvm_page_data_put(uint8_t out[PV_IGVM_SZ_PAGE_DATA],
+			   const struct pv_igvm_page_data *d);
+int pv_igvm_param_insert_get(const struct pv_igvm_hdr *h,
+			     struct pv_igvm_param_insert *d, struct pv_err *e);
+void pv_igvm_param_insert_put(uint8_t out[PV_IGVM_SZ_PARAMETER_INSERT],
+			      const struct pv_igvm_param_insert *d);
+int pv_igvm_param_get(const struct pv_igvm_hdr *h, struct pv_igvm_param *d,
+		      struct pv_err *e);
+void pv_igvm_param_put(uint8_t out[PV_IGVM_SZ_PARAMETER],
+		       const struct pv_igvm_param *d);
+int pv_igvm_vp_context_get(const struct pv_igvm_hdr *h,
+			   struct pv_igvm_vp_context *d, struct pv_err *e);
+void pv_igvm_vp_context_put(uint8_t out[PV_IGVM_SZ_VP_CONTEXT],
+			    const struct pv_igvm_vp_context *d);
+int pv_igvm_snp_id_block_get(const struct pv_igvm_hdr *h,
+			     struct pv_igvm_snp_id_block *d, struct pv_err *e);
+void pv_igvm_snp_id_block_put(uint8_t out[PV_IGVM_SZ_SNP_ID_BLOCK],
+			      const struct pv_igvm_snp_id_block *d);
+
+/**
+ * pv_igvm_hdr_mask - the compatibility_mask of a header whose type has one
+ * returns: the mask, or 0 for a type without one (or an unknown header)
+ */
+uint32_t pv_igvm_hdr_mask(const struct pv_igvm_hdr *h);
+
 /* Field kinds of the per-type field tables (for dump and validation) */
 enum pv_igvm_kind {
 	PV_IGVM_U8,
@@ -196,8 +375,15 @@ struct pv_igvm {
  * unknown types with the optional bit are skipped.  Every message names
  * the header by index and file offset.
  *
- * returns: 0; PV_EFORMAT, PV_ERANGE or PV_ENOTSUP for a malformed file,
- *          PV_EVERIFY for a CRC mismatch, PV_ENOMEM
+ * The exit-code rule of podvm(7): a checksum that does not match is an
+ * integrity failure, reported before (and instead of) any structural
+ * error: without PV_IGVM_NO_CRC at once; with it, only when the structure
+ * is broken too (the message gives both).  A fixed header too broken to
+ * locate the checksummed bytes is malformed.
+ *
+ * returns: 0; PV_EFORMAT, PV_ERANGE or PV_ENOTSUP for a malformed file
+ *          whose checksum matches, PV_EVERIFY for a checksum mismatch,
+ *          PV_ENOMEM
  */
 int pv_igvm_parse(const uint8_t *buf, size_t len, const char *name,
 		  unsigned flags, struct pv_igvm *g, struct pv_err *e);

@@ -19,68 +19,12 @@
 #include "igvm/linux.h"
 #include "linux/boot.h"
 #include "linux_priv.h"
+#include "snp/snp.h"
 
 #define PAGE 4096u
 
-/* VMSA (AMD APM vol. 2 Table B-4; igvm.md §9.4) */
-enum {
-	VMSA_ES = 0x00,
-	VMSA_CS = 0x10,
-	VMSA_SS = 0x20,
-	VMSA_DS = 0x30,
-	VMSA_FS = 0x40,
-	VMSA_GS = 0x50,
-	VMSA_GDTR = 0x60,
-	VMSA_LDTR = 0x70,
-	VMSA_IDTR = 0x80,
-	VMSA_TR = 0x90,
-	VMSA_EFER = 0xD0,
-	VMSA_CR4 = 0x148,
-	VMSA_CR3 = 0x150,
-	VMSA_CR0 = 0x158,
-	VMSA_DR7 = 0x160,
-	VMSA_DR6 = 0x168,
-	VMSA_RFLAGS = 0x170,
-	VMSA_RIP = 0x178,
-	VMSA_RSP = 0x1D8,
-	VMSA_G_PAT = 0x268,
-	VMSA_RSI = 0x330,
-	VMSA_SEV_FEATURES = 0x3B0,
-	VMSA_XCR0 = 0x3E8,
-};
-
-/* struct cc_blob_sev_info, Linux arch/x86/include/asm/sev.h (packed):
- * magic u32, version u16, reserved u16, secrets_phys u64, secrets_len u32,
- * rsvd1 u32, cpuid_phys u64, cpuid_len u32, rsvd2 u32: 40 bytes */
-enum {
-	CC_MAGIC = 0x45444D41, /* "AMDE" */
-	CC_SECRETS_PHYS = 8,
-	CC_SECRETS_LEN = 16,
-	CC_CPUID_PHYS = 24,
-	CC_CPUID_LEN = 32,
-};
-
-/* SEV-SNP firmware ABI (AMD 56860) §8.17.2.6, CPUID page: a u32 count, 12
- * reserved bytes, then up to 64 entries of 48 bytes */
-enum {
-	CPUID_ENTRY = 48,
-	CPUID_MAX = 64,
-};
-
-/* E820 types (Linux arch/x86/include/uapi/asm/setup_data.h) */
-enum { E820_RAM = 1, E820_RESERVED = 2 };
-
 /* the pages generated here, in the order of pages[] */
 enum { PG_BOOT_PARAMS, PG_GDT, PG_CPUID, PG_CC_BLOB, PG_VMSA, PG_CMDLINE, PG_N };
-
-static void segment(uint8_t *vmsa, unsigned off, uint16_t sel, uint16_t attr,
-		    uint32_t limit, uint64_t base)
-{
-	pv_put_le16(vmsa + off, sel);
-	pv_put_le16(vmsa + off + 2, attr);
-	pv_put_le32(vmsa + off + 4, limit);
-	pv_put_le64(vmsa + off + 8, base);
-}
 
 /* GDT: null, null, __BOOT_CS (0x10), __BOOT_DS (0x18): flat 4 GiB */
 static void make_gdt(uint8_t *p)
@@ -95,66 +39,45 @@ static void make_gdt(uint8_t *p)
 static void make_vmsa(uint8_t *v, const struct pv_linux_igvm_opts *o,
 		      uint64_t entry)
 {
-	static const unsigned data_segs[] = { VMSA_ES, VMSA_SS, VMSA_DS,
-					      VMSA_FS, VMSA_GS };
+	static const unsigned data_segs[] = { PV_VMSA_ES, PV_VMSA_SS,
+					      PV_VMSA_DS, PV_VMSA_FS,
+					      PV_VMSA_GS };
 	size_t i;
 
-	segment(v, VMSA_CS, 0x10, 0xc9b, 0xffffffff, 0);
+	pv_vmsa_put_seg(v, PV_VMSA_CS, 0x10, 0xc9b, 0xffffffff, 0);
 	for (i = 0; i < sizeof(data_segs) / sizeof(data_segs[0]); i++)
-		segment(v, data_segs[i], 0x18, 0xc93, 0xffffffff, 0);
-	segment(v, VMSA_GDTR, 0, 0, 0x1f, PV_QEMU_GDT);
-	segment(v, VMSA_IDTR, 0, 0, 0, 0);
-	segment(v, VMSA_LDTR, 0, 0x82, 0xffff, 0);
-	segment(v, VMSA_TR, 0, 0x8b, 0xffff, 0);
+		pv_vmsa_put_seg(v, data_segs[i], 0x18, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(v, PV_VMSA_GDTR, 0, 0, 0x1f, PV_QEMU_GDT);
+	pv_vmsa_put_seg(v, PV_VMSA_IDTR, 0, 0, 0, 0);
+	pv_vmsa_put_seg(v, PV_VMSA_LDTR, 0, 0x82, 0xffff, 0);
+	pv_vmsa_put_seg(v, PV_VMSA_TR, 0, 0x8b, 0xffff, 0);
 	if (o->platform == PV_PLATFORM_SNP)
-		pv_put_le64(v + VMSA_EFER, 0x1000); /* SVME */
-	pv_put_le64(v + VMSA_CR0, 0x31);     /* PE | ET | NE: no paging */
-	pv_put_le64(v + VMSA_DR7, 0x400);
-	pv_put_le64(v + VMSA_DR6, 0xffff0ff0);
-	pv_put_le64(v + VMSA_RFLAGS, 0x2);
-	pv_put_le64(v + VMSA_RIP, entry);
-	pv_put_le64(v + VMSA_RSP, PV_QEMU_STACK + PAGE);
-	pv_put_le64(v + VMSA_RSI, PV_QEMU_BOOT_PARAMS);
-	pv_put_le64(v + VMSA_G_PAT, 0x0007040600070406ull);
-	pv_put_le64(v + VMSA_XCR0, 1);
+		pv_vmsa_put(v, PV_VMSA_EFER, 0x1000); /* SVME */
+	pv_vmsa_put(v, PV_VMSA_CR0, 0x31);     /* PE | ET | NE: no paging */
+	pv_vmsa_put(v, PV_VMSA_DR7, 0x400);
+	pv_vmsa_put(v, PV_VMSA_DR6, 0xffff0ff0);
+	pv_vmsa_put(v, PV_VMSA_RFLAGS, 0x2);
+	pv_vmsa_put(v, PV_VMSA_RIP, entry);
+	pv_vmsa_put(v, PV_VMSA_RSP, PV_QEMU_STACK + PAGE);
+	pv_vmsa_put(v, PV_VMSA_RSI, PV_QEMU_BOOT_PARAMS);
+	pv_vmsa_put(v, PV_VMSA_G_PAT, 0x0007040600070406ull);
+	pv_vmsa_put(v, PV_VMSA_XCR0, 1);
 	if (o->platform == PV_PLATFORM_SNP)
-		pv_put_le64(v + VMSA_SEV_FEATURES, o->sev_features);
+		pv_vmsa_put(v, PV_VMSA_SEV_FEATURES, o->sev_features);
 }
 
 /* Standard leaves the kernel asks for; the PSP checks the values and
  * QEMU supplies them from KVM (docs/igvm-layout.md) */
-static void make_cpuid(uint8_t *p)
+static int make_cpuid(uint8_t *p, struct pv_err *e)
 {
-	static const uint32_t leaves[][2] = {
+	static const struct pv_snp_cpuid_leaf leaves[] = {
 		{ 0x0, 0 }, { 0x1, 0 }, { 0x7, 0 }, { 0xb, 0 }, { 0xb, 1 },
 		{ 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 }, { 0x80000001, 0 },
 		{ 0x80000007, 0 }, { 0x80000008, 0 }, { 0x8000001f, 0 },
 	};
-	size_t i, n = sizeof(leaves) / sizeof(leaves[0]);
 
-	pv_put_le32(p, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		uint8_t *x = p + 16 + i * CPUID_ENTRY;
-
-		pv_put_le32(x, leaves[i][0]);
-		pv_put_le32(x + 4, leaves[i][1]);
-		if (leaves[i][0] == 0xd)
-			pv_put_le64(x + 8, 1); /* xcr0_in */
-	}
-}
-
-static int add_e820(uint8_t *bp, uint64_t addr, uint64_t size, uint32_t type)
-{
-	uint8_t n = bp[PV_BP_E820_ENTRIES];
-	uint8_t *x = bp + PV_BP_E820_TABLE + 20u * n;
-
-	if (n >= PV_BP_E820_MAX)
-		return -1;
-	pv_put_le64(x, addr);
-	pv_put_le64(x + 8, size);
-	pv_put_le32(x + 16, type);
-	bp[PV_BP_E820_ENTRIES] = (uint8_t)(n + 1);
-	return 0;
+	return pv_snp_cpuid_page(p, leaves, sizeof(leaves) / sizeof(leaves[0]),
+				 e);
 }
 
 static int add_region(struct pv_linux_igvm *out, const char *name,
@@ -182,14 +105,14 @@ static int add_region(struct pv_linux_igvm *out, const char *name,
 	return 0;
 }
 
-static int page_hdr(struct pv_linux_igvm *out, uint64_t gpa, uint16_t type,
-		    const uint8_t *data, size_t len, struct pv_err *e)
+int pv_linux_igvm_page(struct pv_linux_igvm *out, uint64_t gpa, uint16_t type,
+		       const uint8_t *data, size_t len, struct pv_err *e)
 {
-	uint8_t b[PV_IGVM_SZ_PAGE_DATA] = { 0 };
+	struct pv_igvm_page_data d = { .gpa = gpa, .mask = 1,
+				       .data_type = type };
+	uint8_t b[PV_IGVM_SZ_PAGE_DATA];
 
-	pv_put_le64(b, gpa);               /* §5.8 gpa */
-	pv_put_le32(b + 8, 1);             /* compatibility_mask */
-	pv_put_le16(b + 20, type);         /* data_type */
+	pv_igvm_page_data_put(b, &d);
 	return pv_igvm_add(&out->w, PV_IGVM_VHT_PAGE_DATA, b, sizeof(b), data,
 			   data ? len : 0, e);
 }
@@ -205,7 +128,7 @@ static int add_range(struct pv_linux_igvm *out, uint64_t gpa,
 	for (off = 0; off < span; off += PAGE) {
 		size_t n = off < len ? (len - off < PAGE ? len - off : PAGE) : 0;
 
-		rc = page_hdr(out, gpa + off, PV_IGVM_DATA_NORMAL,
+		rc = pv_linux_igvm_page(out, gpa + off, PV_IGVM_DATA_NORMAL,
 			      n ? data + off : NULL, n, e);
 		if (rc)
 			return rc;
@@ -279,7 +202,7 @@ static int build_qemu(const struct pv_linux_igvm_opts *o,
 	/* boot_params: the setup header from the image (boot.rst "Loading
 	 * the rest of the kernel"), then what a boot loader fills in */
 	memcpy(bp + PV_BZ_HDR, k->setup + PV_BZ_HDR, k->hdr_end - PV_BZ_HDR);
-	pv_put_le16(bp + 0x1fa, 0xffff); /* vid_mode: normal */
+	pv_put_le16(bp + PV_BZ_VID_MODE, 0xffff); /* normal */
 	bp[PV_BZ_TYPE_OF_LOADER] = 0xff;
 	pv_put_le32(bp + PV_BZ_CODE32_START, (uint32_t)load);
 	pv_put_le32(bp + PV_BZ_CMD_LINE_PTR, (uint32_t)PV_QEMU_CMDLINE);
@@ -292,61 +215,58 @@ static int build_qemu(const struct pv_linux_igvm_opts *o,
 			    (uint32_t)((uint64_t)o->initrd_len >> 32));
 	}
 	if (snp) {
-		uint8_t *cc = out->pages + PG_CC_BLOB * PAGE;
-
 		pv_put_le32(bp + PV_BP_CC_BLOB_ADDRESS, (uint32_t)PV_QEMU_CC_BLOB);
-		pv_put_le32(cc, CC_MAGIC);
-		pv_put_le64(cc + CC_SECRETS_PHYS, PV_QEMU_SECRETS);
-		pv_put_le32(cc + CC_SECRETS_LEN, PAGE);
-		pv_put_le64(cc + CC_CPUID_PHYS, PV_QEMU_CPUID);
-		pv_put_le32(cc + CC_CPUID_LEN, PAGE);
-		make_cpuid(out->pages + PG_CPUID * PAGE);
+		pv_cc_blob_put(out->pages + PG_CC_BLOB * PAGE, PV_QEMU_SECRETS,
+			       PAGE, PV_QEMU_CPUID, PAGE);
+		rc = make_cpuid(out->pages + PG_CPUID * PAGE, e);
+		if (rc)
+			return rc;
 	}
 	/* e820 (boot.rst "zero page"; Linux setup_data.h) */
 	if (snp) {
-		add_e820(bp, 0, PV_QEMU_CPUID, E820_RAM);
-		add_e820(bp, PV_QEMU_CPUID, 3 * PAGE, E820_RESERVED);
-		add_e820(bp, PV_QEMU_CC_BLOB + PAGE,
-			 PV_LOW_RAM_END - PV_QEMU_CC_BLOB - PAGE, E820_RAM);
+		pv_bp_e820_add(bp, 0, PV_QEMU_CPUID, PV_E820_RAM);
+		pv_bp_e820_add(bp, PV_QEMU_CPUID, 3 * PAGE, PV_E820_RESERVED);
+		pv_bp_e820_add(bp, PV_QEMU_CC_BLOB + PAGE,
+			 PV_LOW_RAM_END - PV_QEMU_CC_BLOB - PAGE, PV_E820_RAM);
 	} else {
-		add_e820(bp, 0, PV_LOW_RAM_END, E820_RAM);
+		pv_bp_e820_add(bp, 0, PV_LOW_RAM_END, PV_E820_RAM);
 	}
-	add_e820(bp, PV_HIGH_RAM, low4g - PV_HIGH_RAM, E820_RAM);
+	pv_bp_e820_add(bp, PV_HIGH_RAM, low4g - PV_HIGH_RAM, PV_E820_RAM);
 	if (o->memory > PV_MMIO_HOLE)
-		add_e820(bp, 1ull << 32, o->memory - PV_MMIO_HOLE, E820_RAM);
+		pv_bp_e820_add(bp, 1ull << 32, o->memory - PV_MMIO_HOLE, PV_E820_RAM);
 	make_gdt(out->pages + PG_GDT * PAGE);
 	out->entry = load;
 	make_vmsa(out->pages + PG_VMSA * PAGE, o, load);
 
 	/* headers: platform, policy, then page data by GPA, VMSA last */
-	pv_put_le32(body, 1);
-	body[5] = snp ? PV_IGVM_PLATFORM_SEV_SNP : PV_IGVM_PLATFORM_NATIVE;
-	pv_put_le16(body + 6, 1);
+	pv_igvm_platform_put(body, &(struct pv_igvm_platform){
+		.mask = 1, .platform_version = 1,
+		.platform_type = snp ? PV_IGVM_PLATFORM_SEV_SNP :
+				       PV_IGVM_PLATFORM_NATIVE });
 	rc = pv_igvm_add(&out->w, PV_IGVM_VHT_SUPPORTED_PLATFORM, body,
 			 PV_IGVM_SZ_SUPPORTED_PLATFORM, NULL, 0, e);
 	if (rc)
 		return rc;
 	if (snp) {
-		memset(body, 0, sizeof(body));
-		pv_put_le64(body, o->policy);
-		pv_put_le32(body + 8, 1);
+		pv_igvm_policy_put(body, &(struct pv_igvm_policy){
+			.policy = o->policy, .mask = 1 });
 		rc = pv_igvm_add(&out->w, PV_IGVM_VHT_GUEST_POLICY, body,
 				 PV_IGVM_SZ_GUEST_POLICY, NULL, 0, e);
 		if (rc)
 			return rc;
 	}
-	if ((rc = page_hdr(out, PV_QEMU_BOOT_PARAMS, PV_IGVM_DATA_NORMAL, bp,
+	if ((rc = pv_linux_igvm_page(out, PV_QEMU_BOOT_PARAMS, PV_IGVM_DATA_NORMAL, bp,
 			   PAGE, e)) ||
-	    (rc = page_hdr(out, PV_QEMU_GDT, PV_IGVM_DATA_NORMAL,
+	    (rc = pv_linux_igvm_page(out, PV_QEMU_GDT, PV_IGVM_DATA_NORMAL,
 			   out->pages + PG_GDT * PAGE, PAGE, e)) ||
-	    (rc = page_hdr(out, PV_QEMU_STACK, PV_IGVM_DATA_NORMAL, NULL, 0, e)))
+	    (rc = pv_linux_igvm_page(out, PV_QEMU_STACK, PV_IGVM_DATA_NORMAL, NULL, 0, e)))
 		return rc;
 	if (snp &&
-	    ((rc = page_hdr(out, PV_QEMU_CPUID, PV_IGVM_DATA_CPUID_DATA,
+	    ((rc = pv_linux_igvm_page(out, PV_QEMU_CPUID, PV_IGVM_DATA_CPUID_DATA,
 			    out->pages + PG_CPUID * PAGE, PAGE, e)) ||
-	     (rc = page_hdr(out, PV_QEMU_SECRETS, PV_IGVM_DATA_SECRETS, NULL, 0,
+	     (rc = pv_linux_igvm_page(out, PV_QEMU_SECRETS, PV_IGVM_DATA_SECRETS, NULL, 0,
 			    e)) ||
-	     (rc = page_hdr(out, PV_QEMU_CC_BLOB, PV_IGVM_DATA_NORMAL,
+	     (rc = pv_linux_igvm_page(out, PV_QEMU_CC_BLOB, PV_IGVM_DATA_NORMAL,
 			    out->pages + PG_CC_BLOB * PAGE, PAGE, e))))
 		return rc;
 	if ((rc = add_range(out, PV_QEMU_CMDLINE, cmd, cmdlen + 1, cmdspan, e)))
@@ -363,9 +283,8 @@ static int build_qemu(const struct pv_linux_igvm_opts *o,
 		return rc;
 	/* the VMSA last (igvm.md §9.2); native: the same register state,
 	 * which QEMU loads into the vCPU the same way */
-	memset(body, 0, sizeof(body));
-	pv_put_le64(body, PV_QEMU_VMSA);  /* §5.11 gpa */
-	pv_put_le32(body + 8, 1);         /* compatibility_mask */
+	pv_igvm_vp_context_put(body, &(struct pv_igvm_vp_context){
+		.gpa = PV_QEMU_VMSA, .mask = 1 });
 	rc = pv_igvm_add(&out->w, PV_IGVM_VHT_VP_CONTEXT, body,
 			 PV_IGVM_SZ_VP_CONTEXT, out->pages + PG_VMSA * PAGE, PAGE,
 			 e);
@@ -386,7 +305,7 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 			       (unsigned long long)o->memory);
 	if (pv_is_elf(o->kernel, o->kernel_len))
 		return pv_errf(e, PV_ENOTSUP,
-			       "%s: a vmlinux ELF is not supported by build (the qemu flavour starts in 32-bit protected mode, CR0 0x31): use the bzImage",
+			       "%s: a vmlinux ELF is not supported by build (both layouts enter through the bzImage's setup header and boot protocol; README.md, igvmgen): use the bzImage",
 			       o->kernel_name);
 	rc = pv_bzimage_parse(o->kernel, o->kernel_len, o->kernel_name, &k, e);
 	if (rc)
@@ -430,7 +349,7 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
 	return rc;
 }
 
-int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id *id,
+int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id_block_in *id,
 		       struct evp_pkey_st *key, struct pv_err *e)
 {
 	uint8_t blk[PV_IGVM_SZ_SNP_ID_BLOCK];

@@ -5,6 +5,7 @@
  */
 #ifndef PODVM_IGVM_LINUX_H
 #define PODVM_IGVM_LINUX_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,9 +101,10 @@ struct pv_linux_igvm_opts {
 	int encrypted_page; /* -encrypted_page: C-bit 51 in the page tables */
 	int svme;          /* -svme: EFER.SVME */
 	uint8_t vtl;       /* -vtl: highest_vtl */
+	int arch_amd;      /* -arch AMD: RFLAGS 0; Intel (default): 2 */
 	/* SNP ID block (last header) when id_key is set; its LD is given */
 	struct evp_pkey_st *id_key;
-	const struct pv_snp_id *id;
+	const struct pv_snp_id_block_in *id;
 };
 
 #define PV_LINUX_IGVM_MAX_REGIONS 16
@@ -142,10 +144,51 @@ int pv_linux_igvm_build(const struct pv_linux_igvm_opts *o,
  * measured, so the launch digest of the file without it is the one to sign
  * returns: 0, an error from signing, PV_ENOMEM
  */
-int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id *id,
+int pv_linux_igvm_sign(struct pv_linux_igvm *out, const struct pv_snp_id_block_in *id,
 		       struct evp_pkey_st *key, struct pv_err *e);
 
 /** pv_linux_igvm_release - free what pv_linux_igvm_build allocated */
 void pv_linux_igvm_release(struct pv_linux_igvm *out);
+
+/*
+ * igvmgen build as one call: the parameters a tool parses, the per-VMM
+ * defaults, the layout, and an ID block over a given digest or over the
+ * file's own (build -> measure as `measure snp --igvm` does -> sign).
+ */
+struct pv_igvm_build {
+	/* the layout; o.id_key (the caller keeps and frees it) adds an ID
+	 * block, o.id is set from @id */
+	struct pv_linux_igvm_opts o;
+	bool sev_features_set; /* else pv_igvm_default_sev_features(vmm) */
+	bool policy_set;       /* else pv_igvm_default_policy(vmm) */
+	/* the ID block's fields (its policy is o.policy); id.ld is the
+	 * digest to sign when id_ld_set, else it receives the file's own */
+	struct pv_snp_id_block_in id;
+	bool id_ld_set;
+};
+
+/**
+ * pv_igvm_build_init - the defaults: platform snp, 1 vCPU, 512 MiB; clh:
+ * x64 entry, pvalidate_opt, encrypted page tables, SVME, VTL 0, arch
+ * Intel; ID block: igvm-tooling's family id 01.., image id 02.., version
+ * 1, guest SVN 2.  The VMM (o.vmm) is the caller's to set.
+ */
+void pv_igvm_build_init(struct pv_igvm_build *p);
+
+/** pv_igvm_default_sev_features - qemu 0x1, clh 0x9 */
+uint64_t pv_igvm_default_sev_features(enum pv_vmm vmm);
+/** pv_igvm_default_policy - qemu 0x30000, clh 0x3001f */
+uint64_t pv_igvm_default_policy(enum pv_vmm vmm);
+
+/**
+ * pv_igvm_build - lay out the file @p describes in @out (write it with
+ * pv_igvm_write or pv_igvm_write_mem), its ID block included
+ * returns: 0; what pv_linux_igvm_build returns; PV_EINVAL for options
+ *          that exclude each other (clh and native; an ID block on
+ *          native; the file's own digest for qemu with more than 1 vCPU);
+ *          on failure @out is released
+ */
+int pv_igvm_build(struct pv_igvm_build *p, struct pv_linux_igvm *out,
+		  struct pv_err *e);
 
 #endif

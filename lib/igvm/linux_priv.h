@@ -5,6 +5,10 @@
 #include "igvm/linux.h"
 #include "linux/boot.h"
 
+/* one PAGE_DATA header (mask 1) for (data, len), or a zero page for NULL */
+int pv_linux_igvm_page(struct pv_linux_igvm *out, uint64_t gpa, uint16_t type,
+		       const uint8_t *data, size_t len, struct pv_err *e);
+
 int pv_linux_igvm_clh(const struct pv_linux_igvm_opts *o,
 		      const struct pv_bzimage *k, struct pv_linux_igvm *out,
 		      struct pv_err *e);

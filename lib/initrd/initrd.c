@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/alloc.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "initrd/initrd.h"
@@ -27,7 +28,20 @@ struct ent {
 struct walk {
 	struct ent *v;
 	size_t n, cap;
+	const struct pv_initrd_skip *skip;
+	size_t nskip;
 };
+
+static int skipped(const struct walk *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->nskip; i++)
+		if ((uint64_t)st->st_dev == w->skip[i].dev &&
+		    (uint64_t)st->st_ino == w->skip[i].ino)
+			return 1;
+	return 0;
+}
 
 struct ctx {
 	pv_initrd_sink sink;
@@ -41,15 +55,11 @@ struct ctx {
 
 static int add_ent(struct walk *w, const char *rel, struct pv_err *e)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct ent *v = realloc(w->v, cap * sizeof(*v));
+	struct ent *v = pv_grow(w->v, &w->cap, w->n + 1, sizeof(*w->v));
 
-		if (!v)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->v = v;
-		w->cap = cap;
-	}
+	if (!v)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->v = v;
 	w->v[w->n].path = strdup(rel);
 	if (!w->v[w->n].path)
 		return pv_errf(e, PV_ENOMEM, "out of memory");
@@ -83,9 +93,6 @@ static int walk(struct walk *w, const char *root, const char *rel,
 				     de->d_name);
 			break;
 		}
-		rc = add_ent(w, sub, e);
-		if (rc)
-			break;
 		if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", root, sub) >=
 		    sizeof(dir)) {
 			rc = pv_errf(e, PV_ETOOBIG, "%s/%s: path too long", root, sub);
@@ -95,6 +102,18 @@ static int walk(struct walk *w, const char *root, const char *rel,
 			rc = pv_err_errno(e, errno, "%s: lstat", dir);
 			break;
 		}
+		if (skipped(w, &st))
+			continue;
+		/* refused before a byte is written, naming the path */
+		if (S_ISSOCK(st.st_mode)) {
+			rc = pv_errf(e, PV_ENOTSUP,
+				     "%s: is a socket, which a cpio archive cannot hold: remove it from the tree",
+				     dir);
+			break;
+		}
+		rc = add_ent(w, sub, e);
+		if (rc)
+			break;
 		if (S_ISDIR(st.st_mode))
 			rc = walk(w, root, sub, e);
 	}
@@ -221,7 +240,15 @@ static int add_one(struct archive *a, struct archive_entry *ae,
 int pv_initrd_build(const char *root, enum pv_compress comp, int64_t mtime,
 		    pv_initrd_sink sink, void *sctx, struct pv_err *e)
 {
-	struct walk w = { 0 };
+	return pv_initrd_build_skip(root, comp, mtime, NULL, 0, sink, sctx, e);
+}
+
+int pv_initrd_build_skip(const char *root, enum pv_compress comp,
+			 int64_t mtime, const struct pv_initrd_skip *skip,
+			 size_t nskip, pv_initrd_sink sink, void *sctx,
+			 struct pv_err *e)
+{
+	struct walk w = { .skip = skip, .nskip = nskip };
 	struct ctx c = { .sink = sink, .sctx = sctx, .e = e };
 	struct archive *a = NULL;
 	struct archive_entry *ae = NULL;
@@ -276,10 +303,14 @@ int pv_initrd_build(const char *root, enum pv_compress comp, int64_t mtime,
 	if (!rc && c.gzip)
 		rc = gz_finish(&c);
 out:
-	if (c.gzip)
-		deflateEnd(&c.z);
+	/* archive_write_free flushes through out_cb: after a failure, it
+	 * must neither write nor replace the message */
+	if (rc)
+		c.rc = rc;
 	if (a)
 		archive_write_free(a);
+	if (c.gzip)
+		deflateEnd(&c.z);
 	if (ae)
 		archive_entry_free(ae);
 	for (i = 0; i < w.n; i++)

@@ -31,4 +31,20 @@ typedef int (*pv_initrd_sink)(void *ctx, const void *buf, size_t len,
  */
 int pv_initrd_build(const char *root, enum pv_compress comp, int64_t mtime,
 		    pv_initrd_sink sink, void *ctx, struct pv_err *e);
+
+/* A file left out of the archive, by identity (st_dev, st_ino). */
+struct pv_initrd_skip {
+	uint64_t dev, ino;
+};
+
+/**
+ * pv_initrd_build_skip - pv_initrd_build, leaving out every entry that is
+ * one of the @nskip files of @skip (for a folder: with what it holds),
+ * e.g. the archive being written and its temporary file when the output
+ * lies inside @root, so that the bytes stay the same from run to run
+ */
+int pv_initrd_build_skip(const char *root, enum pv_compress comp,
+			 int64_t mtime, const struct pv_initrd_skip *skip,
+			 size_t nskip, pv_initrd_sink sink, void *ctx,
+			 struct pv_err *e);
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * boot.h - loading an x86 Linux kernel: a bzImage through the boot
- * protocol's setup header (Documentation/arch/x86/boot.rst), or a vmlinux
- * ELF through libelf.  Pure functions over (pointer, length).
+ * protocol's setup header (Documentation/arch/x86/boot.rst), and the
+ * boot_params fields a loader fills in.  Pure functions over (pointer,
+ * length).  A vmlinux ELF is recognised only to be refused by name
+ * (README.md, "igvmgen").
  */
 #ifndef PODVM_LINUX_BOOT_H
 #define PODVM_LINUX_BOOT_H
@@ -16,6 +18,7 @@ struct pv_err;
 enum {
 	PV_BZ_SETUP_SECTS = 0x1f1,
 	PV_BZ_HDR = 0x1f1,      /* struct setup_header starts here */
+	PV_BZ_VID_MODE = 0x1fa,
 	PV_BZ_BOOT_FLAG = 0x1fe, /* 0xAA55 */
 	PV_BZ_JUMP = 0x200,      /* 0xEB, then the header length - 0x202 + 0x202 */
 	PV_BZ_MAGIC = 0x202,     /* "HdrS" */
@@ -50,8 +53,59 @@ enum {
 	PV_BP_E820_ENTRIES = 0x1e8,
 	PV_BP_E820_TABLE = 0x2d0, /* 128 entries of {u64 addr, u64 size, u32 type} */
 	PV_BP_E820_MAX = 128,
+	PV_BP_E820_ENTRY_SIZE = 20,
 	PV_BP_SIZE = 4096,
 };
+
+/* E820 types (Linux arch/x86/include/uapi/asm/e820.h) */
+enum { PV_E820_RAM = 1, PV_E820_RESERVED = 2, PV_E820_ACPI = 3 };
+
+#define PV_BZ_HDRS_MAGIC 0x53726448u /* "HdrS" read as little-endian */
+
+/** One e820 entry of boot_params (struct boot_e820_entry, packed). */
+struct pv_e820 {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+};
+
+/**
+ * pv_bp_e820_add - append an entry to the e820 table of a 4096-byte
+ * boot_params and count it in e820_entries
+ * returns: 0, or -1 when the table already holds PV_BP_E820_MAX entries
+ */
+int pv_bp_e820_add(uint8_t bp[PV_BP_SIZE], uint64_t addr, uint64_t size,
+		   uint32_t type);
+
+/**
+ * pv_bp_e820_get - entry @i of the e820 table of boot_params
+ * returns: 0, or -1 when @i is not below e820_entries (at most 128)
+ */
+int pv_bp_e820_get(const uint8_t bp[PV_BP_SIZE], unsigned i,
+		   struct pv_e820 *x);
+
+/*
+ * struct cc_blob_sev_info (Linux arch/x86/include/asm/sev.h, packed):
+ * magic u32 "AMDE", version u16, reserved u16, secrets_phys u64,
+ * secrets_len u32, rsvd1 u32, cpuid_phys u64, cpuid_len u32, rsvd2 u32.
+ * boot_params' cc_blob_address points at it.
+ */
+enum {
+	PV_CC_BLOB_MAGIC_OFF = 0,
+	PV_CC_BLOB_SECRETS_PHYS = 8,
+	PV_CC_BLOB_SECRETS_LEN = 16,
+	PV_CC_BLOB_CPUID_PHYS = 24,
+	PV_CC_BLOB_CPUID_LEN = 32,
+	PV_CC_BLOB_SIZE = 40,
+};
+#define PV_CC_BLOB_MAGIC 0x45444D41u /* "AMDE" */
+
+/**
+ * pv_cc_blob_put - write a cc_blob_sev_info (version 0) at @p, which has
+ * PV_CC_BLOB_SIZE bytes
+ */
+void pv_cc_blob_put(uint8_t *p, uint64_t secrets, uint32_t secrets_len,
+		    uint64_t cpuid, uint32_t cpuid_len);
 
 #define PV_BZ_LOADED_HIGH 0x01
 #define PV_BZ_CAN_USE_HEAP 0x80
@@ -87,31 +141,6 @@ struct pv_bzimage {
  */
 int pv_bzimage_parse(const uint8_t *buf, size_t len, const char *name,
 		     struct pv_bzimage *k, struct pv_err *e);
-
-struct pv_elf_seg {
-	uint64_t paddr;
-	uint64_t filesz;
-	uint64_t memsz;
-	const uint8_t *data;
-};
-
-#define PV_VMLINUX_MAX_SEGS 16
-
-struct pv_vmlinux {
-	uint64_t entry;   /* physical address of e_entry */
-	uint64_t lo, hi;  /* physical extent of the PT_LOAD segments */
-	size_t nseg;
-	struct pv_elf_seg seg[PV_VMLINUX_MAX_SEGS];
-};
-
-/**
- * pv_vmlinux_parse - the PT_LOAD segments and entry of an x86-64 vmlinux
- * Requires ELF64, EM_X86_64, ET_EXEC, 1..16 PT_LOAD segments inside the
- * file and not overlapping, an entry inside a segment.
- * returns: 0, PV_EFORMAT, PV_ERANGE, PV_ENOTSUP
- */
-int pv_vmlinux_parse(const uint8_t *buf, size_t len, const char *name,
-		     struct pv_vmlinux *k, struct pv_err *e);
 
 /** pv_is_elf - true when (buf, len) starts with the ELF magic */
 int pv_is_elf(const uint8_t *buf, size_t len);

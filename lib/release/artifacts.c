@@ -121,8 +121,7 @@ json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
 		for (j = 0; j < c->nfiles; j++)
 			if (!strcmp(c->files[j].name, names[i]))
 				f = &c->files[j];
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (pv_sri_file(path, c->integrity, sri, sizeof(sri), &size, e))
+		if (pv_sri_file(dir, names[i], c->integrity, sri, sizeof(sri), &size, e))
 			goto fail;
 		if (expand(c->url_template, image, version, names[i], url,
 			   sizeof(url)) ||

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cca/launch.h"
 #include "core/base64.h"
 #include "core/err.h"
 #include "core/hex.h"
@@ -437,22 +438,6 @@ void pv_rv_free(struct pv_rv_doc *d)
 
 /* ---- the consumer sections ---- */
 
-static json_t *rvps_message(const char *key, json_t *list)
-{
-	json_t *inner = json_pack("{s:o}", key, list), *msg = NULL;
-	char *text = inner ? json_dumps(inner, JSON_COMPACT) : NULL;
-	char *b64 = text ? pv_base64_alloc((const uint8_t *)text, strlen(text))
-			 : NULL;
-
-	if (b64)
-		msg = json_pack("{s:s, s:s, s:s}", "version", "0.1.0", "type",
-				"sample", "payload", b64);
-	json_decref(inner);
-	free(text);
-	free(b64);
-	return msg;
-}
-
 static void add_unique(json_t *list, const char *s)
 {
 	json_t *v;
@@ -464,24 +449,15 @@ static void add_unique(json_t *list, const char *s)
 	json_array_append_new(list, json_string(s));
 }
 
-static const char *ccatoken_alg(const char *a)
-{
-	return !strcmp(a, "sha512") ? "sha-512" : !strcmp(a, "sha384") ?
-	       "sha-384" : "sha-256";
-}
-
 json_t *pv_rv_derive(json_t *values)
 {
 	json_t *out = json_object(), *contrast = json_object();
 	json_t *snp_rv = json_array(), *cca_rv = json_array();
 	json_t *realms = json_array(), *v;
-	char zero[2 * PV_HASH_MAX + 1], rpv[129];
 	size_t i;
 
 	if (!out || !contrast || !snp_rv || !cca_rv || !realms)
 		goto oom;
-	memset(rpv, '0', 128);
-	rpv[128] = 0;
 	json_array_foreach(values, i, v) {
 		const char *tee = json_string_value(json_object_get(v, "tee"));
 		const char *hex = json_string_value(json_object_get(v, "measurement"));
@@ -525,18 +501,13 @@ json_t *pv_rv_derive(json_t *values)
 		} else {
 			const char *alg = json_string_value(json_object_get(
 				json_object_get(v, "recipe"), "algorithm"));
-			json_t *rems = json_array();
-			int k;
+			static const uint8_t zero_rpv[64];
+			enum pv_hash h = PV_SHA256;
 
-			memset(zero, '0', 2 * len);
-			zero[2 * len] = 0;
-			for (k = 0; k < 4; k++)
-				json_array_append_new(rems, json_string(zero));
-			json_array_append_new(realms, json_pack("{s:s, s:s, s:o, s:s}",
-				"initial-measurement", hex,
-				"rak-hash-algorithm", ccatoken_alg(alg),
-				"extensible-measurements", rems,
-				"personalization-value", rpv));
+			if (alg)
+				pv_hash_from_name(alg, &h, NULL);
+			json_array_append_new(realms, pv_cca_ccatoken_realm(
+				bin, len, h, zero_rpv));
 			add_unique(cca_rv, b64);
 		}
 		free(b64);
@@ -546,11 +517,11 @@ json_t *pv_rv_derive(json_t *values)
 	v = json_object();
 	json_object_set_new(out, "trustee", v);
 	if (json_array_size(snp_rv))
-		json_object_set_new(v, "snp", rvps_message("snp_launch_measurement",
+		json_object_set_new(v, "snp", pv_rvps_sample(PV_RVPS_SNP_KEY,
 							   json_incref(snp_rv)));
 	if (json_array_size(cca_rv))
-		json_object_set_new(v, "cca", rvps_message(
-			"cca.realm.cca-realm-initial-measurement",
+		json_object_set_new(v, "cca", pv_rvps_sample(
+			PV_RVPS_CCA_KEY,
 			json_incref(cca_rv)));
 	if (json_array_size(realms))
 		json_object_set_new(out, "ccatoken", json_pack("{s:O}", "realm",

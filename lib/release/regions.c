@@ -10,6 +10,7 @@
  * region names the input (kernel, initrd, cmdline, vmsa, ...).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/digest.h"
@@ -17,7 +18,7 @@
 #include "core/hex.h"
 #include "release/release.h"
 
-struct fold {
+struct pv_region_fold {
 	json_t *list;
 	char region[64];
 	char gpa[24];
@@ -34,7 +35,7 @@ static const char *member(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-static int flush(struct fold *f)
+static int flush(struct pv_region_fold *f)
 {
 	uint8_t d[32];
 	char hex[65];
@@ -54,76 +55,110 @@ static int flush(struct fold *f)
 	return 0;
 }
 
-json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
-		       struct pv_err *e)
+struct pv_region_fold *pv_region_fold_new(struct pv_err *e)
 {
-	struct fold f = { 0 };
-	size_t pos = 0, lineno = 0;
-	int r = 0;
+	struct pv_region_fold *f = calloc(1, sizeof(*f));
 
-	f.list = json_array();
-	if (!f.list) {
+	if (!f || !(f->list = json_array())) {
+		free(f);
 		pv_errf(e, PV_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (pv_digest_init(&f.sha, PV_SHA256, e)) {
-		json_decref(f.list);
+	if (pv_digest_init(&f->sha, PV_SHA256, e)) {
+		json_decref(f->list);
+		free(f);
 		return NULL;
 	}
-	while (pos < len && !r) {
+	return f;
+}
+
+void pv_region_fold_free(struct pv_region_fold *f)
+{
+	if (!f)
+		return;
+	pv_digest_free(&f->sha);
+	json_decref(f->list);
+	free(f);
+}
+
+int pv_region_fold_add(struct pv_region_fold *f, json_t *o, const char *name,
+		       uint64_t lineno, struct pv_err *e)
+{
+	const char *region, *type;
+	int r;
+
+	if (!json_is_object(o))
+		return pv_errf(e, PV_EFORMAT, "%s: line %llu: not a log object",
+			       name, (unsigned long long)lineno);
+	region = member(o, "region");
+	if (!*region || !json_is_string(json_object_get(o, "digest")))
+		return pv_errf(e, PV_EFORMAT, "%s: line %llu: no \"region\" or "
+			       "\"digest\"", name, (unsigned long long)lineno);
+	if (f->open && strcmp(region, f->region) != 0 && (r = flush(f)))
+		return pv_errf(e, r, "%s: folding the log failed", name);
+	if (!f->open) {
+		/* f->sha: reset by the last pv_digest_final() */
+		snprintf(f->region, sizeof(f->region), "%s", region);
+		snprintf(f->gpa, sizeof(f->gpa), "%s", member(o, "gpa"));
+		f->updates = 0;
+		f->open = true;
+	}
+	type = member(o, "page_type");
+	if (!*type)
+		type = member(o, "type");
+	/* what the update measured, field by field, NUL-separated */
+	pv_digest_update(&f->sha, member(o, "gpa"), strlen(member(o, "gpa")) + 1);
+	pv_digest_update(&f->sha, type, strlen(type) + 1);
+	pv_digest_update(&f->sha, member(o, "contents"),
+			 strlen(member(o, "contents")) + 1);
+	snprintf(f->digest, sizeof(f->digest), "%s", member(o, "digest"));
+	f->updates++;
+	return 0;
+}
+
+json_t *pv_region_fold_finish(struct pv_region_fold *f, const char *name,
+			      struct pv_err *e)
+{
+	json_t *list;
+	int r = flush(f);
+
+	if (r) {
+		pv_errf(e, r, "%s: folding the log failed", name);
+		pv_region_fold_free(f);
+		return NULL;
+	}
+	list = f->list;
+	f->list = NULL;
+	pv_region_fold_free(f);
+	return list;
+}
+
+json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
+		       struct pv_err *e)
+{
+	struct pv_region_fold *f = pv_region_fold_new(e);
+	size_t pos = 0, lineno = 0;
+
+	if (!f)
+		return NULL;
+	while (pos < len) {
 		const uint8_t *nl = memchr(log + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (log + pos)) : len - pos;
-		const char *region, *type;
 		json_error_t je;
 		json_t *o;
+		int r;
 
 		lineno++;
 		o = json_loadb((const char *)log + pos, n, 0, &je);
 		pos += n + 1;
-		if (!o || !json_is_object(o)) {
-			json_decref(o);
-			r = pv_errf(e, PV_EFORMAT, "%s: line %zu: not a log "
-				    "object", name, lineno);
-			break;
-		}
-		region = member(o, "region");
-		if (!*region || !json_is_string(json_object_get(o, "digest"))) {
-			json_decref(o);
-			r = pv_errf(e, PV_EFORMAT, "%s: line %zu: no \"region\" "
-				    "or \"digest\"", name, lineno);
-			break;
-		}
-		if (f.open && strcmp(region, f.region) != 0 && (r = flush(&f)))
-			break;
-		if (!f.open) {
-			/* f.sha: reset by the last pv_digest_final() */
-			snprintf(f.region, sizeof(f.region), "%s", region);
-			snprintf(f.gpa, sizeof(f.gpa), "%s", member(o, "gpa"));
-			f.updates = 0;
-			f.open = true;
-		}
-		type = member(o, "page_type");
-		if (!*type)
-			type = member(o, "type");
-		/* what the update measured, field by field, NUL-separated */
-		pv_digest_update(&f.sha, member(o, "gpa"), strlen(member(o, "gpa")) + 1);
-		pv_digest_update(&f.sha, type, strlen(type) + 1);
-		pv_digest_update(&f.sha, member(o, "contents"),
-				 strlen(member(o, "contents")) + 1);
-		snprintf(f.digest, sizeof(f.digest), "%s", member(o, "digest"));
-		f.updates++;
+		r = pv_region_fold_add(f, o, name, lineno, e);
 		json_decref(o);
+		if (r) {
+			pv_region_fold_free(f);
+			return NULL;
+		}
 	}
-	if (!r)
-		r = flush(&f);
-	pv_digest_free(&f.sha);
-	if (r) {
-		if (r == PV_ENOMEM || r == PV_ECRYPTO)
-			pv_errf(e, r, "%s: folding the log failed", name);
-		json_decref(f.list);
-		return NULL;
-	}
-	return f.list;
+	return pv_region_fold_finish(f, name, e);
 }
 
 static const char *rstr(const json_t *r, const char *k)

@@ -49,11 +49,12 @@ int pv_sri_parse(const char *s, enum pv_hash *alg, uint8_t *digest,
 		 const char *what, struct pv_err *e);
 
 /**
- * pv_sri_file - the SRI string and size of the file at @path
+ * pv_sri_file - the SRI string and size of file @name of release folder
+ * @dir, read as pv_rel_map reads it (a regular file inside @dir only)
  * returns: 0, PV_EIO (the message names the file), PV_ETOOBIG
  */
-int pv_sri_file(const char *path, enum pv_hash alg, char *out, size_t outsize,
-		uint64_t *size, struct pv_err *e);
+int pv_sri_file(const char *dir, const char *name, enum pv_hash alg,
+		char *out, size_t outsize, uint64_t *size, struct pv_err *e);
 
 /* ---- strict JSON field access: errors name "FILE: a.b[3].c" ---- */
 
@@ -120,6 +121,28 @@ bool pv_name_ok(const char *s);
  */
 json_t *pv_log_regions(const uint8_t *log, size_t len, const char *name,
 		       struct pv_err *e);
+
+/* The same fold, one log line at a time (a launch's observer feeds it). */
+struct pv_region_fold;
+
+/** pv_region_fold_new - an empty fold; NULL with @e set (PV_ENOMEM) */
+struct pv_region_fold *pv_region_fold_new(struct pv_err *e);
+/**
+ * pv_region_fold_add - fold one log line (@line is not taken)
+ * @name, @lineno: name the line in messages
+ * returns: 0, PV_EFORMAT (not a log object, no "region" or "digest"),
+ *          PV_ENOMEM, PV_ECRYPTO
+ */
+int pv_region_fold_add(struct pv_region_fold *f, json_t *line,
+		       const char *name, uint64_t lineno, struct pv_err *e);
+/**
+ * pv_region_fold_finish - the region list; frees @f
+ * returns: a new array, or NULL with @e set
+ */
+json_t *pv_region_fold_finish(struct pv_region_fold *f, const char *name,
+			      struct pv_err *e);
+/** pv_region_fold_free - drop a fold unfinished; accepts NULL */
+void pv_region_fold_free(struct pv_region_fold *f);
 
 #define PV_REGION_TEXT 200
 
@@ -285,6 +308,68 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r);
 /** pv_rv_id - "PLATFORM/PRODUCT/VCPUS" or "PLATFORM/CPUS" */
 void pv_rv_id(const struct pv_rv_recipe *r, char *out, size_t size);
 
+/**
+ * pv_rv_command - the command line that computes @r as an auditor types
+ * it in the release folder (a cmdline file as "$(cat FILE)")
+ * returns: a new string (free()), or NULL when out of memory
+ */
+char *pv_rv_command(const struct pv_rv_recipe *r);
+
+/* ---- reading a release folder ---- */
+
+struct pv_map;
+
+/**
+ * pv_rel_map - map file @name of release folder @dir: only a regular file
+ * (a FIFO, device or folder is refused at once, never read), of at most
+ * @max bytes (checked with fstat before mapping), named by a plain file
+ * name; a symbolic link is followed only when it resolves inside @dir
+ * returns: 0, PV_EIO (cannot open; not a regular file; a link leaving the
+ *          folder: the message names the path), PV_ETOOBIG, PV_EINVAL
+ */
+int pv_rel_map(const char *dir, const char *name, uint64_t max,
+	       struct pv_map *m, struct pv_err *e);
+
+/**
+ * pv_rv_cmdline_text - the kernel command line in file @name of @dir (one
+ * line; a final newline dropped), as -p or --append takes it
+ * returns: 0, PV_EFORMAT (more than one line, a NUL), pv_rel_map's errors
+ */
+int pv_rv_cmdline_text(const char *dir, const char *name, char *out,
+		       size_t size, struct pv_err *e);
+
+/* ---- computing a value ---- */
+
+/* What a recipe computes. */
+struct pv_rv_computed {
+	uint8_t m[PV_HASH_MAX];
+	size_t mlen;
+	bool has_policy;	/* an IGVM's GUEST_POLICY */
+	uint64_t policy;
+	bool has_ap_eip;	/* QEMU + OVMF: OVMF's AP reset EIP */
+	uint32_t ap_eip;
+	json_t *regions;	/* the step log folded (pv_log_regions) */
+};
+
+/* Sees each step log line, as `measure snp|cca --log` writes it (the line
+ * is borrowed: json_incref to keep it). */
+typedef void (*pv_rv_line_fn)(void *arg, json_t *line);
+
+/**
+ * pv_rv_compute - the value of recipe @r over the files of release folder
+ * @dir, computed in this process by lib/snp (an IGVM, or QEMU + OVMF direct
+ * boot) or lib/cca, with the defaults of the recipe's printed command
+ * (pv_rv_command), which computes the same value
+ * @line: NULL, or called with every step log line in order
+ * @c: zeroed and filled; release with pv_rv_computed_free
+ * returns: 0; PV_EINVAL (a recipe the launch does not take), the errors
+ *          of pv_rel_map and of the launch (its message names the file)
+ */
+int pv_rv_compute(const struct pv_rv_recipe *r, const char *dir,
+		  pv_rv_line_fn line, void *arg, struct pv_rv_computed *c,
+		  struct pv_err *e);
+void pv_rv_computed_free(struct pv_rv_computed *c);
+
 /* ---- refvalues.json ---- */
 
 #define PV_RV_MAX_VALUES 512
@@ -335,6 +420,70 @@ json_t *pv_rv_derive(json_t *values);
  */
 void pv_rv_handler(const char *prefix, const char *platform,
 		   const uint8_t artifacts_sha256[32], char *out, size_t size);
+
+/* ---- writing refvalues.json, verifying a release ---- */
+
+/**
+ * pv_rel_load_index - read and check artifacts.json (@file) of release
+ * folder @dir (pv_rel_map), with its SHA-256 and integrity string
+ * returns: 0, pv_rel_map's errors, PV_EFORMAT (JSON or schema; the
+ *          message names the file and line or member)
+ */
+int pv_rel_load_index(const char *dir, const char *file,
+		      struct pv_art_index *x, uint8_t sha256[32], char *sri,
+		      size_t srisize, struct pv_err *e);
+
+/* Called once per value computed: its id and measurement in hex. */
+typedef void (*pv_rv_progress_fn)(void *arg, const char *id, const char *hex);
+
+/**
+ * pv_rv_build - the refvalues.json document of release folder @dir (with
+ * its artifacts.json) for configuration @cfg: every value computed from
+ * its recipe (pv_rv_compute), with its command, inputs and regions, and
+ * the consumer sections (pv_rv_derive)
+ * returns: a new document, or NULL with @e set (the message names the
+ *          value)
+ */
+json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
+		    pv_rv_progress_fn progress, void *arg, struct pv_err *e);
+
+/* One line of the audit: status "ok", "match", "ALTERED", "MISMATCH",
+ * "missing" or "error"; what is checked (a file, a value id, a member);
+ * the detail ("" for none). */
+typedef void (*pv_rv_say_fn)(void *arg, const char *status, const char *what,
+			     const char *detail);
+
+struct pv_rv_verdict {
+	size_t matching;	/* values that match */
+	int mismatch;		/* ALTERED and MISMATCH lines */
+	int missing;		/* missing and error lines */
+};
+
+/**
+ * pv_rv_verify - audit the release of @d in folder @dir: artifacts.json
+ * is the one @d was computed for and names the same image and version;
+ * every artifact is a regular file of the folder with its size and
+ * integrity; every value's command is its recipe's, its inputs are the
+ * recipe's files with their integrity, and its measurement, policy, AP
+ * EIP and regions are recomputed equal; the consumer sections follow
+ * from the values.  @say gets one line per check.
+ * returns: 0 (the verdict counts what failed); pv_rel_load_index's
+ *          errors when artifacts.json cannot be read
+ */
+int pv_rv_verify(const struct pv_rv_doc *d, const char *dir, pv_rv_say_fn say,
+		 void *arg, struct pv_rv_verdict *v, struct pv_err *e);
+
+/**
+ * pv_art_drift - the artifacts that changed between the artifacts.json
+ * beside refvalues file @rv_a and the one beside @rv_b (@report as for
+ * pv_rv_drift); *@n counts them
+ * returns: 0 (also when neither file has an artifacts.json beside it);
+ *          an error naming the file when only one has it or one cannot
+ *          be read or parsed
+ */
+int pv_art_drift(const char *rv_a, const char *rv_b,
+		 void (*report)(void *arg, const char *line, json_t *detail),
+		 void *arg, size_t *n, struct pv_err *e);
 
 #define PV_RV_DRIFT_TEXT 400
 

@@ -4,6 +4,7 @@
  * "-", the standard base64 of the digest.  Contrast's node installer
  * accepts sha256, sha384 and sha512 (contrast.md 5).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/base64.h"
@@ -62,14 +63,16 @@ int pv_sri_parse(const char *s, enum pv_hash *alg, uint8_t *digest,
 		       what, s);
 }
 
-int pv_sri_file(const char *path, enum pv_hash alg, char *out, size_t outsize,
-		uint64_t *size, struct pv_err *e)
+int pv_sri_file(const char *dir, const char *name, enum pv_hash alg,
+		char *out, size_t outsize, uint64_t *size, struct pv_err *e)
 {
 	uint8_t d[PV_HASH_MAX];
 	struct pv_map m = { 0 };
+	char path[4096];
 	int r;
 
-	r = pv_map_file(path, UINT64_MAX, &m, e);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	r = pv_rel_map(dir, name, UINT64_MAX, &m, e);
 	if (r)
 		return r;
 	r = pv_hash_buf(alg, m.data, m.len, d);

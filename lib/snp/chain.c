@@ -46,19 +46,6 @@ void pv_snp_chain_free(struct pv_snp_chain *c)
 	pv_digest_free(&c->sha);
 }
 
-int pv_snp_chain_fork(struct pv_snp_chain *dst, const struct pv_snp_chain *src,
-		      struct pv_err *e)
-{
-	int r = pv_snp_chain_init(dst, src->ld, e);
-
-	if (r)
-		return r;
-	dst->count = src->count;
-	dst->observe = src->observe;
-	dst->observe_arg = src->observe_arg;
-	return 0;
-}
-
 void pv_snp_page_info(uint8_t out[PV_SNP_PAGE_INFO_SIZE],
 		      const uint8_t ld[PV_SNP_LD_SIZE],
 		      const uint8_t contents[PV_SNP_LD_SIZE], uint8_t type,

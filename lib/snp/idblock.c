@@ -40,11 +40,22 @@ struct pv_snp_key {
 	EVP_PKEY *pkey;
 };
 
+int pv_snp_pem_no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (u)
+		*(int *)u = 1;
+	return -1;
+}
+
 int pv_snp_key_from_pem(const uint8_t *pem, size_t len, const char *name,
 			struct pv_snp_key **key, struct pv_err *e)
 {
 	struct pv_snp_key *k;
 	char group[64] = "";
+	int encrypted = 0;
 	EVP_PKEY *p;
 	BIO *bio;
 
@@ -53,8 +64,14 @@ int pv_snp_key_from_pem(const uint8_t *pem, size_t len, const char *name,
 	bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio)
 		return pv_errf(e, PV_ENOMEM, "%s: out of memory", name);
-	p = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	p = PEM_read_bio_PrivateKey(bio, NULL, pv_snp_pem_no_passphrase,
+				    &encrypted);
 	BIO_free(bio);
+	if (!p && encrypted)
+		return pv_errf(e, PV_ENOTSUP,
+			       "%s: the private key is encrypted; podvm does not "
+			       "ask for pass phrases: give an unencrypted key "
+			       "(openssl pkey -in KEY -out PLAIN)", name);
 	if (!p)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: not a PEM private key (unencrypted SEC1 "

@@ -41,10 +41,20 @@ struct pv_snp_key; /* an ECDSA P-384 private key */
  * password) that must be an EC key on P-384
  * @name: names the key in messages
  * returns: 0, PV_EFORMAT (not a PEM private key), PV_ENOTSUP (another
- *          key type or curve), PV_ENOMEM
+ *          key type or curve, or an encrypted key: refused without a
+ *          prompt), PV_ENOMEM
  */
 int pv_snp_key_from_pem(const uint8_t *pem, size_t len, const char *name,
 			struct pv_snp_key **key, struct pv_err *e);
+
+/**
+ * pv_snp_pem_no_passphrase - an OpenSSL pem_password_cb that refuses:
+ * podvm never prompts for a pass phrase (a tool must not wait on the
+ * terminal); it sets *(int *)@u, when @u is not NULL, to say the key was
+ * encrypted
+ * returns: -1 (no pass phrase)
+ */
+int pv_snp_pem_no_passphrase(char *buf, int size, int rwflag, void *u);
 
 /** pv_snp_key_free - accepts NULL */
 void pv_snp_key_free(struct pv_snp_key *key);

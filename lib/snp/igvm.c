@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/err.h"
 #include "igvm/igvm.h"
+#include "linux/boot.h"
 #include "snp/idblock.h"
 #include "snp/igvm.h"
 
@@ -37,50 +39,16 @@ enum pv_snp_igvm_vmm pv_snp_igvm_guess_vmm(const struct pv_igvm *g)
 
 	for (i = 0; i < g->nhdr; i++) {
 		const struct pv_igvm_hdr *h = &g->hdr[i];
+		struct pv_igvm_vp_context vp;
 
 		if (h->desc && h->desc->type == PV_IGVM_VHT_VP_CONTEXT &&
-		    pv_le16(h->body + 16) == 0)
-			return pv_le64(h->body) == PV_SNP_VMSA_GPA_KVM ?
-				       PV_SNP_IGVM_QEMU : PV_SNP_IGVM_CLH;
+		    !pv_igvm_vp_context_get(h, &vp, NULL) && vp.vp_index == 0)
+			return vp.gpa == PV_SNP_VMSA_GPA_KVM ? PV_SNP_IGVM_QEMU :
+							       PV_SNP_IGVM_CLH;
 	}
 	return PV_SNP_IGVM_QEMU;
 }
 
-/* VMSA offsets (AMD APM vol. 2 Table B-4; igvm.md 9.4) */
-enum {
-	VMSA_GDTR_LIMIT = 0x64,
-	VMSA_GDTR_BASE = 0x68,
-	VMSA_TR_LIMIT = 0x94,
-	VMSA_TR_BASE = 0x98,
-	VMSA_CR3 = 0x150,
-	VMSA_RSP = 0x1d8,
-	VMSA_RSI = 0x330,
-};
-
-/* boot_params offsets (Linux Documentation/arch/x86/zero-page.rst and
- * boot.rst) */
-enum {
-	BP_ACPI_RSDP = 0x070,
-	BP_EXT_RAMDISK_IMAGE = 0x0c0,
-	BP_EXT_RAMDISK_SIZE = 0x0c4,
-	BP_EXT_CMD_LINE_PTR = 0x0c8,
-	BP_CC_BLOB = 0x13c,
-	BP_E820_ENTRIES = 0x1e8,
-	BP_HDRS = 0x202,
-	BP_CODE32_START = 0x214,
-	BP_RAMDISK_IMAGE = 0x218,
-	BP_RAMDISK_SIZE = 0x21c,
-	BP_CMD_LINE_PTR = 0x228,
-	BP_CMDLINE_SIZE = 0x238,
-	BP_PREF_ADDRESS = 0x258,
-	BP_INIT_SIZE = 0x260,
-	BP_E820_TABLE = 0x2d0,
-	BP_E820_MAX = 128,
-	BP_SIZE = 4096,
-};
-
-#define HDRS_MAGIC 0x53726448u /* "HdrS" */
-#define E820_ACPI 3
 #define PTE_ADDR 0x0007fffffffff000ull /* bits 50:12: below the C-bit 51 */
 
 struct upd {
@@ -105,21 +73,25 @@ struct gpage {
 	size_t len;
 };
 
+/* a parameter area: index -> number_of_bytes */
+struct area {
+	uint32_t index;
+	uint64_t len;
+};
+
 struct walk {
 	const struct pv_snp_igvm_in *in;
 	struct pv_snp_igvm_info *info;
 	struct vec v;
 	struct gpage *mem;
 	size_t nmem, capmem;
-	/* parameter areas: index -> number_of_bytes */
-	uint32_t *area_idx;
-	uint64_t *area_len;
+	struct area *area; /* parameter areas declared */
 	size_t narea, caparea;
 	/* qemu: the VMSA of each vCPU, deferred to LAUNCH_FINISH */
 	const uint8_t **vp;
 	size_t *vp_len;
 	unsigned nvp;
-	const uint8_t *id_block; /* the SNP_ID_BLOCK content */
+	struct pv_igvm_snp_id_block id_block; /* the first SNP_ID_BLOCK */
 	const uint8_t *vmsa0;	/* vCPU 0's VMSA (regions, AP model) */
 	size_t vmsa0_len;
 };
@@ -128,15 +100,11 @@ static int push(struct walk *w, const struct upd *u, struct pv_err *e)
 {
 	struct vec *v = &w->v;
 
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 1024;
-		struct upd *p = realloc(v->u, ncap * sizeof(*p));
+	struct upd *p = pv_grow(v->u, &v->cap, v->n + 1, sizeof(*v->u));
 
-		if (!p)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		v->u = p;
-		v->cap = ncap;
-	}
+	if (!p)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	v->u = p;
 	v->u[v->n++] = *u;
 	w->info->pages[u->type]++;
 	return 0;
@@ -145,15 +113,12 @@ static int push(struct walk *w, const struct upd *u, struct pv_err *e)
 static int add_mem(struct walk *w, uint64_t gpa, const uint8_t *data,
 		   size_t len, struct pv_err *e)
 {
-	if (w->nmem == w->capmem) {
-		size_t ncap = w->capmem ? w->capmem * 2 : 1024;
-		struct gpage *p = realloc(w->mem, ncap * sizeof(*p));
+	struct gpage *p = pv_grow(w->mem, &w->capmem, w->nmem + 1,
+				  sizeof(*w->mem));
 
-		if (!p)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->mem = p;
-		w->capmem = ncap;
-	}
+	if (!p)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->mem = p;
 	w->mem[w->nmem].gpa = gpa;
 	w->mem[w->nmem].data = data;
 	w->mem[w->nmem].len = len;
@@ -227,31 +192,33 @@ static void region(struct pv_snp_igvm_info *info, const char *name,
  */
 static void derive_regions(const struct walk *w, struct pv_snp_igvm_info *info)
 {
-	uint8_t vmsa[PV_SNP_PAGE_SIZE] = { 0 }, bp[BP_SIZE], buf[256];
+	uint8_t vmsa[PV_SNP_PAGE_SIZE] = { 0 }, bp[PV_BP_SIZE], buf[256];
 	uint64_t bpa, kstart, pref, cmd, ird, irds, rsp, cr3, pml4e;
-	unsigned i, ne;
+	struct pv_vmsa_seg gdtr, tr;
+	struct pv_e820 x;
+	unsigned i;
 	size_t cl;
 
 	if (!w->vmsa0)
 		return;
 	memcpy(vmsa, w->vmsa0, w->vmsa0_len < sizeof(vmsa) ? w->vmsa0_len :
 							     sizeof(vmsa));
-	bpa = pv_le64(vmsa + VMSA_RSI);
+	bpa = pv_vmsa_get(vmsa, PV_VMSA_RSI);
 	gread(w, bpa, bp, sizeof(bp));
-	if (pv_le32(bp + BP_HDRS) == HDRS_MAGIC) {
-		kstart = pv_le32(bp + BP_CODE32_START);
-		pref = pv_le64(bp + BP_PREF_ADDRESS);
+	if (pv_le32(bp + PV_BZ_MAGIC) == PV_BZ_HDRS_MAGIC) {
+		kstart = pv_le32(bp + PV_BZ_CODE32_START);
+		pref = pv_le64(bp + PV_BZ_PREF_ADDRESS);
 		if (pref && pref <= kstart)
 			kstart = pref;
-		region(info, "kernel", kstart, pv_le32(bp + BP_INIT_SIZE));
-		ird = pv_le32(bp + BP_RAMDISK_IMAGE) |
-		      (uint64_t)pv_le32(bp + BP_EXT_RAMDISK_IMAGE) << 32;
-		irds = pv_le32(bp + BP_RAMDISK_SIZE) |
-		       (uint64_t)pv_le32(bp + BP_EXT_RAMDISK_SIZE) << 32;
+		region(info, "kernel", kstart, pv_le32(bp + PV_BZ_INIT_SIZE));
+		ird = pv_le32(bp + PV_BZ_RAMDISK_IMAGE) |
+		      (uint64_t)pv_le32(bp + PV_BP_EXT_RAMDISK_IMAGE) << 32;
+		irds = pv_le32(bp + PV_BZ_RAMDISK_SIZE) |
+		       (uint64_t)pv_le32(bp + PV_BP_EXT_RAMDISK_SIZE) << 32;
 		region(info, "initrd", ird, irds);
-		region(info, "boot_params", bpa, BP_SIZE);
-		cmd = pv_le32(bp + BP_CMD_LINE_PTR) |
-		      (uint64_t)pv_le32(bp + BP_EXT_CMD_LINE_PTR) << 32;
+		region(info, "boot_params", bpa, PV_BP_SIZE);
+		cmd = pv_le32(bp + PV_BZ_CMD_LINE_PTR) |
+		      (uint64_t)pv_le32(bp + PV_BP_EXT_CMD_LINE_PTR) << 32;
 		/* the command line up to its NUL, at most 64 KiB */
 		for (cl = 0; cmd && cl < (64u << 10); cl += sizeof(buf)) {
 			void *nul;
@@ -265,18 +232,18 @@ static void derive_regions(const struct walk *w, struct pv_snp_igvm_info *info)
 		}
 		if (cmd)
 			region(info, "cmdline", cmd, cl);
-		region(info, "cc_blob", pv_le32(bp + BP_CC_BLOB), 1);
+		region(info, "cc_blob", pv_le32(bp + PV_BP_CC_BLOB_ADDRESS), 1);
 	}
-	region(info, "gdt", pv_le64(vmsa + VMSA_GDTR_BASE),
-	       (uint64_t)pv_le32(vmsa + VMSA_GDTR_LIMIT) + 1);
-	if (pv_le64(vmsa + VMSA_TR_BASE))
-		region(info, "tss", pv_le64(vmsa + VMSA_TR_BASE),
-		       (uint64_t)pv_le32(vmsa + VMSA_TR_LIMIT) + 1);
-	rsp = pv_le64(vmsa + VMSA_RSP);
+	pv_vmsa_get_seg(vmsa, PV_VMSA_GDTR, &gdtr);
+	pv_vmsa_get_seg(vmsa, PV_VMSA_TR, &tr);
+	region(info, "gdt", gdtr.base, (uint64_t)gdtr.limit + 1);
+	if (tr.base)
+		region(info, "tss", tr.base, (uint64_t)tr.limit + 1);
+	rsp = pv_vmsa_get(vmsa, PV_VMSA_RSP);
 	if (rsp)
 		region(info, "stack", (rsp - 1) & ~(uint64_t)0xfff,
 		       PV_SNP_PAGE_SIZE);
-	cr3 = pv_le64(vmsa + VMSA_CR3) & PTE_ADDR;
+	cr3 = pv_vmsa_get(vmsa, PV_VMSA_CR3) & PTE_ADDR;
 	if (cr3) {
 		region(info, "page-tables", cr3, PV_SNP_PAGE_SIZE);
 		gread(w, cr3, buf, 8);
@@ -285,18 +252,12 @@ static void derive_regions(const struct walk *w, struct pv_snp_igvm_info *info)
 			region(info, "page-tables", pml4e & PTE_ADDR,
 			       PV_SNP_PAGE_SIZE);
 	}
-	if (pv_le32(bp + BP_HDRS) == HDRS_MAGIC) {
-		if (pv_le64(bp + BP_ACPI_RSDP))
-			region(info, "acpi", pv_le64(bp + BP_ACPI_RSDP), 36);
-		ne = bp[BP_E820_ENTRIES];
-		if (ne > BP_E820_MAX)
-			ne = BP_E820_MAX;
-		for (i = 0; i < ne; i++) {
-			const uint8_t *x = bp + BP_E820_TABLE + 20 * i;
-
-			if (pv_le32(x + 16) == E820_ACPI)
-				region(info, "acpi", pv_le64(x), pv_le64(x + 8));
-		}
+	if (pv_le32(bp + PV_BZ_MAGIC) == PV_BZ_HDRS_MAGIC) {
+		if (pv_le64(bp + PV_BP_ACPI_RSDP))
+			region(info, "acpi", pv_le64(bp + PV_BP_ACPI_RSDP), 36);
+		for (i = 0; pv_bp_e820_get(bp, i, &x) == 0; i++)
+			if (x.type == PV_E820_ACPI)
+				region(info, "acpi", x.addr, x.size);
 	}
 }
 
@@ -322,22 +283,14 @@ static const char *region_of(const struct pv_snp_igvm_info *info,
 static int area_add(struct walk *w, uint32_t idx, uint64_t len,
 		    struct pv_err *e)
 {
-	if (w->narea == w->caparea) {
-		size_t ncap = w->caparea ? w->caparea * 2 : 8;
-		uint32_t *a = realloc(w->area_idx, ncap * sizeof(*a));
-		uint64_t *b;
+	struct area *a = pv_grow(w->area, &w->caparea, w->narea + 1,
+				 sizeof(*w->area));
 
-		if (!a)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->area_idx = a;
-		b = realloc(w->area_len, ncap * sizeof(*b));
-		if (!b)
-			return pv_errf(e, PV_ENOMEM, "out of memory");
-		w->area_len = b;
-		w->caparea = ncap;
-	}
-	w->area_idx[w->narea] = idx;
-	w->area_len[w->narea] = len;
+	if (!a)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	w->area = a;
+	w->area[w->narea].index = idx;
+	w->area[w->narea].len = len;
 	w->narea++;
 	return 0;
 }
@@ -346,12 +299,18 @@ static int area_add(struct walk *w, uint32_t idx, uint64_t len,
 static int page_data(struct walk *w, const struct pv_igvm_hdr *h,
 		     struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	uint32_t flags = pv_le32(h->body + 16);
-	uint16_t dtype = pv_le16(h->body + 20);
-	struct upd u = { .gpa = gpa, .vcpu = -1 };
-	int r;
+	struct pv_igvm_page_data d;
+	struct upd u = { .vcpu = -1 };
+	uint64_t gpa;
+	uint32_t flags;
+	uint16_t dtype;
+	int r = pv_igvm_page_data_get(h, &d, e);
 
+	if (r)
+		return r;
+	u.gpa = gpa = d.gpa;
+	flags = d.flags;
+	dtype = d.data_type;
 	if (flags & PV_IGVM_PAGE_SHARED)
 		return 0; /* host-visible: the loader does not measure it */
 	if (h->data && (r = add_mem(w, gpa, h->data, (size_t)h->data_len, e)))
@@ -382,21 +341,26 @@ static int page_data(struct walk *w, const struct pv_igvm_hdr *h,
 static int param_insert(struct walk *w, const struct pv_igvm_hdr *h,
 			struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body), i, n;
-	uint32_t idx = pv_le32(h->body + 12);
+	struct pv_igvm_param_insert d;
 	struct upd u = { .type = PV_SNP_PAGE_UNMEASURED, .vcpu = -1,
 			 .region = "parameters", .zero = true };
+	uint64_t gpa, i, n;
+	uint32_t idx;
 	size_t a;
-	int r;
+	int r = pv_igvm_param_insert_get(h, &d, e);
 
-	for (a = 0; a < w->narea && w->area_idx[a] != idx; a++)
+	if (r)
+		return r;
+	gpa = d.gpa;
+	idx = d.index;
+	for (a = 0; a < w->narea && w->area[a].index != idx; a++)
 		;
 	if (a == w->narea)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: header at offset 0x%llx: parameter area %u "
 			       "is not declared for the SNP platform",
 			       w->in->name, (unsigned long long)h->offset, idx);
-	n = w->area_len[a] / PV_SNP_PAGE_SIZE;
+	n = w->area[a].len / PV_SNP_PAGE_SIZE;
 	for (i = 0; i < n; i++) {
 		u.gpa = gpa + i * PV_SNP_PAGE_SIZE;
 		if (u.gpa < gpa)
@@ -414,12 +378,19 @@ static int param_insert(struct walk *w, const struct pv_igvm_hdr *h,
 static int vp_context(struct walk *w, const struct pv_igvm_hdr *h,
 		      unsigned vcpus, struct pv_err *e)
 {
-	uint64_t gpa = pv_le64(h->body);
-	unsigned vp = pv_le16(h->body + 16);
-	struct upd u = { .gpa = gpa, .type = PV_SNP_PAGE_VMSA,
-			 .region = "vmsa", .vcpu = (int)vp, .data = h->data,
-			 .len = (size_t)h->data_len, .zero = !h->data };
+	struct pv_igvm_vp_context d;
+	struct upd u = { .type = PV_SNP_PAGE_VMSA, .region = "vmsa",
+			 .data = h->data, .len = (size_t)h->data_len,
+			 .zero = !h->data };
+	uint64_t gpa;
+	unsigned vp;
+	int r = pv_igvm_vp_context_get(h, &d, e);
 
+	if (r)
+		return r;
+	u.gpa = gpa = d.gpa;
+	vp = d.vp_index;
+	u.vcpu = (int)vp;
 	w->info->vp_contexts++;
 	if (vp == 0 && !w->vmsa0) {
 		w->vmsa0 = h->data;
@@ -454,10 +425,12 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
 
 	for (i = 0; i < g->nhdr; i++) {
 		const struct pv_igvm_hdr *h = &g->hdr[i];
+		struct pv_igvm_platform p;
 
 		if (h->desc && h->desc->type == PV_IGVM_VHT_SUPPORTED_PLATFORM &&
-		    h->body[5] == PV_IGVM_PLATFORM_SEV_SNP) {
-			info->snp_mask = pv_le32(h->body);
+		    !pv_igvm_platform_get(h, &p, e) &&
+		    p.platform_type == PV_IGVM_PLATFORM_SEV_SNP) {
+			info->snp_mask = p.mask;
 			break;
 		}
 	}
@@ -467,20 +440,24 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
 			       "platform_type 2) in the file", w->in->name);
 	for (i = 0; i < g->nhdr && !r; i++) {
 		const struct pv_igvm_hdr *h = &g->hdr[i];
+		struct pv_igvm_param_area pa;
+		struct pv_igvm_policy pol;
 
 		if (!h->desc)
 			continue; /* unknown optional header */
 		if (h->desc->mask_off >= 0 &&
-		    !(pv_le32(h->body + h->desc->mask_off) & info->snp_mask))
+		    !(pv_igvm_hdr_mask(h) & info->snp_mask))
 			continue; /* another platform's */
 		switch (h->desc->type) {
 		case PV_IGVM_VHT_GUEST_POLICY:
-			info->has_policy = true;
-			info->policy = pv_le64(h->body);
+			r = pv_igvm_policy_get(h, &pol, e);
+			info->has_policy = !r;
+			info->policy = pol.policy;
 			break;
 		case PV_IGVM_VHT_PARAMETER_AREA:
-			r = area_add(w, pv_le32(h->body + 8), pv_le64(h->body),
-				     e);
+			r = pv_igvm_param_area_get(h, &pa, e);
+			if (!r)
+				r = area_add(w, pa.index, pa.number_of_bytes, e);
 			break;
 		case PV_IGVM_VHT_PAGE_DATA:
 			r = page_data(w, h, e);
@@ -493,9 +470,11 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
 			break;
 		case PV_IGVM_VHT_SNP_ID_BLOCK:
 			if (!info->has_id_block) {
-				w->id_block = h->body;
+				r = pv_igvm_snp_id_block_get(h, &w->id_block, e);
+				if (r)
+					break;
 				info->has_id_block = true;
-				memcpy(info->id_ld, h->body + 8, PV_SNP_LD_SIZE);
+				memcpy(info->id_ld, w->id_block.ld, PV_SNP_LD_SIZE);
 				info->id_block_offset = h->offset;
 			}
 			break;
@@ -512,29 +491,33 @@ static int walk_headers(struct walk *w, unsigned vcpus, struct pv_err *e)
  * IGVM record keeps r, s, qx, qy as the firmware does (little-endian,
  * 72 bytes) but has a reserved u32 after the curve.
  */
-static void check_id_sig(const uint8_t *b, struct pv_snp_igvm_info *info)
+static void check_id_sig(const struct pv_igvm_snp_id_block *b,
+			 struct pv_snp_igvm_info *info)
 {
 	struct pv_snp_id_block_in id = { 0 };
 	uint8_t msg[PV_SNP_ID_BLOCK_SIZE], pub[PV_SNP_PUBKEY_SIZE] = { 0 };
 	uint8_t sig[PV_SNP_SIG_SIZE] = { 0 };
 	struct pv_err e = { 0 };
 
-	if (pv_le32(b + 96) != PV_SNP_ALGO_ECDSA_P384_SHA384) {
+	if (b->id_key_algorithm != PV_SNP_ALGO_ECDSA_P384_SHA384) {
 		snprintf(info->id_sig_error, sizeof(info->id_sig_error),
 			 "id_key_algorithm %u, expected 1 (ECDSA P-384 SHA-384)",
-			 pv_le32(b + 96));
+			 b->id_key_algorithm);
 		return;
 	}
-	memcpy(id.ld, b + 8, sizeof(id.ld));
-	memcpy(id.family_id, b + 56, sizeof(id.family_id));
-	memcpy(id.image_id, b + 72, sizeof(id.image_id));
-	id.version = pv_le32(b + 88);
-	id.guest_svn = pv_le32(b + 92);
+	memcpy(id.ld, b->ld, sizeof(id.ld));
+	memcpy(id.family_id, b->family_id, sizeof(id.family_id));
+	memcpy(id.image_id, b->image_id, sizeof(id.image_id));
+	id.version = b->version;
+	id.guest_svn = b->guest_svn;
 	id.policy = info->policy;
 	pv_snp_id_block(&id, msg);
-	memcpy(sig, b + 104, 144);		/* r, s */
-	memcpy(pub, b + 248, 4);		/* curve */
-	memcpy(pub + 4, b + 256, 144);		/* qx, qy */
+	/* the ABI's structures (A.1, A.2) from the IGVM record's fields */
+	memcpy(sig, b->id_sig_r, PV_IGVM_IDB_COORD);
+	memcpy(sig + PV_IGVM_IDB_COORD, b->id_sig_s, PV_IGVM_IDB_COORD);
+	pv_put_le32(pub, b->id_key_curve);
+	memcpy(pub + 4, b->id_qx, PV_IGVM_IDB_COORD);
+	memcpy(pub + 4 + PV_IGVM_IDB_COORD, b->id_qy, PV_IGVM_IDB_COORD);
 	if (pv_snp_verify(pub, msg, sizeof(msg), sig, &e) == 0)
 		info->id_sig_valid = true;
 	else
@@ -574,7 +557,7 @@ static int kvm_vmsas(struct walk *w, unsigned vcpus, uint8_t *ap,
 						       w->vmsa0_len : sizeof(v0));
 				pv_snp_vmsa_build(ap, PV_SNP_VMM_QEMU,
 						  PV_SNP_BSP_EIP,
-						  pv_le64(v0 + PV_VMSA_SEV_FEATURES),
+						  pv_vmsa_get(v0, PV_VMSA_SEV_FEATURES),
 						  w->in->vcpu_sig);
 			}
 			u.data = ap;
@@ -615,8 +598,8 @@ int pv_snp_igvm_measure(struct pv_snp_chain *c, const struct pv_snp_igvm_in *in,
 	if (in->vmm == PV_SNP_IGVM_QEMU && (r = kvm_vmsas(&w, vcpus, ap, e)))
 		goto out;
 	info->vmsas = (unsigned)info->pages[PV_SNP_PAGE_VMSA];
-	if (w.id_block)
-		check_id_sig(w.id_block, info);
+	if (info->has_id_block)
+		check_id_sig(&w.id_block, info);
 	qsort(w.mem, w.nmem, sizeof(*w.mem), cmp_gpage);
 	derive_regions(&w, info);
 
@@ -653,8 +636,7 @@ out:
 	free(ap);
 	free(w.v.u);
 	free(w.mem);
-	free(w.area_idx);
-	free(w.area_len);
+	free(w.area);
 	free(w.vp);
 	free(w.vp_len);
 	return r;

@@ -66,6 +66,7 @@ static int parse_table(const uint8_t *buf, size_t len, const char *name,
 		       struct pv_ovmf *o, struct pv_err *e)
 {
 	size_t footer, start, end;
+	const uint8_t *f;
 	uint16_t tsize;
 
 	if (len < 32 + PV_OVMF_FOOTER_ENTRY_SIZE)
@@ -73,10 +74,11 @@ static int parse_table(const uint8_t *buf, size_t len, const char *name,
 			       "%s: image is %zu bytes, too small for an OVMF "
 			       "footer table (at least 50)", name, len);
 	footer = len - 32 - PV_OVMF_FOOTER_ENTRY_SIZE;
-	if (memcmp(buf + footer + 2, guid_footer, 16) != 0)
+	f = pv_slice(buf, len, footer, PV_OVMF_FOOTER_ENTRY_SIZE);
+	if (!f || memcmp(f + 2, guid_footer, 16) != 0)
 		return 0; /* no table: has_table stays false */
 	o->has_table = true;
-	tsize = pv_le16(buf + footer);
+	tsize = pv_le16(f);
 	if (tsize < PV_OVMF_FOOTER_ENTRY_SIZE)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x%zx: footer table size %u is "
@@ -91,10 +93,18 @@ static int parse_table(const uint8_t *buf, size_t len, const char *name,
 	end = footer;
 	while (end - start >= PV_OVMF_FOOTER_ENTRY_SIZE) {
 		size_t hdr = end - PV_OVMF_FOOTER_ENTRY_SIZE;
-		uint16_t esize = pv_le16(buf + hdr);
-		const uint8_t *guid = buf + hdr + 2;
-		const uint8_t *data;
+		const uint8_t *x = pv_slice(buf, len, hdr,
+					    PV_OVMF_FOOTER_ENTRY_SIZE);
+		const uint8_t *guid, *data;
+		uint16_t esize;
 		size_t dlen;
+
+		if (!x)
+			return pv_errf(e, PV_ERANGE,
+				       "%s: offset 0x%zx: footer table entry "
+				       "outside the image", name, hdr);
+		esize = pv_le16(x);
+		guid = x + 2;
 
 		if (esize < PV_OVMF_FOOTER_ENTRY_SIZE)
 			return pv_errf(e, PV_EFORMAT,
@@ -108,14 +118,14 @@ static int parse_table(const uint8_t *buf, size_t len, const char *name,
 				       "the table", name, hdr, esize,
 				       end - start);
 		dlen = esize - PV_OVMF_FOOTER_ENTRY_SIZE;
-		data = buf + end - esize;
+		data = pv_slice(buf, len, end - esize, dlen);
 		if (memcmp(guid, guid_reset, 16) == 0 ||
 		    memcmp(guid, guid_meta, 16) == 0 ||
 		    memcmp(guid, guid_hashes, 16) == 0 ||
 		    memcmp(guid, guid_svsm, 16) == 0) {
 			uint32_t v;
 
-			if (dlen < 4)
+			if (dlen < 4 || !data)
 				return pv_errf(e, PV_EFORMAT,
 					       "%s: offset 0x%zx: footer table "
 					       "entry has %zu data bytes, "
@@ -147,6 +157,7 @@ static int parse_metadata(const uint8_t *buf, size_t len, const char *name,
 			  struct pv_ovmf *o, struct pv_err *e)
 {
 	uint32_t off = o->metadata_offset, msize, ver, n, i;
+	const uint8_t *m;
 	uint64_t need;
 	size_t start;
 
@@ -155,14 +166,19 @@ static int parse_metadata(const uint8_t *buf, size_t len, const char *name,
 			       "%s: SEV metadata offset 0x%x (from the end) is "
 			       "outside the %zu-byte image", name, off, len);
 	start = len - off;
-	if (memcmp(buf + start, "ASEV", 4) != 0)
+	m = pv_slice(buf, len, start, PV_OVMF_META_HDR_SIZE);
+	if (!m)
+		return pv_errf(e, PV_ERANGE,
+			       "%s: offset 0x%zx: SEV metadata header runs past "
+			       "the end of the image", name, start);
+	if (memcmp(m, "ASEV", 4) != 0)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x%zx: bad SEV metadata signature "
 			       "0x%08x, expected \"ASEV\"", name, start,
-			       pv_le32(buf + start));
-	msize = pv_le32(buf + start + 4);
-	ver = pv_le32(buf + start + 8);
-	n = pv_le32(buf + start + 12);
+			       pv_le32(m));
+	msize = pv_le32(m + 4);
+	ver = pv_le32(m + 8);
+	n = pv_le32(m + 12);
 	if (ver != 1)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x%zx: SEV metadata version %u, "
@@ -187,10 +203,17 @@ static int parse_metadata(const uint8_t *buf, size_t len, const char *name,
 		size_t at = start + PV_OVMF_META_HDR_SIZE +
 			    (size_t)i * PV_OVMF_META_ITEM_SIZE;
 		struct pv_ovmf_section *s = &o->sections[i];
+		const uint8_t *it = pv_slice(buf, len, at,
+					     PV_OVMF_META_ITEM_SIZE);
 
-		s->gpa = pv_le32(buf + at);
-		s->size = pv_le32(buf + at + 4);
-		s->type = pv_le32(buf + at + 8);
+		if (!it)
+			return pv_errf(e, PV_ERANGE,
+				       "%s: offset 0x%zx: SEV metadata section "
+				       "%u runs past the end of the image", name,
+				       at, i);
+		s->gpa = pv_le32(it);
+		s->size = pv_le32(it + 4);
+		s->type = pv_le32(it + 8);
 		switch (s->type) {
 		case PV_OVMF_SEC_MEM:
 		case PV_OVMF_SVSM_CAA:
@@ -361,17 +384,6 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 		pv_digest_free(&p->ctx[i]);
 	free(p->ctx);
 	p->ctx = NULL;
-	return r;
-}
-
-int pv_snp_ovmf_kernel_hashes(const struct pv_snp_ovmf_in *in,
-			      struct pv_snp_hashes *h, unsigned nthreads)
-{
-	struct prehash p = { .in = in, .h = h };
-	int r = run_prehash(&p, nthreads);
-
-	if (!r)
-		cmdline_hash(in->cmdline, h->cmdline, &r);
 	return r;
 }
 

@@ -108,14 +108,6 @@ struct pv_snp_ovmf_in {
 };
 
 /**
- * pv_snp_ovmf_kernel_hashes - the SHA-256 digests of the SEV hash table
- * (kernel and initrd hashed in parallel)
- * returns: 0, PV_ECRYPTO or PV_ENOMEM
- */
-int pv_snp_ovmf_kernel_hashes(const struct pv_snp_ovmf_in *in,
-			      struct pv_snp_hashes *h, unsigned nthreads);
-
-/**
  * pv_snp_ovmf_memory - every launch update before the VMSAs: the firmware
  * pages (or the seed), in snp:svsm mode the SVSM pages, then the metadata
  * sections in table order (snp-measurement.md 4.1 steps 1-3)

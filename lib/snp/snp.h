@@ -61,10 +61,7 @@ struct pv_snp_step {
 
 typedef void (*pv_snp_observer)(void *arg, const struct pv_snp_step *s);
 
-/*
- * The chain state.  Copy it with pv_snp_chain_fork() to branch (e.g. for
- * several vCPU counts); the SHA-384 context is per chain.
- */
+/* The chain state; the SHA-384 context is per chain. */
 struct pv_snp_chain {
 	uint8_t ld[PV_SNP_LD_SIZE];
 	uint64_t count;		/* updates so far */
@@ -83,14 +80,6 @@ int pv_snp_chain_init(struct pv_snp_chain *c, const uint8_t *seed,
 
 /** pv_snp_chain_free - release the chain; accepts a zeroed one */
 void pv_snp_chain_free(struct pv_snp_chain *c);
-
-/**
- * pv_snp_chain_fork - @dst becomes an independent copy of @src (its digest,
- * count and observer)
- * returns: 0 or PV_ECRYPTO / PV_ENOMEM
- */
-int pv_snp_chain_fork(struct pv_snp_chain *dst, const struct pv_snp_chain *src,
-		      struct pv_err *e);
 
 /**
  * pv_snp_page_info - build the 112-byte PAGE_INFO (ABI 8.17.2 Table 67):
@@ -185,13 +174,102 @@ const char *pv_snp_vmm_name(enum pv_snp_vmm vmm);
 /* The BSP starts at the reset vector (x86 architectural reset state). */
 #define PV_SNP_BSP_EIP 0xfffffff0u
 
-/* A few VMSA field offsets used by tests and explanations. */
+/*
+ * The VMSA layout, the one definition every reader and writer uses (this
+ * engine, the IGVM walker, igvmgen's qemu and clh layouts): the SEV-ES
+ * save area of AMD APM vol. 2 Table B-4, field offsets as in Linux's
+ * struct sev_es_save_area.  Segment registers are PV_VMSA_SEG_SIZE bytes,
+ * {u16 selector, u16 attrib, u32 limit, u64 base}; the other fields here
+ * are little-endian u64, except MXCSR (u32) and x87 FCW (u16).  vmsa.c
+ * checks the offsets with _Static_assert.
+ */
 enum {
+	PV_VMSA_ES = 0x000,
 	PV_VMSA_CS = 0x010,
+	PV_VMSA_SS = 0x020,
+	PV_VMSA_DS = 0x030,
+	PV_VMSA_FS = 0x040,
+	PV_VMSA_GS = 0x050,
+	PV_VMSA_GDTR = 0x060,
+	PV_VMSA_LDTR = 0x070,
+	PV_VMSA_IDTR = 0x080,
+	PV_VMSA_TR = 0x090,
+	PV_VMSA_SEG_SIZE = 16,
+	PV_VMSA_EFER = 0x0d0,
+	PV_VMSA_CR4 = 0x148,
+	PV_VMSA_CR3 = 0x150,
+	PV_VMSA_CR0 = 0x158,
+	PV_VMSA_DR7 = 0x160,
+	PV_VMSA_DR6 = 0x168,
+	PV_VMSA_RFLAGS = 0x170,
 	PV_VMSA_RIP = 0x178,
+	PV_VMSA_RSP = 0x1d8,
+	PV_VMSA_G_PAT = 0x268,
 	PV_VMSA_RDX = 0x310,
+	PV_VMSA_RSI = 0x330,
 	PV_VMSA_SEV_FEATURES = 0x3b0,
+	PV_VMSA_XCR0 = 0x3e8,
+	PV_VMSA_MXCSR = 0x408,	/* u32 */
+	PV_VMSA_X87_FCW = 0x410, /* u16 */
+	PV_VMSA_END_OF_FPU = 0x420 + 80 + 256 + 256, /* x87, xmm, ymm */
 };
+
+/** A VMSA segment register (APM vol. 2 Table B-4, vmcb_seg). */
+struct pv_vmsa_seg {
+	uint16_t selector;
+	uint16_t attrib;
+	uint32_t limit;
+	uint64_t base;
+};
+
+/**
+ * pv_vmsa_put_seg - write segment register @off (PV_VMSA_ES..PV_VMSA_TR)
+ * of a 4096-byte VMSA page
+ */
+void pv_vmsa_put_seg(uint8_t page[PV_SNP_PAGE_SIZE], unsigned off,
+		     uint16_t selector, uint16_t attrib, uint32_t limit,
+		     uint64_t base);
+
+/** pv_vmsa_get_seg - read segment register @off of a VMSA page */
+void pv_vmsa_get_seg(const uint8_t page[PV_SNP_PAGE_SIZE], unsigned off,
+		     struct pv_vmsa_seg *s);
+
+/** pv_vmsa_put - write the u64 register at @off (PV_VMSA_EFER, ...) */
+void pv_vmsa_put(uint8_t page[PV_SNP_PAGE_SIZE], unsigned off, uint64_t v);
+
+/** pv_vmsa_get - read the u64 register at @off of a VMSA page */
+uint64_t pv_vmsa_get(const uint8_t page[PV_SNP_PAGE_SIZE], unsigned off);
+
+/*
+ * The SNP CPUID page (SEV-SNP firmware ABI 56860 §8.17.2.6,
+ * SNP_CPUID_FUNCTION): u32 count, 12 reserved bytes, then up to 64 entries
+ * {u32 eax_in, u32 ecx_in, u64 xcr0_in, u64 xss_in, u32 eax, ebx, ecx,
+ * edx, u64 reserved}.
+ */
+enum {
+	PV_SNP_CPUID_COUNT = 0,
+	PV_SNP_CPUID_ENTRIES = 16,
+	PV_SNP_CPUID_ENTRY_SIZE = 48,
+	PV_SNP_CPUID_EAX_IN = 0,
+	PV_SNP_CPUID_ECX_IN = 4,
+	PV_SNP_CPUID_XCR0_IN = 8,
+	PV_SNP_CPUID_MAX = 64,
+};
+
+/** A CPUID leaf to request: {eax_in, ecx_in}. */
+struct pv_snp_cpuid_leaf {
+	uint32_t eax_in;
+	uint32_t ecx_in;
+};
+
+/**
+ * pv_snp_cpuid_page - a CPUID page that requests @n leaves in that order,
+ * xcr0_in 1 (x87) for leaf 0xD, every value 0 for the PSP to fill in
+ * returns: 0, or PV_ERANGE when @n exceeds PV_SNP_CPUID_MAX
+ */
+int pv_snp_cpuid_page(uint8_t page[PV_SNP_PAGE_SIZE],
+		      const struct pv_snp_cpuid_leaf *leaves, size_t n,
+		      struct pv_err *e);
 
 /**
  * pv_snp_vmsa_build - the initial VMSA of a vCPU that starts at @eip under

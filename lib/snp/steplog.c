@@ -53,6 +53,18 @@ static int next_line(struct cursor *c, json_t **obj, struct pv_err *e)
 		nl = memchr(c->p + c->off, '\n', c->len - c->off);
 		n = nl ? (size_t)(nl - (c->p + c->off)) : c->len - c->off;
 		c->line++;
+		if (c->line > PV_SNP_LOG_LINES_MAX)
+			return pv_errf(e, PV_ETOOBIG, "%s: more than %u lines: "
+				       "a launch log has one line per update, "
+				       "at most %u", c->name,
+				       PV_SNP_LOG_LINES_MAX,
+				       PV_SNP_LOG_LINES_MAX);
+		if (n > PV_SNP_LOG_LINE_MAX)
+			return pv_errf(e, PV_ETOOBIG, "%s: line %llu: %zu bytes, "
+				       "longer than a launch log line may be "
+				       "(%u)", c->name,
+				       (unsigned long long)c->line, n,
+				       PV_SNP_LOG_LINE_MAX);
 		if (n == 0) {
 			c->off += 1;
 			continue;

@@ -24,6 +24,11 @@ struct pv_err;
 /** pv_snp_step_json - a new JSON object for @s (NULL when out of memory) */
 json_t *pv_snp_step_json(const struct pv_snp_step *s);
 
+/* Limits of a log `measure diff` reads: a line is under 1 KiB; a launch
+ * of a 4 GiB payload has about a million updates. */
+#define PV_SNP_LOG_LINE_MAX 65536u
+#define PV_SNP_LOG_LINES_MAX (1u << 22)
+
 #define PV_SNP_DIFF_TEXT 160
 
 struct pv_snp_divergence {
@@ -40,7 +45,9 @@ struct pv_snp_divergence {
  * and find the first update whose digest differs, or where one log ends
  * @name_a, @name_b: for error messages
  * returns: 0 (d->found tells whether they differ), PV_EFORMAT (a line is
- *          not a log object; the message names the file and line)
+ *          not a log object; the message names the file and line),
+ *          PV_ETOOBIG (a line longer than PV_SNP_LOG_LINE_MAX, more than
+ *          PV_SNP_LOG_LINES_MAX lines)
  */
 int pv_snp_log_diff(const uint8_t *a, size_t alen, const uint8_t *b,
 		    size_t blen, const char *name_a, const char *name_b,

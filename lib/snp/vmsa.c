@@ -14,39 +14,76 @@
 #include "core/err.h"
 #include "snp/snp.h"
 
-/* Segment registers: {u16 selector, u16 attrib, u32 limit, u64 base}. */
-enum {
-	VMSA_ES = 0x000,
-	VMSA_SS = 0x020,
-	VMSA_DS = 0x030,
-	VMSA_FS = 0x040,
-	VMSA_GS = 0x050,
-	VMSA_GDTR = 0x060,
-	VMSA_LDTR = 0x070,
-	VMSA_IDTR = 0x080,
-	VMSA_TR = 0x090,
-	VMSA_EFER = 0x0d0,
-	VMSA_CR4 = 0x148,
-	VMSA_CR0 = 0x158,
-	VMSA_DR7 = 0x160,
-	VMSA_DR6 = 0x168,
-	VMSA_RFLAGS = 0x170,
-	VMSA_G_PAT = 0x268,
-	VMSA_XCR0 = 0x3e8,
-	VMSA_MXCSR = 0x408,
-	VMSA_X87_FCW = 0x410,
-	VMSA_END_OF_FPU = 0x420 + 80 + 256 + 256, /* fpreg x87, xmm, ymm */
-};
-_Static_assert(VMSA_END_OF_FPU <= PV_SNP_PAGE_SIZE, "VMSA fits a page");
+_Static_assert(PV_VMSA_TR + PV_VMSA_SEG_SIZE <= PV_VMSA_EFER,
+	       "segment registers precede EFER");
+_Static_assert(PV_VMSA_CS == PV_VMSA_ES + PV_VMSA_SEG_SIZE &&
+		       PV_VMSA_TR == PV_VMSA_ES + 9 * PV_VMSA_SEG_SIZE,
+	       "ES, CS, SS, DS, FS, GS, GDTR, LDTR, IDTR, TR: 16 bytes each");
+_Static_assert(PV_VMSA_CR0 == PV_VMSA_CR3 + 8 && PV_VMSA_RIP == PV_VMSA_RFLAGS + 8,
+	       "Table B-4 register order");
+_Static_assert(PV_VMSA_X87_FCW + 2 <= PV_VMSA_END_OF_FPU &&
+		       PV_VMSA_END_OF_FPU <= PV_SNP_PAGE_SIZE,
+	       "VMSA fits a page");
 
-static void seg(uint8_t *p, uint16_t sel, uint16_t attrib, uint32_t limit,
-		uint64_t base)
+void pv_vmsa_put_seg(uint8_t page[PV_SNP_PAGE_SIZE], unsigned off,
+		     uint16_t selector, uint16_t attrib, uint32_t limit,
+		     uint64_t base)
 {
-	pv_put_le16(p, sel);
+	uint8_t *p = page + off;
+
+	pv_put_le16(p, selector);
 	pv_put_le16(p + 2, attrib);
 	pv_put_le32(p + 4, limit);
 	pv_put_le64(p + 8, base);
 }
+
+void pv_vmsa_get_seg(const uint8_t page[PV_SNP_PAGE_SIZE], unsigned off,
+		     struct pv_vmsa_seg *s)
+{
+	const uint8_t *p = page + off;
+
+	s->selector = pv_le16(p);
+	s->attrib = pv_le16(p + 2);
+	s->limit = pv_le32(p + 4);
+	s->base = pv_le64(p + 8);
+}
+
+void pv_vmsa_put(uint8_t page[PV_SNP_PAGE_SIZE], unsigned off, uint64_t v)
+{
+	pv_put_le64(page + off, v);
+}
+
+uint64_t pv_vmsa_get(const uint8_t page[PV_SNP_PAGE_SIZE], unsigned off)
+{
+	return pv_le64(page + off);
+}
+
+int pv_snp_cpuid_page(uint8_t page[PV_SNP_PAGE_SIZE],
+		      const struct pv_snp_cpuid_leaf *leaves, size_t n,
+		      struct pv_err *e)
+{
+	size_t i;
+
+	if (n > PV_SNP_CPUID_MAX)
+		return pv_errf(e, PV_ERANGE, "%zu CPUID leaves, at most %d", n,
+			       PV_SNP_CPUID_MAX);
+	memset(page, 0, PV_SNP_PAGE_SIZE);
+	pv_put_le32(page + PV_SNP_CPUID_COUNT, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		uint8_t *x = page + PV_SNP_CPUID_ENTRIES +
+			     i * PV_SNP_CPUID_ENTRY_SIZE;
+
+		pv_put_le32(x + PV_SNP_CPUID_EAX_IN, leaves[i].eax_in);
+		pv_put_le32(x + PV_SNP_CPUID_ECX_IN, leaves[i].ecx_in);
+		if (leaves[i].eax_in == 0xd)
+			pv_put_le64(x + PV_SNP_CPUID_XCR0_IN, 1);
+	}
+	return 0;
+}
+_Static_assert(PV_SNP_CPUID_ENTRIES +
+		       PV_SNP_CPUID_MAX * PV_SNP_CPUID_ENTRY_SIZE <=
+		       PV_SNP_PAGE_SIZE,
+	       "the CPUID page holds 64 entries");
 
 int pv_snp_vmm_from_name(const char *name, enum pv_snp_vmm *vmm,
 			 struct pv_err *e)
@@ -110,29 +147,29 @@ void pv_snp_vmsa_build(uint8_t page[PV_SNP_PAGE_SIZE], enum pv_snp_vmm vmm,
 		break;
 	}
 	memset(page, 0, PV_SNP_PAGE_SIZE);
-	seg(page + VMSA_ES, 0, 0x93, 0xffff, 0);
-	seg(page + PV_VMSA_CS, 0xf000, cs_attr, 0xffff, eip & 0xffff0000u);
-	seg(page + VMSA_SS, 0, ss_attr, 0xffff, 0);
-	seg(page + VMSA_DS, 0, 0x93, 0xffff, 0);
-	seg(page + VMSA_FS, 0, 0x93, 0xffff, 0);
-	seg(page + VMSA_GS, 0, 0x93, 0xffff, 0);
-	seg(page + VMSA_GDTR, 0, 0, 0xffff, 0);
-	seg(page + VMSA_IDTR, 0, 0, 0xffff, 0);
-	seg(page + VMSA_LDTR, 0, 0x82, 0xffff, 0);
-	seg(page + VMSA_TR, 0, tr_attr, 0xffff, 0);
-	pv_put_le64(page + VMSA_EFER, 0x1000);	/* EFER.SVME, set by KVM */
-	pv_put_le64(page + VMSA_CR4, 0x40);	/* CR4.MCE, set by KVM */
-	pv_put_le64(page + VMSA_CR0, 0x10);	/* CR0.ET */
-	pv_put_le64(page + VMSA_DR7, 0x400);
-	pv_put_le64(page + VMSA_DR6, 0xffff0ff0);
-	pv_put_le64(page + VMSA_RFLAGS, 0x2);
-	pv_put_le64(page + PV_VMSA_RIP, eip & 0xffff);
-	pv_put_le64(page + VMSA_G_PAT, g_pat);
-	pv_put_le64(page + PV_VMSA_RDX, rdx);
-	pv_put_le64(page + PV_VMSA_SEV_FEATURES, sev_features);
-	pv_put_le64(page + VMSA_XCR0, 0x1);
-	pv_put_le32(page + VMSA_MXCSR, mxcsr);
-	pv_put_le16(page + VMSA_X87_FCW, fcw);
+	pv_vmsa_put_seg(page, PV_VMSA_ES, 0, 0x93, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_CS, 0xf000, cs_attr, 0xffff, eip & 0xffff0000u);
+	pv_vmsa_put_seg(page, PV_VMSA_SS, 0, ss_attr, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_DS, 0, 0x93, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_FS, 0, 0x93, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_GS, 0, 0x93, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_GDTR, 0, 0, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_IDTR, 0, 0, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_LDTR, 0, 0x82, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_TR, 0, tr_attr, 0xffff, 0);
+	pv_vmsa_put(page, PV_VMSA_EFER, 0x1000);	/* EFER.SVME, set by KVM */
+	pv_vmsa_put(page, PV_VMSA_CR4, 0x40);	/* CR4.MCE, set by KVM */
+	pv_vmsa_put(page, PV_VMSA_CR0, 0x10);	/* CR0.ET */
+	pv_vmsa_put(page, PV_VMSA_DR7, 0x400);
+	pv_vmsa_put(page, PV_VMSA_DR6, 0xffff0ff0);
+	pv_vmsa_put(page, PV_VMSA_RFLAGS, 0x2);
+	pv_vmsa_put(page, PV_VMSA_RIP, eip & 0xffff);
+	pv_vmsa_put(page, PV_VMSA_G_PAT, g_pat);
+	pv_vmsa_put(page, PV_VMSA_RDX, rdx);
+	pv_vmsa_put(page, PV_VMSA_SEV_FEATURES, sev_features);
+	pv_vmsa_put(page, PV_VMSA_XCR0, 0x1);
+	pv_put_le32(page + PV_VMSA_MXCSR, mxcsr);
+	pv_put_le16(page + PV_VMSA_X87_FCW, fcw);
 }
 
 void pv_snp_vmsa_build_svsm(uint8_t page[PV_SNP_PAGE_SIZE], uint64_t eip,
@@ -143,28 +180,28 @@ void pv_snp_vmsa_build_svsm(uint8_t page[PV_SNP_PAGE_SIZE], uint64_t eip,
 	 * VMSA_SVSM).  sev-snp-measure leaves x87 FCW 0 here: its keyword
 	 * is not a VMSA field, so the byte stays zero. */
 	memset(page, 0, PV_SNP_PAGE_SIZE);
-	seg(page + VMSA_ES, 16, 0xc93, 0xffffffff, 0);
-	seg(page + PV_VMSA_CS, 8, 0xc9b, 0xffffffff, 0);
-	seg(page + VMSA_SS, 16, 0xc93, 0xffffffff, 0);
-	seg(page + VMSA_DS, 16, 0xc93, 0xffffffff, 0);
-	seg(page + VMSA_FS, 16, 0xc93, 0xffffffff, 0);
-	seg(page + VMSA_GS, 0, 0x93, 0xffff, 0);
-	seg(page + VMSA_GDTR, 0, 0, 0xffff, 0);
-	seg(page + VMSA_IDTR, 0, 0, 0xffff, 0);
-	seg(page + VMSA_LDTR, 0, 0x82, 0xffff, 0);
-	seg(page + VMSA_TR, 0, 0x8b, 0xffff, 0);
-	pv_put_le64(page + VMSA_EFER, 0x1000);
-	pv_put_le64(page + VMSA_CR4, 0x40);
-	pv_put_le64(page + VMSA_CR0, 0x11);	/* CR0.PE | CR0.ET */
-	pv_put_le64(page + VMSA_DR7, 0x400);
-	pv_put_le64(page + VMSA_DR6, 0xffff0ff0);
-	pv_put_le64(page + VMSA_RFLAGS, 0x2);
-	pv_put_le64(page + PV_VMSA_RIP, eip);
-	pv_put_le64(page + VMSA_G_PAT, 0x0007040600070406ull);
-	pv_put_le64(page + PV_VMSA_RDX, vcpu_sig);
-	pv_put_le64(page + PV_VMSA_SEV_FEATURES, 0x1);
-	pv_put_le64(page + VMSA_XCR0, 0x1);
-	pv_put_le32(page + VMSA_MXCSR, 0x1f80);
+	pv_vmsa_put_seg(page, PV_VMSA_ES, 16, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_CS, 8, 0xc9b, 0xffffffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_SS, 16, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_DS, 16, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_FS, 16, 0xc93, 0xffffffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_GS, 0, 0x93, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_GDTR, 0, 0, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_IDTR, 0, 0, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_LDTR, 0, 0x82, 0xffff, 0);
+	pv_vmsa_put_seg(page, PV_VMSA_TR, 0, 0x8b, 0xffff, 0);
+	pv_vmsa_put(page, PV_VMSA_EFER, 0x1000);
+	pv_vmsa_put(page, PV_VMSA_CR4, 0x40);
+	pv_vmsa_put(page, PV_VMSA_CR0, 0x11);	/* CR0.PE | CR0.ET */
+	pv_vmsa_put(page, PV_VMSA_DR7, 0x400);
+	pv_vmsa_put(page, PV_VMSA_DR6, 0xffff0ff0);
+	pv_vmsa_put(page, PV_VMSA_RFLAGS, 0x2);
+	pv_vmsa_put(page, PV_VMSA_RIP, eip);
+	pv_vmsa_put(page, PV_VMSA_G_PAT, 0x0007040600070406ull);
+	pv_vmsa_put(page, PV_VMSA_RDX, vcpu_sig);
+	pv_vmsa_put(page, PV_VMSA_SEV_FEATURES, 0x1);
+	pv_vmsa_put(page, PV_VMSA_XCR0, 0x1);
+	pv_put_le32(page + PV_VMSA_MXCSR, 0x1f80);
 }
 
 int pv_snp_cpu_sig(uint32_t family, uint32_t model, uint32_t stepping,

@@ -623,9 +623,24 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 		goto out;
 	}
 
-	/* An existing hash device is written in place (it may be the data
-	 * file itself, or a block device); a new one atomically. */
-	in_place = stat(hash_path, &hst) == 0;
+	/* A block device, a file with a hash offset and the data file
+	 * itself are written in place (outside the data); a new or
+	 * existing regular hash file atomically: a temporary file renamed
+	 * into place, so that a kill, a full disk or a concurrent run never
+	 * leaves a tree that matches no root, and a rerun over an old,
+	 * larger file gives the bytes of a fresh one. */
+	if (stat(hash_path, &hst) == 0) {
+		bool same = fstat(data_fd, &dst) == 0 && dst.st_dev == hst.st_dev &&
+			    dst.st_ino == hst.st_ino;
+
+		if (!S_ISREG(hst.st_mode) && !S_ISBLK(hst.st_mode)) {
+			r = pv_errf(e, PV_EINVAL,
+				    "%s: is not a regular file nor a block device",
+				    hash_path);
+			goto out;
+		}
+		in_place = S_ISBLK(hst.st_mode) || p->hash_offset || same;
+	}
 	if (in_place) {
 		hash_fd = open(hash_path, O_RDWR | O_CLOEXEC);
 		if (hash_fd < 0) {
@@ -699,14 +714,19 @@ int pv_verity_format(const char *data_path, const char *hash_path,
 		size = res->geom.hash_end;
 	}
 	res->hash_file_size = size;
-	if (in_place) {
-		if (fsync(hash_fd) < 0 && errno != EINVAL) {
-			r = pv_err_errno(e, errno, "%s: cannot flush", hash_path);
-			goto out;
-		}
-	} else {
-		r = pv_out_commit(&out, e);
+	/* flushed before anything else is written, so that a full disk
+	 * fails here and not after o->before_commit */
+	if (fsync(hash_fd) < 0 && (in_place ? errno != EINVAL : true)) {
+		r = pv_err_errno(e, errno, "%s: cannot flush", hash_path);
+		goto out;
 	}
+	if (o && o->before_commit) {
+		r = o->before_commit(o->before_commit_arg, res, e);
+		if (r)
+			goto out;
+	}
+	if (!in_place)
+		r = pv_out_commit(&out, e);
 out:
 	if (in_place && hash_fd >= 0)
 		close(hash_fd);

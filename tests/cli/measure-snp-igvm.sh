@@ -103,6 +103,23 @@ printf '\x01' | dd of="$T/crc.igvm" bs=1 seek=40 conv=notrunc 2>/dev/null
 run "$MEASURE" snp --igvm "$T/crc.igvm"
 expect_rc 3 "a CRC mismatch is a corrupted file (exit 3)"
 expect_err_has "computed CRC-32" "the reader's CRC message"
+# one exit-code rule for IGVM files (podvm(7)): a flipped header bit that
+# also breaks a rule (platform_version 1 -> 0 at offset 38) is a checksum
+# mismatch first: exit 3 from check, dump and measure alike; a malformed
+# file whose checksum matches exits 1 from all three
+cp "$T/k1.igvm" "$T/flip.igvm"
+printf '\x00' | dd of="$T/flip.igvm" bs=1 seek=38 conv=notrunc 2>/dev/null
+for cmd in "$IGVMGEN check" "$IGVMGEN dump" "$MEASURE snp --igvm"; do
+	run $cmd "$T/flip.igvm"
+	expect_rc 3 "${cmd##*/}: a flipped header bit is a corrupted file (exit 3)"
+	expect_err_has "computed CRC-32" "${cmd##*/}: names the checksum"
+done
+run "$IGVMGEN" dump "$T/flip.igvm"
+expect_err_has "platform_version 0, expected 1" "dump also names the broken rule"
+for cmd in "$IGVMGEN check" "$IGVMGEN dump" "$MEASURE snp --igvm"; do
+	run $cmd "$SRCDIR/tests/fuzz/corpus/igvm/bad-order"
+	expect_rc 1 "${cmd##*/}: malformed with a matching checksum (exit 1)"
+done
 head -c 4096 /dev/zero >"$T/zero.igvm"
 run "$MEASURE" snp --igvm "$T/zero.igvm"
 expect_rc 1 "not an IGVM file"

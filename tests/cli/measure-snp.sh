@@ -232,6 +232,16 @@ echo '{"x":1}' > junk.jsonl
 run "$M" diff a.jsonl junk.jsonl
 expect_rc 1 "diff: not a log"
 expect_err_has "junk.jsonl: line 1: not a launch-update log line" "diff: names file and line"
+# issue 13: a line, and a count of lines, are capped as a log can have them
+{ head -3 a.jsonl; printf '{"digest": "%070000d"}\n' 0; } > long.jsonl
+run "$M" diff a.jsonl long.jsonl
+expect_rc 1 "diff: a 70000-byte line is an error"
+expect_err_has "long.jsonl: line 4: 70014 bytes, longer than a launch log line may be (65536)" \
+	"diff: names the file, the line and the cap"
+head -c 4194305 /dev/zero | tr '\0' '\n' > many.jsonl
+run "$M" diff many.jsonl many.jsonl
+expect_rc 1 "diff: more lines than a launch has is an error, not 'logs agree'"
+expect_err_has "many.jsonl: more than 4194304 lines" "diff: names the file and the cap"
 
 # ---- bad inputs (issue 8): one clear error each -------------------------
 bad() { # CORRUPTION EXPECTED_STDERR_PART [EXTRA ARGS]

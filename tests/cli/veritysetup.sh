@@ -99,6 +99,10 @@ expect_out "" "verify: prints nothing when valid"
 printf '%s' "$root" >roothash
 run "$VS" verify --root-hash-file=roothash data hash
 expect_rc 0 "verify --root-hash-file"
+run "$VS" verify --root-hash-file=<(cat roothash) data hash
+expect_rc 0 "verify --root-hash-file from a pipe"
+"$VS" verify --root-hash-file=- data hash <roothash >"$T/out" 2>"$T/err"; rc=$?
+expect_rc 0 "verify --root-hash-file=- (standard input)"
 # libcryptsetup's check needs no root and no device mapper: run it as
 # nobody when we are root.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
@@ -222,7 +226,7 @@ expect_rc 2 "format: salt of 257 bytes exits 2"
 expect_err_has "hex of at most 256 bytes" "long salt message"
 run "$VS" format --data-block-size=1000 data h
 expect_rc 2 "format: data block size not a power of two exits 2"
-expect_err_has "--data-block-size 1000: expected a power of two from 512 to 524288" "data block size message"
+expect_err_has "veritysetup: format: --data-block-size: 1000 is not a power of two from 512 to 524288" "data block size message"
 run "$VS" format --hash-block-size=3072 data h
 expect_rc 2 "format: hash block size not a power of two exits 2"
 run "$VS" format --hash-block-size=256 data h
@@ -231,7 +235,7 @@ run "$VS" format --format=2 data h
 expect_rc 2 "format: hash type 2 exits 2"
 run "$VS" format --hash=md5 data h
 expect_rc 2 "format: unsupported hash exits 2"
-expect_err_has "--hash md5: not supported" "unsupported hash message"
+expect_err_has "veritysetup: format: --hash: unknown hash algorithm 'md5'" "unsupported hash message"
 run "$VS" format --hash-offset=1000 data h
 expect_rc 2 "format: hash offset not a multiple of 512 exits 2"
 run "$VS" format --uuid=nope data h
@@ -256,19 +260,91 @@ check "format: nothing left after a failed write (no partial hash file)" \
 	test -z "$(ls -A outdir)"
 run "$VS" format --salt=ab big outdir/h
 expect_rc 0 "format: then succeeds"
-rm -f big
+# ... and a failure over that existing hash file leaves it as it was
+cp outdir/h h.keep
+(trap '' XFSZ; ulimit -f 64; "$VS" format --salt=cd big outdir/h >"$T/out" 2>"$T/err"); rc=$?
+expect_rc 1 "format over an existing hash file: a write failure exits 1"
+check "format: the existing hash file is unchanged after a failed write" cmp -s outdir/h h.keep
+check "format: no temporary left beside it" test "$(ls -A outdir)" = h
+# two runs at once over the same hash file: it matches one of the roots
+"$VS" format --salt=01 --uuid=$U big outdir/h >c1.out 2>&1 &
+p1=$!
+"$VS" format --salt=02 --uuid=$U big outdir/h >c2.out 2>&1 &
+p2=$!
+wait $p1 $p2
+c1=$(sed -n 's/^Root hash:[[:space:]]*//p' c1.out)
+c2=$(sed -n 's/^Root hash:[[:space:]]*//p' c2.out)
+if "$VS" verify big outdir/h "$c1" 2>/dev/null || "$VS" verify big outdir/h "$c2" 2>/dev/null; then
+	ok "format: two concurrent runs leave a tree that matches one root"
+else
+	not_ok "format: two concurrent runs leave a tree that matches one root"
+fi
+rm -f big h.keep c1.out c2.out
 
-# An existing, larger hash file is written in place (its tail kept) and
-# "Hash device size" is the size the tree needs, as cryptsetup prints it.
+# An existing, larger hash file is replaced atomically: the bytes of a
+# fresh format, exactly the tree's size (not cryptsetup's in-place write,
+# which keeps the old tail), and "Hash device size" is the size the tree
+# needs, as cryptsetup prints it.
 gen_data 100000 big1; cp big1 big2
 run "$VS" format --salt=ab12 --uuid=$U data big1
 expect_out_has "Hash device size: 	20480 [bytes]" "Hash device size: the size the tree needs"
-check "existing hash file: the bytes past the tree are kept" \
-	cmp -s <(tail -c +20481 big1) <(tail -c +20481 big2)
+"$VS" format --salt=ab12 --uuid=$U data fresh >/dev/null
+check "existing hash file: replaced by the bytes of a fresh format" cmp -s big1 fresh
+check "existing hash file: the old tail is gone" test "$(stat -c %s big1)" = 20480
 if [ -x "$ORACLE" ]; then
 	"$ORACLE" format --salt=ab12 --uuid=$U data big2 >oracle.out 2>&1
-	check "existing hash file: cmp-identical to the oracle's in-place result" cmp -s big1 big2
+	# cryptsetup keeps the old bytes after the 512-byte superblock
+	check "existing hash file: superblock and tree cmp-identical to the oracle's in-place result" \
+		eval 'cmp -s <(head -c 512 big1) <(head -c 512 big2) &&
+		      cmp -s <(tail -c +4097 big1) <(head -c 20480 big2 | tail -c +4097)'
 fi
+rm -f fresh big2
+
+# An existing hash file that is a hard link elsewhere: the other name
+# keeps the old tree (a new file is renamed over this name).
+"$VS" format --salt=ab12 --uuid=$U data hl1 >/dev/null
+ln hl1 hl2
+run "$VS" format --salt=cd34 --uuid=$U data hl1
+expect_rc 0 "format over a hard-linked hash file"
+check "the other link keeps the old tree" test "$(cmp hl1 hl2 >/dev/null; echo $?)" = 1
+rm -f hl1 hl2
+
+# --root-hash-file that cannot be written (a full disk): format fails and
+# leaves no new hash file (nor an old one changed), no temporary.
+if [ "$(id -u)" = 0 ]; then mknod full c 1 7; FULL=$T/full; else FULL=/dev/full; fi
+mkdir rhdir
+run "$VS" format --salt=ab12 --uuid=$U --root-hash-file="$FULL" data rhdir/h
+expect_rc 1 "format: a root hash file on a full disk exits 1"
+expect_err_has "No space left on device" "the full disk is named"
+check "format: no new hash file when the root hash file fails" test -z "$(ls -A rhdir)"
+check "format: the full device is still a device" test -c "$FULL"
+"$VS" format --salt=ab12 --uuid=$U data rhdir/h >/dev/null
+cp rhdir/h rhdir/h.old
+run "$VS" format --salt=cd34 --uuid=$U --root-hash-file="$FULL" data rhdir/h
+expect_rc 1 "format over an old hash file, root hash file on a full disk: exits 1"
+check "format: the old hash file is unchanged" cmp -s rhdir/h rhdir/h.old
+check "format: no temporary left" test "$(ls -A rhdir | wc -l)" = 2
+run "$VS" format --salt=ab12 --root-hash-file=data data rhdir/h2
+expect_rc 1 "format: a root hash file that is the data file is refused"
+expect_err_has "the output is the input" "the refusal names it"
+check "format: the data file is unchanged" test "$(stat -c %s data)" = $((4096 * 300 + 77))
+run "$VS" format --salt=ab12 --root-hash-file=rhdir/h data rhdir/h
+expect_rc 1 "format: a root hash file that is the hash file is refused"
+rm -rf rhdir
+
+# SIGTERM during a large format: the process ends and leaves no hidden
+# temporary file (tens of MB each, which would accumulate).
+truncate -s 4G sparse
+mkdir sigdir
+"$VS" format --salt=ab --threads=1 sparse sigdir/h >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -n "$(ls -A sigdir)" ] && break; sleep 0.05; done
+sleep 0.2
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+expect_rc 143 "format: SIGTERM ends it by the signal"
+check "format: no temporary file left after SIGTERM" test -z "$(ls -A sigdir)"
+rm -rf sparse sigdir
 
 # --- default salt and UUID are random, as cryptsetup's ---------------------
 run "$VS" format data r1

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * fuzz_bzimage.c - the kernel loaders of lib/linux: the bzImage setup
- * header parser, and the vmlinux ELF reader when the input is ELF.  What
- * they accept must lie inside the input, which this target re-reads.
+ * fuzz_bzimage.c - the kernel loader of lib/linux: the bzImage setup
+ * header parser.  What it accepts must lie inside the input, which this
+ * target re-reads.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,29 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pv_err e = { 0 };
 	volatile uint8_t sink = 0;
-	size_t i;
 
-	if (pv_is_elf(data, size)) {
-		struct pv_vmlinux v;
+	struct pv_bzimage k;
 
-		if (pv_vmlinux_parse(data, size, "fuzz", &v, &e) == 0) {
-			for (i = 0; i < v.nseg; i++)
-				if (v.seg[i].filesz)
-					sink ^= v.seg[i].data[v.seg[i].filesz - 1];
-		} else if (!e.msg[0]) {
+	if (pv_bzimage_parse(data, size, "fuzz", &k, &e) == 0) {
+		if (k.setup_len + k.kernel_len != size || k.hdr_end > size ||
+		    k.kernel_len > k.init_size)
 			abort();
-		}
-	} else {
-		struct pv_bzimage k;
-
-		if (pv_bzimage_parse(data, size, "fuzz", &k, &e) == 0) {
-			if (k.setup_len + k.kernel_len != size ||
-			    k.hdr_end > size || k.kernel_len > k.init_size)
-				abort();
-			sink ^= k.kernel[k.kernel_len - 1];
-		} else if (!e.msg[0]) {
-			abort();
-		}
+		sink ^= k.kernel[k.kernel_len - 1];
+	} else if (!e.msg[0]) {
+		abort();
 	}
 	(void)sink;
 	return 0;

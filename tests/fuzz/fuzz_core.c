@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * fuzz_core.c - the string parsers of lib/core (hex, numbers, sizes) and
- * the bounds-checked reader.  The first byte selects the parser; the rest
- * is its input.
+ * fuzz_core.c - the string parsers of lib/core (hex, numbers, sizes), the
+ * bounds-checked reader, and the escaping of error messages.  The first
+ * byte selects the parser; the rest is its input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +54,18 @@ static void walk_reader(const uint8_t *data, size_t size)
 	}
 }
 
+/* A message is one terminated line, whatever the text put in it. */
+static void check_msg(const struct pv_err *e)
+{
+	size_t i, n = strnlen(e->msg, sizeof(e->msg));
+
+	if (n == sizeof(e->msg))
+		abort();
+	for (i = 0; i < n; i++)
+		if ((unsigned char)e->msg[i] < 0x20 || e->msg[i] == 0x7f)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pv_err e;
@@ -79,6 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 'u':
 		(void)pv_parse_u64(s, UINT64_MAX, &v, "fuzz", &e);
+		break;
+	case 'e':
+		pv_errf(&e, PV_EFORMAT, "%s: bad", s);
+		check_msg(&e);
+		pv_err_prefix(&e, "key %s", s);
+		check_msg(&e);
+		pv_err_errno(&e, 2, "%s", s);
+		check_msg(&e);
 		break;
 	default:
 		(void)pv_parse_size(s, (uint64_t)1 << 20, &v, "fuzz", &e);

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "cca/image.h"
+#include "cca/launch.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
 #include "core/bytes.h"
@@ -924,6 +925,149 @@ static void test_qemu_dtb(void **state)
 	free(buf);
 }
 
+struct steps {
+	unsigned n;
+	json_t *last;
+};
+
+static void count_step(void *ctx, const struct pv_cca_step *s)
+{
+	struct steps *st = ctx;
+
+	json_decref(st->last);
+	st->last = pv_cca_step_json(st->n++, s);
+}
+
+/* pv_cca_launch_measure from the input bytes gives the oracle's RIMs, with
+ * the EAC5 profile's defaults; the gzip and size rules hold */
+static void test_launch(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(kats) / sizeof(kats[0]); i++) {
+		const struct kat *k = &kats[i];
+		struct pv_cca_launch in = { 0 };
+		struct pv_cca_launch_result r;
+		struct steps st = { 0 };
+		struct pv_err e = { 0 };
+		uint8_t *kern, *ird;
+		char hex[129];
+
+		if (!k->rim)
+			continue;
+		kern = gen_kernel(k->kseed, k->ksize, k->kimage);
+		ird = gen_initrd(k->kseed, k->isize);
+		assert_non_null(kern);
+		assert_non_null(ird);
+		in.profile = PV_CCA_PROFILE_EAC5;
+		in.vmm = PV_CCA_VMM_KVMTOOL;
+		in.alg = k->alg;
+		in.kernel = kern;
+		in.kernel_len = k->ksize;
+		in.kernel_name = k->name;
+		in.initrd = k->isize ? ird : NULL;
+		in.initrd_len = k->isize;
+		in.initrd_name = "initrd";
+		in.cmdline = k->cmdline;
+		in.mem = k->mem;
+		in.cpus = k->cpus;
+		in.irqchip = k->irq;
+		in.net = k->net;
+		in.nodefaults = k->nodefaults;
+		in.sve_vl_bits = k->sve;
+		in.pmu_counters = k->pmu;
+		in.all_recs = k->cpus > 1;
+		in.step = count_step;
+		in.step_ctx = &st;
+		assert_int_equal(pv_cca_launch_measure(&in, &r, &e), 0);
+		hex_of(r.res.rim, r.res.hlen, hex);
+		assert_string_equal(hex, k->rim);
+		/* the profile's defaults were applied */
+		assert_int_equal(r.user.num_bps, 3);
+		assert_int_equal(r.user.ipa_bits, 33);
+		assert_int_equal(st.n, r.res.ndata + r.res.nripas + r.res.nrec + 1);
+		/* the last log line carries the RIM */
+		assert_string_equal(json_string_value(json_object_get(st.last,
+								      "digest")),
+				    hex);
+		json_decref(st.last);
+		pv_cca_launch_result_free(&r);
+		free(kern);
+		free(ird);
+	}
+}
+
+static void test_launch_errors(void **state)
+{
+	static const uint8_t rpv[64];
+	struct pv_cca_launch in = { 0 };
+	struct pv_cca_launch_result r;
+	struct pv_err e = { 0 };
+	uint8_t *zeros, *gz, rim[32];
+	uLongf gzlen;
+	z_stream zs;
+	json_t *j;
+
+	(void)state;
+	/* 8 MiB of zeros, gzip'd: a realm of 4 MiB stops inflating there */
+	zeros = calloc(1, 8u << 20);
+	gz = malloc(1u << 20);
+	assert_non_null(zeros);
+	assert_non_null(gz);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8,
+				      Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = zeros;
+	zs.avail_in = 8u << 20;
+	zs.next_out = gz;
+	zs.avail_out = 1u << 20;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	gzlen = zs.total_out;
+	deflateEnd(&zs);
+	in.profile = PV_CCA_PROFILE_REL0;
+	in.vmm = PV_CCA_VMM_QEMU;
+	in.alg = PV_SHA256;
+	in.kernel = gz;
+	in.kernel_len = gzlen;
+	in.kernel_name = "Image.gz";
+	in.mem = 4u << 20;
+	in.cpus = 1;
+	in.ipa_bits = 40;
+	in.have_qemu_version = true;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_ETOOBIG);
+	assert_non_null(strstr(e.msg, "more than 4194304 bytes"));
+	pv_cca_launch_result_free(&r);
+	in.vmm = PV_CCA_VMM_KVMTOOL;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "kvmtool loads the file as it is"));
+	pv_cca_launch_result_free(&r);
+	in.profile = PV_CCA_PROFILE_EAC5;
+	in.vmm = PV_CCA_VMM_QEMU;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_EINVAL);
+	pv_cca_launch_result_free(&r);
+	free(zeros);
+	free(gz);
+
+	/* the ccatoken realm entry: four zero REMs of the RIM's length */
+	memset(rim, 0xab, sizeof(rim));
+	j = pv_cca_ccatoken_realm(rim, sizeof(rim), PV_SHA256, rpv);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j,
+			    "rak-hash-algorithm")), "sha-256");
+	assert_int_equal(json_array_size(json_object_get(j,
+			 "extensible-measurements")), 4);
+	assert_int_equal(strlen(json_string_value(json_array_get(
+		json_object_get(j, "extensible-measurements"), 0))), 64);
+	json_decref(j);
+	/* the RVPS sample: base64 of {"KEY":[...]} compact */
+	j = pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", "q6s="));
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "payload")),
+		"eyJjY2EucmVhbG0uY2NhLXJlYWxtLWluaXRpYWwtbWVhc3VyZW1lbnQiOlsicTZzPSJdfQ==");
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +1085,8 @@ int main(void)
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),
+		cmocka_unit_test(test_launch),
+		cmocka_unit_test(test_launch_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

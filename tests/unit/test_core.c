@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -90,6 +92,32 @@ static void test_err(void **state)
 	pv_err_clear(&e);
 	assert_int_equal(e.code, 0);
 	assert_string_equal(e.msg, "");
+}
+
+/* A message is one line: control bytes of paths and keys are escaped. */
+static void test_err_escape(void **state)
+{
+	char big[PV_ERR_MSG_MAX + 8];
+	struct pv_err e;
+	size_t n;
+
+	(void)state;
+	pv_errf(&e, PV_EIO, "%s: cannot open", "a\nb\tc\rd\x01\x7f\\e");
+	assert_string_equal(e.msg, "a\\nb\\tc\\rd\\x01\\x7f\\e: cannot open");
+	pv_err_prefix(&e, "key \"%s\"", "k\ny");
+	assert_string_equal(e.msg,
+			    "key \"k\\ny\": a\\nb\\tc\\rd\\x01\\x7f\\e: cannot open");
+	pv_err_errno(&e, 2, "%s", "x\ny");
+	assert_string_equal(e.msg, "x\\ny: No such file or directory");
+	/* cut at the end of the buffer, never in the middle of an escape */
+	memset(big, 'a', sizeof(big));
+	big[PV_ERR_MSG_MAX - 3] = '\x02';
+	big[sizeof(big) - 1] = 0;
+	pv_errf(&e, PV_EIO, "%s", big);
+	n = strlen(e.msg);
+	assert_true(n < PV_ERR_MSG_MAX);
+	assert_int_equal(e.msg[n - 1], 'a');
+	assert_null(strchr(e.msg, '\x02'));
 }
 
 /* ---- bytes and reader ------------------------------------------------- */
@@ -363,7 +391,7 @@ static void test_digest_kat(void **state)
 
 static void test_digest_reuse(void **state)
 {
-	struct pv_digest d, prefix, c;
+	struct pv_digest d;
 	uint8_t out[PV_HASH_MAX];
 	char hex[2 * PV_HASH_MAX + 1];
 	enum pv_hash alg;
@@ -381,22 +409,6 @@ static void test_digest_reuse(void **state)
 	assert_int_equal(pv_digest_final(&d, out), 0);
 	hex_of(out, 32, hex);
 	assert_string_equal(hex, kat[2].hex);
-	/* a shared prefix, continued twice */
-	assert_int_equal(pv_digest_init(&prefix, PV_SHA256, &e), 0);
-	assert_int_equal(pv_digest_init(&c, PV_SHA256, &e), 0);
-	assert_int_equal(pv_digest_update(&prefix, "abcdbcde", 8), 0);
-	assert_int_equal(pv_digest_copy(&c, &prefix), 0);
-	assert_int_equal(pv_digest_update(&c, kat[3].msg + 8, strlen(kat[3].msg) - 8), 0);
-	assert_int_equal(pv_digest_final(&c, out), 0);
-	hex_of(out, 32, hex);
-	assert_string_equal(hex, kat[3].hex);
-	assert_int_equal(pv_digest_copy(&c, &prefix), 0);
-	assert_int_equal(pv_digest_update(&c, kat[3].msg + 8, strlen(kat[3].msg) - 8), 0);
-	assert_int_equal(pv_digest_final(&c, out), 0);
-	hex_of(out, 32, hex);
-	assert_string_equal(hex, kat[3].hex);
-	pv_digest_free(&prefix);
-	pv_digest_free(&c);
 	pv_digest_free(&d);
 	pv_digest_free(&d); /* twice is harmless */
 
@@ -616,11 +628,64 @@ static void test_map(void **state)
 	assert_int_equal(m.len, 0);
 	assert_non_null(m.data);
 	pv_unmap(&m);
-	/* a stream is read, up to the cap */
+	/* the null device reads as empty; other devices are refused by
+	 * default, read up to the cap with PV_MAP_STREAM */
 	assert_int_equal(pv_map_file("/dev/null", 4, &m, &e), 0);
 	assert_int_equal(m.len, 0);
+	assert_non_null(m.data);
 	pv_unmap(&m);
-	assert_int_equal(pv_map_file("/dev/zero", 100000, &m, &e), PV_ETOOBIG);
+	assert_int_equal(pv_map_file("/dev/zero", 100000, &m, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "/dev/zero: is a character device, expected a regular file"));
+	assert_null(m.data);
+	assert_int_equal(pv_map_file_flags("/dev/zero", 100000, PV_MAP_STREAM,
+					   &m, &e), PV_ETOOBIG);
+	assert_int_equal(pv_map_file_flags("/dev/null", 4, PV_MAP_STREAM, &m,
+					   &e), 0);
+	assert_int_equal(m.len, 0);
+	pv_unmap(&m);
+	assert_int_equal(unlink(path), 0);
+	/* a symbolic link to /dev/zero is followed, and refused */
+	snprintf(path, sizeof(path), "%s/zero.lnk", tmpdir);
+	assert_int_equal(symlink("/dev/zero", path), 0);
+	assert_int_equal(pv_map_file(path, 1 << 20, &m, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "zero.lnk: is a character device"));
+	assert_int_equal(unlink(path), 0);
+	/* a FIFO with no writer is refused at once, not waited on */
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(pv_map_file(path, 1 << 20, &m, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "fifo: is a FIFO or pipe, expected a regular file"));
+	/* with PV_MAP_STREAM it is read whole, across several buffers */
+	{
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			static char x[200000];
+			int fd = open(path, O_WRONLY);
+
+			memset(x, 'x', sizeof(x));
+			_exit(fd < 0 || pv_write_all(fd, x, sizeof(x)) ? 1 : 0);
+		}
+		assert_int_equal(pv_map_file_flags(path, 1 << 20, PV_MAP_STREAM,
+						   &m, &e), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(m.len, 200000);
+		assert_int_equal(m.data[0], 'x');
+		assert_int_equal(m.data[199999], 'x');
+		pv_unmap(&m);
+	}
+	assert_int_equal(unlink(path), 0);
+	/* the size is known before a byte is read: a sparse 1 TiB file */
+	snprintf(path, sizeof(path), "%s/huge", tmpdir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)1 << 40), 0);
+	fclose(f);
+	assert_int_equal(pv_map_file(path, 1 << 20, &m, &e), PV_ETOOBIG);
+	assert_non_null(strstr(e.msg, "huge: 1099511627776 bytes, at most 1048576 accepted"));
 	assert_int_equal(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/in.bin", tmpdir);
 	assert_int_equal(unlink(path), 0);
@@ -675,6 +740,128 @@ static void test_atomic_write(void **state)
 	assert_int_equal(pv_write_file(path, "x", 1, &e), PV_EIO);
 	assert_non_null(strstr(e.msg, "nope/x.bin: cannot create"));
 	assert_int_equal(pv_out_open(&o, "", &e), PV_EINVAL);
+}
+
+/* Outputs onto what is not a regular file: never renamed over. */
+static void test_out_kinds(void **state)
+{
+	char path[512], sub[512], other[512];
+	struct pv_map m;
+	struct pv_out o;
+	struct pv_err e;
+	struct stat st;
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/kinds", tmpdir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+
+	/* a character device is written directly, and stays a device */
+	assert_int_equal(pv_out_open(&o, "/dev/null", &e), 0);
+	assert_null(o.tmp);
+	assert_int_equal(pv_out_write(&o, "x", 1, &e), 0);
+	assert_int_equal(pv_out_commit(&o, &e), 0);
+	assert_int_equal(lstat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* its write errors are failures */
+	if (stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode)) {
+		assert_int_equal(pv_write_file("/dev/full", "x", 1, &e), PV_EIO);
+		assert_non_null(strstr(e.msg, "/dev/full: cannot write: No space left"));
+		assert_int_equal(lstat("/dev/full", &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	}
+
+	/* a FIFO, a folder: refused, nothing created */
+	snprintf(path, sizeof(path), "%s/fifo", sub);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(pv_write_file(path, "x", 1, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "fifo: is a FIFO or pipe"));
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(pv_write_file(sub, "x", 1, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "is a directory"));
+	assert_int_equal(count_entries(sub), 0);
+	assert_int_equal(pv_write_file("/dev/null/x", "x", 1, &e), PV_EIO);
+
+	/* a symbolic link is neither followed nor replaced */
+	snprintf(other, sizeof(other), "%s/target", sub);
+	assert_int_equal(pv_write_file(other, "old", 3, &e), 0);
+	snprintf(path, sizeof(path), "%s/link", sub);
+	assert_int_equal(symlink("target", path), 0);
+	assert_int_equal(pv_write_file(path, "new", 3, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "link: is a symbolic link"));
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(pv_map_file(other, 100, &m, &e), 0);
+	assert_memory_equal(m.data, "old", 3);
+	pv_unmap(&m);
+	assert_int_equal(count_entries(sub), 2);
+
+	/* an output that is an input: by name, by link, by hard link */
+	assert_int_equal(pv_out_open(&o, other, &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, other, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "target: the output is the input"));
+	assert_int_equal(pv_out_check_not_input(&o, path, &e), PV_EINVAL);
+	assert_int_equal(pv_out_check_not_input(&o, "/dev/null", &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, "-", &e), 0);
+	pv_out_abort(&o);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(link(other, path), 0);
+	assert_int_equal(pv_out_open(&o, path, &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, other, &e), PV_EINVAL);
+	pv_out_abort(&o);
+	assert_int_equal(unlink(path), 0);
+	/* a new output is no input, except by its own name */
+	assert_int_equal(pv_out_open(&o, path, &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, other, &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, path, &e), PV_EINVAL);
+	pv_out_abort(&o);
+	/* a device output that is also read */
+	assert_int_equal(pv_out_open(&o, "/dev/null", &e), 0);
+	assert_int_equal(pv_out_check_not_input(&o, "/dev/null", &e), PV_EINVAL);
+	pv_out_abort(&o);
+	assert_int_equal(unlink(other), 0);
+	assert_int_equal(count_entries(sub), 0);
+}
+
+/* SIGTERM while an output is open: its temporary file is removed and
+ * the process ends by the signal. */
+static void test_out_signal(void **state)
+{
+	char sub[512], path[600];
+	int pfd[2], status;
+	pid_t pid;
+	char c;
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/sig", tmpdir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/big.out", sub);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct pv_out o1, o2;
+
+		pv_out_install_signal_cleanup();
+		pv_out_install_signal_cleanup();
+		if (pv_out_open(&o1, path, NULL) ||
+		    pv_out_write(&o1, "partial", 7, NULL) ||
+		    pv_out_open(&o2, path, NULL))
+			_exit(9);
+		(void)write(pfd[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	assert_int_equal(count_entries(sub), 2);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_int_equal(count_entries(sub), 0);
 }
 
 /* ---- parallel ----------------------------------------------------------- */
@@ -789,6 +976,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_err),
+		cmocka_unit_test(test_err_escape),
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_endian),
 		cmocka_unit_test(test_arith),
@@ -803,6 +991,8 @@ int main(void)
 		cmocka_unit_test(test_pread_strided),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_out_kinds),
+		cmocka_unit_test(test_out_signal),
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_json),
 	};

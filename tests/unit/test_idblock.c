@@ -132,7 +132,7 @@ static void test_openssl_verifies(void **state)
 static void test_igvm_tooling_block(void **state)
 {
 	EVP_PKEY *k = load(kat_pem, 0);
-	struct pv_snp_id id = { .version = 1, .guest_svn = 2, .policy = 0x3001f };
+	struct pv_snp_id_block_in id = { .version = 1, .guest_svn = 2, .policy = 0x3001f };
 	uint8_t blk[696], d[32];
 	char h[65];
 	size_t n;

@@ -1017,9 +1017,58 @@ static void test_corrupt(void **state)
 	free(b);
 }
 
+/* The typed accessors of igvm.h: put then get returns every field at the
+ * offsets of igvm.md §5 (checked against literal offsets here), and a
+ * header shorter than its type is refused, not read past its end. */
+static void test_hdr_accessors(void **state)
+{
+	struct pv_igvm_page_data pd = { .gpa = 0x123000, .mask = 1,
+					.file_offset = 0x4000, .flags = 2,
+					.data_type = 3 }, pd2;
+	struct pv_igvm_vp_context vp = { .gpa = 0xfffffffff000ull, .mask = 1,
+					 .vp_index = 7 }, vp2;
+	struct pv_igvm_platform sp = { .mask = 1, .highest_vtl = 2,
+				       .platform_type = 2,
+				       .platform_version = 1 }, sp2;
+	uint8_t b[PV_IGVM_SZ_MAX];
+	struct pv_igvm_hdr h = { .body = b, .length = PV_IGVM_SZ_PAGE_DATA };
+	struct pv_err e = { 0 };
+
+	(void)state;
+	memset(b, 0xee, sizeof(b));
+	pv_igvm_page_data_put(b, &pd);
+	assert_int_equal(pv_le64(b), 0x123000);
+	assert_int_equal(pv_le32(b + 8), 1);
+	assert_int_equal(pv_le32(b + 12), 0x4000);
+	assert_int_equal(pv_le32(b + 16), 2);
+	assert_int_equal(pv_le16(b + 20), 3);
+	assert_int_equal(pv_le16(b + 22), 0);
+	assert_int_equal(pv_igvm_page_data_get(&h, &pd2, &e), 0);
+	assert_true(pd2.gpa == pd.gpa && pd2.mask == pd.mask &&
+		    pd2.file_offset == pd.file_offset && pd2.flags == pd.flags &&
+		    pd2.data_type == pd.data_type);
+	h.length = PV_IGVM_SZ_PAGE_DATA - 1;
+	assert_int_equal(pv_igvm_page_data_get(&h, &pd2, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "PAGE_DATA needs 24"));
+
+	pv_igvm_vp_context_put(b, &vp);
+	assert_int_equal(pv_le16(b + 16), 7);
+	h.length = PV_IGVM_SZ_VP_CONTEXT;
+	assert_int_equal(pv_igvm_vp_context_get(&h, &vp2, &e), 0);
+	assert_true(vp2.gpa == vp.gpa && vp2.vp_index == 7 && vp2.mask == 1);
+
+	pv_igvm_platform_put(b, &sp);
+	assert_int_equal(b[4], 2);
+	assert_int_equal(b[5], 2);
+	assert_int_equal(pv_le16(b + 6), 1);
+	h.length = PV_IGVM_SZ_SUPPORTED_PLATFORM;
+	assert_int_equal(pv_igvm_platform_get(&h, &sp2, &e), 0);
+	assert_true(sp2.platform_type == 2 && sp2.highest_vtl == 2);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[4 + 2 + sizeof(cases) / sizeof(cases[0])];
+	struct CMUnitTest tests[4 + 3 + sizeof(cases) / sizeof(cases[0])];
 	size_t n = 0, i;
 
 	memset(page_a, 0xA5, sizeof(page_a));
@@ -1030,6 +1079,7 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_roundtrip_v1);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_roundtrip_v2);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_writer_rejects);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hdr_accessors);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct CMUnitTest t = cmocka_unit_test_prestate(test_corrupt,
 								(void *)&cases[i]);

@@ -388,6 +388,54 @@ static void test_acpi_dir_layout(void **state)
 		free((void *)(uintptr_t)t[i].data);
 }
 
+/* pv_igvm_build: the per-VMM defaults igvmgen build had, and the option
+ * conflicts it refuses for API callers too */
+static void test_build_params(void **state)
+{
+	size_t klen;
+	uint8_t *k = bz(50000, 255, &klen);
+	struct pv_igvm_build p;
+	struct pv_linux_igvm b;
+	struct pv_igvm g;
+	struct pv_err e = { 0 };
+	uint8_t *file;
+	size_t len;
+	const enum pv_vmm vmms[] = { PV_VMM_QEMU, PV_VMM_CLH };
+	const uint64_t policy[] = { 0x30000, 0x3001f };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		pv_igvm_build_init(&p);
+		p.o.vmm = vmms[i];
+		p.o.kernel_name = "bz";
+		p.o.kernel = k;
+		p.o.kernel_len = klen;
+		assert_int_equal(pv_igvm_build(&p, &b, &e), 0);
+		assert_int_equal(pv_igvm_write_mem(&b.w, &file, &len, &e), 0);
+		pv_linux_igvm_release(&b);
+		assert_int_equal(pv_igvm_parse(file, len, "p", 0, &g, &e), 0);
+		assert_int_equal(g.hdr[1].type, PV_IGVM_VHT_GUEST_POLICY);
+		assert_int_equal(pv_le64(g.hdr[1].body), policy[i]);
+		pv_igvm_release(&g);
+		free(file);
+	}
+	assert_int_equal(pv_igvm_default_sev_features(PV_VMM_QEMU), 0x1);
+	assert_int_equal(pv_igvm_default_sev_features(PV_VMM_CLH), 0x9);
+	pv_igvm_build_init(&p);
+	assert_int_equal(p.id.family_id[0], 1);
+	assert_int_equal(p.id.image_id[0], 2);
+	assert_int_equal(p.id.guest_svn, 2);
+	p.o.vmm = PV_VMM_CLH;
+	p.o.platform = PV_PLATFORM_NATIVE;
+	p.o.kernel_name = "bz";
+	p.o.kernel = k;
+	p.o.kernel_len = klen;
+	assert_int_equal(pv_igvm_build(&p, &b, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "clh supports --platform snp only"));
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_snp),
 		cmocka_unit_test(test_qemu_native),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_build_params),
 	};
 	return cmocka_run_group_tests_name("igvm_linux", tests, NULL, NULL);
 }

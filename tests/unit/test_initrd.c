@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -221,12 +223,75 @@ static void test_errors(void **state)
 	free(m.p);
 }
 
+/* A socket in the tree: the error names it, with or without gzip (it
+ * used to read "zlib deflate failed"), and nothing is written. */
+static void test_socket(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct pv_err e = { 0 };
+	struct mem m = { 0 };
+	char p[512];
+	int fd, c;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/sock", base);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/sock/a", base);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sock/a/s", base);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	snprintf(p, sizeof(p), "%s/sock", base);
+	for (c = 0; c < 2; c++) {
+		assert_int_equal(pv_initrd_build(p, c ? PV_COMPRESS_GZIP
+						      : PV_COMPRESS_NONE,
+						 0, mem_sink, &m, &e), PV_ENOTSUP);
+		assert_non_null(strstr(e.msg, "/sock/a/s: is a socket"));
+		assert_null(strstr(e.msg, "zlib"));
+		assert_int_equal(m.len, 0);
+	}
+	close(fd);
+	unlink(sa.sun_path);
+}
+
+/* Skipped files are left out: tree one without etc/z is tree one with
+ * etc/z skipped, with or without what a skipped folder holds. */
+static void test_skip(void **state)
+{
+	struct pv_initrd_skip sk;
+	struct pv_err e = { 0 };
+	struct mem a, b = { 0 };
+	struct stat st;
+	char p[512], q[512];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/one/etc/z", base);
+	assert_int_equal(lstat(p, &st), 0);
+	sk.dev = (uint64_t)st.st_dev;
+	sk.ino = (uint64_t)st.st_ino;
+	snprintf(p, sizeof(p), "%s/one", base);
+	assert_int_equal(pv_initrd_build_skip(p, PV_COMPRESS_NONE, 0, &sk, 1,
+					      mem_sink, &b, &e), 0);
+	snprintf(p, sizeof(p), "%s/one/etc/z", base);
+	snprintf(q, sizeof(q), "%s/z.away", base);
+	assert_int_equal(rename(p, q), 0);
+	arch("one", PV_COMPRESS_NONE, 0, &a);
+	assert_int_equal(rename(q, p), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.p, b.p, a.len);
+	free(a.p);
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_socket),
+		cmocka_unit_test(test_skip),
 	};
 	return cmocka_run_group_tests_name("initrd", tests, setup, teardown);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_linux.c - lib/linux: bzImage setup header and vmlinux ELF. */
+/* test_linux.c - lib/linux: bzImage setup header; the ELF magic check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,68 +103,29 @@ static void test_bz_bad(void **state)
 	free(b);
 }
 
-static void test_vmlinux_ok(void **state)
+/* pv_is_elf: the check that lets igvmgen build refuse a vmlinux by name */
+static void test_is_elf(void **state)
 {
-	struct pv_vmlinux k;
-	struct pv_err e = { 0 };
 	size_t len;
 	uint8_t *b = fake_vmlinux(&len);
 
 	(void)state;
+	assert_non_null(b);
 	assert_true(pv_is_elf(b, len));
-	assert_int_equal(pv_vmlinux_parse(b, len, "vmlinux", &k, &e), 0);
-	assert_int_equal(k.nseg, 2);
-	assert_int_equal(k.entry, 0x1000000);
-	assert_int_equal(k.lo, 0x1000000);
-	assert_int_equal(k.hi, 0x1203000);
-	assert_int_equal(k.seg[1].filesz, 0x1000);
-	assert_int_equal(k.seg[1].memsz, 0x3000);
-	assert_ptr_equal(k.seg[1].data, b + 0x2000);
-	free(b);
-}
-
-static void test_vmlinux_bad(void **state)
-{
-	struct pv_vmlinux k;
-	struct pv_err e = { 0 };
-	size_t len;
-	uint8_t *b = fake_vmlinux(&len);
-
-	(void)state;
-	/* not x86-64 */
-	pv_put_le16(b + 18, 183);
-	assert_int_equal(pv_vmlinux_parse(b, len, "v", &k, &e), PV_ENOTSUP);
-	assert_non_null(strstr(e.msg, "expected an ELF64 x86-64 executable"));
-	pv_put_le16(b + 18, 62);
-	/* segment beyond the file */
-	pv_put_le64(b + 64 + 56 + 32, 0x10000);
-	pv_put_le64(b + 64 + 56 + 40, 0x10000);
-	assert_int_equal(pv_vmlinux_parse(b, len, "v", &k, &e), PV_ERANGE);
-	assert_non_null(strstr(e.msg, "program header 1"));
-	pv_put_le64(b + 64 + 56 + 32, 0x1000);
-	/* overlapping segments */
-	pv_put_le64(b + 64 + 56 + 24, 0x1000800);
-	assert_int_equal(pv_vmlinux_parse(b, len, "v", &k, &e), PV_EFORMAT);
-	assert_non_null(strstr(e.msg, "overlap"));
-	pv_put_le64(b + 64 + 56 + 24, 0x1200000);
-	/* entry outside */
-	pv_put_le64(b + 24, 0x1234);
-	assert_int_equal(pv_vmlinux_parse(b, len, "v", &k, &e), PV_EFORMAT);
-	assert_non_null(strstr(e.msg, "entry 0x1234 is in no PT_LOAD"));
-	/* garbage */
-	memset(b, 0x41, 64);
-	assert_int_equal(pv_vmlinux_parse(b, len, "v", &k, &e), PV_EFORMAT);
+	assert_false(pv_is_elf(b, 3));
+	if (b)
+		b[1] = 'e';
+	assert_false(pv_is_elf(b, len));
 	free(b);
 }
 
 int main(void)
 {
-	struct CMUnitTest tests[3 + sizeof(bzcases) / sizeof(bzcases[0])];
+	struct CMUnitTest tests[2 + sizeof(bzcases) / sizeof(bzcases[0])];
 	size_t n = 0, i;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bz_ok);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_vmlinux_ok);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_vmlinux_bad);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_is_elf);
 	for (i = 0; i < sizeof(bzcases) / sizeof(bzcases[0]); i++) {
 		struct CMUnitTest t = cmocka_unit_test_prestate(test_bz_bad,
 								&bzcases[i]);

@@ -243,7 +243,7 @@ static void test_id_block(void **state)
 static void test_id_signature(void **state)
 {
 	const char *src = getenv("PODVM_SRCDIR");
-	struct pv_snp_id id = { .family_id = { 1 }, .image_id = { 2 },
+	struct pv_snp_id_block_in id = { .family_id = { 1 }, .image_id = { 2 },
 				.version = 1, .guest_svn = 2, .policy = 0 };
 	struct pv_snp_igvm_info info;
 	struct pv_snp_igvm_in in = { .vmm = PV_SNP_IGVM_CLH };

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/alloc.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -17,8 +18,6 @@
 #include "core/parse.h"
 #include "igvm/igvm.h"
 #include "igvm/linux.h"
-#include "snp/igvm.h"
-#include "snp/snp.h"
 #include "igvmgen.h"
 
 static const char build_usage[] =
@@ -54,6 +53,7 @@ static const char build_usage[] =
 	"                       [-encrypted_page]\n"
 	"  --svme yes|no        EFER.SVME (default yes) [-svme]\n"
 	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
+	"  --arch intel|amd     intel (default): VMSA RFLAGS 0x2; amd: 0 [-arch]\n"
 	"SNP ID block (signed with RFC 6979 deterministic ECDSA P-384):\n"
 	"  --id-key PEM         the ID key (P-384) [-sign_key]\n"
 	"  --id-ld HEX          the launch digest to sign; default: the digest\n"
@@ -134,7 +134,8 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 	struct dirent *de;
 	char path[4096], name[256];
 	DIR *d = opendir(dir);
-	size_t cap = 0;
+	size_t capp = 0, capm = 0;
+	void *p, *m;
 	int rc = 0;
 
 	if (!d)
@@ -160,31 +161,23 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 				     dir, de->d_name);
 			break;
 		}
-		if (a->n == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			void *p = realloc(a->pages, ncap * sizeof(*a->pages));
-			void *m;
-
-			if (!p) {
-				rc = pv_errf(e, PV_ENOMEM, "out of memory");
-				break;
-			}
+		p = pv_grow(a->pages, &capp, a->n + 1, sizeof(*a->pages));
+		if (p)
 			a->pages = p;
-			m = realloc(a->maps, ncap * sizeof(*a->maps));
-			if (!m) {
-				rc = pv_errf(e, PV_ENOMEM, "out of memory");
-				break;
-			}
-			a->maps = m;
-			cap = ncap;
+		m = p ? pv_grow(a->maps, &capm, a->n + 1, sizeof(*a->maps)) : NULL;
+		if (!m) {
+			rc = pv_errf(e, PV_ENOMEM, "out of memory");
+			break;
 		}
+		a->maps = m;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if ((rc = pv_map_file(path, 4096, &a->maps[a->n], e)))
 			break;
 		if (a->maps[a->n].len != 4096) {
-			pv_unmap(&a->maps[a->n]);
+			/* the size before pv_unmap zeroes the mapping */
 			rc = pv_errf(e, PV_EFORMAT, "%s: %zu bytes, an ACPI page is 4096",
 				     path, a->maps[a->n].len);
+			pv_unmap(&a->maps[a->n]);
 			break;
 		}
 		a->pages[a->n].gpa = gpa;
@@ -295,40 +288,6 @@ static void print_regions(const struct pv_linux_igvm *b)
 	json_decref(doc);
 }
 
-/* The launch digest of the file @b writes, through the same code path as
- * `measure snp --igvm`: serialise, parse, measure. */
-static int self_digest(struct pv_linux_igvm *b, int vmm, uint8_t ld[48],
-		       struct pv_err *e)
-{
-	struct pv_snp_igvm_in in = { .name = "the file being built",
-				     .vcpus = 1 };
-	struct pv_snp_igvm_info *info = calloc(1, sizeof(*info));
-	struct pv_snp_chain c = { 0 };
-	struct pv_igvm g = { 0 };
-	uint8_t *buf = NULL;
-	size_t len;
-	int rc;
-
-	if (!info)
-		return pv_errf(e, PV_ENOMEM, "out of memory");
-	in.vmm = vmm == PV_VMM_CLH ? PV_SNP_IGVM_CLH : PV_SNP_IGVM_QEMU;
-	rc = pv_igvm_write_mem(&b->w, &buf, &len, e);
-	if (!rc)
-		rc = pv_igvm_parse(buf, len, in.name, 0, &g, e);
-	in.g = &g;
-	if (!rc)
-		rc = pv_snp_chain_init(&c, NULL, e);
-	if (!rc)
-		rc = pv_snp_igvm_measure(&c, &in, info, e);
-	if (!rc)
-		memcpy(ld, c.ld, PV_SNP_LD_SIZE);
-	pv_snp_chain_free(&c);
-	pv_igvm_release(&g);
-	free(buf);
-	free(info);
-	return rc;
-}
-
 int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -351,6 +310,7 @@ int cmd_build(int argc, char **argv)
 		{ "encrypted-page", required_argument, NULL, 'E' },
 		{ "svme", required_argument, NULL, 'S' },
 		{ "vtl", required_argument, NULL, 'T' },
+		{ "arch", required_argument, NULL, 'R' },
 		{ "id-key", required_argument, NULL, 'K' },
 		{ "id-ld", required_argument, NULL, 'L' },
 		{ "family-id", required_argument, NULL, 'f' },
@@ -360,25 +320,14 @@ int cmd_build(int argc, char **argv)
 		PV_CLI_COMMON_OPTS,
 		{ 0 },
 	};
-	struct pv_linux_igvm_opts o = {
-		.platform = PV_PLATFORM_SNP,
-		.vcpus = 1,
-		.memory = 512ull << 20,
-		.boot_x64 = 1,
-		.pvalidate_opt = 1,
-		.encrypted_page = 1,
-		.svme = 1,
-	};
+	struct pv_igvm_build p;
+	struct pv_linux_igvm_opts *o = &p.o;
 	struct acpi_set acpi = { 0 };
-	/* igvm-tooling's TEIConfig defaults */
-	struct pv_snp_id id = { .family_id = { 1 }, .image_id = { 2 },
-				.version = 1, .guest_svn = 2 };
 	const char *idkey = NULL;
-	int have_ld = 0;
 	size_t hn;
 	const char *acpidir = NULL, *amldir = NULL;
 	struct aml_set aml = { 0 };
-	int have_features = 0, have_policy = 0;
+	int have_arch = 0;
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
 		   *cmdfile = NULL, *outpath = NULL;
 	char *cmdbuf = NULL;
@@ -389,6 +338,7 @@ int cmd_build(int argc, char **argv)
 	uint64_t v;
 	int c, vmm = -1, json = 0, rc = PV_EXIT_FAIL;
 
+	pv_igvm_build_init(&p);
 	while ((c = pv_cli_getopt(argc, argv, "o:", opts, build_usage)) != -1) {
 		switch (c) {
 		case 'k':
@@ -415,9 +365,9 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'P':
 			if (!strcmp(optarg, "snp"))
-				o.platform = PV_PLATFORM_SNP;
+				o->platform = PV_PLATFORM_SNP;
 			else if (!strcmp(optarg, "native"))
-				o.platform = PV_PLATFORM_NATIVE;
+				o->platform = PV_PLATFORM_NATIVE;
 			else
 				pv_cli_usage_error(build_usage,
 						   "--platform %s: expected snp or native",
@@ -427,23 +377,23 @@ int cmd_build(int argc, char **argv)
 			if (pv_parse_u64(optarg, 4096, &v, "--vcpus", &e) || !v)
 				pv_cli_usage_error(build_usage, "%s",
 						   e.msg[0] ? e.msg : "--vcpus: at least 1");
-			o.vcpus = (uint32_t)v;
+			o->vcpus = (uint32_t)v;
 			break;
 		case 'm':
-			if (pv_parse_size(optarg, 1, &o.memory, "--memory", &e))
+			if (pv_parse_size(optarg, 1, &o->memory, "--memory", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
 			break;
 		case 'F':
-			if (pv_parse_u64(optarg, UINT64_MAX, &o.sev_features,
+			if (pv_parse_u64(optarg, UINT64_MAX, &o->sev_features,
 					 "--sev-features", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
-			have_features = 1;
+			p.sev_features_set = true;
 			break;
 		case 'p':
-			if (pv_parse_u64(optarg, UINT64_MAX, &o.policy, "--policy",
+			if (pv_parse_u64(optarg, UINT64_MAX, &o->policy, "--policy",
 					 &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
-			have_policy = 1;
+			p.policy_set = true;
 			break;
 		case 'A':
 			acpidir = optarg;
@@ -453,34 +403,34 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'B':
 			if (!strcmp(optarg, "x64") || !strcmp(optarg, "x86"))
-				o.boot_x64 = optarg[1] == '6';
+				o->boot_x64 = optarg[1] == '6';
 			else
 				pv_cli_usage_error(build_usage,
 						   "--boot-mode %s: expected x64 or x86",
 						   optarg);
 			break;
 		case 'O':
-			o.pvalidate_opt = yesno(optarg, "--pvalidate-opt");
+			o->pvalidate_opt = yesno(optarg, "--pvalidate-opt");
 			break;
 		case 'E':
-			o.encrypted_page = yesno(optarg, "--encrypted-page");
+			o->encrypted_page = yesno(optarg, "--encrypted-page");
 			break;
 		case 'S':
-			o.svme = yesno(optarg, "--svme");
+			o->svme = yesno(optarg, "--svme");
 			break;
 		case 'K':
 			idkey = optarg;
 			break;
 		case 'L':
-			if (pv_hex_decode(optarg, id.ld, sizeof(id.ld), &hn,
+			if (pv_hex_decode(optarg, p.id.ld, sizeof(p.id.ld), &hn,
 					  "--id-ld", &e) || hn != 48)
 				pv_cli_usage_error(build_usage, "%s",
 						   e.msg[0] ? e.msg : "--id-ld: 48 bytes of hex");
-			have_ld = 1;
+			p.id_ld_set = true;
 			break;
 		case 'f':
 		case 'g':
-			if (pv_hex_decode(optarg, c == 'f' ? id.family_id : id.image_id,
+			if (pv_hex_decode(optarg, c == 'f' ? p.id.family_id : p.id.image_id,
 					  16, &hn, c == 'f' ? "--family-id" : "--image-id",
 					  &e) || hn != 16)
 				pv_cli_usage_error(build_usage, "%s",
@@ -492,14 +442,22 @@ int cmd_build(int argc, char **argv)
 					 c == 's' ? "--guest-svn" : "--id-version", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
 			if (c == 's')
-				id.guest_svn = (uint32_t)v;
+				p.id.guest_svn = (uint32_t)v;
 			else
-				id.version = (uint32_t)v;
+				p.id.version = (uint32_t)v;
 			break;
 		case 'T':
 			if (pv_parse_u64(optarg, 15, &v, "--vtl", &e))
 				pv_cli_usage_error(build_usage, "%s", e.msg);
-			o.vtl = (uint8_t)v;
+			o->vtl = (uint8_t)v;
+			break;
+		case 'R':
+			if (strcmp(optarg, "intel") && strcmp(optarg, "amd"))
+				pv_cli_usage_error(build_usage,
+						   "--arch %s: expected intel or amd",
+						   optarg);
+			o->arch_amd = !strcmp(optarg, "amd");
+			have_arch = 1;
 			break;
 		case 'o':
 			outpath = optarg;
@@ -519,29 +477,25 @@ int cmd_build(int argc, char **argv)
 	if (cmdline && cmdfile)
 		pv_cli_usage_error(build_usage,
 				   "--cmdline and --cmdline-file exclude each other");
-	o.vmm = (enum pv_vmm)vmm;
-	if (!have_features)
-		o.sev_features = vmm == PV_VMM_CLH ? 0x9 : 0x1;
-	if (!have_policy)
-		o.policy = vmm == PV_VMM_CLH ? 0x3001f : 0x30000;
-	if (vmm == PV_VMM_CLH && o.platform != PV_PLATFORM_SNP)
+	o->vmm = (enum pv_vmm)vmm;
+	if (have_arch && vmm != PV_VMM_CLH)
+		pv_cli_usage_error(build_usage, "--arch needs --vmm clh");
+	if (vmm == PV_VMM_CLH && o->platform != PV_PLATFORM_SNP)
 		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
-	if (have_ld && !idkey)
+	if (p.id_ld_set && !idkey)
 		pv_cli_usage_error(build_usage, "--id-ld needs --id-key");
-	if (idkey && !have_ld && vmm == PV_VMM_QEMU && o.vcpus > 1)
+	if (idkey && !p.id_ld_set && vmm == PV_VMM_QEMU && o->vcpus > 1)
 		pv_cli_usage_error(build_usage,
 				   "--id-key with --vmm qemu and --vcpus %u: KVM "
 				   "measures a VMSA per vCPU, which depends on the "
 				   "vCPU type; pass --id-ld from `measure snp --igvm "
 				   "FILE --vcpus %u --vcpu-type TYPE`",
-				   (unsigned)o.vcpus, (unsigned)o.vcpus);
+				   (unsigned)o->vcpus, (unsigned)o->vcpus);
 	if (idkey) {
-		if (o.platform != PV_PLATFORM_SNP)
+		if (o->platform != PV_PLATFORM_SNP)
 			pv_cli_usage_error(build_usage, "an ID block needs --platform snp");
-		id.policy = o.policy;
-		if (pv_ec_p384_load(idkey, &o.id_key, &e))
+		if (pv_ec_p384_load(idkey, &o->id_key, &e))
 			goto fail;
-		o.id = &id;
 	}
 	if (amldir) {
 		if (vmm != PV_VMM_CLH || acpidir)
@@ -549,54 +503,39 @@ int cmd_build(int argc, char **argv)
 					   "--acpi-dir needs --vmm clh and excludes --acpi-pages");
 		if (read_aml(amldir, &aml, &e))
 			goto fail;
-		o.acpi_tables = aml.t;
-		o.nacpi_tables = aml.n;
+		o->acpi_tables = aml.t;
+		o->nacpi_tables = aml.n;
 	}
 	if (acpidir) {
 		if (vmm != PV_VMM_CLH)
 			pv_cli_usage_error(build_usage, "--acpi-pages needs --vmm clh");
 		if (read_acpi(acpidir, &acpi, &e))
 			goto fail;
-		o.acpi = acpi.pages;
-		o.nacpi = acpi.n;
+		o->acpi = acpi.pages;
+		o->nacpi = acpi.n;
 	}
 	if (cmdfile) {
 		if (read_cmdline(cmdfile, &cmdbuf, &e))
 			goto fail;
 		cmdline = cmdbuf;
 	}
-	o.cmdline = cmdline;
+	o->cmdline = cmdline;
 	if (pv_map_file(kernel, 1ull << 30, &km, &e))
 		goto fail;
 	prefault(&km);
-	o.kernel_name = kernel;
-	o.kernel = km.data;
-	o.kernel_len = km.len;
+	o->kernel_name = kernel;
+	o->kernel = km.data;
+	o->kernel_len = km.len;
 	if (initrd) {
 		if (pv_map_file(initrd, 3ull << 30, &im, &e))
 			goto fail;
 		prefault(&im);
-		o.initrd_name = initrd;
-		o.initrd = im.data;
-		o.initrd_len = im.len;
+		o->initrd_name = initrd;
+		o->initrd = im.data;
+		o->initrd_len = im.len;
 	}
-	if (idkey && !have_ld) {
-		/* sign the digest of the file itself: build it without the
-		 * ID block (which is not measured), measure it as `measure
-		 * snp --igvm` does, then append the block */
-		struct evp_pkey_st *key = o.id_key;
-
-		o.id_key = NULL;
-		rc = pv_linux_igvm_build(&o, &b, &e);
-		o.id_key = key;
-		if (rc || self_digest(&b, vmm, id.ld, &e) ||
-		    pv_linux_igvm_sign(&b, &id, key, &e)) {
-			rc = PV_EXIT_FAIL;
-			goto fail;
-		}
-	} else if (pv_linux_igvm_build(&o, &b, &e)) {
+	if (pv_igvm_build(&p, &b, &e))
 		goto fail;
-	}
 	if (pv_out_open(&out, outpath, &e))
 		goto fail;
 	if (pv_igvm_write(&b.w, out_sink, &out, &e) || pv_out_commit(&out, &e)) {
@@ -616,6 +555,6 @@ out:
 	free(cmdbuf);
 	acpi_release(&acpi);
 	aml_release(&aml);
-	EVP_PKEY_free(o.id_key);
+	EVP_PKEY_free(o->id_key);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_dump.c - igvmgen dump / check: decode and validate an IGVM file. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,18 +16,40 @@
 /* IGVM offsets are u32: no valid file is larger */
 #define IGVM_MAX_FILE 0xFFFFFFFFull
 
-static const char dump_usage[] =
-	"Usage: igvmgen dump [--json] FILE\n"
-	"Decode every header of the IGVM file FILE, with file-data statistics\n"
-	"and the CRC result.  Exit 1 when FILE is malformed, 3 when only its\n"
-	"CRC-32 does not match.\n"
-	"\n"
-	"  --json   one JSON document instead of text\n";
+/* The options of dump and check: one row each (core/cli.h). */
+enum { CMD_DUMP, CMD_CHECK };
+enum { O_JSON, O_COUNT };
 
-static const char check_usage[] =
-	"Usage: igvmgen check FILE\n"
-	"Validate the IGVM file FILE (igvm.md §2-§7 rules, CRC-32) and print\n"
-	"\"FILE: ok\"; exit 0 when valid, 1 otherwise.\n";
+struct dump_opts {
+	bool json;
+};
+
+static const struct pv_opt dump_opts_table[O_COUNT] = {
+	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
+		     "one JSON document instead of text",
+		     PV_OPT_DST(struct dump_opts, json),
+		     .cmds = PV_CMD_BIT(CMD_DUMP) },
+};
+
+static const struct pv_cli_spec dump_spec = {
+	.cmd = CMD_DUMP,
+	.synopsis = "[--json] FILE",
+	.about = "Decode every header of the IGVM file FILE, with file-data statistics\n"
+		 "and the CRC result.  Exit 3 when its CRC-32 does not match (the file\n"
+		 "is corrupted, whatever else is wrong), 1 when it is malformed.\n",
+	.opts = dump_opts_table, .nopts = O_COUNT,
+	.min_operands = 1, .max_operands = 1,
+};
+
+static const struct pv_cli_spec check_spec = {
+	.cmd = CMD_CHECK,
+	.synopsis = "FILE",
+	.about = "Validate the IGVM file FILE (igvm.md §2-§7 rules, CRC-32) and print\n"
+		 "\"FILE: ok\"; exit 0 when valid, 3 when its CRC-32 does not match\n"
+		 "(corrupted), 1 when it is malformed or unreadable.\n",
+	.opts = dump_opts_table, .nopts = O_COUNT,
+	.min_operands = 1, .max_operands = 1,
+};
 
 static void print_field(const uint8_t *body, const struct pv_igvm_field *f)
 {
@@ -165,29 +188,22 @@ static void print_json(const char *path, const struct pv_igvm *g)
 
 int cmd_dump(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
+	struct dump_opts o = { 0 };
 	struct pv_err e = { 0 };
 	struct pv_map m = { 0 };
+	struct pv_opts st;
 	struct pv_igvm g;
 	const char *path;
-	int c, json = 0, rc;
+	int rc;
 
-	while ((c = pv_cli_getopt(argc, argv, "", opts, dump_usage)) != -1)
-		if (c == 'j')
-			json = 1;
-	pv_cli_operands(argc, argv, 1, 1, dump_usage);
-	path = argv[optind];
+	path = argv[pv_opts_parse(&dump_spec, argc, argv, &o, &st)];
 	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
 		return pv_cli_fail("dump", &e);
 	if (pv_igvm_parse(m.data, m.len, path, PV_IGVM_NO_CRC, &g, &e)) {
 		pv_unmap(&m);
 		return pv_cli_fail("dump", &e);
 	}
-	if (json)
+	if (o.json)
 		print_json(path, &g);
 	else
 		print_text(path, &g);
@@ -205,27 +221,19 @@ int cmd_dump(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
+	struct dump_opts o = { 0 };
 	struct pv_err e = { 0 };
 	struct pv_map m = { 0 };
+	struct pv_opts st;
 	struct pv_igvm g;
 	const char *path;
 
-	while (pv_cli_getopt(argc, argv, "", opts, check_usage) != -1)
-		;
-	pv_cli_operands(argc, argv, 1, 1, check_usage);
-	path = argv[optind];
-	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e)) {
-		pv_cli_fail("check", &e);
-		return PV_EXIT_FAIL;
-	}
+	path = argv[pv_opts_parse(&check_spec, argc, argv, &o, &st)];
+	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
+		return pv_cli_fail("check", &e);
 	if (pv_igvm_parse(m.data, m.len, path, 0, &g, &e)) {
 		pv_unmap(&m);
-		pv_cli_fail("check", &e);
-		return PV_EXIT_FAIL; /* check is 0 or 1, a CRC error too */
+		return pv_cli_fail("check", &e); /* 3: checksum, 1: structure */
 	}
 	printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
 	       g.st.pages);

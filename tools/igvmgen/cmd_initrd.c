@@ -2,6 +2,7 @@
 /* cmd_initrd.c - igvmgen initrd: a reproducible newc cpio of a tree. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/cli.h"
 #include "core/err.h"
@@ -18,7 +19,8 @@ static const char initrd_usage[] =
 	"default) the gzip header has mtime 0 and OS byte 3.\n"
 	"\n"
 	"  --root DIR              the tree to archive\n"
-	"  -o, --output FILE       the archive to write (atomically)\n"
+	"  -o, --output FILE       the archive to write (atomically); inside\n"
+	"                          DIR, it is left out of the archive\n"
 	"  --compress gzip|none    compression (default gzip)\n";
 
 static int out_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
@@ -38,7 +40,10 @@ int cmd_initrd(int argc, char **argv)
 	const char *root = NULL, *outpath = NULL, *sde;
 	enum pv_compress comp = PV_COMPRESS_GZIP;
 	struct pv_err e = { 0 };
+	struct pv_initrd_skip skip[2];
 	struct pv_out out;
+	struct stat st;
+	size_t nskip = 0;
 	uint64_t mtime = 0;
 	int c;
 
@@ -71,7 +76,18 @@ int cmd_initrd(int argc, char **argv)
 		return pv_cli_fail("initrd", &e);
 	if (pv_out_open(&out, outpath, &e))
 		return pv_cli_fail("initrd", &e);
-	if (pv_initrd_build(root, comp, (int64_t)mtime, out_sink, &out, &e) ||
+	/* an output inside the tree is not archived: neither the archive
+	 * being written (its temporary file) nor the old one */
+	if (fstat(out.fd, &st) == 0) {
+		skip[nskip].dev = (uint64_t)st.st_dev;
+		skip[nskip++].ino = (uint64_t)st.st_ino;
+	}
+	if (out.has_id) {
+		skip[nskip].dev = out.dev;
+		skip[nskip++].ino = out.ino;
+	}
+	if (pv_initrd_build_skip(root, comp, (int64_t)mtime, skip, nskip,
+				 out_sink, &out, &e) ||
 	    pv_out_commit(&out, &e)) {
 		pv_out_abort(&out);
 		return pv_cli_fail("initrd", &e);

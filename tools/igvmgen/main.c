@@ -5,7 +5,7 @@
 
 static const struct pv_cli_cmd commands[] = {
 	{ "build", cmd_build, "lay out a kernel, an initrd and a command line as IGVM" },
-	{ "check", cmd_check, "validate an IGVM file (exit 0 or 1)" },
+	{ "check", cmd_check, "validate an IGVM file (exit 0; 3 corrupted, 1 malformed)" },
 	{ "initrd", cmd_initrd, "make a reproducible newc cpio initramfs from a tree" },
 	{ "dump", cmd_dump, "decode every header of an IGVM file" },
 	{ NULL, NULL, NULL },

@@ -7,13 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cca/image.h"
+#include "cca/launch.h"
 #include "cca/realm.h"
 #include "cca/rim.h"
 #include "core/base64.h"
-#include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -122,75 +121,17 @@ static const struct option longopts[] = {
 	{ 0 },
 };
 
-#define MAX_KERNEL (1ull << 31)
-#define MAX_INITRD (1ull << 32)
-#define MAX_DTB (2ull << 20)
-
-static const char *ccatoken_alg(enum pv_hash alg)
-{
-	return alg == PV_SHA512 ? "sha-512" : alg == PV_SHA384 ? "sha-384"
-							       : "sha-256";
-}
-
-static char *b64(const uint8_t *buf, size_t len)
-{
-	return pv_base64_alloc(buf, len);
-}
-
 struct logctx {
 	struct pv_jsonl *log;
 	unsigned long long n;
 };
 
-/*
- * One log line per descriptor.  The keys follow `measure snp --log` where
- * they mean the same (index, gpa, region, contents, digest = the running
- * measurement after the step), so `measure diff` reads both.
- */
-static json_t *hex64(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	return json_string(buf);
-}
-
+/* One log line per descriptor (pv_cca_step_json) */
 static void log_step(void *vctx, const struct pv_cca_step *s)
 {
 	struct logctx *l = vctx;
-	const struct pv_cca_params *p = s->params;
-	json_t *o = json_object();
 
-	if (!o)
-		return;
-	json_object_set_new(o, "index", json_integer((json_int_t)l->n++));
-	json_object_set_new(o, "type", json_string(s->type));
-	json_object_set_new(o, "region", json_string(s->what));
-	if (p) {
-		/* the measured RmiRealmParams fields, encoded */
-		json_object_set_new(o, "flags", json_integer((json_int_t)p->flags));
-		json_object_set_new(o, "s2sz", json_integer(p->s2sz));
-		json_object_set_new(o, "sve_vl", json_integer(p->sve_vl));
-		json_object_set_new(o, "num_bps", json_integer(p->num_bps));
-		json_object_set_new(o, "num_wps", json_integer(p->num_wps));
-		json_object_set_new(o, "pmu_num_ctrs", json_integer(p->pmu_num_ctrs));
-		json_object_set_new(o, "hash_algo", json_integer(p->hash_algo));
-	} else if (!strcmp(s->type, "DATA")) {
-		json_object_set_new(o, "gpa", hex64(s->addr));
-		json_object_set_new(o, "flags", json_integer(1));
-	} else if (!strcmp(s->type, "RIPAS")) {
-		json_object_set_new(o, "gpa", hex64(s->addr));
-		json_object_set_new(o, "top", hex64(s->top));
-	} else if (!strcmp(s->type, "REC")) {
-		json_object_set_new(o, "pc", hex64(s->addr));
-		json_object_set_new(o, "x0", hex64(s->top));
-		json_object_set_new(o, "flags",
-				    json_integer(!strcmp(s->what, "vcpu0")));
-	}
-	if (s->content)
-		json_object_set_new(o, "contents", pv_json_hex(s->content, s->hlen));
-	json_object_set_new(o, "digest", pv_json_hex(s->rim, s->hlen));
-	pv_jsonl_add(l->log, o);
+	pv_jsonl_add(l->log, pv_cca_step_json(l->n++, s));
 }
 
 static int parse_uint(const char *s, uint64_t max, unsigned *v,
@@ -208,67 +149,42 @@ static int parse_uint(const char *s, uint64_t max, unsigned *v,
 static int print_output(const char *fmt, const struct pv_cca_result *res,
 			enum pv_hash alg, const uint8_t rpv[64])
 {
-	char hex[2 * PV_CCA_MEAS_MAX + 1], rpvhex[129];
-	char zero[2 * PV_CCA_MEAS_MAX + 1];
-	char *s = NULL, *inner = NULL, *payload = NULL;
-	json_t *doc = NULL, *realm, *rems;
-	int i, rc = 0;
+	char hex[2 * PV_CCA_MEAS_MAX + 1];
+	char *s = NULL;
+	json_t *doc = NULL;
+	int rc = 0;
 
 	pv_hex_encode(res->rim, res->hlen, hex, sizeof(hex));
-	pv_hex_encode(rpv, 64, rpvhex, sizeof(rpvhex));
-	memset(zero, '0', 2 * res->hlen);
-	zero[2 * res->hlen] = 0;
 	if (!strcmp(fmt, "hex")) {
 		printf("%s\n", hex);
 	} else if (!strcmp(fmt, "base64")) {
-		s = b64(res->rim, res->hlen);
+		s = pv_base64_alloc(res->rim, res->hlen);
 		if (!s)
 			return -1;
 		printf("%s\n", s);
 	} else if (!strcmp(fmt, "rvps")) {
-		/* Trustee RVPS "sample" message (cca-rim.md §7.1) */
-		s = b64(res->rim, res->hlen);
-		doc = json_pack("{s:[s]}", "cca.realm.cca-realm-initial-measurement",
-				s);
-		inner = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-		json_decref(doc);
-		payload = inner ? b64((const uint8_t *)inner, strlen(inner)) : NULL;
-		doc = payload ? json_pack("{s:s,s:s,s:s}", "version", "0.1.0",
-					  "type", "sample", "payload", payload)
-			      : NULL;
+		/* Trustee RVPS "sample" message (cca-rim.md 7.1) */
+		s = pv_base64_alloc(res->rim, res->hlen);
+		doc = s ? pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", s))
+			: NULL;
 		rc = doc ? pv_json_print(doc) : -1;
 	} else {
-		/* ccatoken reference-value store, realm entry (§7.1) */
-		rems = json_array();
-		for (i = 0; i < 4; i++)
-			json_array_append_new(rems, json_string(zero));
-		realm = json_pack("{s:s,s:s,s:o,s:s}", "initial-measurement", hex,
-				  "rak-hash-algorithm", ccatoken_alg(alg),
-				  "extensible-measurements", rems,
-				  "personalization-value", rpvhex);
-		doc = json_pack("{s:[o]}", "realm", realm);
+		/* ccatoken reference-value store, realm entry (7.1) */
+		doc = json_pack("{s:[o]}", "realm", pv_cca_ccatoken_realm(
+					res->rim, res->hlen, alg, rpv));
 		rc = doc ? pv_json_print(doc) : -1;
 	}
 	json_decref(doc);
 	free(s);
-	free(inner);
-	free(payload);
 	return rc;
 }
 
-/*
- * Map the page tables of an input in one call instead of a fault per
- * 64 KiB: the granule hashing then runs without page faults.  Only a
- * hint: an old kernel without MADV_POPULATE_READ just faults as usual.
- */
-static void prefault(const struct pv_map *m)
+static json_t *hex64(uint64_t v)
 {
-#ifdef MADV_POPULATE_READ
-	if (m->mapped && m->base && m->maplen)
-		(void)madvise(m->base, m->maplen, MADV_POPULATE_READ);
-#else
-	(void)m;
-#endif
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return json_string(buf);
 }
 
 /* --json: the RIM and everything it was computed from */
@@ -278,7 +194,7 @@ static int print_json(const struct pv_cca_result *res,
 {
 	const struct pv_cca_layout *l = c->layout;
 	const struct pv_cca_params *p = &res->params;
-	char *b = b64(res->rim, res->hlen);
+	char *b = pv_base64_alloc(res->rim, res->hlen);
 	json_t *doc;
 	int rc;
 
@@ -328,22 +244,19 @@ int cmd_cca(int argc, char **argv)
 	const char *log_path = NULL;
 	struct pv_cca_user_params up = { 0 };
 	struct pv_cca_config cfg = { 0 };
-	struct pv_cca_layout lay;
 	struct pv_cca_result res;
-	struct pv_cca_kvmtool_dt dt = { 0 };
-	struct pv_cca_qemu_dt qdt = { 0 };
+	struct pv_cca_launch in = { 0 };
+	struct pv_cca_launch_result lr = { 0 };
 	enum pv_cca_qemu_version qver = PV_CCA_QEMU_7_2;
 	bool have_qver = false;
-	struct pv_arm64_image img;
 	struct pv_map km = { 0 }, im = { 0 }, dm = { 0 };
 	struct pv_jsonl log = { 0 };
 	struct logctx lctx = { &log, 0 };
 	struct pv_err e = { 0 };
 	enum pv_cca_profile prof;
 	enum pv_hash alg;
-	uint8_t rpv[64] = { 0 }, *gen = NULL, *kbuf = NULL;
-	const uint8_t *kernel, *dtb;
-	size_t klen, dtb_len, rpvlen;
+	uint8_t rpv[64] = { 0 };
+	size_t rpvlen;
 	uint64_t mem = 0, align = 4096;
 	unsigned cpus = 0, ipa = 0, bps = 0, wps = 0, threads = 0;
 	bool have_cpus = false, sve_off = false, nodef = false, net = true;
@@ -481,159 +394,65 @@ int cmd_cca(int argc, char **argv)
 	if (pv_parse_size(mem_s, 1ull << 20, &mem, "-m", &e) < 0)
 		pv_cli_usage_error(usage, "%s", e.msg);
 
-	/* profile defaults: what the host stack sets (cca-rim.md §4.3, §5) */
-	if (prof == PV_CCA_PROFILE_EAC5) {
-		up.num_bps = bps ? bps : 3; /* measured as 2 */
-		up.num_wps = wps ? wps : 3;
-	} else {
-		up.num_bps = bps ? bps : 1; /* a zeroed field */
-		up.num_wps = wps ? wps : 1;
-	}
 	if ((bps && bps < 1) || (wps && wps < 1))
 		pv_cli_usage_error(usage, "--num-bps/--num-wps take counts >= 1");
 
-	if (pv_map_file(kpath, MAX_KERNEL, &km, &e) < 0)
+	if (pv_map_file(kpath, PV_CCA_MAX_KERNEL, &km, &e) < 0)
 		return pv_cli_fail("cca", &e);
-	kernel = km.data;
-	klen = km.len;
-	if (pv_is_gzip(km.data, km.len)) {
-		if (cfg.vmm == PV_CCA_VMM_KVMTOOL) {
-			pv_errf(&e, PV_EFORMAT,
-				"%s: gzip-compressed: kvmtool loads the file as it is; give it the uncompressed Image",
-				kpath);
-			goto fail;
-		}
-		if (pv_gunzip(km.data, km.len, MAX_KERNEL, kpath, &kbuf, &klen,
-			      &e) < 0)
-			goto fail;
-		kernel = kbuf;
-	}
-	if (pv_arm64_image_parse(kernel, klen, kpath, &img, &e) < 0)
+	if (ipath && pv_map_file(ipath, PV_CCA_MAX_INITRD, &im, &e) < 0)
 		goto fail;
-	if (ipath && pv_map_file(ipath, MAX_INITRD, &im, &e) < 0)
+	if (dtb_path && pv_map_file(dtb_path, PV_CCA_MAX_DTB, &dm, &e) < 0)
 		goto fail;
-	if (ipath && im.len == 0) {
-		pv_errf(&e, PV_EFORMAT, "%s: the initrd is empty", ipath);
-		goto fail;
-	}
-	prefault(&km);
-	prefault(&im);
-	if (dtb_path) {
-		if (pv_map_file(dtb_path, MAX_DTB, &dm, &e) < 0 ||
-		    pv_cca_dtb_check(dm.data, dm.len, dtb_path, &e) < 0)
-			goto fail;
-	}
-
-	if (cfg.vmm == PV_CCA_VMM_KVMTOOL) {
-		if (pv_cca_layout_kvmtool(mem, &img, klen, im.len, &lay, &e) < 0)
-			goto fail;
-		if (dtb_path) {
-			if (dm.len != PV_CCA_KVMTOOL_FDT_MAX) {
-				/* the window holds bytes fdt_pack leaves behind
-				 * the tree: a bare FDT would measure wrong */
-				pv_errf(&e, PV_EFORMAT,
-					"%s: %zu bytes: kvmtool measures its whole 64 KiB DTB window; give the file lkvm --dump-dtb writes (65536 bytes)",
-					dtb_path, dm.len);
-				goto fail;
-			}
-			dtb = dm.data;
-			dtb_len = dm.len;
-		} else {
-			gen = malloc(PV_CCA_KVMTOOL_FDT_MAX);
-			if (!gen) {
-				pv_errf(&e, PV_ENOMEM, "out of memory");
-				goto fail;
-			}
-			dt.ram_base = lay.ram_base;
-			dt.ram_size = lay.ram_size;
-			dt.ncpus = cpus;
-			dt.irqchip = irq;
-			dt.cmdline = cmdline;
-			dt.nodefaults = nodef;
-			dt.net = net;
-			dt.initrd_ipa = lay.initrd_ipa;
-			dt.initrd_size = lay.initrd_size;
-			if (pv_cca_kvmtool_dtb(&dt, gen, &e) < 0)
-				goto fail;
-			dtb = gen;
-			dtb_len = PV_CCA_KVMTOOL_FDT_MAX;
-		}
-		if (prof == PV_CCA_PROFILE_EAC5)
-			up.ipa_bits = ipa ? ipa : 33; /* fixed by the EAC5 host */
-		else
-			up.ipa_bits = ipa ? ipa : lay.ipa_bits;
-	} else {
-		if (!dtb_path && !have_qver) {
-			pv_errf(&e, PV_EINVAL,
-				"--vmm qemu: give --qemu-version 7.2|10.0 to generate QEMU's DTB, or its dump with --dtb (qemu -machine dumpdtb=FILE)");
-			goto fail;
-		}
-		if (!ipa) {
-			pv_errf(&e, PV_EINVAL,
-				"--vmm qemu: give --ipa-bits: QEMU's IPA width depends on the machine's memory map");
-			goto fail;
-		}
-		if (dtb_path) {
-			/* QEMU measures the FDT's totalsize (dumpdtb writes that) */
-			dtb = dm.data;
-			dtb_len = (size_t)pv_be32(dm.data + 4);
-		} else {
-			/* placed by its size: QEMU never packs its 1 MiB tree */
-			dtb = NULL;
-			dtb_len = PV_CCA_QEMU_FDT_SIZE;
-		}
-		if (pv_cca_layout_qemu(mem, &img, klen, im.len, dtb_len, &lay,
-				       &e) < 0)
-			goto fail;
-		if (!dtb_path) {
-			gen = malloc(PV_CCA_QEMU_FDT_SIZE);
-			if (!gen) {
-				pv_errf(&e, PV_ENOMEM, "out of memory");
-				goto fail;
-			}
-			qdt.version = qver;
-			qdt.ram_size = lay.ram_size;
-			qdt.ncpus = cpus;
-			qdt.irqchip = irq;
-			qdt.cmdline = cmdline;
-			qdt.initrd_ipa = lay.initrd_ipa;
-			qdt.initrd_size = lay.initrd_size;
-			if (pv_cca_qemu_dtb(&qdt, gen, &e) < 0)
-				goto fail;
-			dtb = gen;
-		}
-		up.ipa_bits = ipa;
-	}
-	if (dump_path) {
-		if (pv_write_file(dump_path, dtb, dtb_len, &e) < 0)
-			goto fail;
-	}
-
+	in.profile = prof;
+	in.vmm = cfg.vmm;
+	in.alg = alg;
+	in.all_recs = cfg.all_recs;
+	in.kernel = km.data;
+	in.kernel_len = km.len;
+	in.kernel_name = kpath;
+	in.initrd = ipath ? im.data : NULL;
+	in.initrd_len = im.len;
+	in.initrd_name = ipath;
+	in.cmdline = cmdline;
+	in.mem = mem;
+	in.cpus = cpus;
+	in.dtb = dtb_path ? dm.data : NULL;
+	in.dtb_len = dm.len;
+	in.dtb_name = dtb_path;
+	in.have_qemu_version = have_qver;
+	in.qemu_version = qver;
+	in.irqchip = irq;
+	in.nodefaults = nodef;
+	in.net = net;
+	in.align = align;
+	in.lpa2 = up.lpa2;
+	in.sve_vl_bits = up.sve_vl_bits;
+	in.pmu_counters = up.pmu_counters;
+	in.num_bps = bps;
+	in.num_wps = wps;
+	in.ipa_bits = ipa;
+	in.nthreads = threads;
 	use_log = log_path != NULL;
-	if (use_log && pv_jsonl_open(&log, log_path, &e) < 0)
-		goto fail;
-	cfg.profile = prof;
-	cfg.alg = alg;
-	cfg.user = up;
-	cfg.align = align;
-	cfg.ncpus = cpus;
-	cfg.layout = &lay;
-	cfg.kernel = kernel;
-	cfg.initrd = im.data;
-	cfg.dtb = dtb;
-	cfg.dtb_len = dtb_len;
-	cfg.nthreads = threads;
 	if (use_log) {
-		cfg.step = log_step;
-		cfg.step_ctx = &lctx;
+		if (pv_jsonl_open(&log, log_path, &e) < 0)
+			goto fail;
+		in.step = log_step;
+		in.step_ctx = &lctx;
 	}
-	if (pv_cca_measure(&cfg, &res, &e) < 0) {
+	if (pv_cca_launch_measure(&in, &lr, &e) < 0) {
 		if (use_log)
 			pv_jsonl_abort(&log);
 		goto fail;
 	}
 	if (use_log && pv_jsonl_close(&log, &e) < 0)
 		goto fail;
+	if (dump_path && pv_write_file(dump_path, lr.dtb, lr.dtb_len, &e) < 0)
+		goto fail;
+	cfg.layout = &lr.layout;
+	cfg.profile = prof;
+	cfg.alg = alg;
+	cfg.align = align;
+	res = lr.res;
 	fprintf(stderr,
 		"measure: cca: profile %s, vmm %s, %s, s2sz %u, %llu DATA + %llu RIPAS + %llu REC descriptors\n",
 		pv_cca_profile_name(prof), vmm_s, pv_hash_name(alg),
@@ -649,8 +468,7 @@ int cmd_cca(int argc, char **argv)
 fail:
 	rc = pv_cli_fail("cca", &e);
 out:
-	free(gen);
-	free(kbuf);
+	pv_cca_launch_result_free(&lr);
 	pv_unmap(&km);
 	pv_unmap(&im);
 	pv_unmap(&dm);

@@ -3,6 +3,7 @@
  * cmd_diff.c - `measure diff LOG_A LOG_B`: the first launch update where two
  * `--log` files part, with its region and GPA.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/cli.h"
@@ -12,42 +13,49 @@
 #include "snp/steplog.h"
 #include "cmds.h"
 
-static const char usage[] =
-	"Usage: measure diff [--json] LOG_A LOG_B\n"
-	"Compare two launch-update logs written by `measure snp --log` and name\n"
-	"the first update whose digest differs: its line, region, GPA and what\n"
-	"changed.  Exit status 0 when the logs agree, 3 when they differ.\n"
-	"\n"
-	"  --json   print a JSON document\n";
+/* The options of measure diff: one row each (core/cli.h). */
+enum { O_JSON, O_COUNT };
+
+struct diff_opts {
+	bool json;
+};
+
+static const struct pv_opt diff_opts_table[O_COUNT] = {
+	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL, "print a JSON document",
+		     PV_OPT_DST(struct diff_opts, json) },
+};
+
+static const struct pv_cli_spec diff_spec = {
+	.synopsis = "[--json] LOG_A LOG_B",
+	.about = "Compare two launch-update logs written by `measure snp --log` and name\n"
+		 "the first update whose digest differs: its line, region, GPA and what\n"
+		 "changed.  Exit status 0 when the logs agree, 3 when they differ.\n",
+	.opts = diff_opts_table, .nopts = O_COUNT,
+	.min_operands = 2, .max_operands = 2,
+};
 
 #define LOG_MAX (1ull << 32)
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
 	struct pv_map a = { 0 }, b = { 0 };
 	struct pv_snp_divergence d;
 	struct pv_err e = { 0 };
+	struct diff_opts o = { 0 };
+	struct pv_opts st;
 	const char *pa, *pb;
-	int c, json = 0, rc;
+	int i, rc;
 
-	while ((c = pv_cli_getopt(argc, argv, "", opts, usage)) != -1)
-		if (c == 'j')
-			json = 1;
-	pv_cli_operands(argc, argv, 2, 2, usage);
-	pa = argv[optind];
-	pb = argv[optind + 1];
+	i = pv_opts_parse(&diff_spec, argc, argv, &o, &st);
+	pa = argv[i];
+	pb = argv[i + 1];
 	if (pv_map_file(pa, LOG_MAX, &a, &e) ||
 	    pv_map_file(pb, LOG_MAX, &b, &e) ||
 	    pv_snp_log_diff(a.data, a.len, b.data, b.len, pa, pb, &d, &e)) {
 		rc = pv_cli_fail("diff", &e);
 		goto out;
 	}
-	if (json) {
+	if (o.json) {
 		json_t *doc = d.found ?
 			json_pack("{s:b, s:I, s:s, s:s, s:s}", "differ", 1,
 				  "line", (json_int_t)d.line, "region", d.region,

@@ -18,8 +18,8 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
-#include "igvm/igvm.h"
 #include "snp/igvm.h"
+#include "snp/launch.h"
 #include "snp/ovmf.h"
 #include "snp/snp.h"
 #include "snp/steplog.h"
@@ -231,62 +231,39 @@ static int dump_vmsas(const uint8_t *bsp, const uint8_t *ap, unsigned n,
 	return 0;
 }
 
-/* Open the --log file, if any, and start a chain that reports every update
- * to it.  On failure nothing is left open. */
-static int start_chain(const char *path, struct pv_jsonl *log,
-		       struct pv_jsonl **logp, struct logctx *lctx,
-		       struct pv_snp_chain *chain, struct pv_err *e)
+/* Open the --log file, if any; *obs is then the observer to give the
+ * launch.  On failure nothing is left open. */
+static int open_log(const char *path, struct pv_jsonl *log,
+		    struct pv_jsonl **logp, struct logctx *lctx,
+		    pv_snp_observer *obs, struct pv_err *e)
 {
-	if (path) {
-		if (pv_jsonl_open(log, path, e))
-			return e->code;
-		*logp = log;
-	}
-	lctx->log = *logp;
-	if (pv_snp_chain_init(chain, NULL, e))
+	*obs = NULL;
+	if (!path)
+		return 0;
+	if (pv_jsonl_open(log, path, e))
 		return e->code;
-	if (*logp) {
-		chain->observe = observe;
-		chain->observe_arg = lctx;
-	}
+	*logp = log;
+	lctx->log = log;
+	*obs = observe;
 	return 0;
 }
 
 static int run(const struct opts *o)
 {
 	struct pv_map fw = { 0 }, sv = { 0 }, kern = { 0 }, ird = { 0 };
-	struct pv_ovmf *ovmf = NULL, *svsm = NULL;
-	struct pv_snp_ovmf_in in = { 0 };
-	struct pv_snp_chain chain = { 0 };
-	struct pv_snp_hashes hashes;
+	struct pv_snp_ovmf_launch in = { 0 };
+	struct pv_snp_ovmf_result res = { 0 };
 	struct pv_jsonl log, *logp = NULL;
 	struct logctx lctx = { 0 };
 	struct pv_err e = { 0 };
-	uint8_t seed[PV_SNP_LD_SIZE], *set = NULL, *lds = NULL;
-	uint8_t bsp[PV_SNP_PAGE_SIZE], ap[PV_SNP_PAGE_SIZE];
-	uint8_t pre[PV_SNP_LD_SIZE];
+	uint8_t seed[PV_SNP_LD_SIZE], *set = NULL;
 	unsigned maxv = 0, nv = 0, i;
-	uint32_t ap_eip = 0;
-	uint64_t vars = 0, pre_count = 0;
 	json_t *doc = NULL, *arr;
 	int rc = PV_EXIT_FAIL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
 
-	if (strcmp(o->mode, "snp") == 0 || strcmp(o->mode, "SNP") == 0 ||
-	    strcmp(o->mode, "sev-snp") == 0 || strcmp(o->mode, "SEV-SNP") == 0)
-		in.mode = PV_SNP_MODE_SNP;
-	else if (strcmp(o->mode, "snp:ovmf-hash") == 0)
-		in.mode = PV_SNP_MODE_OVMF_HASH;
-	else if (strcmp(o->mode, "snp:svsm") == 0 ||
-		 strcmp(o->mode, "sev-snp:svsm") == 0)
-		in.mode = PV_SNP_MODE_SVSM;
-	else if (strcmp(o->mode, "sev") == 0 || strcmp(o->mode, "seves") == 0)
-		pv_cli_usage_error(usage, "mode '%s' (SEV, SEV-ES) is not "
-				   "supported: use snp, snp:ovmf-hash or "
-				   "snp:svsm", o->mode);
-	else
-		pv_cli_usage_error(usage, "unknown --mode '%s' (use snp, "
-				   "snp:ovmf-hash or snp:svsm)", o->mode);
+	if (pv_snp_mode_from_name(o->mode, &in.mode, &e))
+		pv_cli_usage_error(usage, "%s", e.msg);
 	if (!o->ovmf)
 		pv_cli_usage_error(usage, "--ovmf FILE is required");
 	if (strcmp(o->format, "hex") && strcmp(o->format, "base64"))
@@ -310,6 +287,8 @@ static int run(const struct opts *o)
 			return pv_cli_failf("snp", "out of memory");
 		if (parse_vcpus(o->vcpus, set, &maxv, &nv, &e))
 			pv_cli_usage_error(usage, "%s", e.msg);
+		in.vcpu_set = set;
+		in.max_vcpus = maxv;
 		if (pv_snp_vmm_from_name(o->vmm, &in.vmm, &e))
 			pv_cli_usage_error(usage, "--vmm-type: %s", e.msg);
 		if (get_sig(o, in.vmm, &in.vcpu_sig, &e))
@@ -348,13 +327,13 @@ static int run(const struct opts *o)
 				return pv_cli_failf("snp", "%s: %s",
 						    o->vars_file,
 						    "cannot stat the vars file");
-			vars = (uint64_t)st.st_size;
+			in.vars_size = (uint64_t)st.st_size;
 		} else if (o->vars_size) {
-			if (pv_parse_size(o->vars_size, 1, &vars, "--vars-size",
-					  &e))
+			if (pv_parse_size(o->vars_size, 1, &in.vars_size,
+					  "--vars-size", &e))
 				pv_cli_usage_error(usage, "%s", e.msg);
 		}
-		if (!vars)
+		if (!in.vars_size)
 			pv_cli_usage_error(usage, "snp:svsm mode requires "
 					   "--vars-size or --vars-file");
 	} else if (o->svsm || o->vars_size || o->vars_file) {
@@ -362,28 +341,17 @@ static int run(const struct opts *o)
 				   "need --mode snp:svsm");
 	}
 
-	ovmf = calloc(1, sizeof(*ovmf));
-	svsm = calloc(1, sizeof(*svsm));
-	if (!ovmf || !svsm) {
-		pv_errf(&e, PV_ENOMEM, "out of memory");
+	if (pv_map_file(o->ovmf, PV_OVMF_FOUR_GB, &fw, &e))
 		goto fail;
-	}
-	if (pv_map_file(o->ovmf, PV_OVMF_FOUR_GB, &fw, &e) ||
-	    pv_ovmf_parse(fw.data, fw.len, PV_OVMF_FOUR_GB, o->ovmf, ovmf, &e))
-		goto fail;
-	in.ovmf = ovmf;
+	in.ovmf = fw.data;
+	in.ovmf_len = fw.len;
+	in.ovmf_name = o->ovmf;
 	if (in.mode == PV_SNP_MODE_SVSM) {
-		if (vars > ovmf->gpa) {
-			pv_errf(&e, PV_ERANGE, "--vars-size %llu does not fit "
-				"below the OVMF image",
-				(unsigned long long)vars);
+		if (pv_map_file(o->svsm, PV_OVMF_FOUR_GB, &sv, &e))
 			goto fail;
-		}
-		if (pv_map_file(o->svsm, ovmf->gpa - vars, &sv, &e) ||
-		    pv_ovmf_parse(sv.data, sv.len, ovmf->gpa - vars, o->svsm,
-				  svsm, &e))
-			goto fail;
-		in.svsm = svsm;
+		in.svsm = sv.data;
+		in.svsm_len = sv.len;
+		in.svsm_name = o->svsm;
 	}
 	if (o->kernel) {
 		if (pv_map_file(o->kernel, 1ull << 32, &kern, &e))
@@ -396,29 +364,22 @@ static int run(const struct opts *o)
 			in.initrd = ird.data;
 			in.initrd_len = ird.len;
 		}
-		in.hashes_out = &hashes;
-		lctx.hashes = &hashes;
+		lctx.hashes = &res.hashes;
 	}
-
-	if (start_chain(o->log, &log, &logp, &lctx, &chain, &e))
+	if (open_log(o->log, &log, &logp, &lctx, &in.observe, &e))
+		goto fail;
+	in.observe_arg = &lctx;
+	if (pv_snp_launch_ovmf(&in, &res, &e))
 		goto fail;
 	if (in.mode == PV_SNP_MODE_OVMF_HASH) {
-		if (fw.len % PV_SNP_PAGE_SIZE) {
-			pv_errf(&e, PV_EFORMAT, "%s: size %zu is not a multiple "
-				"of 4 KiB", o->ovmf, fw.len);
-			goto fail;
-		}
-		if (pv_snp_chain_normal(&chain, ovmf->gpa, fw.data, fw.len,
-					"ovmf", in.nthreads, &e))
-			goto fail;
 		if (logp && pv_jsonl_close(logp, &e))
 			goto fail_nolog;
 		logp = NULL;
-		pv_hex_encode(chain.ld, PV_SNP_LD_SIZE, out, sizeof(out));
+		pv_hex_encode(res.ld, PV_SNP_LD_SIZE, out, sizeof(out));
 		if (o->json) {
 			doc = json_pack("{s:s, s:s, s:o, s:s}", "mode",
 					"snp:ovmf-hash", "ovmf", o->ovmf, "gpa",
-					hex_u64(ovmf->gpa), "measurement", out);
+					hex_u64(res.ovmf_gpa), "measurement", out);
 			pv_json_print(doc);
 		} else {
 			printf("%s\n", out);
@@ -426,28 +387,7 @@ static int run(const struct opts *o)
 		rc = PV_EXIT_OK;
 		goto out;
 	}
-
-	if (in.seed)
-		memcpy(chain.ld, in.seed, PV_SNP_LD_SIZE);
-	if (pv_snp_ovmf_memory(&chain, &in, &e) ||
-	    pv_snp_ovmf_vmsas(&in, bsp, ap, &ap_eip, &e))
-		goto fail;
-	memcpy(pre, chain.ld, sizeof(pre));
-	pre_count = chain.count;
-	/* Every requested count in one pass: the VMSAs come last, so the
-	 * digest for N vCPUs extends the one for N - 1. */
-	lds = malloc((size_t)(maxv + 1) * PV_SNP_LD_SIZE);
-	if (!lds) {
-		pv_errf(&e, PV_ENOMEM, "out of memory");
-		goto fail;
-	}
-	for (i = 0; i < maxv; i++) {
-		if (pv_snp_extend_vmsas(&chain, bsp, ap, ap_eip, i, i + 1, &e))
-			goto fail;
-		memcpy(lds + (size_t)(i + 1) * PV_SNP_LD_SIZE, chain.ld,
-		       PV_SNP_LD_SIZE);
-	}
-	if (o->dump && dump_vmsas(bsp, ap, maxv, &e))
+	if (o->dump && dump_vmsas(res.bsp, res.ap, maxv, &e))
 		goto fail;
 	if (logp && pv_jsonl_close(logp, &e))
 		goto fail_nolog;
@@ -464,26 +404,29 @@ static int run(const struct opts *o)
 						    1 : in.guest_features));
 		json_object_set_new(doc, "ovmf", json_pack("{s:s, s:I, s:o, s:o}",
 			"path", o->ovmf, "size", (json_int_t)fw.len,
-			"gpa", hex_u64(ovmf->gpa), "ap_eip", hex_u64(ap_eip)));
+			"gpa", hex_u64(res.ovmf_gpa), "ap_eip",
+			hex_u64(res.ap_eip)));
 		if (in.seed)
 			json_object_set_new(doc, "snp_ovmf_hash",
 					    pv_json_hex(in.seed, PV_SNP_LD_SIZE));
 		if (lctx.hashes)
 			json_object_set_new(doc, "kernel_hashes", json_pack(
 				"{s:o, s:o, s:o}",
-				"kernel_sha256", pv_json_hex(hashes.kernel, 32),
-				"initrd_sha256", pv_json_hex(hashes.initrd, 32),
-				"cmdline_sha256", pv_json_hex(hashes.cmdline, 32)));
+				"kernel_sha256", pv_json_hex(res.hashes.kernel, 32),
+				"initrd_sha256", pv_json_hex(res.hashes.initrd, 32),
+				"cmdline_sha256",
+				pv_json_hex(res.hashes.cmdline, 32)));
 		json_object_set_new(doc, "updates_before_vmsas",
-				    json_integer((json_int_t)pre_count));
+				    json_integer((json_int_t)res.updates_before_vmsas));
 		json_object_set_new(doc, "digest_before_vmsas",
-				    pv_json_hex(pre, PV_SNP_LD_SIZE));
+				    pv_json_hex(res.digest_before_vmsas,
+						PV_SNP_LD_SIZE));
 		arr = json_array();
 		for (i = 1; i <= maxv; i++) {
 			if (!set[i])
 				continue;
-			format_ld(lds + (size_t)i * PV_SNP_LD_SIZE, o->format,
-				  out, sizeof(out));
+			format_ld(res.lds + (size_t)i * PV_SNP_LD_SIZE,
+				  o->format, out, sizeof(out));
 			json_array_append_new(arr, json_pack("{s:i, s:s}",
 				"vcpus", (int)i, "measurement", out));
 		}
@@ -499,8 +442,8 @@ static int run(const struct opts *o)
 		for (i = 1; i <= maxv; i++) {
 			if (!set[i])
 				continue;
-			format_ld(lds + (size_t)i * PV_SNP_LD_SIZE, o->format,
-				  out, sizeof(out));
+			format_ld(res.lds + (size_t)i * PV_SNP_LD_SIZE,
+				  o->format, out, sizeof(out));
 			if (nv > 1)
 				printf("%u %s\n", i, out);
 			else if (o->verbose)
@@ -523,15 +466,12 @@ out:
 	if (logp)
 		pv_jsonl_abort(logp);
 	json_decref(doc);
-	pv_snp_chain_free(&chain);
+	pv_snp_ovmf_result_free(&res);
 	pv_unmap(&fw);
 	pv_unmap(&sv);
 	pv_unmap(&kern);
 	pv_unmap(&ird);
-	free(ovmf);
-	free(svsm);
 	free(set);
-	free(lds);
 	return rc;
 }
 
@@ -542,9 +482,9 @@ static const char *const page_keys[] = {
 };
 
 static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
-			 const struct pv_snp_igvm_info *info,
-			 const struct pv_snp_chain *c, const char *ld)
+			 const struct pv_snp_igvm_result *res, const char *ld)
 {
+	const struct pv_snp_igvm_info *info = &res->info;
 	json_t *doc = json_object(), *pages = json_object(), *regs;
 	size_t i;
 
@@ -557,7 +497,7 @@ static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
 			    hex_u64(info->snp_mask));
 	if (info->has_policy)
 		json_object_set_new(doc, "policy", hex_u64(info->policy));
-	json_object_set_new(doc, "updates", json_integer((json_int_t)c->count));
+	json_object_set_new(doc, "updates", json_integer((json_int_t)res->updates));
 	for (i = PV_SNP_PAGE_NORMAL; i <= PV_SNP_PAGE_CPUID; i++)
 		json_object_set_new(pages, page_keys[i],
 				    json_integer((json_int_t)info->pages[i]));
@@ -577,7 +517,7 @@ static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
 			"size", hex_u64(info->regions[i].size)));
 	json_object_set_new(doc, "regions", regs);
 	if (info->has_id_block) {
-		bool match = memcmp(info->id_ld, c->ld, PV_SNP_LD_SIZE) == 0;
+		bool match = memcmp(info->id_ld, res->ld, PV_SNP_LD_SIZE) == 0;
 
 		json_object_set_new(doc, "id_block", json_pack("{s:o, s:b, s:b, s:s}",
 			"ld", pv_json_hex(info->id_ld, PV_SNP_LD_SIZE),
@@ -594,10 +534,10 @@ static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
 static int run_igvm(const struct opts *o)
 {
 	struct pv_snp_igvm_in in = { .name = o->igvm };
-	struct pv_snp_igvm_info *info = NULL;
-	struct pv_snp_chain chain = { 0 };
+	struct pv_snp_igvm_result *res = NULL;
+	struct pv_snp_igvm_info *info;
 	struct pv_map m = { 0 };
-	struct pv_igvm g = { 0 };
+	pv_snp_observer obs;
 	struct pv_jsonl log, *logp = NULL;
 	struct logctx lctx = { 0 };
 	struct pv_err e = { 0 };
@@ -633,29 +573,31 @@ static int run_igvm(const struct opts *o)
 	if (o->igvm_vmm && pv_snp_igvm_vmm_from_name(o->igvm_vmm, &in.vmm, &e))
 		pv_cli_usage_error(usage, "%s", e.msg);
 
-	info = calloc(1, sizeof(*info));
-	if (!info)
+	res = calloc(1, sizeof(*res));
+	if (!res)
 		return pv_cli_failf("snp", "out of memory");
-	if (pv_map_file(o->igvm, 1ull << 32, &m, &e) ||
-	    pv_igvm_parse(m.data, m.len, o->igvm, 0, &g, &e))
+	info = &res->info;
+	if (pv_map_file(o->igvm, 1ull << 32, &m, &e))
 		goto fail;
-	in.g = &g;
-	if (!o->igvm_vmm)
-		in.vmm = pv_snp_igvm_guess_vmm(&g);
-	if (in.vmm == PV_SNP_IGVM_CLH && (in.vcpus > 1 || in.ap_reset_model))
-		pv_cli_usage_error(usage, "--vmm clh: the digest does not "
-				   "depend on the vCPU count (the guest starts "
-				   "its APs); drop --vcpus and --vcpu-*");
-	if (start_chain(o->log, &log, &logp, &lctx, &chain, &e))
+	if (open_log(o->log, &log, &logp, &lctx, &obs, &e))
 		goto fail;
-	if (pv_snp_igvm_measure(&chain, &in, info, &e))
+	if (pv_snp_launch_igvm(m.data, m.len, &in, !o->igvm_vmm, obs, &lctx,
+			       res, &e)) {
+		if (res->vmm == PV_SNP_IGVM_CLH &&
+		    (in.vcpus > 1 || in.ap_reset_model)) {
+			if (logp)
+				pv_jsonl_abort(logp);
+			pv_cli_usage_error(usage, "%s", e.msg);
+		}
 		goto fail;
+	}
+	in.vmm = res->vmm;
 	if (logp && pv_jsonl_close(logp, &e))
 		goto fail_nolog;
 	logp = NULL;
-	format_ld(chain.ld, o->format, out, sizeof(out));
+	format_ld(res->ld, o->format, out, sizeof(out));
 	if (o->json) {
-		doc = igvm_json(o, &in, info, &chain, out);
+		doc = igvm_json(o, &in, res, out);
 		if (pv_json_print(doc)) {
 			pv_errf(&e, PV_EIO, "writing standard output failed");
 			goto fail;
@@ -671,7 +613,7 @@ static int run_igvm(const struct opts *o)
 		char want[2 * PV_SNP_LD_SIZE + 1], got[2 * PV_SNP_LD_SIZE + 1];
 
 		pv_hex_encode(info->id_ld, PV_SNP_LD_SIZE, want, sizeof(want));
-		pv_hex_encode(chain.ld, PV_SNP_LD_SIZE, got, sizeof(got));
+		pv_hex_encode(res->ld, PV_SNP_LD_SIZE, got, sizeof(got));
 		if (!info->id_sig_valid)
 			fprintf(stderr, "measure: snp: warning: %s: the "
 				"SNP_ID_BLOCK signature does not verify (%s): "
@@ -710,10 +652,10 @@ fail_nolog:
 	rc = pv_cli_fail("snp", &e);
 out:
 	json_decref(doc);
-	pv_snp_chain_free(&chain);
-	pv_igvm_release(&g);
+	if (logp)
+		pv_jsonl_abort(logp);
 	pv_unmap(&m);
-	free(info);
+	free(res);
 	return rc;
 }
 
@@ -722,11 +664,9 @@ out:
  * vCPUs is the 1-vCPU digest followed by N - 1 AP VMSA updates. */
 static int run_extend(const struct opts *o)
 {
-	struct pv_snp_chain chain = { 0 };
 	struct pv_err e = { 0 };
 	enum pv_snp_vmm vmm;
-	uint8_t ld[PV_SNP_LD_SIZE], bsp[PV_SNP_PAGE_SIZE], ap[PV_SNP_PAGE_SIZE];
-	uint8_t *set;
+	uint8_t ld[PV_SNP_LD_SIZE], *set, *lds = NULL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
 	unsigned maxv, nv, i;
 	uint64_t gf, eip;
@@ -762,17 +702,14 @@ static int run_extend(const struct opts *o)
 		pv_cli_usage_error(usage, "%s", e.msg);
 	if (pv_parse_u64(o->gf, UINT64_MAX, &gf, "--guest-features", &e))
 		pv_cli_usage_error(usage, "%s", e.msg);
-	pv_snp_vmsa_build(bsp, vmm, PV_SNP_BSP_EIP, gf, sig);
-	pv_snp_vmsa_build(ap, vmm, (uint32_t)eip, gf, sig);
-	if (pv_snp_chain_init(&chain, ld, &e))
+	if (pv_snp_launch_extend(ld, (uint32_t)eip, vmm, gf, sig, maxv, &lds,
+				 &e))
 		goto fail;
 	for (i = 1; i <= maxv; i++) {
-		if (i > 1 && pv_snp_extend_vmsas(&chain, bsp, ap, (uint32_t)eip,
-						 i - 1, i, &e))
-			goto fail;
 		if (!set[i])
 			continue;
-		format_ld(chain.ld, o->format, out, sizeof(out));
+		format_ld(lds + (size_t)i * PV_SNP_LD_SIZE, o->format, out,
+			  sizeof(out));
 		if (nv > 1)
 			printf("%u %s\n", i, out);
 		else
@@ -783,7 +720,7 @@ static int run_extend(const struct opts *o)
 fail:
 	rc = pv_cli_fail("snp", &e);
 out:
-	pv_snp_chain_free(&chain);
+	free(lds);
 	free(set);
 	return rc;
 }

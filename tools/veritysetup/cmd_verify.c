@@ -13,33 +13,14 @@
 
 int cmd_verify(int argc, char **argv);
 
-static const char usage[] =
-	"Usage: veritysetup verify [OPTIONS] DATA HASH [ROOT_HASH]\n"
-	"Check the whole dm-verity tree in HASH against DATA and ROOT_HASH (hex).\n"
-	"Exit 0: valid; 3: corrupted (the first corrupted block is named);\n"
-	"1: error (missing file, bad superblock); 2: usage.\n"
-	"\n"
-	"  --check=WHO              both (default): podvm's parallel check, then\n"
-	"                           libcryptsetup's userspace check; podvm;\n"
-	"                           libcryptsetup\n"
-	"  --root-hash-file=FILE    read ROOT_HASH from FILE\n"
-	"  --hash-offset=BYTES      where the superblock (or tree) starts in HASH\n"
-	"  --threads=N              hashing threads (default: online CPUs)\n"
-	"  --hash-engine=E          auto (default): ipsec-mb's multi-buffer SHA\n"
-	"                           when built in, else openssl; openssl;\n"
-	"                           ipsec-mb (same digests, see the man page)\n"
-	"  --json                   print the result as JSON\n"
-	"Without a superblock (--no-superblock), give the tree's parameters:\n"
-	"  --hash, --data-block-size, --hash-block-size, --salt, --format,\n"
-	"  --data-blocks (default: the whole data file)\n";
-
 static int read_root(const char *path, char *hex, size_t n, struct pv_err *e)
 {
 	struct pv_map m;
 	size_t len;
 	int r;
 
-	r = pv_map_file(path, 4096, &m, e);
+	/* a pipe too: --root-hash-file=<(...) or - (standard input) */
+	r = pv_map_file_flags(path, 4096, PV_MAP_STREAM, &m, e);
 	if (r)
 		return r;
 	len = m.len;
@@ -59,13 +40,6 @@ static int read_root(const char *path, char *hex, size_t n, struct pv_err *e)
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		VS_TREE_OPTS,
-		{ "check", required_argument, NULL, OPT_CHECK },
-		{ "json", no_argument, NULL, OPT_JSON },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
 	struct pv_verity_opts vo = { 0 };
 	struct pv_verity_params p;
 	struct pv_err e = { 0 }, le = { 0 };
@@ -73,28 +47,22 @@ int cmd_verify(int argc, char **argv)
 	char roothex[2 * PV_HASH_MAX + 2];
 	const char *data, *hash, *roots;
 	bool own, lcs;
-	int c, n, r = 0, lr = 0;
+	int i, n, r = 0, lr = 0;
 	size_t root_size;
 	struct vs_opts v;
 
-	vs_opts_init(&v);
-	while ((c = pv_cli_getopt(argc, argv, "", opts, usage)) != -1)
-		if (!vs_opt(&v, c, optarg, usage))
-			pv_cli_usage_error(usage, "unexpected option");
-	n = pv_cli_operands(argc, argv, 2, 3, usage);
-	data = argv[optind];
-	hash = argv[optind + 1];
+	i = vs_parse(&v, VS_CMD_VERIFY, argc, argv);
+	n = v.st.noperands;
+	data = argv[i];
+	hash = argv[i + 1];
 	if ((n == 3) == (v.root_hash_file != NULL))
-		pv_cli_usage_error(usage, "give the root hash either as ROOT_HASH or with --root-hash-file");
-	if (v.p.superblock && v.tree_opts_set)
-		pv_cli_usage_error(usage,
-				   "--hash, --salt, --format, block sizes and --data-blocks need --no-superblock (the superblock holds them)");
+		pv_opts_usage_error(&v.st, "give the root hash either as ROOT_HASH or with --root-hash-file");
 	if (v.root_hash_file) {
 		if (read_root(v.root_hash_file, roothex, sizeof(roothex), &e))
 			return pv_cli_fail("verify", &e);
 		roots = roothex;
 	} else {
-		roots = argv[optind + 2];
+		roots = argv[i + 2];
 	}
 	if (pv_hex_decode(roots, root, sizeof(root), &root_size, "root hash", &e))
 		return pv_cli_fail("verify", &e);

@@ -7,40 +7,35 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/cli.h"
 #include "verity/verity.h"
 
-/* Option values; ids of the long options without a short form. */
+/* The commands, in the option table's .cmds masks. */
+enum { VS_CMD_FORMAT, VS_CMD_VERIFY, VS_CMD_DUMP };
+
+/* The options of veritysetup (cryptsetup's names): one row each in
+ * vs_opt_table (opts.c), which says which commands take them. */
 enum {
-	OPT_HASH = 256,
-	OPT_DATA_BS,
-	OPT_HASH_BS,
-	OPT_SALT,
-	OPT_UUID,
-	OPT_NO_SB,
-	OPT_FORMAT,
-	OPT_HASH_OFFSET,
-	OPT_DATA_BLOCKS,
-	OPT_ROOT_HASH_FILE,
-	OPT_THREADS,
-	OPT_JSON,
-	OPT_CHECK,
-	OPT_HASH_ENGINE,
+	VS_O_HASH,
+	VS_O_DATA_BS,
+	VS_O_HASH_BS,
+	VS_O_SALT,
+	VS_O_UUID,
+	VS_O_NO_SB,
+	VS_O_FORMAT,
+	VS_O_HASH_OFFSET,
+	VS_O_DATA_BLOCKS,
+	VS_O_ROOT_HASH_OUT,	/* format: --root-hash-file to write */
+	VS_O_ROOT_HASH_IN,	/* verify: --root-hash-file to read */
+	VS_O_THREADS,
+	VS_O_HASH_ENGINE,
+	VS_O_CHECK,
+	VS_O_JSON,
+	VS_O_COUNT
 };
 
-/* The tree options format and verify share (cryptsetup's names); each
- * command adds its own (format: --uuid; verify: --check) and --json. */
-#define VS_TREE_OPTS                                                         \
-	{ "hash", required_argument, NULL, OPT_HASH },                       \
-	{ "data-block-size", required_argument, NULL, OPT_DATA_BS },         \
-	{ "hash-block-size", required_argument, NULL, OPT_HASH_BS },         \
-	{ "salt", required_argument, NULL, OPT_SALT },                       \
-	{ "no-superblock", no_argument, NULL, OPT_NO_SB },                   \
-	{ "format", required_argument, NULL, OPT_FORMAT },                   \
-	{ "hash-offset", required_argument, NULL, OPT_HASH_OFFSET },         \
-	{ "data-blocks", required_argument, NULL, OPT_DATA_BLOCKS },         \
-	{ "root-hash-file", required_argument, NULL, OPT_ROOT_HASH_FILE },   \
-	{ "threads", required_argument, NULL, OPT_THREADS },                 \
-	{ "hash-engine", required_argument, NULL, OPT_HASH_ENGINE }
+/* The table: one row an option, see core/cli.h. */
+extern const struct pv_opt vs_opt_table[VS_O_COUNT];
 
 struct vs_opts {
 	struct pv_verity_params p;
@@ -50,16 +45,17 @@ struct vs_opts {
 	enum pv_mb_engine engine;
 	const char *root_hash_file;
 	const char *check;
+	unsigned check_idx;
+	struct pv_opts st;	/* what was given; for pv_opts_usage_error */
 };
 
-/** vs_opts_init - cryptsetup's defaults: sha256, 4096/4096, type 1 */
-void vs_opts_init(struct vs_opts *v);
-
 /**
- * vs_opt - handle one option common to the commands
- * returns: true when @c was one of them; a bad value is a usage error
+ * vs_parse - cryptsetup's defaults (sha256, 4096/4096, type 1), then the
+ * options of command @cmd (VS_CMD_*) from the table: every bad value and
+ * every broken rule is a usage error (exit 2)
+ * returns: the index in @argv of the first operand (v->st.noperands follow)
  */
-bool vs_opt(struct vs_opts *v, int c, const char *arg, const char *usage);
+int vs_parse(struct vs_opts *v, unsigned cmd, int argc, char **argv);
 
 /** vs_print_header - cryptsetup's "VERITY header information" layout */
 void vs_print_header(FILE *f, const char *hash_path,

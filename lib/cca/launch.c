@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * launch.c - a realm's inputs to its RIM in one call (launch.h): host
+ * profile defaults, kernel, layout, DTB, measurement; the log line of a
+ * step; the ccatoken and RVPS encodings of a RIM (cca-rim.md 7.1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cca/launch.h"
+#include "core/base64.h"
+#include "core/bytes.h"
+#include "core/err.h"
+#include "core/hex.h"
+#include "core/json.h"
+
+void pv_cca_launch_result_free(struct pv_cca_launch_result *r)
+{
+	if (!r)
+		return;
+	free(r->gen);
+	free(r->kbuf);
+	r->gen = NULL;
+	r->kbuf = NULL;
+}
+
+/*
+ * Map the page tables of an input in one call instead of a fault per
+ * 64 KiB: the granule hashing then runs without page faults.  Only a hint,
+ * given once the layout has accepted the sizes (a too large initrd is
+ * never read); an old kernel without MADV_POPULATE_READ just faults.
+ */
+static void prefault(const uint8_t *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+	uintptr_t a = (uintptr_t)p, pg = 4096;
+
+	if (p && len && a % pg == 0)
+		(void)madvise((void *)a, len, MADV_POPULATE_READ);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* The host profile's defaults (cca-rim.md 4.3, 5) */
+static void profile_defaults(const struct pv_cca_launch *in,
+			     struct pv_cca_user_params *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->lpa2 = in->lpa2;
+	u->sve_vl_bits = in->sve_vl_bits;
+	u->pmu_counters = in->pmu_counters;
+	if (in->profile == PV_CCA_PROFILE_EAC5) {
+		u->num_bps = in->num_bps ? in->num_bps : 3; /* measured as 2 */
+		u->num_wps = in->num_wps ? in->num_wps : 3;
+	} else {
+		u->num_bps = in->num_bps ? in->num_bps : 1; /* a zeroed field */
+		u->num_wps = in->num_wps ? in->num_wps : 1;
+	}
+}
+
+static int kvmtool_dtb(const struct pv_cca_launch *in,
+		       struct pv_cca_launch_result *r, struct pv_err *e)
+{
+	struct pv_cca_kvmtool_dt dt = { 0 };
+	int rc;
+
+	if (in->dtb) {
+		if (in->dtb_len != PV_CCA_KVMTOOL_FDT_MAX)
+			/* the window holds bytes fdt_pack leaves behind the
+			 * tree: a bare FDT would measure wrong */
+			return pv_errf(e, PV_EFORMAT, "%s: %zu bytes: kvmtool "
+				       "measures its whole 64 KiB DTB window; "
+				       "give the file lkvm --dump-dtb writes "
+				       "(65536 bytes)", in->dtb_name,
+				       in->dtb_len);
+		r->dtb = in->dtb;
+		r->dtb_len = in->dtb_len;
+		return 0;
+	}
+	r->gen = malloc(PV_CCA_KVMTOOL_FDT_MAX);
+	if (!r->gen)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	dt.ram_base = r->layout.ram_base;
+	dt.ram_size = r->layout.ram_size;
+	dt.ncpus = in->cpus;
+	dt.irqchip = in->irqchip;
+	dt.cmdline = in->cmdline;
+	dt.nodefaults = in->nodefaults;
+	dt.net = in->net;
+	dt.initrd_ipa = r->layout.initrd_ipa;
+	dt.initrd_size = r->layout.initrd_size;
+	if ((rc = pv_cca_kvmtool_dtb(&dt, r->gen, e)))
+		return rc;
+	r->dtb = r->gen;
+	r->dtb_len = PV_CCA_KVMTOOL_FDT_MAX;
+	return 0;
+}
+
+static int qemu_dtb(const struct pv_cca_launch *in,
+		    struct pv_cca_launch_result *r, struct pv_err *e)
+{
+	struct pv_cca_qemu_dt qdt = { 0 };
+	int rc;
+
+	r->gen = malloc(PV_CCA_QEMU_FDT_SIZE);
+	if (!r->gen)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	qdt.version = in->qemu_version;
+	qdt.ram_size = r->layout.ram_size;
+	qdt.ncpus = in->cpus;
+	qdt.irqchip = in->irqchip;
+	qdt.cmdline = in->cmdline;
+	qdt.initrd_ipa = r->layout.initrd_ipa;
+	qdt.initrd_size = r->layout.initrd_size;
+	if ((rc = pv_cca_qemu_dtb(&qdt, r->gen, e)))
+		return rc;
+	r->dtb = r->gen;
+	return 0;
+}
+
+int pv_cca_launch_measure(const struct pv_cca_launch *in,
+			  struct pv_cca_launch_result *r, struct pv_err *e)
+{
+	struct pv_cca_config cfg = { 0 };
+	struct pv_arm64_image img;
+	const uint8_t *kernel = in->kernel;
+	size_t klen = in->kernel_len;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (in->profile == PV_CCA_PROFILE_EAC5 && in->vmm != PV_CCA_VMM_KVMTOOL)
+		return pv_errf(e, PV_EINVAL, "--rmm 1.0-eac5 models EAC5 kvmtool "
+			       "only: use --vmm kvmtool");
+	if (in->cpus < 1)
+		return pv_errf(e, PV_EINVAL, "-c 0: at least one vCPU");
+	profile_defaults(in, &r->user);
+	if (pv_is_gzip(in->kernel, in->kernel_len)) {
+		size_t max = PV_CCA_MAX_KERNEL;
+
+		if (in->vmm == PV_CCA_VMM_KVMTOOL)
+			return pv_errf(e, PV_EFORMAT, "%s: gzip-compressed: "
+				       "kvmtool loads the file as it is; give it "
+				       "the uncompressed Image", in->kernel_name);
+		/* the inflated kernel lives in the realm's memory: no need
+		 * to inflate past it */
+		if (in->mem < max)
+			max = (size_t)in->mem;
+		if ((rc = pv_gunzip(in->kernel, in->kernel_len, max,
+				    in->kernel_name, &r->kbuf, &klen, e)))
+			return rc;
+		kernel = r->kbuf;
+	}
+	if ((rc = pv_arm64_image_parse(kernel, klen, in->kernel_name, &img, e)))
+		return rc;
+	if (in->initrd && in->initrd_len == 0)
+		return pv_errf(e, PV_EFORMAT, "%s: the initrd is empty",
+			       in->initrd_name);
+	if (in->dtb && (rc = pv_cca_dtb_check(in->dtb, in->dtb_len,
+					      in->dtb_name, e)))
+		return rc;
+	if (in->vmm == PV_CCA_VMM_KVMTOOL) {
+		if ((rc = pv_cca_layout_kvmtool(in->mem, &img, klen,
+						in->initrd_len, &r->layout, e)) ||
+		    (rc = kvmtool_dtb(in, r, e)))
+			return rc;
+		if (in->profile == PV_CCA_PROFILE_EAC5)
+			/* fixed by the EAC5 host */
+			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits : 33;
+		else
+			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits :
+					   r->layout.ipa_bits;
+	} else {
+		if (!in->dtb && !in->have_qemu_version)
+			return pv_errf(e, PV_EINVAL, "--vmm qemu: give "
+				       "--qemu-version 7.2|10.0 to generate "
+				       "QEMU's DTB, or its dump with --dtb (qemu "
+				       "-machine dumpdtb=FILE)");
+		if (!in->ipa_bits)
+			return pv_errf(e, PV_EINVAL, "--vmm qemu: give "
+				       "--ipa-bits: QEMU's IPA width depends on "
+				       "the machine's memory map");
+		if (in->dtb) {
+			/* QEMU measures the FDT's totalsize (dumpdtb writes
+			 * that); pv_cca_dtb_check checked it is in the file */
+			const uint8_t *ts = pv_slice(in->dtb, in->dtb_len, 4, 4);
+
+			if (!ts)
+				return pv_errf(e, PV_EFORMAT, "%s: no FDT header",
+					       in->dtb_name);
+			r->dtb = in->dtb;
+			r->dtb_len = (size_t)pv_be32(ts);
+		} else {
+			/* placed by its size: QEMU never packs its 1 MiB tree */
+			r->dtb_len = PV_CCA_QEMU_FDT_SIZE;
+		}
+		if ((rc = pv_cca_layout_qemu(in->mem, &img, klen,
+					     in->initrd_len, r->dtb_len,
+					     &r->layout, e)))
+			return rc;
+		if (!in->dtb && (rc = qemu_dtb(in, r, e)))
+			return rc;
+		r->user.ipa_bits = in->ipa_bits;
+	}
+	prefault(kernel, klen);
+	prefault(in->initrd, in->initrd_len);
+	cfg.profile = in->profile;
+	cfg.vmm = in->vmm;
+	cfg.alg = in->alg;
+	cfg.user = r->user;
+	cfg.align = in->align ? in->align : 4096;
+	cfg.all_recs = in->all_recs;
+	cfg.ncpus = in->cpus;
+	cfg.layout = &r->layout;
+	cfg.kernel = kernel;
+	cfg.initrd = in->initrd;
+	cfg.dtb = r->dtb;
+	cfg.dtb_len = r->dtb_len;
+	cfg.nthreads = in->nthreads;
+	cfg.step = in->step;
+	cfg.step_ctx = in->step_ctx;
+	return pv_cca_measure(&cfg, &r->res, e);
+}
+
+static json_t *hex64(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
+json_t *pv_cca_step_json(uint64_t index, const struct pv_cca_step *s)
+{
+	const struct pv_cca_params *p = s->params;
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "index", json_integer((json_int_t)index));
+	json_object_set_new(o, "type", json_string(s->type));
+	json_object_set_new(o, "region", json_string(s->what));
+	if (p) {
+		/* the measured RmiRealmParams fields, encoded */
+		json_object_set_new(o, "flags", json_integer((json_int_t)p->flags));
+		json_object_set_new(o, "s2sz", json_integer(p->s2sz));
+		json_object_set_new(o, "sve_vl", json_integer(p->sve_vl));
+		json_object_set_new(o, "num_bps", json_integer(p->num_bps));
+		json_object_set_new(o, "num_wps", json_integer(p->num_wps));
+		json_object_set_new(o, "pmu_num_ctrs", json_integer(p->pmu_num_ctrs));
+		json_object_set_new(o, "hash_algo", json_integer(p->hash_algo));
+	} else if (!strcmp(s->type, "DATA")) {
+		json_object_set_new(o, "gpa", hex64(s->addr));
+		json_object_set_new(o, "flags", json_integer(1));
+	} else if (!strcmp(s->type, "RIPAS")) {
+		json_object_set_new(o, "gpa", hex64(s->addr));
+		json_object_set_new(o, "top", hex64(s->top));
+	} else if (!strcmp(s->type, "REC")) {
+		json_object_set_new(o, "pc", hex64(s->addr));
+		json_object_set_new(o, "x0", hex64(s->top));
+		json_object_set_new(o, "flags",
+				    json_integer(!strcmp(s->what, "vcpu0")));
+	}
+	if (s->content)
+		json_object_set_new(o, "contents", pv_json_hex(s->content, s->hlen));
+	json_object_set_new(o, "digest", pv_json_hex(s->rim, s->hlen));
+	return o;
+}
+
+const char *pv_cca_ccatoken_alg(enum pv_hash alg)
+{
+	return alg == PV_SHA512 ? "sha-512" : alg == PV_SHA384 ? "sha-384"
+							       : "sha-256";
+}
+
+json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
+			      enum pv_hash alg, const uint8_t rpv[64])
+{
+	char hex[2 * PV_CCA_MEAS_MAX + 1], zero[2 * PV_CCA_MEAS_MAX + 1];
+	char rpvhex[129];
+	json_t *rems = json_array();
+	int i;
+
+	if (!rems || hlen > PV_CCA_MEAS_MAX) {
+		json_decref(rems);
+		return NULL;
+	}
+	pv_hex_encode(rim, hlen, hex, sizeof(hex));
+	pv_hex_encode(rpv, 64, rpvhex, sizeof(rpvhex));
+	memset(zero, '0', 2 * hlen);
+	zero[2 * hlen] = 0;
+	for (i = 0; i < 4; i++)
+		json_array_append_new(rems, json_string(zero));
+	return json_pack("{s:s, s:s, s:o, s:s}", "initial-measurement", hex,
+			 "rak-hash-algorithm", pv_cca_ccatoken_alg(alg),
+			 "extensible-measurements", rems,
+			 "personalization-value", rpvhex);
+}
+
+json_t *pv_rvps_sample(const char *key, json_t *list)
+{
+	json_t *inner = json_pack("{s:o}", key, list), *msg = NULL;
+	char *text = inner ? json_dumps(inner, JSON_COMPACT) : NULL;
+	char *b64 = text ? pv_base64_alloc((const uint8_t *)text, strlen(text))
+			 : NULL;
+
+	if (b64)
+		msg = json_pack("{s:s, s:s, s:s}", "version", "0.1.0", "type",
+				"sample", "payload", b64);
+	json_decref(inner);
+	free(text);
+	free(b64);
+	return msg;
+}

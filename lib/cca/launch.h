@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * launch.h - one call from a realm's inputs to its Realm Initial
+ * Measurement: the host profile's defaults (cca-rim.md 4.3, 5), the
+ * kernel (Image, or Image.gz for QEMU, inflated at most to the realm's
+ * memory), the VMM's layout and DTB (generated, or the VMM's dump), then
+ * the measurement with an observer for every descriptor.  `measure cca`
+ * and lib/release (the values of a release) both call it; it opens no
+ * file: all memory is the caller's.
+ */
+#ifndef PODVM_CCA_LAUNCH_H
+#define PODVM_CCA_LAUNCH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cca/realm.h"
+
+struct pv_err;
+
+#define PV_CCA_MAX_KERNEL (1ull << 31)
+#define PV_CCA_MAX_INITRD (1ull << 32)
+#define PV_CCA_MAX_DTB (2ull << 20)
+
+/** Inputs of a realm launch; 0 in a count means the profile's default. */
+struct pv_cca_launch {
+	enum pv_cca_profile profile;
+	enum pv_cca_vmm vmm;
+	enum pv_hash alg;
+	const uint8_t *kernel;		/* Image, or Image.gz (qemu only) */
+	size_t kernel_len;
+	const char *kernel_name;	/* for messages */
+	const uint8_t *initrd;		/* NULL: none */
+	size_t initrd_len;
+	const char *initrd_name;
+	const char *cmdline;		/* NULL: none */
+	uint64_t mem;			/* realm memory in bytes */
+	unsigned cpus;
+	/* the VMM's DTB dump (lkvm --dump-dtb, qemu dumpdtb=), or NULL to
+	 * generate it (qemu: for qemu_version) */
+	const uint8_t *dtb;
+	size_t dtb_len;
+	const char *dtb_name;
+	bool have_qemu_version;
+	enum pv_cca_qemu_version qemu_version;
+	enum pv_cca_irqchip irqchip;
+	bool nodefaults, net;		/* kvmtool --nodefaults, -n mode= */
+	uint64_t align;			/* populate alignment: 4096 or 65536 */
+	bool all_recs;
+	bool lpa2;
+	unsigned sve_vl_bits, pmu_counters;
+	unsigned num_bps, num_wps;	/* 0: the profile's default */
+	unsigned ipa_bits;		/* 0: the profile's or VMM's default
+					 * (qemu: required) */
+	unsigned nthreads;		/* 0: all CPUs */
+	pv_cca_step_fn step;		/* may be NULL */
+	void *step_ctx;
+};
+
+struct pv_cca_launch_result {
+	struct pv_cca_result res;	/* the RIM, parameters, counts */
+	struct pv_cca_layout layout;
+	struct pv_cca_user_params user;	/* with the defaults applied */
+	const uint8_t *dtb;		/* the measured DTB bytes */
+	size_t dtb_len;
+	uint8_t *gen;			/* owned: the generated DTB, or NULL */
+	uint8_t *kbuf;			/* owned: the inflated kernel, or NULL */
+};
+
+/**
+ * pv_cca_launch_measure - the RIM of the realm @in describes
+ * @r: zeroed and filled; release with pv_cca_launch_result_free (also
+ *     after a failure)
+ * returns: 0; PV_EINVAL (qemu without --ipa-bits, or without a DTB or a
+ *          QEMU version; a parameter out of range), PV_EFORMAT (gzip for
+ *          kvmtool, a bad Image, DTB or gzip stream, an empty initrd, a
+ *          kvmtool DTB that is not the 64 KiB window), PV_ERANGE (the
+ *          payload does not fit the memory), PV_ETOOBIG (the kernel
+ *          inflates past the realm's memory), PV_ENOMEM, PV_ECRYPTO
+ */
+int pv_cca_launch_measure(const struct pv_cca_launch *in,
+			  struct pv_cca_launch_result *r, struct pv_err *e);
+void pv_cca_launch_result_free(struct pv_cca_launch_result *r);
+
+/**
+ * pv_cca_step_json - the `measure cca --log` line of step @s, the @index-th
+ * (keys as `measure snp --log` where they mean the same: index, gpa,
+ * region, contents, digest)
+ * returns: a new object, or NULL when out of memory
+ */
+json_t *pv_cca_step_json(uint64_t index, const struct pv_cca_step *s);
+
+/** pv_cca_ccatoken_alg - "sha-256", "sha-384", "sha-512" (ccatoken's names) */
+const char *pv_cca_ccatoken_alg(enum pv_hash alg);
+
+/**
+ * pv_cca_ccatoken_realm - a realm entry of the ccatoken reference-value
+ * store (cca-rim.md 7.1): the RIM, the algorithm, four zero REMs and the
+ * personalization value
+ * returns: a new object, or NULL when out of memory
+ */
+json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
+			      enum pv_hash alg, const uint8_t rpv[64]);
+
+/**
+ * pv_rvps_sample - a Trustee RVPS "sample" message: {"version": "0.1.0",
+ * "type": "sample", "payload": base64 of the compact JSON {@key: @list}}
+ * @list: taken over (also on failure)
+ * returns: a new object, or NULL when out of memory
+ */
+json_t *pv_rvps_sample(const char *key, json_t *list);
+
+#define PV_RVPS_CCA_KEY "cca.realm.cca-realm-initial-measurement"
+#define PV_RVPS_SNP_KEY "snp_launch_measurement"
+
+#endif
