@@ -14,6 +14,8 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
@@ -89,9 +91,20 @@ static int section(struct pv_digest *d, const struct pv_tdvf *t,
 	return 0;
 }
 
-static int observe(struct pv_digest *d, struct pv_digest *snap,
-		   const struct pv_tdvf *t, const struct pv_tdvf_section *s,
-		   pv_tdx_observer obs, void *ctx)
+/* MRTD as if TDH.MR.FINALIZE came now: finish a copy of the running hash */
+static int snapshot(const struct pv_digest *d, uint8_t out[PV_TDX_MR_SIZE])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c && EVP_MD_CTX_copy_ex(c, (const EVP_MD_CTX *)d->ctx) &&
+		 EVP_DigestFinal_ex(c, out, NULL);
+
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : PV_ECRYPTO;
+}
+
+static int observe(const struct pv_digest *d, const struct pv_tdvf *t,
+		   const struct pv_tdvf_section *s, pv_tdx_observer obs,
+		   void *ctx)
 {
 	struct pv_tdx_event ev = {
 		.reg = "mrtd",
@@ -104,7 +117,7 @@ static int observe(struct pv_digest *d, struct pv_digest *snap,
 
 	if (pv_hash_buf(PV_SHA384, copied ? t->data + s->data_offset : NULL,
 			copied ? (size_t)s->mem_size : 0, ev.digest) ||
-	    pv_digest_copy(snap, d) || pv_digest_final(snap, ev.value))
+	    snapshot(d, ev.value))
 		return PV_ECRYPTO;
 	return obs(ctx, &ev);
 }
@@ -113,7 +126,7 @@ int pv_tdx_mrtd(const struct pv_tdvf *t, enum pv_tdx_mrtd_order order,
 		uint8_t mrtd[PV_TDX_MR_SIZE], pv_tdx_observer obs, void *ctx,
 		struct pv_err *e)
 {
-	struct pv_digest d = { 0 }, snap = { 0 };
+	struct pv_digest d = { 0 };
 	uint32_t i;
 	int r;
 
@@ -123,11 +136,6 @@ int pv_tdx_mrtd(const struct pv_tdvf *t, enum pv_tdx_mrtd_order order,
 	r = pv_digest_init(&d, PV_SHA384, e);
 	if (r)
 		return r;
-	if (obs) {
-		r = pv_digest_init(&snap, PV_SHA384, e);
-		if (r)
-			goto out;
-	}
 	for (i = 0; i < t->nsections; i++) {
 		r = section(&d, t, &t->sections[i], order);
 		if (r) {
@@ -135,7 +143,7 @@ int pv_tdx_mrtd(const struct pv_tdvf *t, enum pv_tdx_mrtd_order order,
 			goto out;
 		}
 		if (obs) {
-			r = observe(&d, &snap, t, &t->sections[i], obs, ctx);
+			r = observe(&d, t, &t->sections[i], obs, ctx);
 			if (r) {
 				r = pv_errf(e, r, "MRTD: section %u: SHA-384 "
 					    "or the event log failed", i);
@@ -146,7 +154,6 @@ int pv_tdx_mrtd(const struct pv_tdvf *t, enum pv_tdx_mrtd_order order,
 	if (pv_digest_final(&d, mrtd))
 		r = pv_errf(e, PV_ECRYPTO, "MRTD: SHA-384 failed");
 out:
-	pv_digest_free(&snap);
 	pv_digest_free(&d);
 	return r;
 }

@@ -11,12 +11,11 @@
  * guest with a confidential-guest-support object gets the file unchanged
  * (`if (!MACHINE(x86ms)->cgs && protocol > 0) memcpy(setup, header, ...)`).
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
 #include "core/err.h"
+#include "core/parse.h"
 #include "tdx/tdx.h"
 
 #define ACPI_DATA_SIZE (0x20000 + 0x8000) /* pc.c, current machines */
@@ -31,11 +30,13 @@ uint64_t pv_tdx_q35_below_4g(uint64_t memory)
 	return memory < lowmem ? memory : lowmem;
 }
 
-/* vga=: "normal", "ext", "ask" or a number (qemu_strtoui, base 0) */
+/* vga=: "normal", "ext", "ask" or a number (qemu_strtoui, base 0; an
+ * octal number is refused rather than read as QEMU reads it) */
 static int vga_mode(const char *v, uint16_t *mode, struct pv_err *e)
 {
-	unsigned long n;
-	char *end;
+	char num[24];
+	uint64_t n;
+	size_t len = strcspn(v, " ");
 
 	if (!strncmp(v, "normal", 6)) {
 		*mode = 0xffff;
@@ -49,13 +50,15 @@ static int vga_mode(const char *v, uint16_t *mode, struct pv_err *e)
 		*mode = 0xfffd;
 		return 0;
 	}
-	if (*v < '0' || *v > '9')
-		return pv_errf(e, PV_EINVAL, "--append: invalid 'vga=' value "
-			       "(QEMU refuses it)");
-	n = strtoul(v, &end, 0);
-	if ((*end && *end != ' ') || n > 0xffffffffu)
-		return pv_errf(e, PV_EINVAL, "--append: invalid 'vga=' value "
-			       "(QEMU refuses it)");
+	if (len == 0 || len >= sizeof(num) ||
+	    (v[0] == '0' && len > 1 && v[1] != 'x' && v[1] != 'X'))
+		return pv_errf(e, PV_EINVAL, "--append: 'vga=%.*s' is not a "
+			       "number this model reads as QEMU does",
+			       (int)(len < 24 ? len : 24), v);
+	memcpy(num, v, len);
+	num[len] = '\0';
+	if (pv_parse_u64(num, UINT32_MAX, &n, "--append vga=", e))
+		return PV_EINVAL;
 	*mode = (uint16_t)n; /* stw_le_p keeps the low 16 bits */
 	return 0;
 }

@@ -3,6 +3,8 @@
  * cmd_tdx.c - `measure tdx`: MRTD and RTMRs of an Intel TDX guest booted
  * by QEMU with TDVF (OVMF) and -kernel/-initrd/-append (docs/tdx.md).
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,144 +13,99 @@
 #include "core/file.h"
 #include "core/hex.h"
 #include "core/json.h"
-#include "core/parse.h"
 #include "tdx/tdx.h"
 #include "cmds.h"
 
-static const char usage[] =
-	"Usage: measure tdx --firmware FILE [--kernel FILE] [--initrd FILE]\n"
-	"                   [--append TEXT] [OPTION...]\n"
-	"Compute the Intel TDX MRTD of a TDVF (OVMF.fd) image and, with\n"
-	"--kernel, the RTMRs of a QEMU direct boot.  Without --kernel only MRTD\n"
-	"is printed.  Every assumption is an option; --json reports them.\n"
-	"\n"
-	"  --firmware FILE      the unified OVMF.fd with TDVF metadata (split\n"
-	"                       OVMF_CODE files are refused)\n"
-	"  --kernel FILE        a PE/COFF EFI-stub kernel (bzImage)\n"
-	"  --initrd FILE        the initrd QEMU serves\n"
-	"  --append TEXT        the kernel command line\n"
-	"  --mrtd-order ORDER   single-pass (default; upstream KVM: each page\n"
-	"                       added then extended) or two-pass (older TDX\n"
-	"                       trees: a section's pages added, then extended)\n"
-	"  --event-layout L     edk2-202411 (default), edk2-pre-202411 or none\n"
-	"                       (firmware without RTMR measurements, e.g.\n"
-	"                       Debian bookworm's 2022.11: all RTMRs zero)\n"
-	"  --kernel-header H    unmodified (default; QEMU >= 10.0) or\n"
-	"                       qemu-patched (QEMU < 10.0 rewrote the setup\n"
-	"                       header; with --initrd it needs --memory)\n"
-	"  --stub-measures Y    yes (default: the kernel's EFI stub measures\n"
-	"                       LoadOptions and the initrd into RTMR2) or no\n"
-	"  --initrd-option P    append (default; edk2 < 202508: CMDLINE\n"
-	"                       \" initrd=initrd\") or prefix (edk2 >= 202508)\n"
-	"  --memory SIZE        guest memory (q35; for qemu-patched and RTMR0)\n"
-	"  --acpi-loader FILE --acpi-rsdp FILE --acpi-tables FILE\n"
-	"                       QEMU's ACPI fw_cfg blobs (RTMR0 inputs)\n"
-	"  --json               one JSON object: mrtd, rtmr0..rtmr3, assumptions\n"
-	"  --log FILE           one JSON line per measured step\n";
+/* The options of measure tdx: one row each (core/cli.h). */
+enum {
+	O_FIRMWARE, O_KERNEL, O_INITRD, O_APPEND, O_MEMORY, O_ORDER,
+	O_LOADER, O_RSDP, O_TABLES, O_LAYOUT, O_HEADER, O_STUB, O_INITRD_OPT,
+	O_JSON, O_LOG, O_COUNT
+};
+
+struct tdx_opts {
+	const char *firmware, *kernel, *initrd, *append, *log;
+	const char *loader, *rsdp, *tables;
+	uint64_t memory;
+	unsigned order, layout, header, stub, initrd_opt;
+	bool json;
+};
+
+#define T struct tdx_opts
+static const char *const orders[] = { "single-pass", "two-pass", NULL };
+static const char *const layouts[] = { "edk2-202411", "edk2-pre-202411",
+				       "none", NULL };
+static const char *const headers[] = { "unmodified", "qemu-patched", NULL };
+static const char *const yesno[] = { "no", "yes", NULL };
+static const char *const iopts[] = { "append", "prefix", NULL };
+
+static const struct pv_opt tdx_opts_table[O_COUNT] = {
+	[O_FIRMWARE] = { "firmware", 0, PV_ARG_PATH_IN, "FILE",
+		"the unified OVMF.fd with TDVF metadata (split OVMF_CODE files "
+		"are refused)", PV_OPT_DST(T, firmware),
+		.required_in = PV_CMD_BIT(0) },
+	[O_KERNEL] = { "kernel", 0, PV_ARG_PATH_IN, "FILE",
+		"a PE/COFF EFI-stub kernel (bzImage): the RTMRs of a direct boot",
+		PV_OPT_DST(T, kernel) },
+	[O_INITRD] = { "initrd", 0, PV_ARG_PATH_IN, "FILE",
+		"the initrd QEMU serves", PV_OPT_DST(T, initrd),
+		.requires = PV_OPT_BIT(O_KERNEL) },
+	[O_APPEND] = { "append", 0, PV_ARG_STR, "TEXT",
+		"the kernel command line", PV_OPT_DST(T, append),
+		.requires = PV_OPT_BIT(O_KERNEL) },
+	[O_MEMORY] = { "memory", 0, PV_ARG_SIZE, "SIZE",
+		"guest memory of a q35 machine (for qemu-patched with an initrd, "
+		"and RTMR0)", PV_OPT_DST(T, memory), .min = 1 },
+	[O_ORDER] = { "mrtd-order", 0, PV_ARG_ENUM, "ORDER",
+		"single-pass (default; upstream KVM: each page added, then "
+		"extended) or two-pass (older TDX trees: a section's pages "
+		"added, then extended)", PV_OPT_DST(T, order), .names = orders },
+	[O_LOADER] = { "acpi-loader", 0, PV_ARG_PATH_IN, "FILE",
+		"QEMU's etc/table-loader (RTMR0 input)", PV_OPT_DST(T, loader) },
+	[O_RSDP] = { "acpi-rsdp", 0, PV_ARG_PATH_IN, "FILE",
+		"QEMU's etc/acpi/rsdp (RTMR0 input)", PV_OPT_DST(T, rsdp) },
+	[O_TABLES] = { "acpi-tables", 0, PV_ARG_PATH_IN, "FILE",
+		"QEMU's etc/acpi/tables (RTMR0 input)", PV_OPT_DST(T, tables) },
+	[O_LAYOUT] = { "event-layout", 0, PV_ARG_ENUM, "L",
+		"edk2-202411 (default), edk2-pre-202411 or none (firmware that "
+		"measures nothing, e.g. Debian bookworm's 2022.11: every RTMR "
+		"zero)", PV_OPT_DST(T, layout), .names = layouts,
+		.requires = PV_OPT_BIT(O_KERNEL) },
+	[O_HEADER] = { "kernel-header", 0, PV_ARG_ENUM, "H",
+		"unmodified (default; QEMU >= 10.0) or qemu-patched (QEMU < 10.0 "
+		"rewrote the setup header)", PV_OPT_DST(T, header),
+		.names = headers, .requires = PV_OPT_BIT(O_KERNEL) },
+	[O_STUB] = { "stub-measures", 0, PV_ARG_ENUM, "yes|no",
+		"yes (default): the kernel's EFI stub measures LoadOptions and "
+		"the initrd into RTMR2", PV_OPT_DST(T, stub), .names = yesno,
+		.requires = PV_OPT_BIT(O_KERNEL) },
+	[O_INITRD_OPT] = { "initrd-option", 0, PV_ARG_ENUM, "P",
+		"append (default; edk2 < 202508: CMDLINE \" initrd=initrd\") or "
+		"prefix (edk2 >= 202508)", PV_OPT_DST(T, initrd_opt),
+		.names = iopts, .requires = PV_OPT_BIT(O_KERNEL) },
+	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
+		"one JSON object: mrtd, rtmr0..rtmr3, assumptions",
+		PV_OPT_DST(T, json) },
+	[O_LOG] = { "log", 0, PV_ARG_PATH_OUT, "FILE",
+		"one JSON line per measured step (for measure diff)",
+		PV_OPT_DST(T, log) },
+};
+#undef T
+
+static const struct pv_cli_spec tdx_spec = {
+	.synopsis = "--firmware FILE [--kernel FILE] [--initrd FILE] "
+		    "[--append TEXT] [OPTIONS]",
+	.about = "Compute the Intel TDX MRTD of a TDVF (OVMF.fd) image and, with\n"
+		 "--kernel, the RTMRs of a QEMU direct boot.  Without --kernel only\n"
+		 "MRTD is printed.  Every assumption is an option; --json reports them.\n",
+	.opts = tdx_opts_table, .nopts = O_COUNT,
+	.min_operands = 0, .max_operands = 0,
+};
 
 #define MAX_FIRMWARE (64ull << 20)
 #define MAX_KERNEL (1ull << 30)
 #define MAX_INITRD (4ull << 30)
 #define MAX_ACPI (16ull << 20)
-
-enum {
-	OPT_FIRMWARE = 256, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MEMORY,
-	OPT_ORDER, OPT_LOADER, OPT_RSDP, OPT_TABLES, OPT_LAYOUT, OPT_HEADER,
-	OPT_STUB, OPT_INITRD_OPT, OPT_JSON, OPT_LOG,
-};
-
-struct opts {
-	const char *firmware, *kernel, *initrd, *append, *memory, *log;
-	const char *loader, *rsdp, *tables;
-	int json;
-};
-
-/* One of @names (NULL-terminated), as its index. */
-static int pick(const char *opt, const char *arg, const char *const *names)
-{
-	int i;
-
-	for (i = 0; names[i]; i++)
-		if (strcmp(arg, names[i]) == 0)
-			return i;
-	pv_cli_usage_error(usage, "%s: unknown value '%s'", opt, arg);
-}
-
-static void parse(int argc, char **argv, struct opts *o,
-		  struct pv_tdx_params *p)
-{
-	static const struct option lopts[] = {
-		{ "firmware", required_argument, NULL, OPT_FIRMWARE },
-		{ "kernel", required_argument, NULL, OPT_KERNEL },
-		{ "initrd", required_argument, NULL, OPT_INITRD },
-		{ "append", required_argument, NULL, OPT_APPEND },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "mrtd-order", required_argument, NULL, OPT_ORDER },
-		{ "acpi-loader", required_argument, NULL, OPT_LOADER },
-		{ "acpi-rsdp", required_argument, NULL, OPT_RSDP },
-		{ "acpi-tables", required_argument, NULL, OPT_TABLES },
-		{ "event-layout", required_argument, NULL, OPT_LAYOUT },
-		{ "kernel-header", required_argument, NULL, OPT_HEADER },
-		{ "stub-measures", required_argument, NULL, OPT_STUB },
-		{ "initrd-option", required_argument, NULL, OPT_INITRD_OPT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "log", required_argument, NULL, OPT_LOG },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
-	static const char *const orders[] = { "single-pass", "two-pass",
-					      NULL };
-	static const char *const layouts[] = { "edk2-202411",
-					       "edk2-pre-202411", "none",
-					       NULL };
-	static const char *const headers[] = { "unmodified", "qemu-patched",
-					       NULL };
-	static const char *const yesno[] = { "no", "yes", NULL };
-	static const char *const iopts[] = { "append", "prefix", NULL };
-	int c;
-
-	while ((c = pv_cli_getopt(argc, argv, "", lopts, usage)) != -1) {
-		switch (c) {
-		case OPT_FIRMWARE: o->firmware = optarg; break;
-		case OPT_KERNEL: o->kernel = optarg; break;
-		case OPT_INITRD: o->initrd = optarg; break;
-		case OPT_APPEND: o->append = optarg; break;
-		case OPT_MEMORY: o->memory = optarg; break;
-		case OPT_LOADER: o->loader = optarg; break;
-		case OPT_RSDP: o->rsdp = optarg; break;
-		case OPT_TABLES: o->tables = optarg; break;
-		case OPT_LOG: o->log = optarg; break;
-		case OPT_JSON: o->json = 1; break;
-		case OPT_ORDER:
-			p->order = (enum pv_tdx_mrtd_order)pick(
-				"--mrtd-order", optarg, orders);
-			break;
-		case OPT_LAYOUT:
-			p->layout = (enum pv_tdx_layout)pick(
-				"--event-layout", optarg, layouts);
-			break;
-		case OPT_HEADER:
-			p->header = (enum pv_tdx_kernel_header)pick(
-				"--kernel-header", optarg, headers);
-			break;
-		case OPT_STUB:
-			p->stub_measures = pick("--stub-measures", optarg,
-						yesno) == 1;
-			break;
-		case OPT_INITRD_OPT:
-			p->initrd_opt = (enum pv_tdx_initrd_opt)pick(
-				"--initrd-option", optarg, iopts);
-			break;
-		default:
-			pv_cli_usage_error(usage, "unexpected option");
-		}
-	}
-	pv_cli_operands(argc, argv, 0, 0, usage);
-	if (!o->firmware)
-		pv_cli_usage_error(usage, "--firmware is required");
-	if (!o->kernel && (o->initrd || o->append))
-		pv_cli_usage_error(usage, "--initrd and --append need --kernel");
-}
 
 struct logctx {
 	struct pv_jsonl log;
@@ -255,25 +212,26 @@ static void print_json(const struct pv_tdx_params *p,
 
 int cmd_tdx(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct pv_tdx_params p = {
-		.order = PV_TDX_MRTD_SINGLE_PASS,
-		.layout = PV_TDX_LAYOUT_202411,
-		.header = PV_TDX_HDR_UNMODIFIED,
-		.stub_measures = true,
-		.initrd_opt = PV_TDX_INITRD_APPEND,
-	};
+	struct tdx_opts o = { .stub = 1 };
+	struct pv_tdx_params p = { 0 };
 	struct pv_map fm = { 0 }, km = { 0 }, im = { 0 };
 	struct pv_map lm = { 0 }, rm = { 0 }, tm = { 0 };
 	struct pv_tdx_result r;
 	struct logctx lctx = { 0 };
 	struct pv_err e = { 0 };
+	struct pv_opts st;
 	bool logging = false;
 	int rc = PV_EXIT_FAIL;
 
-	parse(argc, argv, &o, &p);
-	if (o.memory && pv_parse_size(o.memory, 1, &p.memory, "--memory", &e))
-		return pv_cli_fail("tdx", &e);
+	pv_opts_parse(&tdx_spec, argc, argv, &o, &st);
+	p.order = o.order ? PV_TDX_MRTD_TWO_PASS : PV_TDX_MRTD_SINGLE_PASS;
+	p.layout = o.layout == 1 ? PV_TDX_LAYOUT_PRE_202411 :
+		   o.layout == 2 ? PV_TDX_LAYOUT_NONE : PV_TDX_LAYOUT_202411;
+	p.header = o.header ? PV_TDX_HDR_QEMU_PATCHED : PV_TDX_HDR_UNMODIFIED;
+	p.stub_measures = o.stub == 1;
+	p.initrd_opt = o.initrd_opt ? PV_TDX_INITRD_PREFIX :
+				      PV_TDX_INITRD_APPEND;
+	p.memory = o.memory;
 	p.firmware_name = o.firmware;
 	p.kernel_name = o.kernel;
 	p.cmdline = o.append;
