@@ -20,6 +20,7 @@
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/parallel.h"
 #include "tdx/tdx.h"
 
 const char *pv_tdx_order_name(enum pv_tdx_mrtd_order o)
@@ -135,38 +136,37 @@ static int separator(struct run *run, unsigned idx)
 	return extend_data(run, idx, "EV_SEPARATOR", "separator", zero, 4);
 }
 
-static int rtmr_events(const struct pv_tdx_params *p, struct run *run)
+/* The kernel image's digest as the firmware measures it (section 5). */
+static int kernel_digest(const struct pv_tdx_params *p,
+			 uint8_t d[PV_TDX_MR_SIZE], struct pv_err *e)
 {
-	uint8_t d[PV_TDX_MR_SIZE];
+	const char *name = p->kernel_name ? p->kernel_name : "kernel";
+	uint8_t *k;
+	int r;
+
+	if (p->header != PV_TDX_HDR_QEMU_PATCHED)
+		return pv_pe_authenticode(p->kernel, p->kernel_len, name, d, e);
+	k = malloc(p->kernel_len ? p->kernel_len : 1);
+	if (!k)
+		return pv_errf(e, PV_ENOMEM, "%s: out of memory", name);
+	memcpy(k, p->kernel, p->kernel_len);
+	r = pv_tdx_qemu_patch_setup(k, p->kernel_len, p->cmdline,
+				    p->initrd != NULL, p->initrd_len, p->memory,
+				    e);
+	if (!r)
+		r = pv_pe_authenticode(k, p->kernel_len, name, d, e);
+	free(k);
+	return r;
+}
+
+static int rtmr_events(const struct pv_tdx_params *p,
+		       const uint8_t d[PV_TDX_MR_SIZE], struct run *run)
+{
 	uint8_t *opts = NULL;
 	size_t olen;
 	bool initrd = p->initrd && p->initrd_len > 0;
 	int r;
 
-	if (p->header == PV_TDX_HDR_QEMU_PATCHED) {
-		uint8_t *k = malloc(p->kernel_len ? p->kernel_len : 1);
-
-		if (!k)
-			return pv_errf(run->e, PV_ENOMEM,
-				       "kernel: out of memory");
-		memcpy(k, p->kernel, p->kernel_len);
-		r = pv_tdx_qemu_patch_setup(k, p->kernel_len, p->cmdline,
-					    p->initrd != NULL, p->initrd_len,
-					    p->memory, run->e);
-		if (!r)
-			r = pv_pe_authenticode(k, p->kernel_len,
-					       p->kernel_name ? p->kernel_name :
-								"kernel",
-					       d, run->e);
-		free(k);
-	} else {
-		r = pv_pe_authenticode(p->kernel, p->kernel_len,
-				       p->kernel_name ? p->kernel_name :
-							"kernel",
-				       d, run->e);
-	}
-	if (r)
-		return r;
 	if (p->layout == PV_TDX_LAYOUT_NONE)
 		return 0; /* the firmware measures nothing */
 	r = extend(run, 1, "EV_EFI_BOOT_SERVICES_APPLICATION",
@@ -203,26 +203,83 @@ static int rtmr_events(const struct pv_tdx_params *p, struct run *run)
 	return r;
 }
 
+/* MRTD and the kernel digest are independent: two jobs on two threads.
+ * Only the MRTD job calls the observer, so its lines stay in order. */
+struct job {
+	const struct pv_tdx_params *p;
+	struct pv_tdx_result *res;
+	pv_tdx_observer obs;
+	void *ctx;
+	uint8_t kd[PV_TDX_MR_SIZE];
+	int rc[2];
+	struct pv_err err[2];
+};
+
+static int run_job(void *arg, size_t begin, size_t end, unsigned worker)
+{
+	struct job *j = arg;
+	const struct pv_tdx_params *p = j->p;
+	const char *fw = p->firmware_name ? p->firmware_name : "firmware";
+	struct pv_tdvf *t;
+	size_t i;
+
+	(void)worker;
+	for (i = begin; i < end; i++) {
+		if (i == 1) {
+			j->rc[1] = kernel_digest(p, j->kd, &j->err[1]);
+			continue;
+		}
+		t = malloc(sizeof(*t));
+		if (!t) {
+			j->rc[0] = pv_errf(&j->err[0], PV_ENOMEM,
+					   "%s: out of memory", fw);
+			continue;
+		}
+		j->rc[0] = pv_tdvf_parse(p->firmware, p->firmware_len, fw, t,
+					 &j->err[0]);
+		if (!j->rc[0])
+			j->rc[0] = pv_tdx_mrtd(t, p->order, j->res->mrtd, j->obs,
+					       j->ctx, &j->err[0]);
+		free(t);
+	}
+	return 0; /* each job's result is in rc[] */
+}
+
 int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *res,
 		   pv_tdx_observer obs, void *ctx, struct pv_err *e)
 {
-	struct pv_tdvf *t;
 	struct run run = { .obs = obs, .ctx = ctx, .e = e };
-	const char *fw = p->firmware_name ? p->firmware_name : "firmware";
+	struct job *j;
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	t = malloc(sizeof(*t));
-	if (!t)
-		return pv_errf(e, PV_ENOMEM, "%s: out of memory", fw);
-	r = pv_tdvf_parse(p->firmware, p->firmware_len, fw, t, e);
-	if (!r)
-		r = pv_tdx_mrtd(t, p->order, res->mrtd, obs, ctx, e);
-	free(t);
-	if (r || !p->kernel)
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	j->p = p;
+	j->res = res;
+	j->obs = obs;
+	j->ctx = ctx;
+	r = pv_parallel_run(p->kernel ? 2 : 1, p->kernel ? 2 : 1, 1, run_job,
+			    j);
+	if (r) {
+		free(j);
+		return pv_errf(e, r, "could not start the measurement threads");
+	}
+	/* the firmware's error first, as a sequential run would give it */
+	if (j->rc[0] || (p->kernel && j->rc[1])) {
+		int k = j->rc[0] ? 0 : 1;
+
+		r = j->rc[k];
+		if (e)
+			*e = j->err[k];
+		free(j);
 		return r;
-	r = rtmr_events(p, &run);
-	if (r)
+	}
+	if (p->kernel)
+		r = rtmr_events(p, j->kd, &run);
+	free(j);
+	if (r || !p->kernel)
 		return r;
 	res->has_rtmr = true;
 	memcpy(res->rtmr, run.rtmr, sizeof(run.rtmr));
