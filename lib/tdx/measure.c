@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/parallel.h"
 #include "tdx/tdx.h"
+#include "tdx/tdx_priv.h"
 
 const char *pv_tdx_order_name(enum pv_tdx_mrtd_order o)
 {
@@ -79,15 +80,8 @@ size_t pv_tdx_load_options(const char *cmdline, bool initrd,
 	return 2 * (n + 1);
 }
 
-struct run {
-	uint8_t rtmr[4][PV_TDX_MR_SIZE];
-	pv_tdx_observer obs;
-	void *ctx;
-	struct pv_err *e;
-};
-
 /* Extend RTMR @idx with @digest and tell the observer. */
-static int extend(struct run *run, unsigned idx, const char *type,
+int pv_tdx_extend(struct pv_tdx_run *run, unsigned idx, const char *type,
 		  const char *what, const uint8_t digest[PV_TDX_MR_SIZE])
 {
 	static const char *const names[] = { "rtmr0", "rtmr1", "rtmr2",
@@ -113,27 +107,29 @@ static int extend(struct run *run, unsigned idx, const char *type,
 	return 0;
 }
 
-static int extend_data(struct run *run, unsigned idx, const char *type,
-		       const char *what, const void *data, size_t len)
+int pv_tdx_extend_data(struct pv_tdx_run *run, unsigned idx,
+		       const char *type, const char *what, const void *data,
+		       size_t len)
 {
 	uint8_t d[PV_TDX_MR_SIZE];
 
 	if (pv_hash_buf(PV_SHA384, data, len, d))
 		return pv_errf(run->e, PV_ECRYPTO, "%s: SHA-384 failed", what);
-	return extend(run, idx, type, what, d);
+	return pv_tdx_extend(run, idx, type, what, d);
 }
 
-static int action(struct run *run, unsigned idx, const char *s)
+static int action(struct pv_tdx_run *run, unsigned idx, const char *s)
 {
 	/* TdMeasureAction: the ASCII string without its NUL */
-	return extend_data(run, idx, "EV_EFI_ACTION", s, s, strlen(s));
+	return pv_tdx_extend_data(run, idx, "EV_EFI_ACTION", s, s, strlen(s));
 }
 
-static int separator(struct run *run, unsigned idx)
+int pv_tdx_separator(struct pv_tdx_run *run, unsigned idx)
 {
 	static const uint8_t zero[4]; /* MeasureSeparatorEvent: UINT32 0 */
 
-	return extend_data(run, idx, "EV_SEPARATOR", "separator", zero, 4);
+	return pv_tdx_extend_data(run, idx, "EV_SEPARATOR", "separator", zero,
+				  4);
 }
 
 /* The kernel image's digest as the firmware measures it (section 5). */
@@ -159,24 +155,34 @@ static int kernel_digest(const struct pv_tdx_params *p,
 	return r;
 }
 
-static int rtmr_events(const struct pv_tdx_params *p,
-		       const uint8_t d[PV_TDX_MR_SIZE], struct run *run)
+static int rtmr_events(const struct pv_tdx_params *p, const struct pv_tdvf *t,
+		       bool rtmr0, const uint8_t d[PV_TDX_MR_SIZE],
+		       struct pv_tdx_run *run)
 {
 	uint8_t *opts = NULL;
 	size_t olen;
 	bool initrd = p->initrd && p->initrd_len > 0;
-	int r;
+	int r = 0;
 
 	if (p->layout == PV_TDX_LAYOUT_NONE)
 		return 0; /* the firmware measures nothing */
-	r = extend(run, 1, "EV_EFI_BOOT_SERVICES_APPLICATION",
-		   "Linux kernel", d);
+	/* in time order: RTMR0 up to the ACPI tables, the kernel image
+	 * (loaded before ReadyToBoot), then OnReadyToBoot's events */
+	if (rtmr0)
+		r = pv_tdx_rtmr0_early(p, t, run);
+	if (!r)
+		r = pv_tdx_extend(run, 1, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				  "Linux kernel", d);
+	if (!r && rtmr0)
+		r = pv_tdx_rtmr0_boot_vars(run);
 	if (!r)
 		r = action(run, 1, "Calling EFI Application from Boot Option");
 	/* edk2-stable202411 (commit efaf8931bb) moved this separator from
-	 * RTMR0 to RTMR1; before, it extends RTMR0, which is not modelled */
+	 * RTMR0 to RTMR1 */
 	if (!r && p->layout == PV_TDX_LAYOUT_202411)
-		r = separator(run, 1);
+		r = pv_tdx_separator(run, 1);
+	else if (!r && rtmr0)
+		r = pv_tdx_separator(run, 0);
 	if (!r && p->stub_measures) {
 		olen = pv_tdx_load_options(p->cmdline, initrd, p->initrd_opt,
 					   NULL);
@@ -187,20 +193,39 @@ static int rtmr_events(const struct pv_tdx_params *p,
 					       "LoadOptions: out of memory");
 			pv_tdx_load_options(p->cmdline, initrd, p->initrd_opt,
 					    opts);
-			r = extend_data(run, 2, "EV_EVENT_TAG",
-					"LOADED_IMAGE::LoadOptions", opts,
-					olen);
+			r = pv_tdx_extend_data(run, 2, "EV_EVENT_TAG",
+					       "LOADED_IMAGE::LoadOptions",
+					       opts, olen);
 			free(opts);
 		}
 		if (!r && initrd)
-			r = extend_data(run, 2, "EV_EVENT_TAG", "Linux initrd",
-					p->initrd, p->initrd_len);
+			r = pv_tdx_extend_data(run, 2, "EV_EVENT_TAG",
+					       "Linux initrd", p->initrd,
+					       p->initrd_len);
 	}
 	if (!r)
 		r = action(run, 1, "Exit Boot Services Invocation");
 	if (!r)
 		r = action(run, 1, "Exit Boot Services Returned with Success");
 	return r;
+}
+
+/* The RTMR0 inputs that are missing, as a message; "" when all are given */
+static void rtmr0_missing(const struct pv_tdx_params *p, char *buf,
+			  size_t size)
+{
+	static const char *const names[] = { "--memory", "--acpi-loader",
+					     "--acpi-rsdp", "--acpi-tables" };
+	bool miss[4] = { !p->memory, !p->acpi_loader, !p->acpi_rsdp,
+			 !p->acpi_tables };
+	size_t w = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 4; i++)
+		if (miss[i] && w < size)
+			w += (size_t)snprintf(buf + w, size - w, "%s%s",
+					      w ? ", " : "RTMR0 needs ",
+					      names[i]);
 }
 
 /* MRTD and the kernel digest are independent: two jobs on two threads.
@@ -210,6 +235,7 @@ struct job {
 	struct pv_tdx_result *res;
 	pv_tdx_observer obs;
 	void *ctx;
+	struct pv_tdvf *t;
 	uint8_t kd[PV_TDX_MR_SIZE];
 	int rc[2];
 	struct pv_err err[2];
@@ -220,7 +246,6 @@ static int run_job(void *arg, size_t begin, size_t end, unsigned worker)
 	struct job *j = arg;
 	const struct pv_tdx_params *p = j->p;
 	const char *fw = p->firmware_name ? p->firmware_name : "firmware";
-	struct pv_tdvf *t;
 	size_t i;
 
 	(void)worker;
@@ -229,18 +254,17 @@ static int run_job(void *arg, size_t begin, size_t end, unsigned worker)
 			j->rc[1] = kernel_digest(p, j->kd, &j->err[1]);
 			continue;
 		}
-		t = malloc(sizeof(*t));
-		if (!t) {
+		j->t = malloc(sizeof(*j->t));
+		if (!j->t) {
 			j->rc[0] = pv_errf(&j->err[0], PV_ENOMEM,
 					   "%s: out of memory", fw);
 			continue;
 		}
-		j->rc[0] = pv_tdvf_parse(p->firmware, p->firmware_len, fw, t,
-					 &j->err[0]);
+		j->rc[0] = pv_tdvf_parse(p->firmware, p->firmware_len, fw,
+					 j->t, &j->err[0]);
 		if (!j->rc[0])
-			j->rc[0] = pv_tdx_mrtd(t, p->order, j->res->mrtd, j->obs,
-					       j->ctx, &j->err[0]);
-		free(t);
+			j->rc[0] = pv_tdx_mrtd(j->t, p->order, j->res->mrtd,
+					       j->obs, j->ctx, &j->err[0]);
 	}
 	return 0; /* each job's result is in rc[] */
 }
@@ -248,8 +272,9 @@ static int run_job(void *arg, size_t begin, size_t end, unsigned worker)
 int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *res,
 		   pv_tdx_observer obs, void *ctx, struct pv_err *e)
 {
-	struct run run = { .obs = obs, .ctx = ctx, .e = e };
+	struct pv_tdx_run run = { .obs = obs, .ctx = ctx, .e = e };
 	struct job *j;
+	bool rtmr0;
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -263,8 +288,8 @@ int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *res,
 	r = pv_parallel_run(p->kernel ? 2 : 1, p->kernel ? 2 : 1, 1, run_job,
 			    j);
 	if (r) {
-		free(j);
-		return pv_errf(e, r, "could not start the measurement threads");
+		r = pv_errf(e, r, "could not start the measurement threads");
+		goto out;
 	}
 	/* the firmware's error first, as a sequential run would give it */
 	if (j->rc[0] || (p->kernel && j->rc[1])) {
@@ -273,22 +298,22 @@ int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *res,
 		r = j->rc[k];
 		if (e)
 			*e = j->err[k];
-		free(j);
-		return r;
+		goto out;
 	}
-	if (p->kernel)
-		r = rtmr_events(p, j->kd, &run);
-	free(j);
-	if (r || !p->kernel)
-		return r;
+	if (!p->kernel)
+		goto out;
+	rtmr0_missing(p, res->rtmr0_missing, sizeof(res->rtmr0_missing));
+	rtmr0 = p->layout != PV_TDX_LAYOUT_NONE && !res->rtmr0_missing[0];
+	r = rtmr_events(p, j->t, rtmr0, j->kd, &run);
+	if (r)
+		goto out;
 	res->has_rtmr = true;
+	res->has_rtmr0 = rtmr0 || p->layout == PV_TDX_LAYOUT_NONE;
+	if (res->has_rtmr0)
+		res->rtmr0_missing[0] = '\0';
 	memcpy(res->rtmr, run.rtmr, sizeof(run.rtmr));
-	if (p->layout == PV_TDX_LAYOUT_NONE) {
-		res->has_rtmr0 = true; /* nothing is measured: all zero */
-		return 0;
-	}
-	snprintf(res->rtmr0_missing, sizeof(res->rtmr0_missing),
-		 "RTMR0 (TD HOB, CFV, Secure Boot variables, ACPI fw_cfg "
-		 "blobs, boot variables) is not modelled by this version");
-	return 0;
+out:
+	free(j->t);
+	free(j);
+	return r;
 }

@@ -194,7 +194,9 @@ struct pv_tdx_params {
 	enum pv_tdx_kernel_header header;
 	bool stub_measures;	/* the Linux EFI stub measures into RTMR2 */
 	enum pv_tdx_initrd_opt initrd_opt;
-	/* RTMR0 inputs (all or nothing); 0 / NULL when not given */
+	/* RTMR0 inputs: RTMR0 is computed only when all four are given
+	 * (the Secure Boot variables come from the image's variable store;
+	 * the boot variables are OVMF's first boot: Boot0000 = UiApp) */
 	uint64_t memory;
 	const uint8_t *acpi_loader, *acpi_rsdp, *acpi_tables;
 	size_t acpi_loader_len, acpi_rsdp_len, acpi_tables_len;
@@ -203,9 +205,10 @@ struct pv_tdx_params {
 struct pv_tdx_result {
 	uint8_t mrtd[PV_TDX_MR_SIZE];
 	bool has_rtmr;		/* a kernel was given (or layout none) */
-	bool has_rtmr0;		/* every RTMR0 input was given */
+	bool has_rtmr0;		/* every RTMR0 input was given (or layout
+				   none: nothing is measured) */
 	uint8_t rtmr[4][PV_TDX_MR_SIZE];
-	/* when !has_rtmr0 but has_rtmr: why RTMR0 was not computed */
+	/* when !has_rtmr0 but has_rtmr: the missing inputs, as a message */
 	char rtmr0_missing[160];
 };
 

@@ -45,10 +45,10 @@ BOOT=(--firmware syn.fd --kernel syn-k.efi --initrd syn-i.bin --append "console=
 run "$M" tdx "${BOOT[@]}"
 expect_rc 0 "direct boot"
 expect_out "mrtd:  $S
-rtmr0: not computed: RTMR0 (TD HOB, CFV, Secure Boot variables, ACPI fw_cfg blobs, boot variables) is not modelled by this version
+rtmr0: not computed: RTMR0 needs --memory, --acpi-loader, --acpi-rsdp, --acpi-tables
 rtmr1: $R1
 rtmr2: $R2
-rtmr3: $Z" "RTMR1 (calculate-tdx-mrs) and RTMR2 (quex); RTMR0 refused, not guessed"
+rtmr3: $Z" "RTMR1 (calculate-tdx-mrs) and RTMR2 (quex); RTMR0 refused, naming its inputs"
 
 run "$M" tdx "${BOOT[@]}" --event-layout edk2-pre-202411 --json
 expect_rc 0 "--json"
@@ -73,6 +73,29 @@ assert all(d["rtmr%d" % i] == "0" * 96 for i in range(4)), d
 
 run "$M" tdx "${BOOT[@]}" --stub-measures no
 expect_out_has "rtmr2: $Z" "--stub-measures no: RTMR2 zero"
+
+# ---- RTMR0: calculate-tdx-mrs with the same blobs, 4 GiB ---------------
+"$G" fw-ovmf syn-ovmf.fd 262144 5 && "$G" blob ld.bin 4096 21 &&
+"$G" blob rs.bin 20 22 && "$G" blob tb.bin 8192 23
+check "RTMR0 inputs generated" [ $? -eq 0 ]
+R0=(--firmware syn-ovmf.fd --kernel syn-k.efi --memory 4G --acpi-loader ld.bin --acpi-rsdp rs.bin --acpi-tables tb.bin)
+run "$M" tdx "${R0[@]}"
+expect_out_has "rtmr0: 9d99e685d65f44eefc96f9306f0fa3d40a356ac0e1f801cadba16efbcb436507eef201ab5ec6e1c5251723bb75ebf747" \
+	"RTMR0, edk2-202411 (calculate-tdx-mrs --ovmfversion edk2-stable202502)"
+run "$M" tdx "${R0[@]}" --event-layout edk2-pre-202411 --json
+check "RTMR0, pre-202411 (calculate-tdx-mrs edk2-stable202408.01), and its assumptions" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["rtmr0"] == "85df917d66707bdca225750a878a441aeef56013f3aa4c2af0d81d96cbf31ebb3e6e29b8eeb5477d7f1a53eb6697672f", d
+a = d["assumptions"]
+assert a["memory"] == 4 << 30 and a["boot_variables"] and a["secure_boot_variables"]
+assert "rtmr0_missing" not in d
+' "$T/out"
+run "$M" tdx "${R0[@]}" --firmware syn.fd
+expect_rc 1 "RTMR0 of a CFV without a firmware volume header is refused"
+expect_err_has "_FVH" "the message names what is missing"
+run "$M" tdx --firmware syn.fd --acpi-tables tb.bin
+expect_rc 2 "an RTMR0 input without --kernel is a usage error"
 
 # ---- refusals ----------------------------------------------------------
 run "$M" tdx --firmware split.fd

@@ -105,6 +105,18 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 	x[4] = (struct tdvfgen_section){ 0, 0, 0x807000, 0x1000, 3, 0 };
 	x[5] = (struct tdvfgen_section){ 0, 0, 0x809000, 0x2000, 2, 0 };
 	x[6] = (struct tdvfgen_section){ 0, 0, 0x80b000, 0x4000, 3, 0 };
+	if (g->ovmf_layout) {
+		/* Debian trixie 2025.02 OVMF.fd's metadata order */
+		x[2] = (struct tdvfgen_section){ 0, 0, 0x811000, 0xf000, 3, 0 };
+		x[3] = (struct tdvfgen_section){ 0, 0, 0x80b000, 0x2000, 3, 0 };
+		x[4] = (struct tdvfgen_section){ 0, 0, 0x809000, 0x2000, 2, 0 };
+		x[5] = (struct tdvfgen_section){ 0, 0, 0x800000, 0x6000, 3, 0 };
+		memset(&x[6], 0, sizeof(x[6]));
+		count = 6;
+		/* EFI_FIRMWARE_VOLUME_HEADER: "_FVH" at 40, HeaderLength */
+		memcpy(buf + 40, "_FVH", 4);
+		w16(buf + 48, 0x48);
+	}
 	if (is(g, "gpa-unaligned"))
 		x[0].gpa += 0x800;
 	if (is(g, "size-unaligned"))

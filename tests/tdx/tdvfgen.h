@@ -24,6 +24,10 @@ struct tdvfgen {
 	size_t size;		/* multiple of 16 KiB, >= 16 KiB */
 	uint32_t seed;		/* content of the volumes */
 	const char *corrupt;	/* NULL or a name from tdvfgen_corruptions */
+	int ovmf_layout;	/* 1: the sections of Debian trixie's OVMF.fd
+				   (TempMem 0x811000, 0x80b000, 0x800000,
+				   TD_HOB 0x809000) and a CFV that starts
+				   with a firmware volume header */
 	/* filled by tdvfgen_image: the sections as written */
 	uint32_t nsec;
 	struct tdvfgen_section sec[TDVFGEN_NSEC];

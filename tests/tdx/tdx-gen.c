@@ -2,6 +2,7 @@
 /*
  * tdx-gen.c - write test inputs for `measure tdx` (tests/tdx/tdvfgen.h):
  *   tdx-gen fw OUT SIZE SEED [CORRUPTION]   a TDVF-like firmware image
+ *   tdx-gen fw-ovmf OUT SIZE SEED           the same with OVMF's sections
  *   tdx-gen pe OUT PAYLOAD TAIL CERT NRVA SEED [hdrs]   a PE32+ "kernel"
  *                                           (hdrs: with a setup header)
  *   tdx-gen blob OUT LEN SEED               pseudo-random bytes
@@ -32,10 +33,12 @@ int main(int argc, char **argv)
 	uint8_t *b;
 	size_t len;
 
-	if (argc >= 5 && !strcmp(argv[1], "fw")) {
+	if (argc >= 5 && (!strcmp(argv[1], "fw") ||
+			  !strcmp(argv[1], "fw-ovmf"))) {
 		struct tdvfgen g = { .size = num(argv[3]),
 				     .seed = (uint32_t)num(argv[4]),
-				     .corrupt = argc > 5 ? argv[5] : NULL };
+				     .corrupt = argc > 5 ? argv[5] : NULL,
+				     .ovmf_layout = !strcmp(argv[1], "fw-ovmf") };
 
 		len = g.size;
 		b = malloc(len ? len : 1);

@@ -450,7 +450,8 @@ static void test_rtmr(void **state)
 	assert_hex(r.mrtd, 48, syn_single);
 	assert_true(r.has_rtmr);
 	assert_false(r.has_rtmr0);
-	assert_non_null(strstr(r.rtmr0_missing, "RTMR0"));
+	assert_string_equal(r.rtmr0_missing, "RTMR0 needs --memory, "
+			    "--acpi-loader, --acpi-rsdp, --acpi-tables");
 	assert_hex(r.rtmr[1], 48, syn_rtmr1);
 	assert_hex(r.rtmr[2], 48, syn_rtmr2);
 	assert_memory_equal(r.rtmr[3], zero, 48);
@@ -592,6 +593,176 @@ static void test_qemu_patch(void **state)
 	free(fw);
 }
 
+/* syn-ovmf.fd = tdx-gen fw-ovmf syn-ovmf.fd 262144 5, the blobs tdx-gen
+ * blob (4096, 21), (20, 22), (8192, 23), 4 GiB, kernel syn-k.efi:
+ * calculate-tdx-mrs --ovmfversion edk2-stable202502 / 202408.01 with
+ * --bootorder 0 and Boot0000 = UiApp (tests/kat/tdx/README.md) */
+static const char r0_202411[] =
+	"9d99e685d65f44eefc96f9306f0fa3d40a356ac0e1f801cadba16efbcb436507"
+	"eef201ab5ec6e1c5251723bb75ebf747";
+static const char r0_pre[] =
+	"85df917d66707bdca225750a878a441aeef56013f3aa4c2af0d81d96cbf31ebb"
+	"3e6e29b8eeb5477d7f1a53eb6697672f";
+
+/* The model of RTMR0 for the ovmf layout (docs/tdx.md 7), from the
+ * layout's own numbers, not from lib/tdx's section list. */
+static void model_rtmr0(const uint8_t *img, uint64_t mem, const uint8_t *pk,
+			size_t pklen, const uint8_t *ld, const uint8_t *rs,
+			const uint8_t *tb, bool pre, uint8_t r0[48])
+{
+	static const uint64_t ent[][3] = { /* start, length, added */
+		{ 0, 0x800000, 0 }, { 0x800000, 0x6000, 1 },
+		{ 0x806000, 0x3000, 0 }, { 0x809000, 0x2000, 1 },
+		{ 0x80b000, 0x2000, 1 }, { 0x80d000, 0x4000, 0 },
+		{ 0x811000, 0xf000, 1 },
+	};
+	static const uint8_t g_glob[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca,
+		0x93, 0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b,
+		0x8c };
+	static const uint8_t g_db[16] = { 0xcb, 0xb2, 0x19, 0xd7, 0x3a,
+		0x3d, 0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65,
+		0x6f };
+	static const char *const names[] = { "SecureBoot", "PK", "KEK", "db",
+					     "dbx" };
+	uint8_t hob[56 + 9 * 48] = { 0 }, v[256], sep[4] = { 0 }, one = 1;
+	uint64_t below = mem >= 0xb0000000ull ? 0x80000000ull : mem;
+	size_t n = 0, i, j, vl;
+
+	for (i = 0; i < 7; i++, n++) {
+		uint8_t *p = hob + 56 + n * 48;
+
+		pv_put_le16(p, 3);
+		pv_put_le16(p + 2, 48);
+		pv_put_le32(p + 24, ent[i][2] ? 0 : 7);
+		pv_put_le32(p + 28, 7);
+		pv_put_le64(p + 32, ent[i][0]);
+		pv_put_le64(p + 40, ent[i][1]);
+	}
+	for (i = 0; i < 2 && (i == 0 || mem > below); i++, n++) {
+		uint8_t *p = hob + 56 + n * 48;
+
+		pv_put_le16(p, 3);
+		pv_put_le16(p + 2, 48);
+		pv_put_le32(p + 24, 7);
+		pv_put_le32(p + 28, 7);
+		pv_put_le64(p + 32, i ? 0x100000000ull : 0x820000);
+		pv_put_le64(p + 40, i ? mem - below : below - 0x820000);
+	}
+	pv_put_le16(hob, 1);
+	pv_put_le16(hob + 2, 56);
+	pv_put_le32(hob + 8, 9);
+	pv_put_le64(hob + 48, 0x809000 + 56 + n * 48 + 8);
+	memset(r0, 0, 48);
+	model_extend(r0, hob, 56 + n * 48);
+	model_extend(r0, img, SYN_SIZE / 4);
+	for (i = 0; i < 5; i++) {
+		const uint8_t *data = i == 0 ? &one : i == 1 ? pk : NULL;
+		size_t dl = i == 0 ? (pk ? 1 : 0) : i == 1 ? pklen : 0;
+
+		memcpy(v, i < 3 ? g_glob : g_db, 16);
+		pv_put_le64(v + 16, strlen(names[i]));
+		pv_put_le64(v + 24, dl);
+		for (j = 0; names[i][j]; j++)
+			pv_put_le16(v + 32 + 2 * j, (uint8_t)names[i][j]);
+		vl = 32 + 2 * j;
+		if (dl)
+			memcpy(v + vl, data, dl);
+		model_extend(r0, v, vl + dl);
+	}
+	model_extend(r0, sep, 4);
+	model_extend(r0, ld, 4096);
+	model_extend(r0, rs, 20);
+	model_extend(r0, tb, 8192);
+	model_extend(r0, sep, 2); /* BootOrder: one UINT16 0 */
+	{
+		static const uint8_t b0[] = {
+			0x09, 0x01, 0x00, 0x00, 0x2c, 0x00, 'U', 0, 'i', 0,
+			'A', 0, 'p', 0, 'p', 0, 0, 0, 0x04, 0x07, 0x14, 0x00,
+			0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa,
+			0xea, 0x3e, 0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06,
+			0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76, 0x03,
+			0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31,
+			0x7f, 0xff, 0x04, 0x00 };
+
+		model_extend(r0, b0, sizeof(b0));
+	}
+	if (pre)
+		model_extend(r0, sep, 4);
+}
+
+static void test_rtmr0(void **state)
+{
+	struct tdvfgen g = { .size = SYN_SIZE, .seed = 5, .ovmf_layout = 1 };
+	uint8_t *fw = malloc(SYN_SIZE), *k, ld[4096], rs[20], tb[8192];
+	uint8_t want[48], pk[4] = { 'A', 'B', 'C', 'D' };
+	struct pv_tdx_params p = { 0 };
+	struct pv_tdx_result r;
+	struct pv_err e = { 0 };
+	size_t klen;
+	uint8_t *h;
+
+	(void)state;
+	assert_int_equal(tdvfgen_image(&g, fw), 0);
+	k = pe_kernel(&klen);
+	tdvfgen_blob(ld, sizeof(ld), 21);
+	tdvfgen_blob(rs, sizeof(rs), 22);
+	tdvfgen_blob(tb, sizeof(tb), 23);
+	p.firmware = fw;
+	p.firmware_len = SYN_SIZE;
+	p.kernel = k;
+	p.kernel_len = klen;
+	p.stub_measures = true;
+	/* missing inputs: named, and no value */
+	p.memory = 4ull << 30;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	assert_false(r.has_rtmr0);
+	assert_string_equal(r.rtmr0_missing, "RTMR0 needs --acpi-loader, "
+			    "--acpi-rsdp, --acpi-tables");
+	p.acpi_loader = ld;
+	p.acpi_loader_len = sizeof(ld);
+	p.acpi_rsdp = rs;
+	p.acpi_rsdp_len = sizeof(rs);
+	p.acpi_tables = tb;
+	p.acpi_tables_len = sizeof(tb);
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	assert_true(r.has_rtmr0);
+	assert_hex(r.rtmr[0], 48, r0_202411);
+	model_rtmr0(fw, p.memory, NULL, 0, ld, rs, tb, false, want);
+	assert_memory_equal(r.rtmr[0], want, 48);
+	p.layout = PV_TDX_LAYOUT_PRE_202411;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	assert_hex(r.rtmr[0], 48, r0_pre);
+	model_rtmr0(fw, p.memory, NULL, 0, ld, rs, tb, true, want);
+	assert_memory_equal(r.rtmr[0], want, 48);
+	/* 2 GiB: no RAM above 4 GiB; the model agrees */
+	p.memory = 2ull << 30;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	model_rtmr0(fw, p.memory, NULL, 0, ld, rs, tb, true, want);
+	assert_memory_equal(r.rtmr[0], want, 48);
+	/* an enrolled PK: SecureBoot 1, PK's data measured */
+	h = fw + 0x48 + 28;
+	memset(h, 0, 60 + 6 + 4);
+	pv_put_le16(h, 0x55aa);
+	h[2] = 0x3f;
+	pv_put_le32(h + 36, 6);
+	pv_put_le32(h + 40, 4);
+	memcpy(h + 60, "P\0K\0\0\0", 6);
+	memcpy(h + 66, pk, 4);
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), 0);
+	model_rtmr0(fw, p.memory, pk, 4, ld, rs, tb, true, want);
+	assert_memory_equal(r.rtmr[0], want, 48);
+	/* too little memory for the TDVF sections: refused */
+	p.memory = 0x808000;
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_EINVAL);
+	/* a CFV without a firmware volume header: refused */
+	p.memory = 2ull << 30;
+	memset(fw + 40, 0, 4);
+	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "_FVH"));
+	free(k);
+	free(fw);
+}
+
 /* Debian's OVMF.fd (tests/kat/tdx/README.md), when it is on this machine:
  * PODVM_TDX_OVMF names a file, else /usr/share/ovmf/OVMF.fd. */
 static void test_debian_ovmf(void **state)
@@ -655,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_load_options),
 		cmocka_unit_test(test_rtmr),
 		cmocka_unit_test(test_qemu_patch),
+		cmocka_unit_test(test_rtmr0),
 		cmocka_unit_test(test_debian_ovmf),
 	};
 

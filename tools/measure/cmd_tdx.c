@@ -54,18 +54,22 @@ static const struct pv_opt tdx_opts_table[O_COUNT] = {
 		"the kernel command line", PV_OPT_DST(T, append),
 		.requires = PV_OPT_BIT(O_KERNEL) },
 	[O_MEMORY] = { "memory", 0, PV_ARG_SIZE, "SIZE",
-		"guest memory of a q35 machine (for qemu-patched with an initrd, "
-		"and RTMR0)", PV_OPT_DST(T, memory), .min = 1 },
+		"guest memory of a q35 machine (RTMR0 input; also for "
+		"qemu-patched with an initrd)", PV_OPT_DST(T, memory), .min = 1 },
 	[O_ORDER] = { "mrtd-order", 0, PV_ARG_ENUM, "ORDER",
 		"single-pass (default; upstream KVM: each page added, then "
 		"extended) or two-pass (older TDX trees: a section's pages "
 		"added, then extended)", PV_OPT_DST(T, order), .names = orders },
 	[O_LOADER] = { "acpi-loader", 0, PV_ARG_PATH_IN, "FILE",
-		"QEMU's etc/table-loader (RTMR0 input)", PV_OPT_DST(T, loader) },
+		"QEMU's fw_cfg etc/table-loader, as the guest reads it (RTMR0 "
+		"input, with --memory, --acpi-rsdp and --acpi-tables)",
+		PV_OPT_DST(T, loader), .requires = PV_OPT_BIT(O_KERNEL) },
 	[O_RSDP] = { "acpi-rsdp", 0, PV_ARG_PATH_IN, "FILE",
-		"QEMU's etc/acpi/rsdp (RTMR0 input)", PV_OPT_DST(T, rsdp) },
+		"QEMU's fw_cfg etc/acpi/rsdp (RTMR0 input)",
+		PV_OPT_DST(T, rsdp), .requires = PV_OPT_BIT(O_KERNEL) },
 	[O_TABLES] = { "acpi-tables", 0, PV_ARG_PATH_IN, "FILE",
-		"QEMU's etc/acpi/tables (RTMR0 input)", PV_OPT_DST(T, tables) },
+		"QEMU's fw_cfg etc/acpi/tables (RTMR0 input)",
+		PV_OPT_DST(T, tables), .requires = PV_OPT_BIT(O_KERNEL) },
 	[O_LAYOUT] = { "event-layout", 0, PV_ARG_ENUM, "L",
 		"edk2-202411 (default), edk2-pre-202411 or none (firmware that "
 		"measures nothing, e.g. Debian bookworm's 2022.11: every RTMR "
@@ -201,6 +205,15 @@ static void print_json(const struct pv_tdx_params *p,
 		if (p->memory)
 			json_object_set_new(a, "memory",
 					    json_integer((json_int_t)p->memory));
+		if (r->has_rtmr0 && p->layout != PV_TDX_LAYOUT_NONE) {
+			json_object_set_new(a, "machine", json_string("q35"));
+			json_object_set_new(a, "secure_boot_variables",
+					    json_string("from the image's "
+							"variable store"));
+			json_object_set_new(a, "boot_variables",
+					    json_string("BootOrder 0000, "
+							"Boot0000 UiApp"));
+		}
 		json_object_set_new(a, "cmdline_encoding",
 				    json_string("each byte widened to one "
 						"UTF-16 unit, NUL-terminated"));
