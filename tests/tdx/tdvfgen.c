@@ -90,7 +90,8 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 	tdvfgen_blob(buf, s, g->seed);
 	/* an empty variable store at the start of the CFV */
 	memcpy(buf + 0x48, g_authvars, 16);
-	w32(buf + 0x58, 0x1000);
+	/* the store fits in the CFV (a quarter of the image) */
+	w32(buf + 0x58, s / 4 < 0x1048 ? (uint32_t)(s / 4 - 0x48) : 0x1000);
 	buf[0x5c] = 0x5a;
 	buf[0x5d] = 0xfe;
 	memset(buf + 0x5e, 0, 0x1000 - 0x5e);
