@@ -204,7 +204,7 @@ struct pv_tdx_params {
 
 struct pv_tdx_result {
 	uint8_t mrtd[PV_TDX_MR_SIZE];
-	bool has_rtmr;		/* a kernel was given (or layout none) */
+	bool has_rtmr;		/* a kernel was given: rtmr[1..3] hold */
 	bool has_rtmr0;		/* every RTMR0 input was given (or layout
 				   none: nothing is measured) */
 	uint8_t rtmr[4][PV_TDX_MR_SIZE];
@@ -215,8 +215,13 @@ struct pv_tdx_result {
 /**
  * pv_tdx_measure - MRTD and, with a kernel, RTMR0..3 of a QEMU + TDVF
  * direct boot
- * @obs: NULL, or called for every measured step in order
- * returns: 0 or the error of the failing stage (the message names it)
+ * @obs: NULL, or called for every measured step in order: the MRTD
+ *        sections, then the RTMR events in the firmware's time order.
+ *        The MRTD steps may come from a worker thread (the kernel digest
+ *        is computed beside them); calls never overlap.
+ * returns: 0 or the error of the failing stage (the message names it):
+ *          the firmware's (pv_tdvf_parse, MRTD) first, then the kernel's
+ *          (not PE/COFF: PV_EFORMAT), then RTMR0's
  */
 int pv_tdx_measure(const struct pv_tdx_params *p, struct pv_tdx_result *r,
 		   pv_tdx_observer obs, void *ctx, struct pv_err *e);
