@@ -483,6 +483,9 @@ static void set_value(const struct pv_cli_spec *spec, const struct pv_opt *o,
 	case PV_ARG_STR:
 		if (o->kind != PV_ARG_STR && !arg[0])
 			spec_error(spec, "%s: an empty file name", what);
+		/* every output of the command is then checked against it */
+		if (o->kind == PV_ARG_PATH_IN)
+			pv_out_note_input(arg);
 		if (dst)
 			memcpy(dst, &arg, sizeof(arg));
 		return;

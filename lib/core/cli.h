@@ -180,7 +180,8 @@ enum pv_arg_kind {
 	PV_ARG_FLAG,	/* no argument; stores true in a bool */
 	PV_ARG_STR,	/* any string, even empty; stores the pointer */
 	PV_ARG_PATH_IN,	/* a file to read: not empty */
-	PV_ARG_PATH_OUT, /* a file to write: not empty, and not "-" */
+	PV_ARG_PATH_OUT, /* a file to write: not empty; "-" (standard output)
+			  * is passed on, pv_out_open() writes it directly */
 	PV_ARG_U64,	/* decimal or 0x hex, in [.min, .max], a multiple of
 			 * .align when it is set (pv_parse_u64) */
 	PV_ARG_SIZE,	/* bytes with an optional K/M/G/T suffix; a plain

@@ -357,6 +357,24 @@ static int open_direct(struct pv_out *o, const char *path,
 	return 0;
 }
 
+/* pv_out_note_input: the inputs every output is checked against */
+#define NOTED_MAX 64
+static const char *noted[NOTED_MAX];
+static size_t nnoted;
+
+void pv_out_note_input(const char *path)
+{
+	size_t i;
+
+	if (!path || strcmp(path, "-") == 0)
+		return;
+	for (i = 0; i < nnoted; i++)
+		if (noted[i] == path || strcmp(noted[i], path) == 0)
+			return;
+	if (nnoted < NOTED_MAX)
+		noted[nnoted++] = path;
+}
+
 int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 		      struct pv_err *e)
 {
@@ -412,6 +430,14 @@ int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 		return pv_err_errno(e, err, "%s: cannot create", path);
 	}
 	o->slot = cleanup_register(o->tmp);
+	for (size_t i = 0; i < nnoted; i++) {
+		int r = pv_out_check_not_input(o, noted[i], e);
+
+		if (r) {
+			pv_out_abort(o);
+			return r;
+		}
+	}
 	return 0;
 }
 

@@ -111,6 +111,16 @@ int pv_out_check_not_input(const struct pv_out *o, const char *input_path,
 			   struct pv_err *e);
 
 /**
+ * pv_out_note_input - remember @path (kept as a pointer: it must live as
+ * long as the process, as argv does) as an input of this process: every
+ * later pv_out_open of a regular file or a new name then refuses it as
+ * pv_out_check_not_input does.  The option tables (cli.h) note every
+ * PATH_IN option, so a tool need not list its inputs again.  At most 64
+ * are kept; "-" is ignored.
+ */
+void pv_out_note_input(const char *path);
+
+/**
  * pv_out_install_signal_cleanup - install handlers for SIGINT, SIGTERM
  * and SIGHUP (each unless it is ignored, as under nohup) that remove the
  * temporary files of the outputs still open, then end the process by the

@@ -263,7 +263,8 @@ int pv_initrd_build_skip(const char *root, enum pv_compress comp,
 	rc = walk(&w, root, "", e);
 	if (rc)
 		goto out;
-	qsort(w.v, w.n, sizeof(*w.v), cmp_ent);
+	if (w.n) /* an empty tree: qsort takes no NULL */
+		qsort(w.v, w.n, sizeof(*w.v), cmp_ent);
 	if (comp == PV_COMPRESS_GZIP) {
 		c.gzip = 1;
 		if (deflateInit2(&c.z, 9, Z_DEFLATED, 15 + 16, 9,

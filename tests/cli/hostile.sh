@@ -6,6 +6,7 @@
 # own tree; a socket in the tree.  Every case must fail cleanly (exit 1,
 # one line naming the path) or succeed without harm, and never hang.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/gen.sh"
 cd "$T" || exit 1
 TO="timeout 20"
 
@@ -111,5 +112,25 @@ for z in gzip none; do
 	expect_err_has "stree/run/s: is a socket" "the socket is named ($z), not a zlib error"
 	check "no archive is left ($z)" test ! -e s.cpio
 done
+
+# ---- an output that is one of the command's inputs -----------------------
+# Every PATH_IN option is noted by the option table (core/cli.h) and every
+# output of the command is checked against it, whatever the tool.
+cp a.igvm in.igvm
+ln -s in.igvm in-link.igvm
+run "$MEASURE" snp --igvm in-link.igvm --log in.igvm
+expect_rc 1 "measure snp --log onto its --igvm input (through a link) is refused"
+expect_err_has "in.igvm: the output is the input in-link.igvm" "the refusal names both"
+run "$MEASURE" snp --igvm in.igvm --log in.igvm
+expect_rc 1 "measure snp --log onto its --igvm input is refused"
+check "the input IGVM is unchanged" cmp -s a.igvm in.igvm
+gen_cca_inputs Image initrd
+cp Image Image2
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k Image2 -i initrd -m 256M -c 1
+expect_rc 0 "measure cca of the generated Image works"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k Image2 -i initrd -m 256M -c 1 --dump-dtb Image2
+expect_rc 1 "measure cca --dump-dtb onto its kernel is refused"
+expect_err_has "the output is the input" "the refusal says why"
+check "the kernel is unchanged" cmp -s Image Image2
 
 finish

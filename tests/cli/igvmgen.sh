@@ -149,6 +149,77 @@ expect_err_has "0x000e0000.bin: 4095 bytes, an ACPI page is 4096" "the message g
 run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --platform native --acpi-pages "$T/acpi" -o "$T/x.igvm"
 expect_rc 2 "--vmm clh is SNP only"
 
+# the option table's rules (tools/igvmgen/opts.c): exit 2, "igvmgen: build:
+# MESSAGE" naming the option, nothing on stdout, no output file
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$IGVMGEN" build --kernel "$T/bz" $args -o "$T/x.igvm"
+	expect_rc 2 "build $args exits 2"
+	expect_err_has "igvmgen: build: $msg" "build $args: the message"
+	check "build $args: nothing on stdout, no output" test ! -s "$T/out" -a ! -e "$T/x.igvm"
+done <<END
+--vmm clh --memory 1G|--memory is only for --vmm qemu
+--vmm qemu --svme no|--svme is only for --vmm clh
+--vmm qemu --boot-mode x86|--boot-mode is only for --vmm clh
+--vmm qemu --pvalidate-opt no|--pvalidate-opt is only for --vmm clh
+--vmm qemu --encrypted-page no|--encrypted-page is only for --vmm clh
+--vmm qemu --vtl 1|--vtl is only for --vmm clh
+--vmm qemu --acpi-pages $T/acpi|--acpi-pages is only for --vmm clh
+--vmm qemu --acpi-dir $T/acpi|--acpi-dir is only for --vmm clh
+--vmm clh --acpi-pages $T/acpi --acpi-dir $T/acpi|--acpi-dir and --acpi-pages exclude each other
+--vmm qemu --cmdline x --cmdline-file $T/elsewhere/cmdline|--cmdline and --cmdline-file exclude each other
+--vmm qemu --family-id 0f000000000000000000000000000000|--family-id needs --id-key
+--vmm qemu --guest-svn 3|--guest-svn needs --id-key
+--vmm clh --svme maybe|--svme: 'maybe', expected yes or no
+--vmm clh --vtl 16|--vtl: 16 is more than 15
+--vmm qemu --vcpus 0|--vcpus: 0 is less than 1
+--vmm qemu --vcpus 4097|--vcpus: 4097 is more than 4096
+--vmm qemu --memory 1q|--memory: unknown size suffix 'q'
+--vmm qemu --policy 0xz|--policy:
+--vmm clh --boot-mode x32|--boot-mode: 'x32', expected x86 or x64
+--vmm qemu --platform sev|--platform: 'sev', expected snp or native
+--vmm qemu --kernel=|--kernel: an empty file name
+--vmm clh --platform native|--vmm clh supports --platform snp only
+END
+run "$IGVMGEN" build --kernel "$T/bz" --initrd "$T/initrd" --cmdline "console=ttyS0" \
+	--vmm qemu --platform snp -o -
+check "-o - writes the file to stdout" cmp -s "$T/a.igvm" "$T/out"
+run "$IGVMGEN" build --kernel "$T/bz" --vmm clh --svme false --encrypted-page 0 \
+	--pvalidate-opt true --boot-mode x64 -o "$T/yn.igvm"
+expect_rc 0 "yes|no options also take true|false and 1|0 (igvm-tooling's)"
+
+# an output that names an input is refused: the input is left as it was
+cp "$T/bz" "$T/k"
+ln -f "$T/k" "$T/k-hard"
+ln -sf k "$T/k-sym"
+for o in k k-hard k-sym; do
+	run "$IGVMGEN" build --kernel "$T/k" --vmm qemu -o "$T/$o"
+	expect_rc 1 "-o $o (the kernel) is refused"
+	check "-o $o: the kernel is untouched" cmp -s "$T/bz" "$T/k"
+done
+expect_err_has "k-sym: is a symbolic link" "-o a symbolic link to the kernel: named"
+run "$IGVMGEN" build --kernel "$T/k-hard" --vmm qemu -o "$T/k"
+expect_err_has "the output is the input $T/k-hard" "a hard link as the input: named"
+run "$IGVMGEN" build --kernel "$T/k-sym" --vmm qemu -o "$T/k"
+expect_rc 1 "-o the file an input symbolic link points to"
+check "the kernel behind the link is untouched" cmp -s "$T/bz" "$T/k"
+cp "$T/initrd" "$T/i2"; cp "$T/elsewhere/cmdline" "$T/c2"; cp -r "$T/acpi" "$T/acpi2"
+cp "$SRCDIR/tests/kat/igvm/idkey-test.pem" "$T/key2.pem"
+while IFS='|' read -r args out; do
+	cp "$out" "$T/before"
+	# shellcheck disable=SC2086
+	run "$IGVMGEN" build --kernel "$T/bz" $args -o "$out"
+	expect_rc 1 "build $args -o $out: the output is an input"
+	expect_err_has "the output is the input" "build $args -o $out: said so"
+	check "build $args -o $out: the input is untouched" cmp -s "$T/before" "$out"
+done <<END
+--vmm qemu --initrd $T/i2|$T/i2
+--vmm qemu --cmdline-file $T/c2|$T/c2
+--vmm qemu --id-key $T/key2.pem|$T/key2.pem
+--vmm clh --acpi-pages $T/acpi2|$T/acpi2/0x00100000.bin
+END
+check "no temporary file is left" test "$(ls -A "$T" | grep -c '^\.')" = 0
+
 # ---- SNP ID block ----------------------------------------------------------
 LD=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 KEY=$SRCDIR/tests/kat/igvm/idkey-test.pem
@@ -202,6 +273,11 @@ expect_rc 0 "initrd --compress none"
 check "the gzip holds the cpio of SOURCE_DATE_EPOCH 86400" \
 	test "$(gzip -dc "$T/r1.gz" | cpio -itv --quiet 2>/dev/null | grep -c 'Jan  2  1970')" = 3
 check "newc magic" test "$(head -c 6 "$T/r1.cpio")" = 070701
+mkdir -p "$T/empty"
+run "$IGVMGEN" initrd --root "$T/empty" --compress none -o "$T/empty.cpio"
+expect_rc 0 "initrd of an empty folder"
+check "an empty folder: a newc archive with no entry" \
+	test "$(head -c 6 "$T/empty.cpio") $(cpio -it --quiet <"$T/empty.cpio" 2>/dev/null | wc -l)" = "070701 0"
 run "$IGVMGEN" initrd --root "$T/nope" -o "$T/x.cpio"
 expect_rc 1 "initrd of a missing folder"
 check "no output after a failure" test ! -e "$T/x.cpio"

@@ -125,10 +125,10 @@ expect_rc 0 "profile 2.0 with sha384 exits 0"
 check "profile 2.0: 48-byte RIM" test "$(wc -c <"$T/out")" -eq 97
 check "profile 2.0: no RIPAS" test "$(grep -c RIPAS "$T/log3")" -eq 0
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0-v12 -k "$K" -m 256M -c 1
-expect_rc 1 "profile 1.0-v12 fails"
+expect_rc 2 "profile 1.0-v12 is a usage error"
 expect_err_has "not supported yet" "v12: clear message"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.1 -k "$K" -m 256M -c 1
-expect_rc 1 "an unknown profile fails"
+expect_rc 2 "an unknown profile is a usage error"
 expect_err_has "unknown host profile" "unknown profile: message"
 
 # --- QEMU ---------------------------------------------------------------------
@@ -163,15 +163,15 @@ expect_err_has "do not fit" "initrd too big: message"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$T/big" -m 64M -c 1 --nodefaults
 expect_rc 1 "a kernel that does not fit fails"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 1025K -c 1
-expect_rc 1 "memory that is not a granule multiple fails"
-expect_err_has "granule" "memory: message"
+expect_rc 2 "memory that is not a granule multiple is a usage error"
+expect_err_has "measure: cca: --mem: 1025K is not a multiple of 4096" "memory: message"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --measurement-algo md5
 expect_rc 2 "an unknown algorithm is a usage error"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --measurement-algo sha384
 expect_rc 1 "sha384 before RMM 2.0 fails"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --sve-vl 200
-expect_rc 1 "an SVE length that is not a multiple of 128 fails"
-expect_err_has "multiple of 128" "SVE: message"
+expect_rc 2 "an SVE length that is not a multiple of 128 is a usage error"
+expect_err_has "measure: cca: --sve-vl: 200 is not a multiple of 128" "SVE: message"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --sve-vl 256 --disable-sve
 expect_rc 2 "--sve-vl with --disable-sve is a usage error"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --dtb "$K"

@@ -13,57 +13,12 @@
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
-#include "core/hex.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "igvm/igvm.h"
 #include "igvm/linux.h"
 #include "igvmgen.h"
-
-static const char build_usage[] =
-	"Usage: igvmgen build --kernel FILE --vmm qemu|clh -o OUT [OPTION]...\n"
-	"Lay out a Linux bzImage, an initrd and a command line as an IGVM file.\n"
-	"\n"
-	"  --kernel FILE        the kernel (bzImage, boot protocol 2.12 or later)\n"
-	"  --initrd FILE        the initrd (optional)\n"
-	"  --cmdline TEXT       the kernel command line\n"
-	"  --cmdline-file FILE  the command line from FILE (one trailing newline\n"
-	"                       is dropped)\n"
-	"  --vmm qemu|clh       the loader: qemu (QEMU/KVM; VMSA at\n"
-	"                       0xFFFFFFFFF000, last) or clh (Cloud Hypervisor /\n"
-	"                       Hyper-V, igvm-tooling's layout; SNP only)\n"
-	"  --platform snp|native  isolation (default snp)\n"
-	"  --vcpus N            vCPUs (default 1; qemu: KVM starts the APs; clh:\n"
-	"                       local APICs in the built-in MADT)\n"
-	"  --memory SIZE        guest RAM, e.g. 512M (default 512M)\n"
-	"  --sev-features HEX   VMSA sev_features (default qemu 0x1, clh 0x9)\n"
-	"  --policy HEX         SNP guest policy (default qemu 0x30000, clh 0x3001f)\n"
-	"clh only (igvm-tooling's option in brackets):\n"
-	"  --acpi-pages DIR     ready ACPI pages, one 4 KiB file per page named by\n"
-	"                       its GPA in hex (0x000e0000.bin) [acpi.zip]; without\n"
-	"                       it, a built-in RSDP, XSDT, FADT, MADT (--vcpus\n"
-	"                       local APICs) and empty DSDT\n"
-	"  --acpi-dir DIR       compiled tables (*.aml: RSDP, XSDT, FACP, DSDT,\n"
-	"                       FACS, APIC, MCFG, TPM2, ...) laid out as\n"
-	"                       igvm-tooling lays out -acpi_dir [-acpi_dir]\n"
-	"  --boot-mode x64|x86  64-bit (default) or 32-bit entry [-boot_mode]\n"
-	"  --pvalidate-opt yes|no  launch only the image and early ranges\n"
-	"                       (default yes) [-pvalidate_opt]\n"
-	"  --encrypted-page yes|no  C-bit in the page tables (default yes)\n"
-	"                       [-encrypted_page]\n"
-	"  --svme yes|no        EFER.SVME (default yes) [-svme]\n"
-	"  --vtl N              highest_vtl (default 0) [-vtl]\n"
-	"  --arch intel|amd     intel (default): VMSA RFLAGS 0x2; amd: 0 [-arch]\n"
-	"SNP ID block (signed with RFC 6979 deterministic ECDSA P-384):\n"
-	"  --id-key PEM         the ID key (P-384) [-sign_key]\n"
-	"  --id-ld HEX          the launch digest to sign; default: the digest\n"
-	"                       of the file being built, as `measure snp --igvm\n"
-	"                       FILE --vmm` the same VMM computes it (qemu: 1 vCPU)\n"
-	"  --family-id HEX, --image-id HEX  16 bytes each (default 01 00.. and\n"
-	"                       02 00.., igvm-tooling's defaults)\n"
-	"  --guest-svn N, --id-version N  (defaults 2 and 1, as igvm-tooling)\n"
-	"  -o, --output OUT     the IGVM file to write (atomically)\n"
-	"  --json               print the regions laid out as JSON\n";
+#include "opts.h"
 
 /* the command line from a file: no NUL inside, one trailing \n dropped */
 static int read_cmdline(const char *path, char **out, struct pv_err *e)
@@ -94,29 +49,60 @@ static int read_cmdline(const char *path, char **out, struct pv_err *e)
 	return 0;
 }
 
-static int yesno(const char *s, const char *what)
+/* The files read from a folder: mapped, and named for the output checks */
+struct in_files {
+	struct pv_map *maps;
+	char **names;
+	size_t n, capm, capn;
+};
+
+static void in_files_release(struct in_files *f)
 {
-	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1"))
-		return 1;
-	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0"))
-		return 0;
-	pv_cli_usage_error(build_usage, "%s %s: expected yes or no", what, s);
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		pv_unmap(&f->maps[i]);
+		free(f->names[i]);
+	}
+	free(f->maps);
+	free(f->names);
+	memset(f, 0, sizeof(*f));
+}
+
+/* map DIR/NAME (at most @max bytes) as f->maps[f->n++] */
+static int in_files_add(struct in_files *f, const char *dir, const char *name,
+			uint64_t max, struct pv_err *e)
+{
+	void *m = pv_grow(f->maps, &f->capm, f->n + 1, sizeof(*f->maps));
+	void *n = m ? pv_grow(f->names, &f->capn, f->n + 1, sizeof(*f->names)) : NULL;
+	char *path;
+	int rc;
+
+	if (m)
+		f->maps = m;
+	if (n)
+		f->names = n;
+	if (!n || asprintf(&path, "%s/%s", dir, name) < 0)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	rc = pv_map_file(path, max, &f->maps[f->n], e);
+	if (rc) {
+		free(path);
+		return rc;
+	}
+	f->names[f->n++] = path;
+	return 0;
 }
 
 /* --acpi-pages DIR: files named by the GPA of their page, in hex */
 struct acpi_set {
 	struct pv_acpi_page *pages;
-	struct pv_map *maps;
-	size_t n;
+	size_t cap;
+	struct in_files f;
 };
 
 static void acpi_release(struct acpi_set *a)
 {
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		pv_unmap(&a->maps[i]);
-	free(a->maps);
+	in_files_release(&a->f);
 	free(a->pages);
 	memset(a, 0, sizeof(*a));
 }
@@ -132,16 +118,15 @@ static int cmp_page(const void *x, const void *y)
 static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 {
 	struct dirent *de;
-	char path[4096], name[256];
+	char name[256];
 	DIR *d = opendir(dir);
-	size_t capp = 0, capm = 0;
-	void *p, *m;
+	void *p;
 	int rc = 0;
 
 	if (!d)
 		return pv_err_errno(e, errno, "%s: cannot open the folder", dir);
 	while (!rc && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
+		size_t len = strlen(de->d_name), i = a->f.n;
 		uint64_t gpa;
 
 		if (de->d_name[0] == '.')
@@ -161,67 +146,56 @@ static int read_acpi(const char *dir, struct acpi_set *a, struct pv_err *e)
 				     dir, de->d_name);
 			break;
 		}
-		p = pv_grow(a->pages, &capp, a->n + 1, sizeof(*a->pages));
-		if (p)
-			a->pages = p;
-		m = p ? pv_grow(a->maps, &capm, a->n + 1, sizeof(*a->maps)) : NULL;
-		if (!m) {
+		p = pv_grow(a->pages, &a->cap, i + 1, sizeof(*a->pages));
+		if (!p) {
 			rc = pv_errf(e, PV_ENOMEM, "out of memory");
 			break;
 		}
-		a->maps = m;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if ((rc = pv_map_file(path, 4096, &a->maps[a->n], e)))
+		a->pages = p;
+		if ((rc = in_files_add(&a->f, dir, de->d_name, 4096, e)))
 			break;
-		if (a->maps[a->n].len != 4096) {
-			/* the size before pv_unmap zeroes the mapping */
+		if (a->f.maps[i].len != 4096) {
 			rc = pv_errf(e, PV_EFORMAT, "%s: %zu bytes, an ACPI page is 4096",
-				     path, a->maps[a->n].len);
-			pv_unmap(&a->maps[a->n]);
+				     a->f.names[i], a->f.maps[i].len);
 			break;
 		}
-		a->pages[a->n].gpa = gpa;
-		a->pages[a->n].data = a->maps[a->n].data;
-		a->n++;
+		a->pages[i].gpa = gpa;
+		a->pages[i].data = a->f.maps[i].data;
 	}
 	closedir(d);
-	if (!rc && !a->n)
+	if (!rc && !a->f.n)
 		rc = pv_errf(e, PV_EINVAL, "%s: no ACPI pages", dir);
 	if (!rc)
-		qsort(a->pages, a->n, sizeof(*a->pages), cmp_page);
+		qsort(a->pages, a->f.n, sizeof(*a->pages), cmp_page);
 	return rc;
 }
 
-/* Every page of the inputs is read once: fault them in up front, in bulk,
- * rather than one page fault at a time (a hint; failure is harmless). */
-static void prefault(const struct pv_map *m)
+/* Map @path (at most @max bytes).  Every page of it is read once: fault
+ * them in up front, in bulk, rather than one page fault at a time (a
+ * hint; failure is harmless). */
+static int map_input(const char *path, uint64_t max, struct pv_map *m,
+		     struct pv_err *e)
 {
+	if (pv_map_file(path, max, m, e))
+		return -1;
 #ifdef MADV_POPULATE_READ
 	if (m->mapped && madvise(m->base, m->maplen, MADV_POPULATE_READ) == 0)
-		return;
+		return 0;
 #endif
 	if (m->mapped)
 		madvise(m->base, m->maplen, MADV_WILLNEED);
+	return 0;
 }
 
 /* --acpi-dir DIR: the *.aml files, in name order */
 struct aml_set {
 	struct pv_acpi_table *t;
-	struct pv_map *maps;
-	char **names;
-	size_t n;
+	struct in_files f;
 };
 
 static void aml_release(struct aml_set *a)
 {
-	size_t i;
-
-	for (i = 0; i < a->n; i++) {
-		pv_unmap(&a->maps[i]);
-		free(a->names[i]);
-	}
-	free(a->maps);
-	free(a->names);
+	in_files_release(&a->f);
 	free(a->t);
 	memset(a, 0, sizeof(*a));
 }
@@ -234,41 +208,26 @@ static int read_aml(const char *dir, struct aml_set *a, struct pv_err *e)
 	if (n < 0)
 		return pv_err_errno(e, errno, "%s: cannot open the folder", dir);
 	a->t = calloc((size_t)n + 1, sizeof(*a->t));
-	a->maps = calloc((size_t)n + 1, sizeof(*a->maps));
-	a->names = calloc((size_t)n + 1, sizeof(*a->names));
-	if (!a->t || !a->maps || !a->names)
+	if (!a->t)
 		rc = pv_errf(e, PV_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
-		size_t len = strlen(list[i]->d_name);
-		char *path;
+		const char *name = list[i]->d_name;
+		size_t len = strlen(name), j = a->f.n;
 
-		if (!rc && len > 4 && !strcmp(list[i]->d_name + len - 4, ".aml")) {
-			if (asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0) {
-				rc = pv_errf(e, PV_ENOMEM, "out of memory");
-			} else {
-				rc = pv_map_file(path, 1u << 20, &a->maps[a->n], e);
-				if (!rc) {
-					a->names[a->n] = path;
-					a->t[a->n].name = path;
-					a->t[a->n].data = a->maps[a->n].data;
-					a->t[a->n].len = a->maps[a->n].len;
-					a->n++;
-				} else {
-					free(path);
-				}
+		if (!rc && len > 4 && !strcmp(name + len - 4, ".aml")) {
+			rc = in_files_add(&a->f, dir, name, 1u << 20, e);
+			if (!rc) {
+				a->t[j].name = a->f.names[j];
+				a->t[j].data = a->f.maps[j].data;
+				a->t[j].len = a->f.maps[j].len;
 			}
 		}
 		free(list[i]);
 	}
 	free(list);
-	if (!rc && !a->n)
+	if (!rc && !a->f.n)
 		rc = pv_errf(e, PV_EINVAL, "%s: no *.aml tables", dir);
 	return rc;
-}
-
-static int out_sink(void *ctx, const void *buf, size_t len, struct pv_err *e)
-{
-	return pv_out_write(ctx, buf, len, e);
 }
 
 static void print_regions(const struct pv_linux_igvm *b)
@@ -288,261 +247,104 @@ static void print_regions(const struct pv_linux_igvm *b)
 	json_decref(doc);
 }
 
+
+/* The rules between option values that the table cannot say. */
+static void check_values(const struct ig_opts *a)
+{
+	const struct pv_linux_igvm_opts *o = &a->b.o;
+
+	if (o->vmm == PV_VMM_CLH && o->platform != PV_PLATFORM_SNP)
+		pv_opts_usage_error(&a->st, "--vmm clh supports --platform snp only");
+	if (!a->id_key)
+		return;
+	if (!a->b.id_ld_set && o->vmm == PV_VMM_QEMU && o->vcpus > 1)
+		pv_opts_usage_error(&a->st,
+				    "--id-key with --vmm qemu and --vcpus %u: KVM "
+				    "measures a VMSA per vCPU, which depends on the "
+				    "vCPU type; pass --id-ld from `measure snp --igvm "
+				    "FILE --vcpus %u --vcpu-type TYPE`",
+				    (unsigned)o->vcpus, (unsigned)o->vcpus);
+	if (o->platform != PV_PLATFORM_SNP)
+		pv_opts_usage_error(&a->st, "an ID block needs --platform snp");
+}
+
+/* Refuse an output that is one of the inputs (the same name, a hard or a
+ * symbolic link to it): it would be replaced by what is read from it. */
+static int check_not_inputs(const struct pv_out *out, const struct ig_opts *a,
+			    const struct in_files *acpi, const struct in_files *aml,
+			    struct pv_err *e)
+{
+	const char *in[] = { a->kernel, a->initrd, a->cmdline_file, a->id_key };
+	const struct in_files *dirs[] = { acpi, aml };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		if (in[i] && pv_out_check_not_input(out, in[i], e))
+			return -1;
+	for (j = 0; j < sizeof(dirs) / sizeof(dirs[0]); j++)
+		for (i = 0; i < dirs[j]->n; i++)
+			if (pv_out_check_not_input(out, dirs[j]->names[i], e))
+				return -1;
+	return 0;
+}
+
 int cmd_build(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "initrd", required_argument, NULL, 'i' },
-		{ "cmdline", required_argument, NULL, 'c' },
-		{ "cmdline-file", required_argument, NULL, 'C' },
-		{ "vmm", required_argument, NULL, 'M' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "vcpus", required_argument, NULL, 'n' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "sev-features", required_argument, NULL, 'F' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "acpi-pages", required_argument, NULL, 'A' },
-		{ "acpi-dir", required_argument, NULL, 'D' },
-		{ "boot-mode", required_argument, NULL, 'B' },
-		{ "pvalidate-opt", required_argument, NULL, 'O' },
-		{ "encrypted-page", required_argument, NULL, 'E' },
-		{ "svme", required_argument, NULL, 'S' },
-		{ "vtl", required_argument, NULL, 'T' },
-		{ "arch", required_argument, NULL, 'R' },
-		{ "id-key", required_argument, NULL, 'K' },
-		{ "id-ld", required_argument, NULL, 'L' },
-		{ "family-id", required_argument, NULL, 'f' },
-		{ "image-id", required_argument, NULL, 'g' },
-		{ "guest-svn", required_argument, NULL, 's' },
-		{ "id-version", required_argument, NULL, 'v' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
-	struct pv_igvm_build p;
-	struct pv_linux_igvm_opts *o = &p.o;
+	struct ig_opts a;
+	struct pv_linux_igvm_opts *o = &a.b.o;
 	struct acpi_set acpi = { 0 };
-	const char *idkey = NULL;
-	size_t hn;
-	const char *acpidir = NULL, *amldir = NULL;
 	struct aml_set aml = { 0 };
-	int have_arch = 0;
-	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL,
-		   *cmdfile = NULL, *outpath = NULL;
 	char *cmdbuf = NULL;
 	struct pv_map km = { 0 }, im = { 0 };
 	struct pv_linux_igvm b = { 0 };
 	struct pv_err e = { 0 };
 	struct pv_out out;
-	uint64_t v;
-	int c, vmm = -1, json = 0, rc = PV_EXIT_FAIL;
+	int rc = PV_EXIT_FAIL;
 
-	pv_igvm_build_init(&p);
-	while ((c = pv_cli_getopt(argc, argv, "o:", opts, build_usage)) != -1) {
-		switch (c) {
-		case 'k':
-			kernel = optarg;
-			break;
-		case 'i':
-			initrd = optarg;
-			break;
-		case 'c':
-			cmdline = optarg;
-			break;
-		case 'C':
-			cmdfile = optarg;
-			break;
-		case 'M':
-			if (!strcmp(optarg, "qemu"))
-				vmm = PV_VMM_QEMU;
-			else if (!strcmp(optarg, "clh"))
-				vmm = PV_VMM_CLH;
-			else
-				pv_cli_usage_error(build_usage,
-						   "--vmm %s: expected qemu or clh",
-						   optarg);
-			break;
-		case 'P':
-			if (!strcmp(optarg, "snp"))
-				o->platform = PV_PLATFORM_SNP;
-			else if (!strcmp(optarg, "native"))
-				o->platform = PV_PLATFORM_NATIVE;
-			else
-				pv_cli_usage_error(build_usage,
-						   "--platform %s: expected snp or native",
-						   optarg);
-			break;
-		case 'n':
-			if (pv_parse_u64(optarg, 4096, &v, "--vcpus", &e) || !v)
-				pv_cli_usage_error(build_usage, "%s",
-						   e.msg[0] ? e.msg : "--vcpus: at least 1");
-			o->vcpus = (uint32_t)v;
-			break;
-		case 'm':
-			if (pv_parse_size(optarg, 1, &o->memory, "--memory", &e))
-				pv_cli_usage_error(build_usage, "%s", e.msg);
-			break;
-		case 'F':
-			if (pv_parse_u64(optarg, UINT64_MAX, &o->sev_features,
-					 "--sev-features", &e))
-				pv_cli_usage_error(build_usage, "%s", e.msg);
-			p.sev_features_set = true;
-			break;
-		case 'p':
-			if (pv_parse_u64(optarg, UINT64_MAX, &o->policy, "--policy",
-					 &e))
-				pv_cli_usage_error(build_usage, "%s", e.msg);
-			p.policy_set = true;
-			break;
-		case 'A':
-			acpidir = optarg;
-			break;
-		case 'D':
-			amldir = optarg;
-			break;
-		case 'B':
-			if (!strcmp(optarg, "x64") || !strcmp(optarg, "x86"))
-				o->boot_x64 = optarg[1] == '6';
-			else
-				pv_cli_usage_error(build_usage,
-						   "--boot-mode %s: expected x64 or x86",
-						   optarg);
-			break;
-		case 'O':
-			o->pvalidate_opt = yesno(optarg, "--pvalidate-opt");
-			break;
-		case 'E':
-			o->encrypted_page = yesno(optarg, "--encrypted-page");
-			break;
-		case 'S':
-			o->svme = yesno(optarg, "--svme");
-			break;
-		case 'K':
-			idkey = optarg;
-			break;
-		case 'L':
-			if (pv_hex_decode(optarg, p.id.ld, sizeof(p.id.ld), &hn,
-					  "--id-ld", &e) || hn != 48)
-				pv_cli_usage_error(build_usage, "%s",
-						   e.msg[0] ? e.msg : "--id-ld: 48 bytes of hex");
-			p.id_ld_set = true;
-			break;
-		case 'f':
-		case 'g':
-			if (pv_hex_decode(optarg, c == 'f' ? p.id.family_id : p.id.image_id,
-					  16, &hn, c == 'f' ? "--family-id" : "--image-id",
-					  &e) || hn != 16)
-				pv_cli_usage_error(build_usage, "%s",
-						   e.msg[0] ? e.msg : "16 bytes of hex expected");
-			break;
-		case 's':
-		case 'v':
-			if (pv_parse_u64(optarg, UINT32_MAX, &v,
-					 c == 's' ? "--guest-svn" : "--id-version", &e))
-				pv_cli_usage_error(build_usage, "%s", e.msg);
-			if (c == 's')
-				p.id.guest_svn = (uint32_t)v;
-			else
-				p.id.version = (uint32_t)v;
-			break;
-		case 'T':
-			if (pv_parse_u64(optarg, 15, &v, "--vtl", &e))
-				pv_cli_usage_error(build_usage, "%s", e.msg);
-			o->vtl = (uint8_t)v;
-			break;
-		case 'R':
-			if (strcmp(optarg, "intel") && strcmp(optarg, "amd"))
-				pv_cli_usage_error(build_usage,
-						   "--arch %s: expected intel or amd",
-						   optarg);
-			o->arch_amd = !strcmp(optarg, "amd");
-			have_arch = 1;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		}
-	}
-	pv_cli_operands(argc, argv, 0, 0, build_usage);
-	if (!kernel)
-		pv_cli_usage_error(build_usage, "--kernel is required");
-	if (vmm < 0)
-		pv_cli_usage_error(build_usage, "--vmm is required (qemu or clh)");
-	if (!outpath)
-		pv_cli_usage_error(build_usage, "-o OUT is required");
-	if (cmdline && cmdfile)
-		pv_cli_usage_error(build_usage,
-				   "--cmdline and --cmdline-file exclude each other");
-	o->vmm = (enum pv_vmm)vmm;
-	if (have_arch && vmm != PV_VMM_CLH)
-		pv_cli_usage_error(build_usage, "--arch needs --vmm clh");
-	if (vmm == PV_VMM_CLH && o->platform != PV_PLATFORM_SNP)
-		pv_cli_usage_error(build_usage, "--vmm clh supports --platform snp only");
-	if (p.id_ld_set && !idkey)
-		pv_cli_usage_error(build_usage, "--id-ld needs --id-key");
-	if (idkey && !p.id_ld_set && vmm == PV_VMM_QEMU && o->vcpus > 1)
-		pv_cli_usage_error(build_usage,
-				   "--id-key with --vmm qemu and --vcpus %u: KVM "
-				   "measures a VMSA per vCPU, which depends on the "
-				   "vCPU type; pass --id-ld from `measure snp --igvm "
-				   "FILE --vcpus %u --vcpu-type TYPE`",
-				   (unsigned)o->vcpus, (unsigned)o->vcpus);
-	if (idkey) {
-		if (o->platform != PV_PLATFORM_SNP)
-			pv_cli_usage_error(build_usage, "an ID block needs --platform snp");
-		if (pv_ec_p384_load(idkey, &o->id_key, &e))
-			goto fail;
-	}
-	if (amldir) {
-		if (vmm != PV_VMM_CLH || acpidir)
-			pv_cli_usage_error(build_usage,
-					   "--acpi-dir needs --vmm clh and excludes --acpi-pages");
-		if (read_aml(amldir, &aml, &e))
+	ig_parse(&a, IG_CMD_BUILD, argc, argv);
+	check_values(&a);
+	if (a.id_key && pv_ec_p384_load(a.id_key, &o->id_key, &e))
+		goto fail;
+	if (a.acpi_dir) {
+		if (read_aml(a.acpi_dir, &aml, &e))
 			goto fail;
 		o->acpi_tables = aml.t;
-		o->nacpi_tables = aml.n;
+		o->nacpi_tables = aml.f.n;
 	}
-	if (acpidir) {
-		if (vmm != PV_VMM_CLH)
-			pv_cli_usage_error(build_usage, "--acpi-pages needs --vmm clh");
-		if (read_acpi(acpidir, &acpi, &e))
+	if (a.acpi_pages) {
+		if (read_acpi(a.acpi_pages, &acpi, &e))
 			goto fail;
 		o->acpi = acpi.pages;
-		o->nacpi = acpi.n;
+		o->nacpi = acpi.f.n;
 	}
-	if (cmdfile) {
-		if (read_cmdline(cmdfile, &cmdbuf, &e))
+	o->cmdline = a.cmdline;
+	if (a.cmdline_file) {
+		if (read_cmdline(a.cmdline_file, &cmdbuf, &e))
 			goto fail;
-		cmdline = cmdbuf;
+		o->cmdline = cmdbuf;
 	}
-	o->cmdline = cmdline;
-	if (pv_map_file(kernel, 1ull << 30, &km, &e))
+	if (map_input(a.kernel, 1ull << 30, &km, &e))
 		goto fail;
-	prefault(&km);
-	o->kernel_name = kernel;
+	o->kernel_name = a.kernel;
 	o->kernel = km.data;
 	o->kernel_len = km.len;
-	if (initrd) {
-		if (pv_map_file(initrd, 3ull << 30, &im, &e))
+	if (a.initrd) {
+		if (map_input(a.initrd, 3ull << 30, &im, &e))
 			goto fail;
-		prefault(&im);
-		o->initrd_name = initrd;
+		o->initrd_name = a.initrd;
 		o->initrd = im.data;
 		o->initrd_len = im.len;
 	}
-	if (pv_igvm_build(&p, &b, &e))
+	if (pv_igvm_build(&a.b, &b, &e))
 		goto fail;
-	if (pv_out_open(&out, outpath, &e))
+	if (pv_out_open(&out, a.output, &e))
 		goto fail;
-	if (pv_igvm_write(&b.w, out_sink, &out, &e) || pv_out_commit(&out, &e)) {
+	if (check_not_inputs(&out, &a, &acpi.f, &aml.f, &e) ||
+	    pv_igvm_write(&b.w, ig_out_sink, &out, &e) || pv_out_commit(&out, &e)) {
 		pv_out_abort(&out);
 		goto fail;
 	}
-	if (json)
+	if (a.json)
 		print_regions(&b);
 	rc = PV_EXIT_OK;
 	goto out;

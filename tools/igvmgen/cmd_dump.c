@@ -12,44 +12,10 @@
 #include "core/json.h"
 #include "igvm/igvm.h"
 #include "igvmgen.h"
+#include "opts.h"
 
 /* IGVM offsets are u32: no valid file is larger */
 #define IGVM_MAX_FILE 0xFFFFFFFFull
-
-/* The options of dump and check: one row each (core/cli.h). */
-enum { CMD_DUMP, CMD_CHECK };
-enum { O_JSON, O_COUNT };
-
-struct dump_opts {
-	bool json;
-};
-
-static const struct pv_opt dump_opts_table[O_COUNT] = {
-	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
-		     "one JSON document instead of text",
-		     PV_OPT_DST(struct dump_opts, json),
-		     .cmds = PV_CMD_BIT(CMD_DUMP) },
-};
-
-static const struct pv_cli_spec dump_spec = {
-	.cmd = CMD_DUMP,
-	.synopsis = "[--json] FILE",
-	.about = "Decode every header of the IGVM file FILE, with file-data statistics\n"
-		 "and the CRC result.  Exit 3 when its CRC-32 does not match (the file\n"
-		 "is corrupted, whatever else is wrong), 1 when it is malformed.\n",
-	.opts = dump_opts_table, .nopts = O_COUNT,
-	.min_operands = 1, .max_operands = 1,
-};
-
-static const struct pv_cli_spec check_spec = {
-	.cmd = CMD_CHECK,
-	.synopsis = "FILE",
-	.about = "Validate the IGVM file FILE (igvm.md §2-§7 rules, CRC-32) and print\n"
-		 "\"FILE: ok\"; exit 0 when valid, 3 when its CRC-32 does not match\n"
-		 "(corrupted), 1 when it is malformed or unreadable.\n",
-	.opts = dump_opts_table, .nopts = O_COUNT,
-	.min_operands = 1, .max_operands = 1,
-};
 
 static void print_field(const uint8_t *body, const struct pv_igvm_field *f)
 {
@@ -186,58 +152,50 @@ static void print_json(const char *path, const struct pv_igvm *g)
 	json_decref(doc);
 }
 
-int cmd_dump(int argc, char **argv)
+/* dump and check: parse @path (dump: whatever its CRC says), print */
+static int dump_or_check(unsigned cmd, int argc, char **argv)
 {
-	struct dump_opts o = { 0 };
+	const char *ctx = cmd == IG_CMD_DUMP ? "dump" : "check";
+	struct ig_opts o;
 	struct pv_err e = { 0 };
 	struct pv_map m = { 0 };
-	struct pv_opts st;
 	struct pv_igvm g;
 	const char *path;
-	int rc;
+	int rc = PV_EXIT_OK;
 
-	path = argv[pv_opts_parse(&dump_spec, argc, argv, &o, &st)];
+	path = argv[ig_parse(&o, cmd, argc, argv)];
 	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
-		return pv_cli_fail("dump", &e);
-	if (pv_igvm_parse(m.data, m.len, path, PV_IGVM_NO_CRC, &g, &e)) {
+		return pv_cli_fail(ctx, &e);
+	/* check: 3 for the checksum, 1 for the structure */
+	if (pv_igvm_parse(m.data, m.len, path,
+			  cmd == IG_CMD_DUMP ? PV_IGVM_NO_CRC : 0, &g, &e)) {
 		pv_unmap(&m);
-		return pv_cli_fail("dump", &e);
+		return pv_cli_fail(ctx, &e);
 	}
-	if (o.json)
+	if (cmd == IG_CMD_CHECK)
+		printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
+		       g.st.pages);
+	else if (o.json)
 		print_json(path, &g);
 	else
 		print_text(path, &g);
-	rc = PV_EXIT_OK;
 	if (g.crc != g.checksum) {
 		pv_errf(&e, PV_EVERIFY,
 			"%s: offset 0x14: checksum 0x%08x, computed CRC-32 0x%08x",
 			path, g.checksum, g.crc);
-		rc = pv_cli_fail("dump", &e);
+		rc = pv_cli_fail(ctx, &e);
 	}
 	pv_igvm_release(&g);
 	pv_unmap(&m);
 	return rc;
 }
 
+int cmd_dump(int argc, char **argv)
+{
+	return dump_or_check(IG_CMD_DUMP, argc, argv);
+}
+
 int cmd_check(int argc, char **argv)
 {
-	struct dump_opts o = { 0 };
-	struct pv_err e = { 0 };
-	struct pv_map m = { 0 };
-	struct pv_opts st;
-	struct pv_igvm g;
-	const char *path;
-
-	path = argv[pv_opts_parse(&check_spec, argc, argv, &o, &st)];
-	if (pv_map_file(path, IGVM_MAX_FILE, &m, &e))
-		return pv_cli_fail("check", &e);
-	if (pv_igvm_parse(m.data, m.len, path, 0, &g, &e)) {
-		pv_unmap(&m);
-		return pv_cli_fail("check", &e); /* 3: checksum, 1: structure */
-	}
-	printf("%s: ok (%zu headers, %" PRIu64 " pages)\n", path, g.nhdr,
-	       g.st.pages);
-	pv_igvm_release(&g);
-	pv_unmap(&m);
-	return PV_EXIT_OK;
+	return dump_or_check(IG_CMD_CHECK, argc, argv);
 }

@@ -4,6 +4,7 @@
  * kernel, initrd and DTB, for an explicit host profile and VMM.
  */
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,105 +21,193 @@
 #include "core/json.h"
 #include "core/parse.h"
 #include "cmds.h"
+#include "opts.h"
 
-static const char usage[] =
-	"Usage: measure cca --vmm kvmtool|qemu --rmm PROFILE -k KERNEL [-i INITRD]\n"
-	"                   [-p CMDLINE] -m MEM -c CPUS [options]\n"
-	"\n"
-	"Compute the Realm Initial Measurement (RIM) of an Arm CCA realm, as the\n"
-	"host stack named by --rmm and --vmm would launch it.\n"
-	"\n"
-	"Host and VMM (explicit, never guessed):\n"
-	"  --rmm PROFILE            1.0-eac5 (EAC5 kvmtool, Islet's measurer),\n"
-	"                           1.0 (RMM rel0, Linux v5..v10 host), 2.0 (no RIPAS);\n"
-	"                           1.0-v12 is not supported yet\n"
-	"  --vmm kvmtool|qemu       the memory layout and DTB generator\n"
-	"  --populate-align 4K|64K  granule range alignment of populated blobs (4K)\n"
-	"\n"
-	"Payload:\n"
-	"  -k, --kernel FILE        arm64 Image (QEMU also takes Image.gz)\n"
-	"  -i, --initrd FILE        initial RAM disk\n"
-	"  -p, --params CMDLINE     kernel command line (kvmtool -p, QEMU -append)\n"
-	"  -m, --mem SIZE           memory: K/M/G suffix, or a number of MiB\n"
-	"  -c, --cpus N             vCPUs (vCPU 0 is the only runnable REC)\n"
-	"      --dtb FILE           the VMM's DTB dump (lkvm --dump-dtb, QEMU\n"
-	"                           -machine dumpdtb=) instead of the generated one\n"
-	"      --dump-dtb FILE      write the generated (or given) DTB window\n"
-	"      --irqchip gicv3|gicv3-its|gicv2  interrupt controller (gicv3-its):\n"
-	"                           kvmtool --irqchip; QEMU gic-version=3 (its=off\n"
-	"                           for gicv3), gicv2 for QEMU only\n"
-	"  -n, --network mode=user|none   kvmtool's default network device (user)\n"
-	"      --nodefaults         kvmtool --nodefaults (bootargs = -p only)\n"
-	"      --qemu-version 7.2|10.0  generate the DTB of this QEMU (required for\n"
-	"                           --vmm qemu without --dtb): byte for byte what\n"
-	"                           qemu-system-aarch64 -M virt,gic-version=3,\n"
-	"                           dtb-randomness=off -cpu max -accel tcg -m MEM\n"
-	"                           -smp CPUS [-kernel -initrd -append] dumps; a\n"
-	"                           realm VMM changes the DTB (PSCI over SMC, no\n"
-	"                           flash, KVM's CPU): give its dump with --dtb\n"
-	"\n"
-	"Realm parameters (measured):\n"
-	"      --measurement-algo sha256|sha512|sha384  (kvmtool: sha256, qemu: sha512;\n"
-	"                           sha384 with --rmm 2.0 only)\n"
-	"      --sve-vl BITS        SVE vector length, a multiple of 128 (SVE off by default)\n"
-	"      --disable-sve        SVE off (the default)\n"
-	"      --pmu-counters N     PMU with N counters (off by default)\n"
-	"      --num-bps N          breakpoint count (1.0-eac5: 3, others: 1)\n"
-	"      --num-wps N          watchpoint count (1.0-eac5: 3, others: 1)\n"
-	"      --ipa-bits N         s2sz (1.0-eac5: 33; kvmtool: from -m; qemu: required)\n"
-	"      --lpa2               the LPA2 flag\n"
-	"      --rpv HEX            personalization value, up to 64 bytes (not in the RIM)\n"
-	"      --realm-pv STRING    the same as text, as kvmtool takes it\n"
-	"\n"
-	"Output:\n"
-	"      --output-format hex|base64|rvps|ccatoken   (hex)\n"
-	"      --json               the RIM with its inputs: profile, parameters,\n"
-	"                           layout and descriptor counts\n"
-	"      --log FILE           one JSON line per measured descriptor\n"
-	"      --all-recs           also measure the non-runnable RECs of vCPUs 1..N-1,\n"
-	"                           as lkvm-rim-measurer does (TF-RMM does not)\n"
-	"      --threads N          hashing threads (all CPUs)\n"
-	"  -h, --help               this text\n";
-
+/*
+ * The options of measure cca: one row each (core/cli.h, opts.h); the
+ * ranges are those of lib/cca (cca-rim.md), which checks them again.
+ */
 enum {
-	O_VMM = 256, O_RMM, O_ALIGN, O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NODEF,
-	O_ALGO, O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2,
-	O_RPV, O_REALM_PV, O_FORMAT, O_LOG, O_THREADS, O_ALL_RECS, O_JSON,
-	O_QEMU_VER,
+	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
+	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_NODEF, O_QEMU_VER, O_ALGO,
+	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
+	O_REALM_PV, O_FORMAT, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
 
-static const struct option longopts[] = {
-	{ "vmm", required_argument, NULL, O_VMM },
-	{ "rmm", required_argument, NULL, O_RMM },
-	{ "populate-align", required_argument, NULL, O_ALIGN },
-	{ "kernel", required_argument, NULL, 'k' },
-	{ "initrd", required_argument, NULL, 'i' },
-	{ "params", required_argument, NULL, 'p' },
-	{ "mem", required_argument, NULL, 'm' },
-	{ "cpus", required_argument, NULL, 'c' },
-	{ "dtb", required_argument, NULL, O_DTB },
-	{ "dump-dtb", required_argument, NULL, O_DUMP_DTB },
-	{ "irqchip", required_argument, NULL, O_IRQCHIP },
-	{ "network", required_argument, NULL, 'n' },
-	{ "nodefaults", no_argument, NULL, O_NODEF },
-	{ "measurement-algo", required_argument, NULL, O_ALGO },
-	{ "sve-vl", required_argument, NULL, O_SVE_VL },
-	{ "disable-sve", no_argument, NULL, O_NO_SVE },
-	{ "pmu-counters", required_argument, NULL, O_PMU },
-	{ "num-bps", required_argument, NULL, O_BPS },
-	{ "num-wps", required_argument, NULL, O_WPS },
-	{ "ipa-bits", required_argument, NULL, O_IPA },
-	{ "lpa2", no_argument, NULL, O_LPA2 },
-	{ "rpv", required_argument, NULL, O_RPV },
-	{ "realm-pv", required_argument, NULL, O_REALM_PV },
-	{ "output-format", required_argument, NULL, O_FORMAT },
-	{ "log", required_argument, NULL, O_LOG },
-	{ "threads", required_argument, NULL, O_THREADS },
-	{ "all-recs", no_argument, NULL, O_ALL_RECS },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "qemu-version", required_argument, NULL, O_QEMU_VER },
-	PV_CLI_COMMON_OPTS,
-	{ 0 },
+struct cca_opts {
+	enum pv_cca_profile rmm;
+	unsigned vmm, irqchip, network, algo, format;
+	uint64_t align, mem, cpus, sve_vl, pmu, bps, wps, ipa, threads;
+	const char *kernel, *initrd, *params, *dtb, *dump_dtb, *log;
+	enum pv_cca_qemu_version qver;
+	bool nodef, no_sve, lpa2, json, all_recs;
+	uint8_t rpv[64];
+	size_t rpv_len;
+};
+
+static const char *const vmm_names[] = { "kvmtool", "qemu", NULL };
+static const enum pv_cca_vmm vmm_ids[] = { PV_CCA_VMM_KVMTOOL, PV_CCA_VMM_QEMU };
+static const char *const irq_names[] = { "gicv3", "gicv3-its", "gicv2", NULL };
+static const enum pv_cca_irqchip irq_ids[] = { PV_CCA_GICV3, PV_CCA_GICV3_ITS,
+					       PV_CCA_GICV2 };
+static const char *const net_names[] = { "mode=user", "mode=none", NULL };
+static const char *const algo_names[] = { "sha256", "sha512", "sha384", NULL };
+static const enum pv_hash algo_ids[] = { PV_SHA256, PV_SHA512, PV_SHA384 };
+static const char *const format_names[] = { "hex", "base64", "rvps",
+					     "ccatoken", NULL };
+enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN };
+
+static int parse_rmm(const char *arg, void *dst, struct pv_err *e)
+{
+	return m_lib_value(pv_cca_profile_from_name(arg, dst, e), "--rmm", e);
+}
+
+static int parse_align(const char *arg, void *dst, struct pv_err *e)
+{
+	uint64_t a;
+
+	if (!strcmp(arg, "4K") || !strcmp(arg, "4096"))
+		a = 4096;
+	else if (!strcmp(arg, "64K") || !strcmp(arg, "65536"))
+		a = 65536;
+	else
+		return pv_errf(e, PV_EINVAL, "'%s', expected 4K or 64K", arg);
+	memcpy(dst, &a, sizeof(a));
+	return 0;
+}
+
+static int parse_qemu_version(const char *arg, void *dst, struct pv_err *e)
+{
+	return pv_cca_qemu_version_from_name(arg, dst, e);
+}
+
+static int parse_realm_pv(const char *arg, void *dst, struct pv_err *e)
+{
+	if (strlen(arg) > 64)
+		return pv_errf(e, PV_ERANGE, "at most 64 bytes");
+	memset(dst, 0, 64);
+	memcpy(dst, arg, strlen(arg));
+	return 0;
+}
+
+#define CCA_ROW(T) PV_OPT_DST(struct cca_opts, T)
+
+static const struct pv_opt cca_table[O_COUNT] = {
+	[O_RMM] = { "rmm", 0, PV_ARG_CUSTOM, "1.0-eac5|1.0|2.0",
+		"the host profile: 1.0-eac5 (EAC5 kvmtool, Islet's measurer), "
+		"1.0 (RMM rel0, Linux v5..v10 host), 2.0 (no RIPAS); 1.0-v12 is "
+		"not supported yet",
+		CCA_ROW(rmm), .parse = parse_rmm,
+		.required_in = PV_CMD_BIT(M_CCA), .why = "1.0-eac5, 1.0 or 2.0" },
+	[O_VMM] = { "vmm", 0, PV_ARG_ENUM, NULL,
+		"the memory layout and DTB generator",
+		CCA_ROW(vmm), .names = vmm_names,
+		.required_in = PV_CMD_BIT(M_CCA) },
+	[O_ALIGN] = { "populate-align", 0, PV_ARG_CUSTOM, "4K|64K",
+		"granule range alignment of populated blobs (4K)",
+		CCA_ROW(align), .parse = parse_align },
+	[O_KERNEL] = { "kernel", 'k', PV_ARG_PATH_IN, NULL,
+		"arm64 Image (QEMU also takes Image.gz)",
+		CCA_ROW(kernel), .required_in = PV_CMD_BIT(M_CCA) },
+	[O_INITRD] = { "initrd", 'i', PV_ARG_PATH_IN, NULL,
+		"initial RAM disk", CCA_ROW(initrd) },
+	[O_PARAMS] = { "params", 'p', PV_ARG_STR, "CMDLINE",
+		"kernel command line (kvmtool -p, QEMU -append)",
+		CCA_ROW(params) },
+	[O_MEM] = { "mem", 'm', PV_ARG_SIZE, NULL,
+		"memory: K/M/G suffix, or a number of MiB; a multiple of 4K, at "
+		"most 1T",
+		CCA_ROW(mem), .unit = 1ull << 20, .min = 4096, .max = 1ull << 40,
+		.align = 4096, .required_in = PV_CMD_BIT(M_CCA) },
+	[O_CPUS] = { "cpus", 'c', PV_ARG_U64, NULL,
+		"vCPUs, 1..512 (vCPU 0 is the only runnable REC)",
+		CCA_ROW(cpus), .min = 1, .max = 512,
+		.required_in = PV_CMD_BIT(M_CCA) },
+	[O_DTB] = { "dtb", 0, PV_ARG_PATH_IN, NULL,
+		"the VMM's DTB dump (lkvm --dump-dtb, QEMU -machine dumpdtb=) "
+		"instead of the generated one",
+		CCA_ROW(dtb) },
+	[O_DUMP_DTB] = { "dump-dtb", 0, PV_ARG_PATH_OUT, NULL,
+		"write the generated (or given) DTB window",
+		CCA_ROW(dump_dtb) },
+	[O_IRQCHIP] = { "irqchip", 0, PV_ARG_ENUM, NULL,
+		"interrupt controller (gicv3-its): kvmtool --irqchip; QEMU "
+		"gic-version=3 (its=off for gicv3), gicv2 for QEMU only",
+		CCA_ROW(irqchip), .names = irq_names },
+	[O_NETWORK] = { "network", 'n', PV_ARG_ENUM, NULL,
+		"kvmtool's default network device (mode=user)",
+		CCA_ROW(network), .names = net_names },
+	[O_NODEF] = { "nodefaults", 0, PV_ARG_FLAG, NULL,
+		"kvmtool --nodefaults (bootargs = -p only)", CCA_ROW(nodef) },
+	[O_QEMU_VER] = { "qemu-version", 0, PV_ARG_CUSTOM, "7.2|10.0",
+		"generate the DTB of this QEMU (required for --vmm qemu without "
+		"--dtb): byte for byte what qemu-system-aarch64 -M virt,"
+		"gic-version=3,dtb-randomness=off -cpu max -accel tcg -m MEM "
+		"-smp CPUS [-kernel -initrd -append] dumps; a realm VMM changes "
+		"the DTB (PSCI over SMC, no flash, KVM's CPU): give its dump with "
+		"--dtb",
+		CCA_ROW(qver), .parse = parse_qemu_version,
+		.only_with = O_VMM + 1, .only_with_value = "qemu",
+		.conflicts = PV_OPT_BIT(O_DTB) },
+	[O_ALGO] = { "measurement-algo", 0, PV_ARG_ENUM, NULL,
+		"the RIM's hash (kvmtool: sha256, qemu: sha512; sha384 with --rmm "
+		"2.0 only)",
+		CCA_ROW(algo), .names = algo_names },
+	[O_SVE_VL] = { "sve-vl", 0, PV_ARG_U64, "BITS",
+		"SVE vector length, a multiple of 128, 128..2048 (SVE off by "
+		"default)",
+		CCA_ROW(sve_vl), .min = 128, .max = 2048, .align = 128,
+		.conflicts = PV_OPT_BIT(O_NO_SVE) },
+	[O_NO_SVE] = { "disable-sve", 0, PV_ARG_FLAG, NULL,
+		"SVE off (the default)", CCA_ROW(no_sve) },
+	[O_PMU] = { "pmu-counters", 0, PV_ARG_U64, NULL,
+		"PMU with N counters, 0..31 (off by default)",
+		CCA_ROW(pmu), .max = 31 },
+	[O_BPS] = { "num-bps", 0, PV_ARG_U64, NULL,
+		"breakpoint count, 1..16 (1.0-eac5: 3, others: 1)",
+		CCA_ROW(bps), .min = 1, .max = 16 },
+	[O_WPS] = { "num-wps", 0, PV_ARG_U64, NULL,
+		"watchpoint count, 1..16 (1.0-eac5: 3, others: 1)",
+		CCA_ROW(wps), .min = 1, .max = 16 },
+	[O_IPA] = { "ipa-bits", 0, PV_ARG_U64, NULL,
+		"s2sz, 32..52 (1.0-eac5: 33; kvmtool: from -m; qemu: required)",
+		CCA_ROW(ipa), .min = 32, .max = 52 },
+	[O_LPA2] = { "lpa2", 0, PV_ARG_FLAG, NULL, "the LPA2 flag",
+		CCA_ROW(lpa2) },
+	[O_RPV] = { "rpv", 0, PV_ARG_HEX, NULL,
+		"personalization value, up to 64 bytes (not in the RIM)",
+		CCA_ROW(rpv), .len_off = offsetof(struct cca_opts, rpv_len),
+		.max = 64, .conflicts = PV_OPT_BIT(O_REALM_PV) },
+	[O_REALM_PV] = { "realm-pv", 0, PV_ARG_CUSTOM, "STRING",
+		"the same as text, as kvmtool takes it",
+		CCA_ROW(rpv), .parse = parse_realm_pv },
+	[O_FORMAT] = { "output-format", 0, PV_ARG_ENUM, NULL,
+		"how to print the RIM (hex)",
+		CCA_ROW(format), .names = format_names },
+	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
+		"the RIM with its inputs: profile, parameters, layout and "
+		"descriptor counts",
+		CCA_ROW(json) },
+	[O_LOG] = M_OPT_LOG(struct cca_opts, log, "measured descriptor", 0),
+	[O_ALL_RECS] = { "all-recs", 0, PV_ARG_FLAG, NULL,
+		"also measure the non-runnable RECs of vCPUs 1..N-1, as "
+		"lkvm-rim-measurer does (TF-RMM does not)",
+		CCA_ROW(all_recs) },
+	[O_THREADS] = M_OPT_THREADS(struct cca_opts, threads, 0),
+};
+
+static const struct pv_cli_spec cca_spec = {
+	.cmd = M_CCA,
+	.synopsis = "--vmm kvmtool|qemu --rmm PROFILE -k KERNEL [-i INITRD]\n"
+		    "                   [-p CMDLINE] -m MEM -c CPUS [OPTION]...",
+	.about = "\n"
+		 "Compute the Realm Initial Measurement (RIM) of an Arm CCA realm, as the\n"
+		 "host stack named by --rmm and --vmm (explicit, never guessed) would\n"
+		 "launch it.  --rpv, --realm-pv and the options after them are not\n"
+		 "measured; the ones from --measurement-algo to --lpa2 are the realm\n"
+		 "parameters, measured.\n",
+	.opts = cca_table, .nopts = O_COUNT,
+	.min_operands = 0, .max_operands = 0,
 };
 
 struct logctx {
@@ -134,19 +223,7 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 	pv_jsonl_add(l->log, pv_cca_step_json(l->n++, s));
 }
 
-static int parse_uint(const char *s, uint64_t max, unsigned *v,
-		      const char *what)
-{
-	struct pv_err e = { 0 };
-	uint64_t x;
-
-	if (pv_parse_u64(s, max, &x, what, &e) < 0)
-		pv_cli_usage_error(usage, "%s", e.msg);
-	*v = (unsigned)x;
-	return 0;
-}
-
-static int print_output(const char *fmt, const struct pv_cca_result *res,
+static int print_output(unsigned fmt, const struct pv_cca_result *res,
 			enum pv_hash alg, const uint8_t rpv[64])
 {
 	char hex[2 * PV_CCA_MEAS_MAX + 1];
@@ -155,14 +232,14 @@ static int print_output(const char *fmt, const struct pv_cca_result *res,
 	int rc = 0;
 
 	pv_hex_encode(res->rim, res->hlen, hex, sizeof(hex));
-	if (!strcmp(fmt, "hex")) {
+	if (fmt == F_HEX) {
 		printf("%s\n", hex);
-	} else if (!strcmp(fmt, "base64")) {
+	} else if (fmt == F_BASE64) {
 		s = pv_base64_alloc(res->rim, res->hlen);
 		if (!s)
 			return -1;
 		printf("%s\n", s);
-	} else if (!strcmp(fmt, "rvps")) {
+	} else if (fmt == F_RVPS) {
 		/* Trustee RVPS "sample" message (cca-rim.md 7.1) */
 		s = pv_base64_alloc(res->rim, res->hlen);
 		doc = s ? pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", s))
@@ -238,228 +315,94 @@ static int print_json(const struct pv_cca_result *res,
 
 int cmd_cca(int argc, char **argv)
 {
-	const char *vmm_s = NULL, *rmm_s = NULL, *kpath = NULL, *ipath = NULL;
-	const char *cmdline = NULL, *mem_s = NULL, *dtb_path = NULL;
-	const char *dump_path = NULL, *algo_s = NULL, *fmt = "hex";
-	const char *log_path = NULL;
-	struct pv_cca_user_params up = { 0 };
+	struct cca_opts o = { .align = 4096, .irqchip = 1 /* gicv3-its */ };
+	struct pv_opts st;
 	struct pv_cca_config cfg = { 0 };
 	struct pv_cca_result res;
 	struct pv_cca_launch in = { 0 };
 	struct pv_cca_launch_result lr = { 0 };
-	enum pv_cca_qemu_version qver = PV_CCA_QEMU_7_2;
-	bool have_qver = false;
 	struct pv_map km = { 0 }, im = { 0 }, dm = { 0 };
 	struct pv_jsonl log = { 0 };
 	struct logctx lctx = { &log, 0 };
 	struct pv_err e = { 0 };
-	enum pv_cca_profile prof;
+	const char *vmm_s;
 	enum pv_hash alg;
-	uint8_t rpv[64] = { 0 };
-	size_t rpvlen;
-	uint64_t mem = 0, align = 4096;
-	unsigned cpus = 0, ipa = 0, bps = 0, wps = 0, threads = 0;
-	bool have_cpus = false, sve_off = false, nodef = false, net = true;
-	bool use_log, json = false;
-	enum pv_cca_irqchip irq = PV_CCA_GICV3_ITS;
-	int opt, rc = PV_EXIT_FAIL;
+	int rc = PV_EXIT_FAIL;
 
-	while ((opt = pv_cli_getopt(argc, argv, "k:i:p:m:c:n:", longopts,
-				    usage)) != -1) {
-		switch (opt) {
-		case O_VMM: vmm_s = optarg; break;
-		case O_RMM: rmm_s = optarg; break;
-		case 'k': kpath = optarg; break;
-		case 'i': ipath = optarg; break;
-		case 'p': cmdline = optarg; break;
-		case 'm': mem_s = optarg; break;
-		case 'c':
-			parse_uint(optarg, 512, &cpus, "-c");
-			have_cpus = true;
-			break;
-		case O_DTB: dtb_path = optarg; break;
-		case O_DUMP_DTB: dump_path = optarg; break;
-		case O_NODEF: nodef = true; break;
-		case O_ALGO: algo_s = optarg; break;
-		case O_NO_SVE: sve_off = true; break;
-		case O_SVE_VL:
-			parse_uint(optarg, 1u << 20, &up.sve_vl_bits, "--sve-vl");
-			break;
-		case O_PMU:
-			parse_uint(optarg, 1000, &up.pmu_counters, "--pmu-counters");
-			break;
-		case O_BPS: parse_uint(optarg, 1000, &bps, "--num-bps"); break;
-		case O_WPS: parse_uint(optarg, 1000, &wps, "--num-wps"); break;
-		case O_IPA: parse_uint(optarg, 1000, &ipa, "--ipa-bits"); break;
-		case O_LPA2: up.lpa2 = true; break;
-		case O_THREADS:
-			parse_uint(optarg, 1024, &threads, "--threads");
-			break;
-		case O_RPV:
-			if (pv_hex_decode(optarg, rpv, sizeof(rpv), &rpvlen,
-					  "--rpv", &e) < 0)
-				pv_cli_usage_error(usage, "%s", e.msg);
-			break;
-		case O_REALM_PV:
-			if (strlen(optarg) > sizeof(rpv))
-				pv_cli_usage_error(usage,
-						   "--realm-pv: at most 64 bytes");
-			memset(rpv, 0, sizeof(rpv));
-			memcpy(rpv, optarg, strlen(optarg));
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "hex") && strcmp(optarg, "base64") &&
-			    strcmp(optarg, "rvps") && strcmp(optarg, "ccatoken"))
-				pv_cli_usage_error(usage,
-						   "--output-format %s: expected hex, base64, rvps or ccatoken",
-						   optarg);
-			fmt = optarg;
-			break;
-		case O_LOG: log_path = optarg; break;
-		case O_ALL_RECS: cfg.all_recs = true; break;
-		case O_JSON: json = true; break;
-		case O_QEMU_VER:
-			if (pv_cca_qemu_version_from_name(optarg, &qver, &e) < 0)
-				pv_cli_usage_error(usage, "--qemu-version %s", e.msg);
-			have_qver = true;
-			break;
-		case O_ALIGN:
-			if (!strcmp(optarg, "4K") || !strcmp(optarg, "4096"))
-				align = 4096;
-			else if (!strcmp(optarg, "64K") || !strcmp(optarg, "65536"))
-				align = 65536;
-			else
-				pv_cli_usage_error(usage,
-						   "--populate-align %s: expected 4K or 64K",
-						   optarg);
-			break;
-		case O_IRQCHIP:
-			if (!strcmp(optarg, "gicv3"))
-				irq = PV_CCA_GICV3;
-			else if (!strcmp(optarg, "gicv3-its"))
-				irq = PV_CCA_GICV3_ITS;
-			else if (!strcmp(optarg, "gicv2"))
-				irq = PV_CCA_GICV2;
-			else
-				pv_cli_usage_error(usage,
-						   "--irqchip %s: the models know gicv3, gicv3-its and (QEMU) gicv2",
-						   optarg);
-			break;
-		case 'n':
-			if (!strcmp(optarg, "mode=none"))
-				net = false;
-			else if (!strcmp(optarg, "mode=user"))
-				net = true;
-			else
-				pv_cli_usage_error(usage,
-						   "--network %s: the model knows mode=user and mode=none",
-						   optarg);
-			break;
-		default:
-			pv_cli_usage_error(usage, "unexpected option");
-		}
-	}
-	pv_cli_operands(argc, argv, 0, 0, usage);
-	if (!rmm_s)
-		pv_cli_usage_error(usage, "--rmm PROFILE is required (1.0-eac5, 1.0 or 2.0)");
-	if (!vmm_s)
-		pv_cli_usage_error(usage, "--vmm kvmtool|qemu is required");
-	if (strcmp(vmm_s, "kvmtool") && strcmp(vmm_s, "qemu"))
-		pv_cli_usage_error(usage, "--vmm %s: expected kvmtool or qemu", vmm_s);
-	if (!kpath || !mem_s || !have_cpus)
-		pv_cli_usage_error(usage, "-k KERNEL, -m MEM and -c CPUS are required");
-	if (cpus < 1)
-		pv_cli_usage_error(usage, "-c 0: at least one vCPU");
-	if (sve_off && up.sve_vl_bits)
-		pv_cli_usage_error(usage, "--sve-vl and --disable-sve conflict");
-	if (pv_cca_profile_from_name(rmm_s, &prof, &e) < 0)
-		return pv_cli_fail("cca", &e);
-	cfg.vmm = strcmp(vmm_s, "qemu") ? PV_CCA_VMM_KVMTOOL : PV_CCA_VMM_QEMU;
-	if (prof == PV_CCA_PROFILE_EAC5 && cfg.vmm != PV_CCA_VMM_KVMTOOL)
+	pv_opts_parse(&cca_spec, argc, argv, &o, &st);
+	vmm_s = vmm_names[o.vmm];
+	cfg.vmm = vmm_ids[o.vmm];
+	if (cfg.vmm == PV_CCA_VMM_KVMTOOL && irq_ids[o.irqchip] == PV_CCA_GICV2)
+		pv_opts_usage_error(&st, "--irqchip gicv2: kvmtool realms use gicv3 or gicv3-its");
+	if (o.rmm == PV_CCA_PROFILE_EAC5 && cfg.vmm != PV_CCA_VMM_KVMTOOL)
 		return pv_cli_failf("cca", "--rmm 1.0-eac5 models EAC5 kvmtool only: use --vmm kvmtool");
-	if (cfg.vmm == PV_CCA_VMM_KVMTOOL && irq == PV_CCA_GICV2)
-		pv_cli_usage_error(usage, "--irqchip gicv2: kvmtool realms use gicv3 or gicv3-its");
-	if (have_qver && cfg.vmm != PV_CCA_VMM_QEMU)
-		pv_cli_usage_error(usage, "--qemu-version goes with --vmm qemu");
-	if (have_qver && dtb_path)
-		pv_cli_usage_error(usage,
-				   "--qemu-version generates the DTB; --dtb gives it: use one");
-	if (!algo_s)
-		algo_s = cfg.vmm == PV_CCA_VMM_QEMU ? "sha512" : "sha256";
-	if (pv_hash_from_name(algo_s, &alg, &e) < 0 || alg == PV_SHA1)
-		pv_cli_usage_error(usage,
-				   "--measurement-algo %s: expected sha256, sha512 or sha384",
-				   algo_s);
-	/* kvmtool's -m: a plain number counts MiB */
-	if (pv_parse_size(mem_s, 1ull << 20, &mem, "-m", &e) < 0)
-		pv_cli_usage_error(usage, "%s", e.msg);
+	if (pv_opt_given(&st, O_ALGO))
+		alg = algo_ids[o.algo];
+	else
+		alg = cfg.vmm == PV_CCA_VMM_QEMU ? PV_SHA512 : PV_SHA256;
 
-	if ((bps && bps < 1) || (wps && wps < 1))
-		pv_cli_usage_error(usage, "--num-bps/--num-wps take counts >= 1");
-
-	if (pv_map_file(kpath, PV_CCA_MAX_KERNEL, &km, &e) < 0)
+	if (pv_map_file(o.kernel, PV_CCA_MAX_KERNEL, &km, &e) < 0)
 		return pv_cli_fail("cca", &e);
-	if (ipath && pv_map_file(ipath, PV_CCA_MAX_INITRD, &im, &e) < 0)
+	if (o.initrd && pv_map_file(o.initrd, PV_CCA_MAX_INITRD, &im, &e) < 0)
 		goto fail;
-	if (dtb_path && pv_map_file(dtb_path, PV_CCA_MAX_DTB, &dm, &e) < 0)
+	if (o.dtb && pv_map_file(o.dtb, PV_CCA_MAX_DTB, &dm, &e) < 0)
 		goto fail;
-	in.profile = prof;
+	in.profile = o.rmm;
 	in.vmm = cfg.vmm;
 	in.alg = alg;
-	in.all_recs = cfg.all_recs;
+	in.all_recs = cfg.all_recs = o.all_recs;
 	in.kernel = km.data;
 	in.kernel_len = km.len;
-	in.kernel_name = kpath;
-	in.initrd = ipath ? im.data : NULL;
+	in.kernel_name = o.kernel;
+	in.initrd = o.initrd ? im.data : NULL;
 	in.initrd_len = im.len;
-	in.initrd_name = ipath;
-	in.cmdline = cmdline;
-	in.mem = mem;
-	in.cpus = cpus;
-	in.dtb = dtb_path ? dm.data : NULL;
+	in.initrd_name = o.initrd;
+	in.cmdline = o.params;
+	in.mem = o.mem;
+	in.cpus = (unsigned)o.cpus;
+	in.dtb = o.dtb ? dm.data : NULL;
 	in.dtb_len = dm.len;
-	in.dtb_name = dtb_path;
-	in.have_qemu_version = have_qver;
-	in.qemu_version = qver;
-	in.irqchip = irq;
-	in.nodefaults = nodef;
-	in.net = net;
-	in.align = align;
-	in.lpa2 = up.lpa2;
-	in.sve_vl_bits = up.sve_vl_bits;
-	in.pmu_counters = up.pmu_counters;
-	in.num_bps = bps;
-	in.num_wps = wps;
-	in.ipa_bits = ipa;
-	in.nthreads = threads;
-	use_log = log_path != NULL;
-	if (use_log) {
-		if (pv_jsonl_open(&log, log_path, &e) < 0)
+	in.dtb_name = o.dtb;
+	in.have_qemu_version = pv_opt_given(&st, O_QEMU_VER);
+	in.qemu_version = o.qver;
+	in.irqchip = irq_ids[o.irqchip];
+	in.nodefaults = o.nodef;
+	in.net = o.network == 0;
+	in.align = o.align;
+	in.lpa2 = o.lpa2;
+	in.sve_vl_bits = (unsigned)o.sve_vl;
+	in.pmu_counters = (unsigned)o.pmu;
+	in.num_bps = (unsigned)o.bps;
+	in.num_wps = (unsigned)o.wps;
+	in.ipa_bits = (unsigned)o.ipa;
+	in.nthreads = (unsigned)o.threads;
+	if (o.log) {
+		if (pv_jsonl_open(&log, o.log, &e) < 0)
 			goto fail;
 		in.step = log_step;
 		in.step_ctx = &lctx;
 	}
 	if (pv_cca_launch_measure(&in, &lr, &e) < 0) {
-		if (use_log)
+		if (o.log)
 			pv_jsonl_abort(&log);
 		goto fail;
 	}
-	if (use_log && pv_jsonl_close(&log, &e) < 0)
+	if (o.log && pv_jsonl_close(&log, &e) < 0)
 		goto fail;
-	if (dump_path && pv_write_file(dump_path, lr.dtb, lr.dtb_len, &e) < 0)
+	if (o.dump_dtb && pv_write_file(o.dump_dtb, lr.dtb, lr.dtb_len, &e) < 0)
 		goto fail;
 	cfg.layout = &lr.layout;
-	cfg.profile = prof;
+	cfg.profile = o.rmm;
 	cfg.alg = alg;
-	cfg.align = align;
+	cfg.align = o.align;
 	res = lr.res;
 	fprintf(stderr,
 		"measure: cca: profile %s, vmm %s, %s, s2sz %u, %llu DATA + %llu RIPAS + %llu REC descriptors\n",
-		pv_cca_profile_name(prof), vmm_s, pv_hash_name(alg),
+		pv_cca_profile_name(o.rmm), vmm_s, pv_hash_name(alg),
 		res.params.s2sz, (unsigned long long)res.ndata,
 		(unsigned long long)res.nripas, (unsigned long long)res.nrec);
-	if (json ? print_json(&res, &cfg, vmm_s, rpv) < 0
-		 : print_output(fmt, &res, alg, rpv) < 0) {
+	if (o.json ? print_json(&res, &cfg, vmm_s, o.rpv) < 0
+		   : print_output(o.format, &res, alg, o.rpv) < 0) {
 		rc = pv_cli_failf("cca", "writing the output failed");
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "snp/steplog.h"
 #include "cmds.h"
+#include "opts.h"
 
 /* The options of measure diff: one row each (core/cli.h). */
 enum { O_JSON, O_COUNT };
@@ -21,11 +22,11 @@ struct diff_opts {
 };
 
 static const struct pv_opt diff_opts_table[O_COUNT] = {
-	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL, "print a JSON document",
-		     PV_OPT_DST(struct diff_opts, json) },
+	[O_JSON] = M_OPT_JSON(struct diff_opts, json, PV_CMD_BIT(M_DIFF)),
 };
 
 static const struct pv_cli_spec diff_spec = {
+	.cmd = M_DIFF,
 	.synopsis = "[--json] LOG_A LOG_B",
 	.about = "Compare two launch-update logs written by `measure snp --log` and name\n"
 		 "the first update whose digest differs: its line, region, GPA and what\n"

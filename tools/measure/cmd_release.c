@@ -22,69 +22,151 @@
 #include "core/json.h"
 #include "release/release.h"
 #include "cmds.h"
+#include "opts.h"
 
 #define DOC_MAX (64u << 20)
 
 /* ---- measure artifacts ---- */
 
-static const char artifacts_usage[] =
-	"Usage: measure artifacts --config FILE --image NAME --image-version V\n"
-	"                         [-o FILE] DIR\n"
-	"Write the node-installer index of release folder DIR: every file in\n"
-	"it (but artifacts.json, refvalues.json and SHA256SUMS) with its\n"
-	"release URL, install path, size and a Subresource-Integrity string\n"
-	"(sha256-<base64>, as Contrast's node installer checks downloads).\n"
-	"\n"
-	"  --config FILE        the image's release configuration\n"
-	"                       (images/<name>/release.json): install paths,\n"
-	"                       URL template, integrity algorithm\n"
-	"  --image NAME         the image name ({image} in the URL template)\n"
-	"  --image-version V    its version ({version})\n"
-	"  -o, --output FILE    where to write (default DIR/artifacts.json)\n"
-	"\n"
-	"A file in DIR without an install path in the configuration, or a\n"
-	"configured file missing from DIR, is an error: nothing is indexed\n"
-	"half.  Example:\n"
-	"  measure artifacts --config images/pod/release.json --image pod \\\n"
-	"      --image-version 0.1.0 out/\n";
+/*
+ * The options of the release commands: one table, one row an option, each
+ * row naming the commands that take it (core/cli.h, opts.h).
+ */
+enum {
+	O_CONFIG, O_IMAGE, O_IMAGE_VERSION, O_OUTPUT, O_ARTIFACTS, O_JSON,
+	O_COUNT
+};
+
+struct rel_opts {
+	const char *config, *image, *version, *output, *artifacts;
+	bool json;
+};
+
+#define ART PV_CMD_BIT(M_ARTIFACTS)
+#define REF PV_CMD_BIT(M_REFVALUES)
+
+static const struct pv_opt rel_table[O_COUNT] = {
+	[O_CONFIG] = { "config", 0, PV_ARG_PATH_IN, NULL,
+		"the image's release configuration (images/<name>/release.json): "
+		"install paths, URL template, integrity algorithm; its \"snp\" "
+		"and \"cca\" targets (platform, VMM, products, vCPU counts, ...) "
+		"and the handler prefix",
+		PV_OPT_DST(struct rel_opts, config), .cmds = ART | REF,
+		.required_in = ART | REF },
+	[O_IMAGE] = { "image", 0, PV_ARG_STR, "NAME",
+		"the image name ({image} in the URL template)",
+		PV_OPT_DST(struct rel_opts, image), .cmds = ART,
+		.required_in = ART },
+	[O_IMAGE_VERSION] = { "image-version", 0, PV_ARG_STR, "V",
+		"its version ({version})",
+		PV_OPT_DST(struct rel_opts, version), .cmds = ART,
+		.required_in = ART },
+	[O_OUTPUT] = { "output", 'o', PV_ARG_PATH_OUT, NULL,
+		"where to write (default DIR/artifacts.json; refvalues: "
+		"DIR/refvalues.json)",
+		PV_OPT_DST(struct rel_opts, output), .cmds = ART | REF },
+	[O_ARTIFACTS] = { "artifacts", 0, PV_ARG_PATH_IN, "DIR",
+		"the release folder (default: REFVALUES's folder)",
+		PV_OPT_DST(struct rel_opts, artifacts),
+		.cmds = PV_CMD_BIT(M_VERIFY) },
+	[O_JSON] = M_OPT_JSON(struct rel_opts, json,
+			      PV_CMD_BIT(M_VERIFY) | PV_CMD_BIT(M_DRIFT)),
+};
+
+static const struct pv_cli_spec rel_specs[] = {
+	[M_ARTIFACTS] = {
+		.cmd = M_ARTIFACTS,
+		.synopsis = "--config FILE --image NAME --image-version V [-o FILE] DIR",
+		.about = "Write the node-installer index of release folder DIR: every file in\n"
+			 "it (but artifacts.json, refvalues.json and SHA256SUMS) with its\n"
+			 "release URL, install path, size and a Subresource-Integrity string\n"
+			 "(sha256-<base64>, as Contrast's node installer checks downloads).\n",
+		.footer = "A file in DIR without an install path in the configuration, or a\n"
+			  "configured file missing from DIR, is an error: nothing is indexed\n"
+			  "half.  Example:\n"
+			  "  measure artifacts --config images/pod/release.json --image pod \\\n"
+			  "      --image-version 0.1.0 out/\n",
+		.opts = rel_table, .nopts = O_COUNT,
+		.min_operands = 1, .max_operands = 1,
+	},
+	[M_REFVALUES] = {
+		.cmd = M_REFVALUES,
+		.synopsis = "--config FILE [-o FILE] DIR",
+		.about = "Compute every launch measurement the release in folder DIR is\n"
+			 "published with, and write refvalues.json: each value with the exact\n"
+			 "`measure` command that recomputes it, its inputs' integrity and its\n"
+			 "regions (the step log folded, for `measure drift`), and the same\n"
+			 "values as the verifiers take them:\n"
+			 "  contrast   runtime handler -> {\"snp\": [...]}, Contrast's reference\n"
+			 "             values (MinimumTCB left to the operator)\n"
+			 "  trustee    Trustee RVPS sample messages (snp_launch_measurement,\n"
+			 "             cca.realm.cca-realm-initial-measurement)\n"
+			 "  ccatoken   ccatoken reference-value store realm entries (CCA only)\n",
+		.footer = "DIR must hold artifacts.json (measure artifacts): the handler names\n"
+			  "end in the first 8 hex digits of its SHA-256, and every input of a\n"
+			  "value must be listed in it.  Example:\n"
+			  "  measure refvalues --config images/pod/release.json out/\n",
+		.opts = rel_table, .nopts = O_COUNT,
+		.min_operands = 1, .max_operands = 1,
+	},
+	[M_VERIFY] = {
+		.cmd = M_VERIFY,
+		.synopsis = "[--artifacts DIR] [--json] REFVALUES",
+		.about = "Audit a release: check that artifacts.json is the one REFVALUES was\n"
+			 "computed for, that every artifact it lists is present and intact, and\n"
+			 "recompute every value from the artifacts with its recipe; then check\n"
+			 "that the contrast, trustee and ccatoken sections follow from the\n"
+			 "values.  One line per check.\n",
+		.footer = "Exit status: 0 everything matches; 3 an artifact is altered or a\n"
+			  "value does not match (the line names it, and for a value the first\n"
+			  "region where it parts); 1 a file is missing or malformed.\n"
+			  "Example:\n"
+			  "  measure verify out/refvalues.json\n",
+		.opts = rel_table, .nopts = O_COUNT,
+		.min_operands = 1, .max_operands = 1,
+	},
+	[M_DRIFT] = {
+		.cmd = M_DRIFT,
+		.synopsis = "[--json] OLD NEW",
+		.about = "Compare two published value sets (refvalues.json files, e.g. the\n"
+			 "committed reference values and a fresh build's) by value id: name\n"
+			 "each value that changed, appeared or disappeared, and for a changed\n"
+			 "one the first region where the two launches part (kernel, initrd,\n"
+			 "cmdline, vmsa, ...), from the regions each file carries.  The\n"
+			 "artifacts that changed between the artifacts.json files beside them\n"
+			 "are listed too, and count as drift (neither has one: values only;\n"
+			 "only one has it, or one is malformed: an error).\n",
+		.footer = "Exit status: 0 nothing changed, 3 a value or an artifact did, 1 an\n"
+			  "error.\n"
+			  "Example:\n"
+			  "  measure drift refvalues/pod/refvalues.json out/refvalues.json\n",
+		.opts = rel_table, .nopts = O_COUNT,
+		.min_operands = 2, .max_operands = 2,
+	},
+};
+
+/* ---- measure artifacts ---- */
 
 int cmd_artifacts(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'C' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "image-version", required_argument, NULL, 'V' + 256 },
-		{ "output", required_argument, NULL, 'o' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
-	const char *conf = NULL, *image = NULL, *version = NULL, *outp = NULL;
+	struct rel_opts o = { 0 };
+	struct pv_opts st;
+	const char *dir, *outp;
 	struct pv_rel_config cfg;
 	struct pv_err e = { 0 };
 	char def[4096];
 	json_t *doc;
-	int c, rc;
+	int rc;
 
-	while ((c = pv_cli_getopt(argc, argv, "o:", opts, artifacts_usage)) != -1) {
-		switch (c) {
-		case 'C': conf = optarg; break;
-		case 'I': image = optarg; break;
-		case 'V' + 256: version = optarg; break;
-		case 'o': outp = optarg; break;
-		default: pv_cli_usage_error(artifacts_usage, "unexpected option");
-		}
-	}
-	pv_cli_operands(argc, argv, 1, 1, artifacts_usage);
-	if (!conf || !image || !version)
-		pv_cli_usage_error(artifacts_usage, "--config, --image and "
-				   "--image-version are required");
+	dir = argv[pv_opts_parse(&rel_specs[M_ARTIFACTS], argc, argv, &o, &st)];
+	outp = o.output;
 	if (!outp) {
-		snprintf(def, sizeof(def), "%s/artifacts.json", argv[optind]);
+		snprintf(def, sizeof(def), "%s/artifacts.json", dir);
 		outp = def;
 	}
-	if (pv_rel_config_load(conf, &cfg, &e))
+	if (pv_rel_config_load(o.config, &cfg, &e))
 		return pv_cli_fail("artifacts", &e);
-	doc = pv_art_build(&cfg, argv[optind], image, version, &e);
+	doc = pv_art_build(&cfg, dir, o.image, o.version, &e);
 	rc = doc && !pv_json_write_file(outp, doc, &e) ? PV_EXIT_OK :
 	     pv_cli_fail("artifacts", &e);
 	if (rc == PV_EXIT_OK)
@@ -110,29 +192,6 @@ static void dir_of(const char *path, char *out, size_t size)
 
 /* ---- measure refvalues ---- */
 
-static const char refvalues_usage[] =
-	"Usage: measure refvalues --config FILE [-o FILE] DIR\n"
-	"Compute every launch measurement the release in folder DIR is\n"
-	"published with, and write refvalues.json: each value with the exact\n"
-	"`measure` command that recomputes it, its inputs' integrity and its\n"
-	"regions (the step log folded, for `measure drift`), and the same\n"
-	"values as the verifiers take them:\n"
-	"  contrast   runtime handler -> {\"snp\": [...]}, Contrast's reference\n"
-	"             values (MinimumTCB left to the operator)\n"
-	"  trustee    Trustee RVPS sample messages (snp_launch_measurement,\n"
-	"             cca.realm.cca-realm-initial-measurement)\n"
-	"  ccatoken   ccatoken reference-value store realm entries (CCA only)\n"
-	"\n"
-	"  --config FILE       the image's release configuration: its \"snp\"\n"
-	"                      and \"cca\" targets (platform, VMM, products,\n"
-	"                      vCPU counts, ...) and the handler prefix\n"
-	"  -o, --output FILE   where to write (default DIR/refvalues.json)\n"
-	"\n"
-	"DIR must hold artifacts.json (measure artifacts): the handler names\n"
-	"end in the first 8 hex digits of its SHA-256, and every input of a\n"
-	"value must be listed in it.  Example:\n"
-	"  measure refvalues --config images/pod/release.json out/\n";
-
 static void progress(void *arg, const char *id, const char *hex)
 {
 	(void)arg;
@@ -141,30 +200,18 @@ static void progress(void *arg, const char *id, const char *hex)
 
 int cmd_refvalues(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'C' },
-		{ "output", required_argument, NULL, 'o' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
-	const char *conf = NULL, *outp = NULL, *dir;
+	struct rel_opts o = { 0 };
+	struct pv_opts st;
+	const char *conf, *outp, *dir;
 	struct pv_rel_config cfg = { 0 };
 	struct pv_err e = { 0 };
 	char def[4096];
 	json_t *doc = NULL;
-	int c, rc = PV_EXIT_FAIL;
+	int rc = PV_EXIT_FAIL;
 
-	while ((c = pv_cli_getopt(argc, argv, "o:", opts, refvalues_usage)) != -1) {
-		switch (c) {
-		case 'C': conf = optarg; break;
-		case 'o': outp = optarg; break;
-		default: pv_cli_usage_error(refvalues_usage, "unexpected option");
-		}
-	}
-	pv_cli_operands(argc, argv, 1, 1, refvalues_usage);
-	dir = argv[optind];
-	if (!conf)
-		pv_cli_usage_error(refvalues_usage, "--config is required");
+	dir = argv[pv_opts_parse(&rel_specs[M_REFVALUES], argc, argv, &o, &st)];
+	conf = o.config;
+	outp = o.output;
 	if (!outp) {
 		snprintf(def, sizeof(def), "%s/refvalues.json", dir);
 		outp = def;
@@ -192,23 +239,6 @@ out:
 
 /* ---- measure verify ---- */
 
-static const char verify_usage[] =
-	"Usage: measure verify [--artifacts DIR] [--json] REFVALUES\n"
-	"Audit a release: check that artifacts.json is the one REFVALUES was\n"
-	"computed for, that every artifact it lists is present and intact, and\n"
-	"recompute every value from the artifacts with its recipe; then check\n"
-	"that the contrast, trustee and ccatoken sections follow from the\n"
-	"values.  One line per check.\n"
-	"\n"
-	"  --artifacts DIR   the release folder (default: REFVALUES's folder)\n"
-	"  --json            one JSON document instead of text\n"
-	"\n"
-	"Exit status: 0 everything matches; 3 an artifact is altered or a\n"
-	"value does not match (the line names it, and for a value the first\n"
-	"region where it parts); 1 a file is missing or malformed.\n"
-	"Example:\n"
-	"  measure verify out/refvalues.json\n";
-
 struct verdict {
 	json_t *lines;
 	bool json;
@@ -228,30 +258,20 @@ static void say(void *arg, const char *status, const char *what,
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "artifacts", required_argument, NULL, 'A' },
-		{ "json", no_argument, NULL, 'j' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
+	struct rel_opts o = { 0 };
+	struct pv_opts st;
 	struct verdict v = { 0 };
 	struct pv_rv_verdict vd = { 0 };
 	struct pv_rv_doc *d = NULL;
 	struct pv_err e = { 0 };
-	const char *dir = NULL, *path;
+	const char *dir, *path;
 	char dbuf[4096], summary[200];
 	json_t *doc;
-	int c, rc;
+	int rc;
 
-	while ((c = pv_cli_getopt(argc, argv, "", opts, verify_usage)) != -1) {
-		switch (c) {
-		case 'A': dir = optarg; break;
-		case 'j': v.json = true; break;
-		default: pv_cli_usage_error(verify_usage, "unexpected option");
-		}
-	}
-	pv_cli_operands(argc, argv, 1, 1, verify_usage);
-	path = argv[optind];
+	path = argv[pv_opts_parse(&rel_specs[M_VERIFY], argc, argv, &o, &st)];
+	dir = o.artifacts;
+	v.json = o.json;
 	if (!dir) {
 		dir_of(path, dbuf, sizeof(dbuf));
 		dir = dbuf;
@@ -299,24 +319,6 @@ out:
 
 /* ---- measure drift ---- */
 
-static const char drift_usage[] =
-	"Usage: measure drift [--json] OLD NEW\n"
-	"Compare two published value sets (refvalues.json files, e.g. the\n"
-	"committed reference values and a fresh build's) by value id: name\n"
-	"each value that changed, appeared or disappeared, and for a changed\n"
-	"one the first region where the two launches part (kernel, initrd,\n"
-	"cmdline, vmsa, ...), from the regions each file carries.  The\n"
-	"artifacts that changed between the artifacts.json files beside them\n"
-	"are listed too, and count as drift (neither has one: values only;\n"
-	"only one has it, or one is malformed: an error).\n"
-	"\n"
-	"  --json   one JSON document instead of text\n"
-	"\n"
-	"Exit status: 0 nothing changed, 3 a value or an artifact did, 1 an\n"
-	"error.\n"
-	"Example:\n"
-	"  measure drift refvalues/pod/refvalues.json out/refvalues.json\n";
-
 struct drift_out {
 	bool json;
 	json_t *list;
@@ -336,44 +338,39 @@ static void drift_line(void *arg, const char *line, json_t *detail)
 
 int cmd_drift(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
+	struct rel_opts ro = { 0 };
+	struct pv_opts st;
 	struct drift_out o = { 0 };
 	struct pv_rv_doc *a = NULL, *b = NULL;
 	struct pv_err e = { 0 };
+	const char *pa, *pb;
 	json_t *doc;
 	size_t n, na;
-	int c, rc;
+	int i, rc;
 
-	while ((c = pv_cli_getopt(argc, argv, "", opts, drift_usage)) != -1) {
-		if (c == 'j')
-			o.json = true;
-		else
-			pv_cli_usage_error(drift_usage, "unexpected option");
-	}
-	pv_cli_operands(argc, argv, 2, 2, drift_usage);
+	i = pv_opts_parse(&rel_specs[M_DRIFT], argc, argv, &ro, &st);
+	pa = argv[i];
+	pb = argv[i + 1];
+	o.json = ro.json;
 	a = calloc(1, sizeof(*a));
 	b = calloc(1, sizeof(*b));
 	if (!a || !b) {
 		rc = pv_cli_failf("drift", "out of memory");
 		goto out;
 	}
-	doc = pv_json_load_file(argv[optind], DOC_MAX, &e);
-	if (!doc || pv_rv_parse(doc, argv[optind], a, &e)) {
+	doc = pv_json_load_file(pa, DOC_MAX, &e);
+	if (!doc || pv_rv_parse(doc, pa, a, &e)) {
 		rc = pv_cli_fail("drift", &e);
 		goto out;
 	}
-	doc = pv_json_load_file(argv[optind + 1], DOC_MAX, &e);
-	if (!doc || pv_rv_parse(doc, argv[optind + 1], b, &e)) {
+	doc = pv_json_load_file(pb, DOC_MAX, &e);
+	if (!doc || pv_rv_parse(doc, pb, b, &e)) {
 		rc = pv_cli_fail("drift", &e);
 		goto out;
 	}
 	o.list = json_array();
 	n = pv_rv_drift(a, b, drift_line, &o);
-	if (pv_art_drift(argv[optind], argv[optind + 1], drift_line, &o, &na,
+	if (pv_art_drift(pa, pb, drift_line, &o, &na,
 			 &e)) {
 		rc = pv_cli_fail("drift", &e);
 		goto out;

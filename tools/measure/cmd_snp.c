@@ -24,128 +24,303 @@
 #include "snp/snp.h"
 #include "snp/steplog.h"
 #include "cmds.h"
+#include "opts.h"
+#include "snp_opts.h"
 
-static const char usage[] =
-	"Usage: measure snp --ovmf FILE --vcpus N|LIST [OPTION...]\n"
-	"       measure snp --mode snp:ovmf-hash --ovmf FILE\n"
-	"       measure snp --extend-digest LD1 --ap-eip EIP --vcpus N|LIST [...]\n"
-	"       measure snp --igvm FILE [--vmm qemu|clh] [--vcpus N] [...]\n"
-	"       measure snp ap-eip --ovmf FILE\n"
-	"       measure snp id-block --measurement B64 --idkey PEM [...]\n"
-	"Compute the SEV-SNP launch digest (MEASUREMENT) of a QEMU + OVMF guest,\n"
-	"as virtee/sev-snp-measure does, with the same option names.\n"
-	"\n"
-	"  --mode MODE          snp (default), snp:ovmf-hash or snp:svsm\n"
-	"  --ovmf FILE          the OVMF image (mapped to end at 4 GiB)\n"
-	"  --kernel FILE        direct boot: kernel whose SHA-256 goes in the\n"
-	"                       SEV hash table (needs a kernel-hashes section)\n"
-	"  --initrd FILE        direct boot: initrd (needs --kernel)\n"
-	"  --append CMDLINE     direct boot: kernel command line (needs --kernel)\n"
-	"  --vcpus N|LIST       vCPU count, or a list such as 1-64 or 1,2,4,8:\n"
-	"                       every count is computed in one pass\n"
-	"  --vcpu-type NAME     QEMU CPU model (EPYC-v4, EPYC-Milan, ...)\n"
-	"  --vcpu-sig N         CPUID 1 EAX signature instead\n"
-	"  --vcpu-family N --vcpu-model N --vcpu-stepping N\n"
-	"                       the signature from its parts\n"
-	"  --vmm-type TYPE      QEMU (default), ec2 or gce\n"
-	"  --guest-features N   VMSA SEV_FEATURES (default 0x1)\n"
-	"  --snp-ovmf-hash HEX  start from this precomputed OVMF digest\n"
-	"  --svsm FILE          snp:svsm: the COCONUT-SVSM image\n"
-	"  --vars-size N        snp:svsm: size of the OVMF_VARS file\n"
-	"  --vars-file FILE     snp:svsm: the OVMF_VARS file (for its size)\n"
-	"  --output-format F    hex (default) or base64\n"
-	"  --dump-vmsa          write the measured VMSAs to vmsa<N>.bin\n"
-	"  --log FILE           one JSON line per launch update\n"
-	"  --extend-digest LD1  instead of --ovmf: the 1-vCPU digest to extend\n"
-	"                       by AP VMSAs (the vCPU extension of\n"
-	"                       snp-measurement.md 6)\n"
-	"  --ap-eip EIP         with --extend-digest: the firmware's AP entry\n"
-	"                       point (hex, as `measure snp ap-eip` prints it)\n"
-	"IGVM files (snp-measurement.md 3):\n"
-	"  --igvm FILE          the launch digest of an IGVM file's SEV-SNP\n"
-	"                       platform instead of QEMU + OVMF; an SNP ID block\n"
-	"                       in it must carry the same digest (exit 3 if not)\n"
-	"  --vmm qemu|clh       the loader: qemu (KVM: VMSAs last, at\n"
-	"                       0xFFFFFFFFF000, one per vCPU) or clh (Cloud\n"
-	"                       Hypervisor / Hyper-V: VMSA at its header's GPA,\n"
-	"                       in file order); default: qemu when the file's\n"
-	"                       VMSA is at 0xFFFFFFFFF000, else clh\n"
-	"  --vcpus N            qemu: vCPUs (default 1); a vCPU without a\n"
-	"                       VP_CONTEXT needs --vcpu-type or --vcpu-sig (KVM's\n"
-	"                       reset-state VMSA, not verified on hardware)\n"
-	"  --native-zero        pages without data as ZERO pages (loaders with\n"
-	"                       native zero pages), not NORMAL pages of zeros\n"
-	"  --ignore-id-block    report an ID block digest that differs, do not\n"
-	"                       fail\n"
-	"  --threads N          hashing threads (default: all CPUs)\n"
-	"  --json               print a JSON document\n"
-	"  -v, --verbose        say what the digest is\n";
+/* ---- the options of snp, snp id-block and snp ap-eip: one table ---- */
 
-enum {
-	O_MODE = 256, O_OVMF, O_KERNEL, O_INITRD, O_APPEND, O_VCPUS,
-	O_VCPU_TYPE, O_VCPU_SIG, O_VCPU_FAMILY, O_VCPU_MODEL,
-	O_VCPU_STEPPING, O_VMM, O_GF, O_SEED, O_SVSM, O_VARS_SIZE,
-	O_VARS_FILE, O_FORMAT, O_DUMP, O_LOG, O_THREADS, O_JSON, O_EXTEND,
-	O_AP_EIP, O_IGVM, O_IGVM_VMM, O_NATIVE_ZERO, O_IGNORE_ID,
-};
-
-struct opts {
-	const char *mode, *ovmf, *kernel, *initrd, *append, *vcpus;
-	const char *vcpu_type, *vcpu_sig, *family, *model, *stepping;
-	const char *vmm, *gf, *seed, *svsm, *vars_size, *vars_file;
-	const char *format, *log, *extend, *ap_eip;
-	const char *igvm, *igvm_vmm;
-	int dump, json, verbose, native_zero, ignore_id, vmm_type_set;
-	uint64_t threads;
-};
-
-/* "N", "A-B" and comma-separated lists of them, into a set of counts. */
-static int parse_vcpus(const char *s, uint8_t *set, unsigned *max,
-		       unsigned *count, struct pv_err *e)
+/* --vcpus: "N", "A-B" and comma-separated lists of them, into a set */
+static int parse_vcpus(const char *arg, void *dst, struct pv_err *e)
 {
+	struct snp_vcpus *v = dst;
 	char buf[256], *p, *save = NULL, *tok;
 
-	if (strlen(s) >= sizeof(buf))
-		return pv_errf(e, PV_ETOOBIG, "--vcpus: list too long");
-	memcpy(buf, s, strlen(s) + 1);
-	*max = *count = 0;
+	if (strlen(arg) >= sizeof(buf))
+		return pv_errf(e, PV_ETOOBIG, "list too long");
+	memcpy(buf, arg, strlen(arg) + 1);
+	memset(v, 0, sizeof(*v));
 	for (p = buf; (tok = strtok_r(p, ",", &save)); p = NULL) {
 		char *dash = strchr(tok, '-');
 		uint64_t lo, hi, i;
 
 		if (dash)
 			*dash = '\0';
-		if (pv_parse_u64(tok, PV_SNP_MAX_VCPUS, &lo, "--vcpus", e))
+		if (m_lib_value(pv_parse_u64(tok, PV_SNP_MAX_VCPUS, &lo,
+					     "--vcpus", e), "--vcpus", e))
 			return e->code;
 		hi = lo;
-		if (dash && pv_parse_u64(dash + 1, PV_SNP_MAX_VCPUS, &hi,
-					 "--vcpus", e))
+		if (dash && m_lib_value(pv_parse_u64(dash + 1, PV_SNP_MAX_VCPUS,
+						     &hi, "--vcpus", e),
+					"--vcpus", e))
 			return e->code;
 		if (lo == 0)
-			return pv_errf(e, PV_ERANGE,
-				       "--vcpus: a guest needs at least 1 vCPU");
+			return pv_errf(e, PV_ERANGE, "a guest needs at least 1 vCPU");
 		if (hi < lo)
-			return pv_errf(e, PV_EINVAL,
-				       "--vcpus: range %llu-%llu is empty",
+			return pv_errf(e, PV_EINVAL, "range %llu-%llu is empty",
 				       (unsigned long long)lo,
 				       (unsigned long long)hi);
 		for (i = lo; i <= hi; i++) {
-			if (!set[i])
-				(*count)++;
-			set[i] = 1;
+			if (!v->set[i])
+				v->count++;
+			v->set[i] = 1;
 		}
-		if (hi > *max)
-			*max = (unsigned)hi;
+		if (hi > v->max)
+			v->max = (unsigned)hi;
 	}
-	if (*count == 0)
-		return pv_errf(e, PV_EINVAL, "--vcpus: no count given");
+	if (v->count == 0)
+		return pv_errf(e, PV_EINVAL, "no count given");
 	return 0;
 }
 
-static void format_ld(const uint8_t *ld, const char *fmt, char *out,
+static int parse_mode(const char *arg, void *dst, struct pv_err *e)
+{
+	return pv_snp_mode_from_name(arg, dst, e);
+}
+
+static int parse_vcpu_type(const char *arg, void *dst, struct pv_err *e)
+{
+	return pv_snp_vcpu_type_sig(arg, dst, e);
+}
+
+static int parse_vmm_type(const char *arg, void *dst, struct pv_err *e)
+{
+	return pv_snp_vmm_from_name(arg, dst, e);
+}
+
+static int parse_igvm_vmm(const char *arg, void *dst, struct pv_err *e)
+{
+	enum pv_snp_igvm_vmm v;
+	unsigned u;
+
+	if (m_lib_value(pv_snp_igvm_vmm_from_name(arg, &v, e), "--vmm", e))
+		return e->code;
+	u = (unsigned)v;
+	memcpy(dst, &u, sizeof(u));
+	return 0;
+}
+
+/* "0080b004" as Contrast stores it, or "0x80b004" */
+static int parse_ap_eip(const char *arg, void *dst, struct pv_err *e)
+{
+	char buf[32];
+	uint64_t v;
+	uint32_t eip;
+
+	if (snprintf(buf, sizeof(buf), "%s%s", strncmp(arg, "0x", 2) ? "0x" : "",
+		     arg) >= (int)sizeof(buf))
+		return pv_errf(e, PV_EINVAL, "'%s': expected 8 hex digits", arg);
+	if (m_lib_value(pv_parse_u64(buf, 0xffffffff, &v, "--ap-eip", e),
+			"--ap-eip", e))
+		return e->code;
+	eip = (uint32_t)v;
+	memcpy(dst, &eip, sizeof(eip));
+	return 0;
+}
+
+/* the launch digest: base64 (as sev-snp-measure --output-format base64
+ * prints it) or 96 hex digits */
+static int parse_ld(const char *arg, void *dst, struct pv_err *e)
+{
+	size_t n;
+
+	if (strlen(arg) == 2 * PV_SNP_LD_SIZE)
+		return m_lib_value(pv_hex_decode(arg, dst, PV_SNP_LD_SIZE, &n,
+						 "--measurement", e),
+				   "--measurement", e);
+	/* 48 bytes are exactly 64 base64 characters, no padding */
+	if (strlen(arg) != 64 ||
+	    pv_base64_decode(arg, dst, PV_SNP_LD_SIZE, &n, "--measurement", NULL) ||
+	    n != PV_SNP_LD_SIZE)
+		return pv_errf(e, PV_EFORMAT, "expected 48 bytes as 64 base64 "
+			       "characters or 96 hex digits");
+	return 0;
+}
+
+const char *const snp_format_names[] = { "hex", "base64", NULL };
+
+#define SNP PV_CMD_BIT(M_SNP)
+#define IDB PV_CMD_BIT(M_SNP_ID_BLOCK)
+#define APE PV_CMD_BIT(M_SNP_AP_EIP)
+#define B PV_OPT_BIT
+#define DST(m) PV_OPT_DST(struct snp_opts, m)
+
+static const struct pv_opt snp_table[SO_COUNT] = {
+	[SO_MODE] = { "mode", 0, PV_ARG_CUSTOM, "snp|snp:ovmf-hash|snp:svsm",
+		"the guest mode (default snp)", DST(mode), .parse = parse_mode,
+		.cmds = SNP },
+	[SO_OVMF] = { "ovmf", 0, PV_ARG_PATH_IN, NULL,
+		"the OVMF image (mapped to end at 4 GiB)", DST(ovmf),
+		.cmds = SNP | APE, .required_in = APE },
+	[SO_KERNEL] = { "kernel", 0, PV_ARG_PATH_IN, NULL,
+		"direct boot: kernel whose SHA-256 goes in the SEV hash table "
+		"(needs a kernel-hashes section)", DST(kernel), .cmds = SNP },
+	[SO_INITRD] = { "initrd", 0, PV_ARG_PATH_IN, NULL,
+		"direct boot: initrd (needs --kernel)", DST(initrd), .cmds = SNP,
+		.requires = B(SO_KERNEL) },
+	[SO_APPEND] = { "append", 0, PV_ARG_STR, "CMDLINE",
+		"direct boot: kernel command line (needs --kernel)", DST(append),
+		.cmds = SNP },
+	[SO_VCPUS] = { "vcpus", 0, PV_ARG_CUSTOM, "N|LIST",
+		"vCPU count, or a list such as 1-64 or 1,2,4,8: every count is "
+		"computed in one pass; --igvm: one count (default 1)",
+		DST(vcpus), .parse = parse_vcpus, .cmds = SNP },
+	[SO_VCPU_TYPE] = { "vcpu-type", 0, PV_ARG_CUSTOM, "NAME",
+		"QEMU CPU model (EPYC-v4, EPYC-Milan, ...)", DST(type_sig),
+		.parse = parse_vcpu_type, .cmds = SNP },
+	[SO_VCPU_SIG] = { "vcpu-sig", 0, PV_ARG_U64, NULL,
+		"CPUID 1 EAX signature instead", DST(vcpu_sig), .cmds = SNP },
+	[SO_VCPU_FAMILY] = { "vcpu-family", 0, PV_ARG_U64, NULL,
+		"the signature from its parts: family 0..270, with --vcpu-model "
+		"and --vcpu-stepping", DST(family), .max = 0xf + 0xff,
+		.cmds = SNP, .requires = B(SO_VCPU_MODEL) | B(SO_VCPU_STEPPING) },
+	[SO_VCPU_MODEL] = { "vcpu-model", 0, PV_ARG_U64, NULL,
+		"model 0..255", DST(model), .max = 0xff, .cmds = SNP,
+		.requires = B(SO_VCPU_FAMILY) },
+	[SO_VCPU_STEPPING] = { "vcpu-stepping", 0, PV_ARG_U64, NULL,
+		"stepping 0..15", DST(stepping), .max = 0xf, .cmds = SNP,
+		.requires = B(SO_VCPU_FAMILY) },
+	[SO_VMM_TYPE] = { "vmm-type", 0, PV_ARG_CUSTOM, "QEMU|ec2|gce",
+		"the VMM (default QEMU)", DST(vmm_type),
+		.parse = parse_vmm_type, .cmds = SNP },
+	[SO_GF] = { "guest-features", 0, PV_ARG_U64, NULL,
+		"VMSA SEV_FEATURES (default 0x1)", DST(guest_features),
+		.cmds = SNP },
+	[SO_SEED] = { "snp-ovmf-hash", 0, PV_ARG_HEX, NULL,
+		"start from this precomputed OVMF digest (mode snp)", DST(seed),
+		.len_off = offsetof(struct snp_opts, seed_len),
+		.min = PV_SNP_LD_SIZE, .max = PV_SNP_LD_SIZE, .cmds = SNP },
+	[SO_SVSM] = { "svsm", 0, PV_ARG_PATH_IN, NULL,
+		"snp:svsm: the COCONUT-SVSM image", DST(svsm), .cmds = SNP },
+	[SO_VARS_SIZE] = { "vars-size", 0, PV_ARG_SIZE, NULL,
+		"snp:svsm: size of the OVMF_VARS file", DST(vars_size),
+		.min = 1, .cmds = SNP },
+	[SO_VARS_FILE] = { "vars-file", 0, PV_ARG_PATH_IN, NULL,
+		"snp:svsm: the OVMF_VARS file (for its size)", DST(vars_file),
+		.cmds = SNP },
+	[SO_FORMAT] = { "output-format", 0, PV_ARG_ENUM, NULL,
+		"how to print the digest (default hex)", DST(format),
+		.names = snp_format_names, .cmds = SNP },
+	[SO_DUMP] = { "dump-vmsa", 0, PV_ARG_FLAG, NULL,
+		"write the measured VMSAs to vmsa<N>.bin", DST(dump), .cmds = SNP },
+	[SO_LOG] = M_OPT_LOG(struct snp_opts, log, "launch update", SNP),
+	[SO_EXTEND] = { "extend-digest", 0, PV_ARG_HEX, NULL,
+		"instead of --ovmf: the 1-vCPU digest to extend by AP VMSAs (the "
+		"vCPU extension of snp-measurement.md 6); needs --ap-eip and "
+		"--vcpus", DST(extend),
+		.len_off = offsetof(struct snp_opts, extend_len),
+		.min = PV_SNP_LD_SIZE, .max = PV_SNP_LD_SIZE, .cmds = SNP,
+		.requires = B(SO_AP_EIP) | B(SO_VCPUS),
+		.conflicts = B(SO_MODE) | B(SO_OVMF) | B(SO_KERNEL) | B(SO_SVSM) |
+			     B(SO_SEED) | B(SO_LOG) | B(SO_DUMP) | B(SO_JSON) },
+	[SO_AP_EIP] = { "ap-eip", 0, PV_ARG_CUSTOM, "EIP",
+		"with --extend-digest: the firmware's AP entry point (hex, as "
+		"`measure snp ap-eip` prints it)", DST(ap_eip),
+		.parse = parse_ap_eip, .cmds = SNP, .requires = B(SO_EXTEND) },
+	[SO_IGVM] = { "igvm", 0, PV_ARG_PATH_IN, NULL,
+		"the launch digest of an IGVM file's SEV-SNP platform instead of "
+		"QEMU + OVMF (snp-measurement.md 3); an SNP ID block in it must "
+		"carry the same digest (exit 3 if not)", DST(igvm), .cmds = SNP,
+		.conflicts = B(SO_MODE) | B(SO_OVMF) | B(SO_KERNEL) |
+			     B(SO_INITRD) | B(SO_APPEND) | B(SO_SVSM) |
+			     B(SO_SEED) | B(SO_EXTEND) | B(SO_AP_EIP) |
+			     B(SO_VARS_SIZE) | B(SO_VARS_FILE) | B(SO_DUMP) |
+			     B(SO_VMM_TYPE) },
+	[SO_IGVM_VMM] = { "vmm", 0, PV_ARG_CUSTOM, "qemu|clh",
+		"--igvm's loader: qemu (KVM: VMSAs last, at 0xFFFFFFFFF000, one "
+		"per vCPU) or clh (Cloud Hypervisor / Hyper-V: VMSA at its "
+		"header's GPA, in file order); default: qemu when the file's VMSA "
+		"is at 0xFFFFFFFFF000, else clh; qemu: a vCPU without a "
+		"VP_CONTEXT needs --vcpu-type or --vcpu-sig (KVM's reset-state "
+		"VMSA, not verified on hardware)", DST(igvm_vmm),
+		.parse = parse_igvm_vmm, .cmds = SNP, .requires = B(SO_IGVM) },
+	[SO_NATIVE_ZERO] = { "native-zero", 0, PV_ARG_FLAG, NULL,
+		"--igvm: pages without data as ZERO pages (loaders with native "
+		"zero pages), not NORMAL pages of zeros", DST(native_zero),
+		.cmds = SNP, .requires = B(SO_IGVM) },
+	[SO_IGNORE_ID] = { "ignore-id-block", 0, PV_ARG_FLAG, NULL,
+		"--igvm: report an ID block digest that differs, do not fail",
+		DST(ignore_id), .cmds = SNP, .requires = B(SO_IGVM) },
+	[SO_LD] = { "measurement", 0, PV_ARG_CUSTOM, "LD",
+		"the launch digest: base64 (as sev-snp-measure --output-format "
+		"base64 prints it) or 96 hex digits", DST(ld), .parse = parse_ld,
+		.cmds = IDB, .required_in = IDB },
+	[SO_IDKEY] = { "idkey", 0, PV_ARG_PATH_IN, "PEM",
+		"ID key: EC P-384 private key (PEM)", DST(idkey), .cmds = IDB,
+		.required_in = IDB },
+	[SO_AUTHORKEY] = { "authorkey", 0, PV_ARG_PATH_IN, "PEM",
+		"author key (optional): signs the ID key", DST(authorkey),
+		.cmds = IDB },
+	[SO_FAMILY_ID] = { "family-id", 0, PV_ARG_HEX, NULL,
+		"16 bytes (default zeros)", DST(family_id),
+		.len_off = offsetof(struct snp_opts, family_id_len), .min = 16,
+		.max = 16, .cmds = IDB },
+	[SO_IMAGE_ID] = { "image-id", 0, PV_ARG_HEX, NULL,
+		"16 bytes (default zeros)", DST(image_id),
+		.len_off = offsetof(struct snp_opts, image_id_len), .min = 16,
+		.max = 16, .cmds = IDB },
+	[SO_SVN] = { "guest-svn", 0, PV_ARG_U64, NULL, "the guest SVN (default 0)",
+		DST(guest_svn), .cmds = IDB },
+	[SO_POLICY] = { "policy", 0, PV_ARG_U64, NULL,
+		"guest policy (default 0x30000)", DST(policy), .cmds = IDB },
+	[SO_THREADS] = M_OPT_THREADS(struct snp_opts, threads, SNP),
+	[SO_JSON] = M_OPT_JSON(struct snp_opts, json, SNP | IDB | APE),
+	[SO_VERBOSE] = { "verbose", 'v', PV_ARG_FLAG, NULL,
+		"say what the digest is", DST(verbose), .cmds = SNP },
+};
+
+static const struct pv_cli_spec snp_specs[] = {
+	[M_SNP] = {
+		.cmd = M_SNP,
+		.synopsis = "--ovmf FILE --vcpus N|LIST [OPTION]...\n"
+			    "       measure snp --mode snp:ovmf-hash --ovmf FILE\n"
+			    "       measure snp --extend-digest LD1 --ap-eip EIP --vcpus N|LIST [...]\n"
+			    "       measure snp --igvm FILE [--vmm qemu|clh] [--vcpus N] [...]\n"
+			    "       measure snp ap-eip --ovmf FILE\n"
+			    "       measure snp id-block --measurement B64 --idkey PEM [...]",
+		.about = "Compute the SEV-SNP launch digest (MEASUREMENT) of a QEMU + OVMF guest,\n"
+			 "as virtee/sev-snp-measure does, with the same option names, or of an\n"
+			 "IGVM file (--igvm, --vmm, --native-zero, --ignore-id-block).\n",
+		.opts = snp_table, .nopts = SO_COUNT,
+		.min_operands = 0, .max_operands = 0,
+	},
+	[M_SNP_ID_BLOCK] = {
+		.cmd = M_SNP_ID_BLOCK,
+		.synopsis = "id-block --measurement LD --idkey PEM [OPTION]...",
+		.about = "Build the SEV-SNP ID block and ID authentication information for a\n"
+			 "launch digest, as sev-snp-measure's snp-create-id-block does.\n",
+		.footer = "The ID block is version 1.  Signatures are ECDSA P-384 with SHA-384\n"
+			  "and random nonces, so id-auth differs from run to run; the ID block\n"
+			  "and the key digests do not.\n",
+		.opts = snp_table, .nopts = SO_COUNT,
+		.min_operands = 0, .max_operands = 0,
+	},
+	[M_SNP_AP_EIP] = {
+		.cmd = M_SNP_AP_EIP,
+		.synopsis = "ap-eip --ovmf FILE [--json]",
+		.about = "Print the AP entry point of an OVMF image (its SEV-ES reset block) as\n"
+			 "8 hex digits, the form Contrast keeps next to a 1-vCPU digest for\n"
+			 "`measure snp --extend-digest`.\n",
+		.opts = snp_table, .nopts = SO_COUNT,
+		.min_operands = 0, .max_operands = 0,
+	},
+};
+
+void snp_parse(struct snp_opts *o, unsigned cmd, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = PV_SNP_MODE_SNP;
+	o->vmm_type = PV_SNP_VMM_QEMU;
+	o->guest_features = 0x1;
+	o->policy = 0x30000;
+	pv_opts_parse(&snp_specs[cmd], argc, argv, o, &o->st);
+	o->mode_name = pv_opt_given(&o->st, SO_MODE) ?
+		       pv_opt_arg(&o->st, SO_MODE) : "snp";
+}
+
+static void format_ld(const uint8_t *ld, unsigned fmt, char *out,
 		      size_t outsz)
 {
-	if (strcmp(fmt, "base64") == 0)
+	if (fmt == 1) /* base64 */
 		pv_base64_encode(ld, PV_SNP_LD_SIZE, out, outsz);
 	else
 		pv_hex_encode(ld, PV_SNP_LD_SIZE, out, outsz);
@@ -173,40 +348,26 @@ static void observe(void *arg, const struct pv_snp_step *s)
 	pv_jsonl_add(l->log, o);
 }
 
-static int get_sig(const struct opts *o, enum pv_snp_vmm vmm, uint32_t *sig,
-		   struct pv_err *e)
+/* The vCPU signature: from its parts, given, or of a QEMU CPU model */
+static void get_sig(const struct snp_opts *o, enum pv_snp_vmm vmm,
+		    uint32_t *sig)
 {
-	uint64_t f, m, s, v;
+	struct pv_err e = { 0 };
 
 	*sig = 0;
-	if (o->family) {
-		if (!o->model || !o->stepping)
-			pv_cli_usage_error(usage, "--vcpu-family needs "
-					   "--vcpu-model and --vcpu-stepping");
-		if (pv_parse_u64(o->family, 0xffffffff, &f, "--vcpu-family",
-				 e) ||
-		    pv_parse_u64(o->model, 0xffffffff, &m, "--vcpu-model", e) ||
-		    pv_parse_u64(o->stepping, 0xffffffff, &s, "--vcpu-stepping",
-				 e))
-			pv_cli_usage_error(usage, "%s", e->msg);
-		return pv_snp_cpu_sig((uint32_t)f, (uint32_t)m, (uint32_t)s,
-				      sig, e);
+	if (pv_opt_given(&o->st, SO_VCPU_FAMILY)) {
+		/* the rows' ranges are the library's: this cannot fail */
+		if (pv_snp_cpu_sig(o->family, o->model, o->stepping, sig, &e))
+			pv_opts_usage_error(&o->st, "%s", e.msg);
+	} else if (pv_opt_given(&o->st, SO_VCPU_SIG)) {
+		*sig = o->vcpu_sig;
+	} else if (pv_opt_given(&o->st, SO_VCPU_TYPE)) {
+		*sig = o->type_sig;
+	} else if (vmm == PV_SNP_VMM_QEMU) {
+		pv_opts_usage_error(&o->st, "missing --vcpu-type or --vcpu-sig or "
+				    "--vcpu-family in guest mode '%s'",
+				    o->mode_name);
 	}
-	if (o->vcpu_sig) {
-		if (pv_parse_u64(o->vcpu_sig, 0xffffffff, &v, "--vcpu-sig", e))
-			pv_cli_usage_error(usage, "%s", e->msg);
-		*sig = (uint32_t)v;
-		return 0;
-	}
-	if (o->vcpu_type) {
-		if (pv_snp_vcpu_type_sig(o->vcpu_type, sig, e))
-			pv_cli_usage_error(usage, "--vcpu-type: %s", e->msg);
-		return 0;
-	}
-	if (vmm == PV_SNP_VMM_QEMU)
-		pv_cli_usage_error(usage, "missing --vcpu-type or --vcpu-sig or "
-				   "--vcpu-family in guest mode '%s'", o->mode);
-	return 0;
 }
 
 static json_t *hex_u64(uint64_t v)
@@ -248,97 +409,73 @@ static int open_log(const char *path, struct pv_jsonl *log,
 	return 0;
 }
 
-static int run(const struct opts *o)
+static int run(const struct snp_opts *o)
 {
+	const struct pv_opts *st = &o->st;
 	struct pv_map fw = { 0 }, sv = { 0 }, kern = { 0 }, ird = { 0 };
 	struct pv_snp_ovmf_launch in = { 0 };
 	struct pv_snp_ovmf_result res = { 0 };
 	struct pv_jsonl log, *logp = NULL;
 	struct logctx lctx = { 0 };
 	struct pv_err e = { 0 };
-	uint8_t seed[PV_SNP_LD_SIZE], *set = NULL;
-	unsigned maxv = 0, nv = 0, i;
+	const uint8_t *set = o->vcpus.set;
+	unsigned maxv = o->vcpus.max, nv = o->vcpus.count, i;
 	json_t *doc = NULL, *arr;
 	int rc = PV_EXIT_FAIL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
 
-	if (pv_snp_mode_from_name(o->mode, &in.mode, &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
+	in.mode = o->mode;
+	if (in.mode != PV_SNP_MODE_SVSM &&
+	    (o->svsm || pv_opt_given(st, SO_VARS_SIZE) || o->vars_file))
+		pv_opts_usage_error(st, "--svsm, --vars-size and --vars-file "
+				    "need --mode snp:svsm");
 	if (!o->ovmf)
-		pv_cli_usage_error(usage, "--ovmf FILE is required");
-	if (strcmp(o->format, "hex") && strcmp(o->format, "base64"))
-		pv_cli_usage_error(usage, "--output-format: '%s' is not hex or "
-				   "base64", o->format);
+		pv_opts_usage_error(st, "--ovmf FILE is required");
 	in.nthreads = (unsigned)o->threads;
 	in.cmdline = o->append;
 
 	if (in.mode != PV_SNP_MODE_OVMF_HASH) {
-		if (o->initrd && !o->kernel)
-			pv_cli_usage_error(usage, "--kernel required when using "
-					   "--initrd");
 		if (o->append && *o->append && !o->kernel)
-			pv_cli_usage_error(usage, "--kernel required when using "
-					   "--append");
-		if (!o->vcpus)
-			pv_cli_usage_error(usage, "missing --vcpus N in guest "
-					   "mode '%s'", o->mode);
-		set = calloc(PV_SNP_MAX_VCPUS + 1, 1);
-		if (!set)
-			return pv_cli_failf("snp", "out of memory");
-		if (parse_vcpus(o->vcpus, set, &maxv, &nv, &e))
-			pv_cli_usage_error(usage, "%s", e.msg);
+			pv_opts_usage_error(st, "--kernel required when using "
+					    "--append");
+		if (!pv_opt_given(st, SO_VCPUS))
+			pv_opts_usage_error(st, "missing --vcpus N in guest "
+					    "mode '%s'", o->mode_name);
 		in.vcpu_set = set;
 		in.max_vcpus = maxv;
-		if (pv_snp_vmm_from_name(o->vmm, &in.vmm, &e))
-			pv_cli_usage_error(usage, "--vmm-type: %s", e.msg);
-		if (get_sig(o, in.vmm, &in.vcpu_sig, &e))
-			pv_cli_usage_error(usage, "%s", e.msg);
-		if (pv_parse_u64(o->gf, UINT64_MAX, &in.guest_features,
-				 "--guest-features", &e))
-			pv_cli_usage_error(usage, "%s", e.msg);
-		if (o->seed) {
-			size_t n;
-
+		in.vmm = o->vmm_type;
+		get_sig(o, in.vmm, &in.vcpu_sig);
+		in.guest_features = o->guest_features;
+		if (pv_opt_given(st, SO_SEED)) {
 			if (in.mode != PV_SNP_MODE_SNP)
-				pv_cli_usage_error(usage, "--snp-ovmf-hash works "
-						   "only in mode snp");
-			if (pv_hex_decode(o->seed, seed, sizeof(seed), &n,
-					  "--snp-ovmf-hash", &e) ||
-			    n != sizeof(seed))
-				pv_cli_usage_error(usage, "%s", e.msg[0] ? e.msg :
-						   "--snp-ovmf-hash: expected "
-						   "96 hex digits (48 bytes)");
-			in.seed = seed;
+				pv_opts_usage_error(st, "--snp-ovmf-hash works "
+						    "only in mode snp");
+			in.seed = o->seed;
 		}
 	}
 	if (in.mode == PV_SNP_MODE_SVSM) {
-		struct stat st;
+		struct stat sb;
 
 		if (in.vmm != PV_SNP_VMM_QEMU)
-			pv_cli_usage_error(usage, "snp:svsm mode is only "
-					   "implemented for QEMU");
+			pv_opts_usage_error(st, "snp:svsm mode is only "
+					    "implemented for QEMU");
 		if (!o->svsm)
-			pv_cli_usage_error(usage, "snp:svsm mode requires --svsm");
+			pv_opts_usage_error(st, "snp:svsm mode requires --svsm");
 		if (o->kernel)
-			pv_cli_usage_error(usage, "snp:svsm mode measures no "
-					   "kernel: drop --kernel");
+			pv_opts_usage_error(st, "snp:svsm mode measures no "
+					    "kernel: drop --kernel");
 		if (o->vars_file) {
-			if (stat(o->vars_file, &st))
+			if (stat(o->vars_file, &sb))
 				return pv_cli_failf("snp", "%s: %s",
 						    o->vars_file,
 						    "cannot stat the vars file");
-			in.vars_size = (uint64_t)st.st_size;
-		} else if (o->vars_size) {
-			if (pv_parse_size(o->vars_size, 1, &in.vars_size,
-					  "--vars-size", &e))
-				pv_cli_usage_error(usage, "%s", e.msg);
+			in.vars_size = (uint64_t)sb.st_size;
+		} else {
+			in.vars_size = o->vars_size;
 		}
 		if (!in.vars_size)
-			pv_cli_usage_error(usage, "snp:svsm mode requires "
-					   "--vars-size or --vars-file");
-	} else if (o->svsm || o->vars_size || o->vars_file) {
-		pv_cli_usage_error(usage, "--svsm, --vars-size and --vars-file "
-				   "need --mode snp:svsm");
+			pv_opts_usage_error(st, "snp:svsm mode requires "
+					    "--vars-size or --vars-file");
 	}
 
 	if (pv_map_file(o->ovmf, PV_OVMF_FOUR_GB, &fw, &e))
@@ -395,7 +532,7 @@ static int run(const struct opts *o)
 
 	if (o->json) {
 		doc = json_object();
-		json_object_set_new(doc, "mode", json_string(o->mode));
+		json_object_set_new(doc, "mode", json_string(o->mode_name));
 		json_object_set_new(doc, "vmm_type",
 				    json_string(pv_snp_vmm_name(in.vmm)));
 		json_object_set_new(doc, "vcpu_sig", hex_u64(in.vcpu_sig));
@@ -432,7 +569,7 @@ static int run(const struct opts *o)
 		}
 		if (nv == 1)
 			json_object_set_new(doc, "measurement", json_string(out));
-		json_object_set_new(doc, "output_format", json_string(o->format));
+		json_object_set_new(doc, "output_format", json_string(snp_format_names[o->format]));
 		json_object_set_new(doc, "measurements", arr);
 		if (pv_json_print(doc)) {
 			pv_errf(&e, PV_EIO, "writing standard output failed");
@@ -471,7 +608,6 @@ out:
 	pv_unmap(&sv);
 	pv_unmap(&kern);
 	pv_unmap(&ird);
-	free(set);
 	return rc;
 }
 
@@ -481,7 +617,7 @@ static const char *const page_keys[] = {
 	[PV_SNP_PAGE_SECRETS] = "secrets", [PV_SNP_PAGE_CPUID] = "cpuid",
 };
 
-static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
+static json_t *igvm_json(const struct snp_opts *o, const struct pv_snp_igvm_in *in,
 			 const struct pv_snp_igvm_result *res, const char *ld)
 {
 	const struct pv_snp_igvm_info *info = &res->info;
@@ -525,13 +661,13 @@ static json_t *igvm_json(const struct opts *o, const struct pv_snp_igvm_in *in,
 			"signature", info->id_sig_valid ? "valid" :
 				     info->id_sig_error));
 	}
-	json_object_set_new(doc, "output_format", json_string(o->format));
+	json_object_set_new(doc, "output_format", json_string(snp_format_names[o->format]));
 	json_object_set_new(doc, "measurement", json_string(ld));
 	return doc;
 }
 
 /* `measure snp --igvm`: snp-measurement.md 3 (lib/snp/igvm.c) */
-static int run_igvm(const struct opts *o)
+static int run_igvm(const struct snp_opts *o)
 {
 	struct pv_snp_igvm_in in = { .name = o->igvm };
 	struct pv_snp_igvm_result *res = NULL;
@@ -543,35 +679,24 @@ static int run_igvm(const struct opts *o)
 	struct pv_err e = { 0 };
 	json_t *doc = NULL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
-	uint64_t n = 1;
+	bool given_vmm = pv_opt_given(&o->st, SO_IGVM_VMM);
 	int rc = PV_EXIT_FAIL;
 
-	if (o->ovmf || o->kernel || o->initrd || o->append || o->svsm ||
-	    o->seed || o->extend || o->ap_eip || o->vars_size ||
-	    o->vars_file || o->dump || o->vmm_type_set ||
-	    strcmp(o->mode, "snp") != 0)
-		pv_cli_usage_error(usage, "--igvm takes none of --ovmf, "
-				   "--kernel, --initrd, --append, --svsm, "
-				   "--snp-ovmf-hash, --extend-digest, --ap-eip, "
-				   "--vars-*, --dump-vmsa, --vmm-type, --mode");
-	if (strcmp(o->format, "hex") && strcmp(o->format, "base64"))
-		pv_cli_usage_error(usage, "--output-format: '%s' is not hex or "
-				   "base64", o->format);
-	if (o->vcpus && pv_parse_u64(o->vcpus, PV_SNP_MAX_VCPUS, &n,
-				     "--vcpus", &e))
-		pv_cli_usage_error(usage, "%s (--igvm takes one count)", e.msg);
-	if (n == 0)
-		pv_cli_usage_error(usage, "--vcpus: a guest needs at least 1 vCPU");
-	in.vcpus = (unsigned)n;
+	/* the table refuses the options of QEMU + OVMF (SO_IGVM's rule) */
+	if (!pv_opt_given(&o->st, SO_VCPUS))
+		in.vcpus = 1;
+	else if (o->vcpus.count == 1)
+		in.vcpus = o->vcpus.max;
+	else
+		pv_opts_usage_error(&o->st, "--vcpus: --igvm takes one count");
 	in.native_zero = o->native_zero;
 	in.nthreads = (unsigned)o->threads;
-	if (o->vcpu_type || o->vcpu_sig || o->family) {
-		if (get_sig(o, PV_SNP_VMM_QEMU, &in.vcpu_sig, &e))
-			pv_cli_usage_error(usage, "%s", e.msg);
+	if (o->st.given & (PV_OPT_BIT(SO_VCPU_TYPE) | PV_OPT_BIT(SO_VCPU_SIG) |
+			   PV_OPT_BIT(SO_VCPU_FAMILY))) {
+		get_sig(o, PV_SNP_VMM_QEMU, &in.vcpu_sig);
 		in.ap_reset_model = true;
 	}
-	if (o->igvm_vmm && pv_snp_igvm_vmm_from_name(o->igvm_vmm, &in.vmm, &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
+	in.vmm = (enum pv_snp_igvm_vmm)o->igvm_vmm;
 
 	res = calloc(1, sizeof(*res));
 	if (!res)
@@ -581,13 +706,13 @@ static int run_igvm(const struct opts *o)
 		goto fail;
 	if (open_log(o->log, &log, &logp, &lctx, &obs, &e))
 		goto fail;
-	if (pv_snp_launch_igvm(m.data, m.len, &in, !o->igvm_vmm, obs, &lctx,
+	if (pv_snp_launch_igvm(m.data, m.len, &in, !given_vmm, obs, &lctx,
 			       res, &e)) {
 		if (res->vmm == PV_SNP_IGVM_CLH &&
 		    (in.vcpus > 1 || in.ap_reset_model)) {
 			if (logp)
 				pv_jsonl_abort(logp);
-			pv_cli_usage_error(usage, "%s", e.msg);
+			pv_opts_usage_error(&o->st, "%s", e.msg);
 		}
 		goto fail;
 	}
@@ -662,55 +787,27 @@ out:
 /* The vCPU extension (snp-measurement.md 6, Contrast's
  * ExtendSNPLaunchDigest): KVM measures the VMSAs last, so the digest for N
  * vCPUs is the 1-vCPU digest followed by N - 1 AP VMSA updates. */
-static int run_extend(const struct opts *o)
+static int run_extend(const struct snp_opts *o)
 {
 	struct pv_err e = { 0 };
-	enum pv_snp_vmm vmm;
-	uint8_t ld[PV_SNP_LD_SIZE], *set, *lds = NULL;
+	uint8_t *lds = NULL;
 	char out[2 * PV_SNP_LD_SIZE + 1];
-	unsigned maxv, nv, i;
-	uint64_t gf, eip;
+	unsigned i;
 	uint32_t sig;
-	size_t n;
 	int rc = PV_EXIT_FAIL;
 
-	if (o->ovmf || o->kernel || o->svsm || o->seed || o->log || o->dump ||
-	    o->json || strcmp(o->mode, "snp") != 0)
-		pv_cli_usage_error(usage, "--extend-digest takes no firmware, "
-				   "kernel, seed, log, --json or mode other "
-				   "than snp");
-	if (!o->ap_eip || !o->vcpus)
-		pv_cli_usage_error(usage, "--extend-digest needs --ap-eip and "
-				   "--vcpus");
-	if (pv_hex_decode(o->extend, ld, sizeof(ld), &n, "--extend-digest",
-			  &e) || n != sizeof(ld))
-		pv_cli_usage_error(usage, "%s", e.msg[0] ? e.msg :
-				   "--extend-digest: expected 96 hex digits");
-	/* "0080b004" as Contrast stores it, or "0x80b004" */
-	snprintf(out, sizeof(out), "%s%s",
-		 strncmp(o->ap_eip, "0x", 2) == 0 ? "" : "0x", o->ap_eip);
-	if (pv_parse_u64(out, 0xffffffff, &eip, "--ap-eip", &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
-	set = calloc(PV_SNP_MAX_VCPUS + 1, 1);
-	if (!set)
-		return pv_cli_failf("snp", "out of memory");
-	if (parse_vcpus(o->vcpus, set, &maxv, &nv, &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
-	if (pv_snp_vmm_from_name(o->vmm, &vmm, &e))
-		pv_cli_usage_error(usage, "--vmm-type: %s", e.msg);
-	if (get_sig(o, vmm, &sig, &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
-	if (pv_parse_u64(o->gf, UINT64_MAX, &gf, "--guest-features", &e))
-		pv_cli_usage_error(usage, "%s", e.msg);
-	if (pv_snp_launch_extend(ld, (uint32_t)eip, vmm, gf, sig, maxv, &lds,
-				 &e))
+	/* the table's rules: --ap-eip and --vcpus given; no firmware,
+	 * kernel, seed, log, --json or --mode */
+	get_sig(o, o->vmm_type, &sig);
+	if (pv_snp_launch_extend(o->extend, o->ap_eip, o->vmm_type,
+				 o->guest_features, sig, o->vcpus.max, &lds, &e))
 		goto fail;
-	for (i = 1; i <= maxv; i++) {
-		if (!set[i])
+	for (i = 1; i <= o->vcpus.max; i++) {
+		if (!o->vcpus.set[i])
 			continue;
 		format_ld(lds + (size_t)i * PV_SNP_LD_SIZE, o->format, out,
 			  sizeof(out));
-		if (nv > 1)
+		if (o->vcpus.count > 1)
 			printf("%u %s\n", i, out);
 		else
 			printf("%s\n", out);
@@ -721,39 +818,22 @@ fail:
 	rc = pv_cli_fail("snp", &e);
 out:
 	free(lds);
-	free(set);
 	return rc;
 }
 
-static const char ap_usage[] =
-	"Usage: measure snp ap-eip --ovmf FILE [--json]\n"
-	"Print the AP entry point of an OVMF image (its SEV-ES reset block) as\n"
-	"8 hex digits, the form Contrast keeps next to a 1-vCPU digest for\n"
-	"`measure snp --extend-digest`.\n";
-
 int cmd_snp_ap_eip(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ovmf", required_argument, NULL, O_OVMF },
-		{ "json", no_argument, NULL, O_JSON },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
+	struct snp_opts o;
 	struct pv_map fw = { 0 };
 	struct pv_ovmf *ovmf = NULL;
 	struct pv_err e = { 0 };
-	const char *path = NULL;
-	int c, json = 0, rc = PV_EXIT_FAIL;
+	const char *path;
+	bool json;
+	int rc = PV_EXIT_FAIL;
 
-	while ((c = pv_cli_getopt(argc, argv, "", opts, ap_usage)) != -1) {
-		if (c == O_OVMF)
-			path = optarg;
-		else if (c == O_JSON)
-			json = 1;
-	}
-	pv_cli_operands(argc, argv, 0, 0, ap_usage);
-	if (!path)
-		pv_cli_usage_error(ap_usage, "--ovmf FILE is required");
+	snp_parse(&o, M_SNP_AP_EIP, argc, argv);
+	path = o.ovmf;
+	json = o.json;
 	ovmf = calloc(1, sizeof(*ovmf));
 	if (!ovmf)
 		return pv_cli_failf("snp ap-eip", "out of memory");
@@ -786,94 +866,16 @@ out:
 
 int cmd_snp(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mode", required_argument, NULL, O_MODE },
-		{ "ovmf", required_argument, NULL, O_OVMF },
-		{ "kernel", required_argument, NULL, O_KERNEL },
-		{ "initrd", required_argument, NULL, O_INITRD },
-		{ "append", required_argument, NULL, O_APPEND },
-		{ "vcpus", required_argument, NULL, O_VCPUS },
-		{ "vcpu-type", required_argument, NULL, O_VCPU_TYPE },
-		{ "vcpu-sig", required_argument, NULL, O_VCPU_SIG },
-		{ "vcpu-family", required_argument, NULL, O_VCPU_FAMILY },
-		{ "vcpu-model", required_argument, NULL, O_VCPU_MODEL },
-		{ "vcpu-stepping", required_argument, NULL, O_VCPU_STEPPING },
-		{ "vmm-type", required_argument, NULL, O_VMM },
-		{ "guest-features", required_argument, NULL, O_GF },
-		{ "snp-ovmf-hash", required_argument, NULL, O_SEED },
-		{ "svsm", required_argument, NULL, O_SVSM },
-		{ "vars-size", required_argument, NULL, O_VARS_SIZE },
-		{ "vars-file", required_argument, NULL, O_VARS_FILE },
-		{ "output-format", required_argument, NULL, O_FORMAT },
-		{ "dump-vmsa", no_argument, NULL, O_DUMP },
-		{ "log", required_argument, NULL, O_LOG },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "extend-digest", required_argument, NULL, O_EXTEND },
-		{ "ap-eip", required_argument, NULL, O_AP_EIP },
-		{ "igvm", required_argument, NULL, O_IGVM },
-		{ "vmm", required_argument, NULL, O_IGVM_VMM },
-		{ "native-zero", no_argument, NULL, O_NATIVE_ZERO },
-		{ "ignore-id-block", no_argument, NULL, O_IGNORE_ID },
-		{ "verbose", no_argument, NULL, 'v' },
-		PV_CLI_COMMON_OPTS,
-		{ 0 },
-	};
-	struct opts o = { .mode = "snp", .vmm = "QEMU", .gf = "0x1",
-			  .format = "hex" };
-	struct pv_err e = { 0 };
-	int c;
+	struct snp_opts o;
 
 	if (argc > 1 && strcmp(argv[1], "id-block") == 0)
 		return cmd_snp_id_block(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ap-eip") == 0)
 		return cmd_snp_ap_eip(argc - 1, argv + 1);
-	while ((c = pv_cli_getopt(argc, argv, "v", opts, usage)) != -1) {
-		switch (c) {
-		case O_MODE: o.mode = optarg; break;
-		case O_OVMF: o.ovmf = optarg; break;
-		case O_KERNEL: o.kernel = optarg; break;
-		case O_INITRD: o.initrd = optarg; break;
-		case O_APPEND: o.append = optarg; break;
-		case O_VCPUS: o.vcpus = optarg; break;
-		case O_VCPU_TYPE: o.vcpu_type = optarg; break;
-		case O_VCPU_SIG: o.vcpu_sig = optarg; break;
-		case O_VCPU_FAMILY: o.family = optarg; break;
-		case O_VCPU_MODEL: o.model = optarg; break;
-		case O_VCPU_STEPPING: o.stepping = optarg; break;
-		case O_VMM: o.vmm = optarg; o.vmm_type_set = 1; break;
-		case O_GF: o.gf = optarg; break;
-		case O_SEED: o.seed = optarg; break;
-		case O_SVSM: o.svsm = optarg; break;
-		case O_VARS_SIZE: o.vars_size = optarg; break;
-		case O_VARS_FILE: o.vars_file = optarg; break;
-		case O_FORMAT: o.format = optarg; break;
-		case O_DUMP: o.dump = 1; break;
-		case O_LOG: o.log = optarg; break;
-		case O_THREADS:
-			if (pv_parse_u64(optarg, 256, &o.threads, "--threads",
-					 &e))
-				pv_cli_usage_error(usage, "%s", e.msg);
-			break;
-		case O_JSON: o.json = 1; break;
-		case O_EXTEND: o.extend = optarg; break;
-		case O_AP_EIP: o.ap_eip = optarg; break;
-		case O_IGVM: o.igvm = optarg; break;
-		case O_IGVM_VMM: o.igvm_vmm = optarg; break;
-		case O_NATIVE_ZERO: o.native_zero = 1; break;
-		case O_IGNORE_ID: o.ignore_id = 1; break;
-		case 'v': o.verbose = 1; break;
-		}
-	}
-	pv_cli_operands(argc, argv, 0, 0, usage);
+	snp_parse(&o, M_SNP, argc, argv);
 	if (o.igvm)
 		return run_igvm(&o);
-	if (o.igvm_vmm || o.native_zero || o.ignore_id)
-		pv_cli_usage_error(usage, "--vmm, --native-zero and "
-				   "--ignore-id-block go with --igvm");
-	if (o.extend)
+	if (pv_opt_given(&o.st, SO_EXTEND))
 		return run_extend(&o);
-	if (o.ap_eip)
-		pv_cli_usage_error(usage, "--ap-eip goes with --extend-digest");
 	return run(&o);
 }
