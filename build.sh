@@ -70,9 +70,12 @@ Usage: ./build.sh [COMMAND]
   kernel   the guest kernel (cached by the content hash of its inputs)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
-  publish  assemble out/ (atomically): the artifacts, build-info.json,
+  publish [--release-base URL]
+           assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
-           launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS
+           launch measurement, for Contrast, Trustee and ccatoken), SHA256SUMS;
+           --release-base (or PODVM_RELEASE_BASE) resolves the download
+           URLs of artifacts.json, which otherwise keep @@releaseBase@@
   refvalues  copy out/'s refvalues.json, artifacts.json and build-info.json
            to refvalues/<image>/, the published values ci/drift-check.sh
            compares with (after measure verify has confirmed them)
@@ -348,6 +351,11 @@ cmd_publish() {
 	}
 	release artifacts --image "$IMAGE_NAME" --image-version "$IMAGE_VERSION"
 	release refvalues
+	# what the index could not resolve (a URL placeholder, say)
+	local note
+	while IFS= read -r note; do
+		[ -z "$note" ] || say "artifacts.json: $note"
+	done < <(jq -r '.notes[]?' "$new/artifacts.json")
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)
 	chmod 0755 "$new"
 	rm -rf "$OUT.old"
@@ -394,7 +402,17 @@ deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
-publish) cmd_publish ;;
+publish)
+	shift
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--release-base) [ $# -ge 2 ] || { usage >&2; exit 2; }
+			export PODVM_RELEASE_BASE=$2; shift 2 ;;
+		--release-base=*) export PODVM_RELEASE_BASE=${1#*=}; shift ;;
+		*) printf 'build.sh: publish: unknown option %s\n' "$1" >&2; exit 2 ;;
+		esac
+	done
+	cmd_publish ;;
 refvalues) cmd_refvalues ;;
 stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built
 boot-test) cmd_boot_test ;;

@@ -4,11 +4,16 @@
 # default image (issue 8), as TAP:
 #   1-3. artifacts.json and refvalues.json of OUT, and the committed
 #        refvalues/pod/refvalues.json, validate against refvalues/*.schema.json
-#   4.   measure verify confirms every value of OUT from its artifacts
-#   5.   the committed values are what the current inputs give (a drift
+#   4.   jq .contrast of OUT validates against Contrast's reference-value
+#        rules (refvalues/contrast-reference-values.schema.json)
+#   5.   with out/OVMF-SNP.fd, metal-qemu-snp values for every product and
+#        vCPU count of images/pod/release.json; without it, the note that
+#        the optional target was skipped (issue 14)
+#   6.   measure verify confirms every value of OUT from its artifacts
+#   7.   the committed values are what the current inputs give (a drift
 #        whose recorded inputs moved, e.g. a Debian security update in the
 #        rootfs, is reported and skipped: it asks for ./build.sh refvalues)
-#   6-8. ci/drift-check.sh, run on a copy of the tree whose command line
+#   8-10. ci/drift-check.sh, run on a copy of the tree whose command line
 #        differs by one byte, exits 1 and names the region cmdline
 # Run from the top of the tree after `./build.sh stages` into OUT.
 set -uo pipefail
@@ -31,6 +36,25 @@ for f in "artifacts $out/artifacts.json" "refvalues $out/refvalues.json" "refval
 	if validate "$1" "$2"; then ok "$2 validates against refvalues/$1.schema.json"
 	else not_ok "$2 validates against refvalues/$1.schema.json"; diag "$work/v"; fi
 done
+
+jq .contrast "$out/refvalues.json" >"$work/contrast.json"
+if /usr/bin/python3 tests/release/validate.py refvalues/contrast-reference-values.schema.json \
+	"$work/contrast.json" >"$work/v" 2>&1; then
+	ok "jq .contrast $out/refvalues.json validates against Contrast's reference-value rules"
+else
+	not_ok "jq .contrast $out/refvalues.json validates against Contrast's reference-value rules"; diag "$work/v"
+fi
+want=$(jq '[.snp[] | select(.platform == "metal-qemu-snp") | (.products | length) * (.vcpus | length)] | add // 0' \
+	images/pod/release.json)
+got=$(jq '[.values[] | select(.platform == "metal-qemu-snp")] | length' "$out/refvalues.json")
+if [ -e "$out/OVMF-SNP.fd" ]; then
+	if [ "$got" = "$want" ]; then ok "metal-qemu-snp: $got values from OVMF-SNP.fd (every product and vCPU count)"
+	else not_ok "metal-qemu-snp: $got values from OVMF-SNP.fd, release.json asks for $want"; fi
+elif jq -e '.notes[] | select(startswith("metal-qemu-snp: no values"))' "$out/refvalues.json" >/dev/null; then
+	ok "metal-qemu-snp skipped with a note: $out has no OVMF-SNP.fd (the firmware stage)"
+else
+	not_ok "no OVMF-SNP.fd in $out and no note that metal-qemu-snp was skipped"
+fi
 
 if "$measure" verify "$out/refvalues.json" >"$work/verify" 2>&1; then
 	ok "measure verify confirms every value of the fresh build ($(tail -1 "$work/verify"))"
@@ -64,7 +88,7 @@ if [ "$rc" -eq 1 ] && grep -q "DRIFT" "$work/dc"; then
 else
 	not_ok "drift-check catches a one-byte change of the kernel command line (exit $rc)"; diag "$work/dc"
 fi
-if grep -q "metal-qemu-snp-igvm/Milan/1: measurement .*first diverging region: cmdline" "$work/dc"; then
+if grep -q "igvm-qemu-snp/Milan/1: measurement .*first diverging region: cmdline" "$work/dc"; then
 	ok "and names the region of the change: cmdline"
 else
 	not_ok "and names the region of the change: cmdline"; diag "$work/dc"

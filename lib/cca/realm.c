@@ -378,12 +378,25 @@ static int make_plan(const struct pv_cca_config *c, struct plan *p,
 
 /* ---- granule contents, in parallel ---------------------------------------- */
 
+/* Granules per pipeline item: the digests of one item are one run of
+ * mbhash batches; the chain follows item by item. */
+#define GRANULES_PER_ITEM 256
+
 struct hash_ctx {
 	const struct plan *p;
 	const uint64_t *gipa; /* IPA of every DATA granule */
 	uint8_t *out;         /* ngranules * hlen */
 	size_t hlen;
-	struct pv_mbhash *d;  /* one per worker */
+	size_t ngranules;
+	struct pv_mbhash *d;  /* one per worker, made by it */
+	/* the chain, in plan order, as the digests come (walk_to) */
+	const struct pv_cca_config *c;
+	struct pv_cca_rim *r;
+	struct pv_cca_result *res;
+	unsigned s2sz;
+	unsigned step;        /* the plan step being walked */
+	uint64_t a;           /* DATA: its next granule */
+	size_t k;             /* the next granule to extend */
 };
 
 /* The 4 KiB of guest memory at @ipa: the blobs loaded there, zeros
@@ -430,6 +443,13 @@ static int hash_range(void *vctx, size_t begin, size_t end, unsigned worker)
 	uint8_t tmp[SZ_4K];
 	size_t i;
 
+	/* pipeline items are runs of granules */
+	begin *= GRANULES_PER_ITEM;
+	end = end * GRANULES_PER_ITEM < h->ngranules ? end * GRANULES_PER_ITEM
+						     : h->ngranules;
+	/* each thread makes its context at its first item */
+	if (!m->d.ctx && pv_mbhash_init(m, h->c->alg, PV_MB_AUTO, NULL) < 0)
+		return PV_ECRYPTO;
 	pv_mbbatch_init(&b, m, SZ_4K);
 	for (i = begin; i < end; i++) {
 		const uint8_t *g = granule_at(h->p, h->gipa[i], tmp);
@@ -481,6 +501,52 @@ static int ripas_walk(const struct pv_cca_config *c, struct pv_cca_rim *r,
 	return 0;
 }
 
+/*
+ * Extend the RIM along the plan up to granule @upto (exclusive), RIPAS
+ * steps included: called with each pipeline item as its digests are done,
+ * then with SIZE_MAX for the steps after the last granule.
+ */
+static int walk_to(struct hash_ctx *h, size_t upto)
+{
+	const struct plan *p = h->p;
+	int rc;
+
+	while (h->step < p->n) {
+		const struct step *s = &p->s[h->step];
+
+		if (s->kind == S_RIPAS) {
+			rc = ripas_walk(h->c, h->r, s, h->s2sz, &h->res->nripas);
+			if (rc < 0)
+				return rc;
+			h->step++;
+			continue;
+		}
+		/* RMI_DATA_CREATE per granule, measured (§2.4) */
+		if (h->k == s->g0)
+			h->a = s->a;
+		for (; h->a < s->b && h->k < upto; h->a += SZ_4K, h->k++) {
+			const uint8_t *cd = h->out + h->k * h->hlen;
+
+			if (pv_cca_data_extend(h->r, h->a, cd) < 0)
+				return PV_ECRYPTO;
+			emit(h->c, "DATA", s->what, h->a, h->a + SZ_4K, cd,
+			     h->r);
+			h->res->ndata++;
+		}
+		if (h->a < s->b)
+			return 0; /* the next granule is not hashed yet */
+		h->step++;
+	}
+	return 0;
+}
+
+static int chain_item(void *vctx, size_t item)
+{
+	struct hash_ctx *h = vctx;
+
+	return walk_to(h, (item + 1) * GRANULES_PER_ITEM);
+}
+
 int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 		   struct pv_err *e)
 {
@@ -516,8 +582,28 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 	if (rc < 0)
 		return rc;
 
-	/* granule IPAs in plan order, then their digests in parallel */
+	/* RMI_REALM_CREATE (§2.2) */
+	rc = pv_cca_realm_create(&r, &params);
+	if (rc < 0)
+		goto crypto;
+	if (c->step) {
+		struct pv_cca_step s = { "REALM_CREATE", "params", 0, 0, NULL,
+					 r.rim, r.len, &params };
+
+		c->step(c->step_ctx, &s);
+	}
+	h.p = &p;
+	h.c = c;
+	h.r = &r;
+	h.res = res;
+	h.s2sz = params.s2sz;
+	h.hlen = r.len;
+	h.ngranules = p.ngranules;
+	/* granule IPAs in plan order, then their digests in parallel, the
+	 * chain following them */
 	if (p.ngranules) {
+		size_t items = pv_div_round_up(p.ngranules, GRANULES_PER_ITEM);
+
 		gipa = calloc(p.ngranules, sizeof(*gipa));
 		contents = malloc(p.ngranules * r.len);
 		if (!gipa || !contents) {
@@ -542,53 +628,19 @@ int pv_cca_measure(const struct pv_cca_config *c, struct pv_cca_result *res,
 			rc = pv_errf(e, PV_ENOMEM, "out of memory");
 			goto out;
 		}
-		for (t = 0; t < nthreads; t++) {
-			rc = pv_mbhash_init(&h.d[t], c->alg, PV_MB_AUTO, e);
-			if (rc < 0)
-				goto out;
-		}
-		h.p = &p;
 		h.gipa = gipa;
 		h.out = contents;
-		h.hlen = r.len;
-		rc = pv_parallel_run(nthreads, p.ngranules, 256, hash_range, &h);
+		rc = pv_parallel_pipeline(nthreads, items, 0, hash_range,
+					  chain_item, &h);
 		if (rc < 0) {
 			rc = pv_errf(e, rc, "hashing the granules failed");
 			goto out;
 		}
 	}
-
-	/* RMI_REALM_CREATE (§2.2) */
-	rc = pv_cca_realm_create(&r, &params);
+	/* the steps after the last granule (all of them without any) */
+	rc = walk_to(&h, SIZE_MAX);
 	if (rc < 0)
 		goto crypto;
-	if (c->step) {
-		struct pv_cca_step s = { "REALM_CREATE", "params", 0, 0, NULL,
-					 r.rim, r.len, &params };
-
-		c->step(c->step_ctx, &s);
-	}
-	for (i = 0; i < p.n; i++) {
-		const struct step *s = &p.s[i];
-		uint64_t a;
-
-		if (s->kind == S_RIPAS) {
-			rc = ripas_walk(c, &r, s, params.s2sz, &res->nripas);
-			if (rc < 0)
-				goto crypto;
-			continue;
-		}
-		/* RMI_DATA_CREATE per granule, measured (§2.4) */
-		for (a = s->a, k = s->g0; a < s->b; a += SZ_4K, k++) {
-			const uint8_t *cd = contents + k * r.len;
-
-			rc = pv_cca_data_extend(&r, a, cd);
-			if (rc < 0)
-				goto crypto;
-			emit(c, "DATA", s->what, a, a + SZ_4K, cd, &r);
-			res->ndata++;
-		}
-	}
 	/* RMI_REC_CREATE: vCPU 0, runnable, pc = kernel entry, x0 = DTB
 	 * (§2.5); the other vCPUs are not runnable and TF-RMM does not
 	 * measure them. */

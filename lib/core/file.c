@@ -168,24 +168,15 @@ static int is_null_device(const struct stat *st)
 	       S_ISCHR(nst.st_mode) && nst.st_rdev == st->st_rdev;
 }
 
-int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
-		      struct pv_map *m, struct pv_err *e)
+int pv_map_fd(int fd, const char *path, uint64_t max, unsigned flags,
+	      struct pv_map *m, struct pv_err *e)
 {
 	int stream = (flags & PV_MAP_STREAM) != 0;
-	int is_stdin = stream && strcmp(path, "-") == 0;
 	struct stat st;
 	void *p;
-	int fd, r = 0;
+	int r = 0;
 
 	memset(m, 0, sizeof(*m));
-	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
-	 * wait for a writer before it can be refused (a regular file
-	 * ignores it); a stream's open waits for its writer, as cat's */
-	fd = is_stdin ? STDIN_FILENO
-		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					   (stream ? 0 : O_NONBLOCK));
-	if (fd < 0)
-		return pv_err_errno(e, errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
 		r = pv_err_errno(e, errno, "%s: cannot stat", path);
 		goto out;
@@ -195,7 +186,8 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		if (!stream && is_null_device(&st)) {
+		if (!stream && !(flags & PV_MAP_REGULAR) &&
+		    is_null_device(&st)) {
 			m->data = empty_file;
 			goto out;
 		}
@@ -228,10 +220,30 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 	m->maplen = (size_t)st.st_size;
 	m->mapped = 1;
 out:
-	if (!is_stdin)
-		close(fd);
 	if (r)
 		memset(m, 0, sizeof(*m));
+	return r;
+}
+
+int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
+		      struct pv_map *m, struct pv_err *e)
+{
+	int stream = (flags & PV_MAP_STREAM) != 0;
+	int is_stdin = stream && strcmp(path, "-") == 0;
+	int fd, r;
+
+	memset(m, 0, sizeof(*m));
+	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
+	 * wait for a writer before it can be refused (a regular file
+	 * ignores it); a stream's open waits for its writer, as cat's */
+	fd = is_stdin ? STDIN_FILENO
+		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					   (stream ? 0 : O_NONBLOCK));
+	if (fd < 0)
+		return pv_err_errno(e, errno, "%s: cannot open", path);
+	r = pv_map_fd(fd, path, max, flags, m, e);
+	if (!is_stdin)
+		close(fd);
 	return r;
 }
 
@@ -444,6 +456,18 @@ int pv_out_open_flags(struct pv_out *o, const char *path, unsigned flags,
 int pv_out_open(struct pv_out *o, const char *path, struct pv_err *e)
 {
 	return pv_out_open_flags(o, path, 0, e);
+}
+
+void pv_dirname(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
 }
 
 int pv_out_check_not_input(const struct pv_out *o, const char *input_path,

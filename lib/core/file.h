@@ -54,7 +54,20 @@ enum {
 	/* also accept "-" (standard input), pipes, FIFOs and character
 	 * devices, read into memory up to the cap */
 	PV_MAP_STREAM = 1u << 0,
+	/* refuse even the null device, which otherwise reads as empty */
+	PV_MAP_REGULAR = 1u << 1,
 };
+
+/**
+ * pv_map_fd - pv_map_file_flags over a file the caller opened (with its own
+ * checks, e.g. openat and O_NOFOLLOW); @path names it in messages; @fd is
+ * left open
+ */
+int pv_map_fd(int fd, const char *path, uint64_t max, unsigned flags,
+	      struct pv_map *m, struct pv_err *e);
+
+/** pv_dirname - the folder of @path ("." for a bare name), cut to @size */
+void pv_dirname(const char *path, char *out, size_t size);
 
 /**
  * pv_map_file_flags - pv_map_file with @flags (PV_MAP_STREAM)

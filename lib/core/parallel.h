@@ -30,4 +30,27 @@ unsigned pv_online_cpus(void);
 int pv_parallel_run(unsigned nthreads, size_t count, size_t grain,
 		    pv_task_fn fn, void *ctx);
 
+/*
+ * Called once for each item from the pipeline's @first on, in index order
+ * and never twice at a time, as soon as that item and every one before it
+ * are done; on whichever thread completed the last of them.  Returns 0 or
+ * a negative PV_E* code, which stops the pipeline.
+ */
+typedef int (*pv_consume_fn)(void *ctx, size_t item);
+
+/**
+ * pv_parallel_pipeline - call @fn(ctx, i, i + 1, worker) for every item i
+ * of [0, @count), items taken in increasing order by @nthreads threads,
+ * and @consume(ctx, i) for each i of [@first, @count) in order while the
+ * later items are still being computed: a sequential chain (a launch
+ * digest) follows the parallel work (the page digests it chains) instead
+ * of waiting for all of it.  Items below @first (long independent
+ * streams, taken first) are computed but not consumed.
+ * @nthreads: 0 means pv_online_cpus(); 1 runs in the calling thread
+ * returns: 0, the first error @fn or @consume returned, or PV_ENOMEM;
+ *          on success every item from @first on was consumed
+ */
+int pv_parallel_pipeline(unsigned nthreads, size_t count, size_t first,
+			 pv_task_fn fn, pv_consume_fn consume, void *ctx);
+
 #endif

@@ -5,6 +5,10 @@
  * size, integrity (SRI) and whether it is executable.  The "files" entries
  * carry the members of Contrast's node-installer configuration (url, path,
  * integrity, executable), so that list can be handed to it as it is.
+ * The URLs are resolved from the release base (release.json "releaseBase"
+ * or $PODVM_RELEASE_BASE); without one they keep @@releaseBase@@ and the
+ * file says so.  "contrastKata" says which artifact fills each path that
+ * Contrast's generated kata configuration reads (contrast.md 5.1).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,10 +31,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "{image}", "{version}" and "{name}" of @tpl replaced */
-static int expand(const char *tpl, const char *image, const char *version,
-		  const char *name, char *out, size_t size)
+#define PLACEHOLDER "@@releaseBase@@"
+
+/* What Contrast's kata configuration reads for metal-qemu-snp, relative
+ * to /opt/edgeless/<handler> (nodeinstaller/internal/kataconfig: the
+ * expected configuration testdata/runtime-go/expected-configuration-
+ * qemu-snp.toml at 410ddf30; config.go at 6b37eed8 still kept QEMU under
+ * snp/bin/) */
+static const struct {
+	const char *key, *path;
+} kata_paths[] = {
+	{ "kernel", "share/kata-kernel" },
+	{ "initrd", "share/kata-initrd.zst" },
+	{ "image", "share/kata-containers.img" },
+	{ "firmware", "snp/share/OVMF.fd" },
+	{ "qemu", "bin/qemu-system-x86_64" },
+};
+
+/* "{image}", "{version}", "{name}" and @@releaseBase@@ (when @base is
+ * set, without its trailing '/') of @tpl replaced */
+static int expand(const char *tpl, const char *base, const char *image,
+		  const char *version, const char *name, char *out,
+		  size_t size)
 {
+	size_t blen = base ? strlen(base) : 0;
 	size_t o = 0;
 
 	while (*tpl) {
@@ -43,7 +67,11 @@ static int expand(const char *tpl, const char *image, const char *version,
 			rep = version, skip = 9;
 		else if (!strncmp(tpl, "{name}", 6))
 			rep = name, skip = 6;
+		else if (base && !strncmp(tpl, PLACEHOLDER, strlen(PLACEHOLDER)))
+			rep = base, skip = strlen(PLACEHOLDER);
 		n = rep ? strlen(rep) : 1;
+		if (rep && rep == base)
+			n = blen && base[blen - 1] == '/' ? blen - 1 : blen;
 		if (o + n + 1 > size)
 			return PV_ERANGE;
 		memcpy(out + o, rep ? rep : tpl, n);
@@ -52,6 +80,67 @@ static int expand(const char *tpl, const char *image, const char *version,
 	}
 	out[o] = 0;
 	return 0;
+}
+
+/* releaseBase or the note that there is none; the skipped optional
+ * files; qemuExtraKernelParams; contrastKata */
+static int art_extras(const struct pv_rel_config *c, const char *dir,
+		      json_t *doc, char *const *names, size_t n,
+		      struct pv_err *e)
+{
+	json_t *notes = json_array(), *kata = json_object();
+	char buf[600];
+	size_t i, j, k;
+
+	if (!notes || !kata)
+		goto oom;
+	if (c->release_base)
+		json_object_set_new(doc, "releaseBase", json_string(c->release_base));
+	else if (strstr(c->url_template, PLACEHOLDER))
+		json_array_append_new(notes, json_string(
+			"The URLs hold the placeholder " PLACEHOLDER ": no release "
+			"base was given (release.json \"releaseBase\" or "
+			"PODVM_RELEASE_BASE; ./build.sh publish --release-base "
+			"URL). Replace it before handing this file to an "
+			"installer."));
+	for (j = 0; j < c->nfiles; j++) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(names[i], c->files[j].name))
+				break;
+		if (i < n)
+			continue;
+		snprintf(buf, sizeof(buf), "%s: not in %s (an optional file, "
+			 "indexed once the release ships it).", c->files[j].name,
+			 dir);
+		json_array_append_new(notes, json_string(buf));
+	}
+	json_object_set_new(doc, "qemuExtraKernelParams",
+			    json_string(c->qemu_extra_kernel_params));
+	for (k = 0; k < sizeof(kata_paths) / sizeof(kata_paths[0]); k++) {
+		const char *file = NULL;
+
+		for (j = 0; j < c->nfiles; j++) {
+			for (i = 0; i < n; i++)
+				if (!strcmp(names[i], c->files[j].name))
+					break;
+			if (i < n && !strcmp(c->files[j].path, kata_paths[k].path))
+				file = c->files[j].name;
+		}
+		snprintf(buf, sizeof(buf), "%s/%s", c->install_root,
+			 kata_paths[k].path);
+		json_object_set_new(kata, kata_paths[k].key, json_pack("{s:s, s:o}",
+			"path", buf, "file", file ? json_string(file) : json_null()));
+	}
+	json_object_set_new(doc, "contrastKata", kata);
+	if (json_array_size(notes))
+		json_object_set_new(doc, "notes", notes);
+	else
+		json_decref(notes);
+	return 0;
+oom:
+	json_decref(notes);
+	json_decref(kata);
+	return pv_errf(e, PV_ENOMEM, "out of memory");
 }
 
 json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
@@ -97,7 +186,7 @@ json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
 		for (i = 0; i < n; i++)
 			if (!strcmp(names[i], c->files[j].name))
 				break;
-		if (i == n) {
+		if (i == n && !c->files[j].optional) {
 			pv_errf(e, PV_EIO, "%s/%s: missing (the release "
 				"configuration installs it)", dir, c->files[j].name);
 			goto fail;
@@ -123,8 +212,8 @@ json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
 				f = &c->files[j];
 		if (pv_sri_file(dir, names[i], c->integrity, sri, sizeof(sri), &size, e))
 			goto fail;
-		if (expand(c->url_template, image, version, names[i], url,
-			   sizeof(url)) ||
+		if (expand(c->url_template, c->release_base, image, version,
+			   names[i], url, sizeof(url)) ||
 		    (size_t)snprintf(inst, sizeof(inst), "%s/%s", c->install_root,
 				     f->path) >= sizeof(inst)) {
 			pv_errf(e, PV_ERANGE, "%s: URL or install path too long",
@@ -136,6 +225,8 @@ json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
 			"size", (json_int_t)size, "integrity", sri,
 			"executable", f->executable));
 	}
+	if (art_extras(c, dir, doc, names, n, e))
+		goto fail;
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	closedir(d);
@@ -152,7 +243,8 @@ int pv_art_parse(json_t *doc, const char *name, struct pv_art_index *x,
 		 struct pv_err *e)
 {
 	static const char *const keys[] = { "version", "image", "installRoot",
-		"urlTemplate", "files", NULL };
+		"urlTemplate", "files", "releaseBase", "notes",
+		"qemuExtraKernelParams", "contrastKata", NULL };
 	static const char *const fkeys[] = { "name", "url", "path", "size",
 		"integrity", "executable", NULL };
 	char at[200];

@@ -28,16 +28,6 @@
 
 #define CMDLINE_MAX 65536
 
-static const uint8_t empty_file[1];
-
-static const char *kind(mode_t m)
-{
-	return S_ISDIR(m) ? "directory" : S_ISFIFO(m) ? "FIFO" :
-	       S_ISCHR(m) ? "character device" : S_ISBLK(m) ? "block device" :
-	       S_ISSOCK(m) ? "socket" : S_ISLNK(m) ? "symbolic link" :
-	       "special file";
-}
-
 /* @name is a symbolic link: where it leads, when that is inside @dir */
 static int inside(const char *dir, const char *name, char *target,
 		  struct pv_err *e)
@@ -65,9 +55,7 @@ int pv_rel_map(const char *dir, const char *name, uint64_t max,
 	       struct pv_map *m, struct pv_err *e)
 {
 	char path[PATH_MAX], target[PATH_MAX];
-	struct stat st;
 	int dfd, fd, r = 0;
-	void *p;
 
 	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -89,35 +77,7 @@ int pv_rel_map(const char *dir, const char *name, uint64_t max,
 		r = pv_err_errno(e, errno, "%s: cannot open", path);
 		goto out;
 	}
-	if (fstat(fd, &st) < 0) {
-		r = pv_err_errno(e, errno, "%s: cannot stat", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = pv_errf(e, PV_EIO, "%s: a %s, not a regular file: refused",
-			    path, kind(st.st_mode));
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX) {
-		r = pv_errf(e, PV_ETOOBIG, "%s: %llu bytes, at most %llu "
-			    "accepted", path, (unsigned long long)st.st_size,
-			    (unsigned long long)max);
-		goto out;
-	}
-	if (st.st_size == 0) {
-		m->data = empty_file;
-		goto out;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED) {
-		r = pv_err_errno(e, errno, "%s: cannot map", path);
-		goto out;
-	}
-	m->base = p;
-	m->data = p;
-	m->len = (size_t)st.st_size;
-	m->maplen = (size_t)st.st_size;
-	m->mapped = 1;
+	r = pv_map_fd(fd, path, max, PV_MAP_REGULAR, m, e);
 out:
 	if (fd >= 0)
 		close(fd);

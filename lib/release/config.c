@@ -6,7 +6,9 @@
  * The format is documented in README.md ("Reference values").
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "core/file.h"
@@ -27,12 +29,93 @@ static int name_member(const json_t *o, const char *key, int flags,
 	return r;
 }
 
+const char *pv_contrast_platform(const char *platform)
+{
+	/* FromRuntimeClassString's prefixes, longest first; FromString's
+	 * names are the same four, matched whole and case-insensitively */
+	static const char *const names[] = { "metal-qemu-snp-gpu",
+		"metal-qemu-snp", "metal-qemu-tdx-gpu", "metal-qemu-tdx" };
+	char h[160];
+	size_t i;
+
+	/* the handler's platform part and the "-<hash>" after it */
+	snprintf(h, sizeof(h), "%s-", platform);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncasecmp(h, names[i], strlen(names[i])))
+			return names[i];
+	return NULL;
+}
+
+int pv_trustee_from_version(const char *v, struct pv_trustee *t,
+			    struct pv_err *e)
+{
+	unsigned long part[3] = { 0 };
+	const char *p = v;
+	int i, digits;
+
+	if (*p == 'v')
+		p++;
+	for (i = 0; i < 3; i++) {
+		for (digits = 0; *p >= '0' && *p <= '9' && digits < 4; digits++)
+			part[i] = part[i] * 10 + (unsigned long)(*p++ - '0');
+		if (!digits || (i < 2 && *p != '.'))
+			break;
+		if (i < 2)
+			p++;
+	}
+	if (i < 3 || *p || part[0] > 999 || part[1] > 999 || part[2] > 999)
+		return pv_errf(e, PV_EFORMAT, "trustee.version: '%.32s' is not a "
+			       "version MAJOR.MINOR.PATCH (e.g. \"0.18.0\")", v);
+	t->version = v;
+	/* d7831293 "Change SNP verifier to use hex encoding" is in v0.18.0;
+	 * fa25802c "snp: change tcb_claims to non-string values" in v0.14.0 */
+	t->hex = part[0] > 0 || part[1] >= 18;
+	t->typed = part[0] > 0 || part[1] >= 14;
+	return 0;
+}
+
+/* A target whose handler Contrast parses must be what Contrast runs there:
+ * QEMU + OVMF direct boot with a guest policy its manifest accepts. */
+static int check_contrast(const struct pv_rel_target *g, const char *path,
+			  struct pv_err *e)
+{
+	const char *cp = pv_contrast_platform(g->platform);
+	uint64_t p = g->policy;
+
+	if (!cp)
+		return 0;
+	if (strcmp(cp, g->platform))
+		return pv_errf(e, PV_EFORMAT, "%s.platform: '%.64s': Contrast "
+			       "reads handler contrast-cc-%.64s-<hash> as %s "
+			       "(internal/platforms FromRuntimeClassString matches "
+			       "by prefix): name it %s exactly, or give it a name "
+			       "Contrast rejects (e.g. igvm-qemu-snp)", path,
+			       g->platform, g->platform, cp, cp);
+	if (g->cca || !g->ovmf || strstr(cp, "tdx"))
+		return pv_errf(e, PV_EFORMAT, "%s.platform: %s is Contrast's QEMU "
+			       "+ OVMF direct-boot %s platform: only an \"ovmf\" "
+			       "snp target may take the name (an IGVM or CLH target "
+			       "needs a name Contrast rejects, e.g. igvm-qemu-snp)",
+			       path, cp, strstr(cp, "tdx") ? "TDX" : "SEV-SNP");
+	/* SNPReferenceValues.Validate: ABIMajor 0, ABIMinor 0 or 31, SMT on,
+	 * every other flag off; the ID block's POLICY is SnpPolicyToBytes of
+	 * it, so the word QEMU is given must round-trip (bit 17 set, nothing
+	 * above bit 20) */
+	if ((p & 0xff00) || ((p & 0xff) != 0 && (p & 0xff) != 31) ||
+	    !(p & (1u << 16)) || !(p & (1u << 17)) || (p >> 18))
+		return pv_errf(e, PV_EFORMAT, "%s.policy: 0x%llx: Contrast's "
+			       "manifest takes ABI 0.0 (or 0.31), SMT allowed, bit "
+			       "17 set and every other flag clear (0x30000 or "
+			       "0x3001f)", path, (unsigned long long)p);
+	return 0;
+}
+
 static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
 	static const char *const keys[] = { "platform", "vmm", "igvm", "ovmf",
 		"kernel", "initrd", "cmdline", "policy", "products", "vcpus",
-		NULL };
+		"optional", NULL };
 	const char *pol = NULL;
 	json_t *arr, *v;
 	size_t i;
@@ -45,6 +128,8 @@ static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 	    (r = name_member(t, "initrd", PV_JF_OPTIONAL, path, &g->initrd, e)) < 0 ||
 	    (r = name_member(t, "cmdline", PV_JF_OPTIONAL, path, &g->cmdline, e)) < 0 ||
 	    (r = pv_jf_str(t, "policy", PV_JF_OPTIONAL, path, &pol, e)) < 0 ||
+	    (r = pv_jf_bool(t, "optional", PV_JF_OPTIONAL, path, &g->optional,
+			    e)) < 0 ||
 	    (r = pv_jf_get(t, "products", JSON_ARRAY, 0, path, &arr, e)) < 0)
 		return r < 0 ? r : PV_EFORMAT;
 	if (!g->igvm == !g->ovmf)
@@ -107,6 +192,14 @@ static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 	return 0;
 }
 
+static int load_snp_checked(json_t *t, const char *path,
+			    struct pv_rel_target *g, struct pv_err *e)
+{
+	int r = load_snp(t, path, g, e);
+
+	return r ? r : check_contrast(g, path, e);
+}
+
 static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
@@ -131,12 +224,88 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 	return 0;
 }
 
+int pv_rel_tcb_check(json_t *tcb, const char *path, struct pv_err *e)
+{
+	static const char *const parts[] = { "BootloaderVersion", "TEEVersion",
+		"SNPVersion", "MicrocodeVersion", NULL };
+	static const char *const products[] = { "Milan", "Genoa", "Turin",
+		NULL };
+	char at[200];
+	const char *k;
+	uint64_t n;
+	json_t *v;
+	size_t i;
+	int r;
+
+	if ((r = pv_jf_only(tcb, products, path, e)))
+		return r;
+	json_object_foreach(tcb, k, v) {
+		snprintf(at, sizeof(at), "%s.%s", path, k);
+		if (!json_is_object(v))
+			return pv_errf(e, PV_EFORMAT, "%s: expected {\"Bootloader"
+				       "Version\": N, \"TEEVersion\": N, \"SNP"
+				       "Version\": N, \"MicrocodeVersion\": N}", at);
+		if ((r = pv_jf_only(v, parts, at, e)))
+			return r;
+		for (i = 0; parts[i]; i++)
+			if ((r = pv_jf_uint(v, parts[i], 0, 0, 255, at, &n, e)))
+				return r;
+	}
+	return 0;
+}
+
+/* The consumers' settings: MinimumTCB, the Trustee version, the release
+ * base and the kernel parameters outside the measured command line */
+static int load_consumers(struct pv_rel_config *c, const char *path,
+			  struct pv_err *e)
+{
+	static const char *const tkeys[] = { "version", NULL };
+	const char *ver = "0.18.0", *base = NULL;
+	char at[200];
+	json_t *t;
+	int r;
+
+	r = pv_jf_get(c->doc, "minimumTCB", JSON_OBJECT, PV_JF_OPTIONAL, path,
+		      &c->minimum_tcb, e);
+	snprintf(at, sizeof(at), "%s: minimumTCB", path);
+	if (r < 0 || (r == 0 && (r = pv_rel_tcb_check(c->minimum_tcb, at, e))))
+		return r;
+	r = pv_jf_get(c->doc, "trustee", JSON_OBJECT, PV_JF_OPTIONAL, path, &t,
+		      e);
+	snprintf(at, sizeof(at), "%s: trustee", path);
+	if (r < 0 || (r == 0 && ((r = pv_jf_only(t, tkeys, at, e)) ||
+				 (r = pv_jf_str(t, "version", 0, at, &ver, e)))))
+		return r;
+	if ((r = pv_trustee_from_version(ver, &c->trustee, e)))
+		return pv_err_prefix(e, "%s", path);
+	c->qemu_extra_kernel_params = "";
+	if ((r = pv_jf_str(c->doc, "qemuExtraKernelParams", PV_JF_OPTIONAL,
+			   path, &c->qemu_extra_kernel_params, e)) < 0 ||
+	    (r = pv_jf_str(c->doc, "releaseBase", PV_JF_OPTIONAL, path, &base,
+			   e)) < 0)
+		return r;
+	if (!base)
+		base = getenv("PODVM_RELEASE_BASE");
+	if (base && !*base)
+		base = NULL;
+	if (base && ((strncmp(base, "https://", 8) && strncmp(base, "http://", 7) &&
+		      strncmp(base, "file://", 7)) || strpbrk(base, " \t\n\"@") ||
+		     strlen(base) > 1024))
+		return pv_errf(e, PV_EFORMAT, "%s: releaseBase (or "
+			       "PODVM_RELEASE_BASE): '%.64s' is not an http(s):// "
+			       "or file:// URL", path, base);
+	c->release_base = base;
+	return 0;
+}
+
 int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 		       struct pv_err *e)
 {
 	static const char *const keys[] = { "handlerPrefix", "installRoot",
-		"urlTemplate", "integrity", "files", "snp", "cca", NULL };
-	static const char *const fkeys[] = { "path", "executable", NULL };
+		"urlTemplate", "integrity", "files", "snp", "cca", "minimumTCB",
+		"trustee", "releaseBase", "qemuExtraKernelParams", NULL };
+	static const char *const fkeys[] = { "path", "executable", "optional",
+		NULL };
 	json_t *files, *arr, *v;
 	const char *alg, *k;
 	char at[160];
@@ -190,7 +359,9 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 		if (!json_is_object(v) || (r = pv_jf_only(v, fkeys, at, e)) ||
 		    (r = pv_jf_str(v, "path", 0, at, &f->path, e)) ||
 		    (r = pv_jf_bool(v, "executable", PV_JF_OPTIONAL, at,
-				    &f->executable, e)) < 0) {
+				    &f->executable, e)) < 0 ||
+		    (r = pv_jf_bool(v, "optional", PV_JF_OPTIONAL, at,
+				    &f->optional, e)) < 0) {
 			if (!r)
 				r = pv_errf(e, PV_EFORMAT, "%s: expected an object "
 					    "{\"path\": ...}", at);
@@ -229,7 +400,8 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 			g->cca = pass;
 			if ((r = pv_jf_str(v, "platform", 0, at, &g->platform, e)) ||
 			    (r = pv_jf_str(v, "vmm", 0, at, &g->vmm, e)) ||
-			    (r = pass ? load_cca(v, at, g, e) : load_snp(v, at, g, e)))
+			    (r = pass ? load_cca(v, at, g, e) :
+				    load_snp_checked(v, at, g, e)))
 				goto fail;
 			if (!pv_name_ok(g->platform)) {
 				r = pv_errf(e, PV_EFORMAT, "%s.platform: '%.64s' is "
@@ -239,6 +411,8 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 			c->ntargets++;
 		}
 	}
+	if ((r = load_consumers(c, path, e)))
+		goto fail;
 	return 0;
 fail:
 	pv_rel_config_free(c);

@@ -13,13 +13,37 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/base64.h"
 #include "core/digest.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/hex.h"
 #include "release/release.h"
+#include "snp/idblock.h"
 
 #define DOC_MAX (64u << 20)
+
+/* Contrast's ID block and ID auth of a launch digest and policy, base64
+ * (contrast.md 9); *@blk and *@auth are free()d by the caller */
+static int contrast_id_block(const uint8_t ld[48], uint64_t policy,
+			     char **blk, char **auth, struct pv_err *e)
+{
+	uint8_t b[PV_SNP_ID_BLOCK_SIZE], a[PV_SNP_ID_AUTH_SIZE];
+	int r = pv_snp_contrast_id_block(ld, policy, b, a, e);
+
+	*blk = *auth = NULL;
+	if (r)
+		return r;
+	*blk = pv_base64_alloc(b, sizeof(b));
+	*auth = pv_base64_alloc(a, sizeof(a));
+	if (!*blk || !*auth) {
+		free(*blk);
+		free(*auth);
+		*blk = *auth = NULL;
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	}
+	return 0;
+}
 
 int pv_rel_load_index(const char *dir, const char *file,
 		      struct pv_art_index *x, uint8_t sha256[32], char *sri,
@@ -154,6 +178,20 @@ static json_t *value(const struct pv_rel_config *cfg,
 			 (unsigned long long)c.policy);
 		json_object_set_new(v, "policy", json_string(pol));
 	}
+	if (!t->cca && pv_contrast_platform(t->platform)) {
+		char *blk, *auth;
+
+		if (contrast_id_block(c.m, c.policy, &blk, &auth, e)) {
+			json_decref(v);
+			pv_rv_computed_free(&c);
+			pv_err_prefix(e, "%s", id);
+			return NULL;
+		}
+		json_object_set_new(v, "idBlock", json_string(blk));
+		json_object_set_new(v, "idAuth", json_string(auth));
+		free(blk);
+		free(auth);
+	}
 	json_object_set_new(v, "regions", c.regions);
 	c.regions = NULL;
 	if (progress)
@@ -195,9 +233,28 @@ static int add_values(const struct pv_rel_config *cfg,
 	return 0;
 }
 
+/* An optional target one of whose files the release lacks: the first
+ * missing file, or NULL */
+static const char *missing_input(const struct pv_rel_target *t,
+				 const struct pv_art_index *idx)
+{
+	const char *ins[] = { t->igvm, t->ovmf, t->kernel, t->initrd,
+			      t->cmdline };
+	size_t i;
+
+	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++)
+		if (ins[i] && !pv_art_find(idx, ins[i]))
+			return ins[i];
+	return NULL;
+}
+
 json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		    pv_rv_progress_fn progress, void *arg, struct pv_err *e)
 {
+	json_t *notes = json_array(), *consumers = pv_rv_consumers_json(cfg);
+	char note[400];
+	const char *miss;
+	bool turin = false;
 	struct pv_art_index *idx = calloc(1, sizeof(*idx));
 	json_t *doc = NULL, *values = NULL, *derived = NULL;
 	char sri[PV_SRI_MAX];
@@ -217,11 +274,27 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		goto out;
 	}
 	values = json_array();
-	for (i = 0; values && i < cfg->ntargets; i++)
-		if (add_values(cfg, &cfg->targets[i], dir, idx, ahash, values,
-			       progress, arg, e))
+	for (i = 0; values && notes && i < cfg->ntargets; i++) {
+		const struct pv_rel_target *t = &cfg->targets[i];
+		size_t p;
+
+		if (t->optional && (miss = missing_input(t, idx))) {
+			snprintf(note, sizeof(note), "%s: no values: the release "
+				 "has no %s (an optional target, computed once "
+				 "the release ships it).", t->platform, miss);
+			json_array_append_new(notes, json_string(note));
+			if (progress)
+				progress(arg, t->platform, "(skipped)");
+			continue;
+		}
+		for (p = 0; !t->cca && p < t->nproducts; p++)
+			turin |= pv_contrast_platform(t->platform) &&
+				 !strcmp(t->products[p], "Turin");
+		if (add_values(cfg, t, dir, idx, ahash, values, progress, arg,
+			       e))
 			goto out;
-	derived = values ? pv_rv_derive(values) : NULL;
+	}
+	derived = values && consumers ? pv_rv_derive_for(values, consumers) : NULL;
 	doc = json_pack("{s:i, s:{s:s, s:s}, s:{s:s, s:s}, s:O}", "version", 1,
 			"image", "name", idx->image, "version", idx->version,
 			"artifacts", "file", "artifacts.json", "integrity", sri,
@@ -233,13 +306,30 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		goto out;
 	}
 	json_object_update(doc, derived);
-	json_object_set_new(doc, "notes", json_pack("[s, s]",
-		"MinimumTCB is not part of these values: it depends on the "
-		"firmware of the hosts, which the operator knows; set it in "
-		"the manifest (Contrast: snphost show tcb on a host).",
+	json_object_set(doc, "consumers", consumers);
+	if (!cfg->minimum_tcb)
+		json_array_append_new(notes, json_string(
+			"MinimumTCB is not part of these values: it depends on "
+			"the firmware of the hosts, which the operator knows; set "
+			"it in the manifest (Contrast: snphost show tcb on a "
+			"host), or in release.json \"minimumTCB\"."));
+	if (turin)
+		json_array_append_new(notes, json_string(
+			"Turin values are published for QEMU, but Contrast's "
+			"manifest does not accept the product Turin yet: they are "
+			"left out of the \"contrast\" section."));
+	json_array_append_new(notes, json_string(
+		"Trustee: the SNP verifier reports MEASUREMENT in hex since "
+		"v0.18.0 and in base64 before; consumers.trustee names the "
+		"version these sections are written for. Host facts (SMT "
+		"enabled, TSME enabled, the TCB) are the operator's to add."));
+	json_array_append_new(notes, json_string(
 		"Each value's command recomputes it in the release folder; "
 		"`measure verify refvalues.json` recomputes them all."));
+	json_object_set(doc, "notes", notes);
 out:
+	json_decref(notes);
+	json_decref(consumers);
 	json_decref(values);
 	json_decref(derived);
 	pv_art_free(idx);
@@ -358,6 +448,37 @@ static int check_recipe(const struct pv_rv_value *x,
 	return bad;
 }
 
+/* a Contrast platform's value carries Contrast's ID block of its digest
+ * and policy, no other value one; 1 when so, else 0 with @msg */
+static int check_id_block(const struct pv_rv_value *x, char *msg,
+			  size_t size)
+{
+	bool want = !x->recipe.cca && pv_contrast_platform(x->recipe.platform);
+	char *blk, *auth;
+	int ok;
+
+	if (!want || !x->id_block) {
+		if (want == !!x->id_block)
+			return 1;
+		snprintf(msg, size, "idBlock, idAuth: %s", want ? "missing (a "
+			 "Contrast platform's value carries them)" : "only a "
+			 "Contrast platform's value carries them");
+		return 0;
+	}
+	if (contrast_id_block(x->measurement, x->policy, &blk, &auth, NULL)) {
+		snprintf(msg, size, "idBlock: cannot be derived");
+		return 0;
+	}
+	ok = !strcmp(blk, x->id_block) && !strcmp(auth, x->id_auth);
+	if (!ok)
+		snprintf(msg, size, "%s: not Contrast's derivation from the "
+			 "measurement and policy", strcmp(blk, x->id_block) ?
+			 "idBlock" : "idAuth");
+	free(blk);
+	free(auth);
+	return ok;
+}
+
 static void check_value(const struct pv_rv_value *x, const char *dir,
 			const struct pv_art_index *idx, const struct disk *dk,
 			const uint8_t ahash[32], struct ver *w)
@@ -428,6 +549,8 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 		snprintf(msg, sizeof(msg), "the OVMF's AP reset EIP is %08x, the "
 			 "value says %08x", c.ap_eip, x->ap_eip);
 		say(w, "MISMATCH", x->id, msg);
+	} else if (same && !check_id_block(x, msg, sizeof(msg))) {
+		say(w, "MISMATCH", x->id, msg);
 	} else if (same && !json_equal(c.regions, x->regions)) {
 		if (pv_regions_diverge(x->regions, c.regions, region,
 				       sizeof(region), why, sizeof(why)))
@@ -458,7 +581,8 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 static void check_sections(const struct pv_rv_doc *d, struct ver *w)
 {
 	static const char *const secs[] = { "contrast", "trustee", "ccatoken" };
-	json_t *want = pv_rv_derive(json_object_get(d->doc, "values"));
+	json_t *want = pv_rv_derive_for(json_object_get(d->doc, "values"),
+					d->consumers);
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -530,17 +654,6 @@ out:
 
 /* ---- drift of the artifacts ---- */
 
-static void dir_of(const char *path, char *out, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		snprintf(out, size, ".");
-	else if (slash == path)
-		snprintf(out, size, "/");
-	else
-		snprintf(out, size, "%.*s", (int)(slash - path), path);
-}
 
 int pv_art_drift(const char *rv_a, const char *rv_b,
 		 void (*report)(void *arg, const char *line, json_t *detail),
@@ -561,8 +674,8 @@ int pv_art_drift(const char *rv_a, const char *rv_b,
 		rc = pv_errf(e, PV_ENOMEM, "out of memory");
 		goto out;
 	}
-	dir_of(rv_a, da, sizeof(da));
-	dir_of(rv_b, db, sizeof(db));
+	pv_dirname(rv_a, da, sizeof(da));
+	pv_dirname(rv_b, db, sizeof(db));
 	snprintf(pa, sizeof(pa), "%s/artifacts.json", da);
 	snprintf(pb, sizeof(pb), "%s/artifacts.json", db);
 	/* neither release has its index beside it: nothing to compare; one

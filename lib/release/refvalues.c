@@ -5,15 +5,19 @@
  * ...`), its inputs' integrity and its regions; and the sections the
  * verifiers consume, derived from those values alone:
  *
- * - "contrast": Contrast's release format, runtime handler -> {"snp":
- *   [SNPReferenceValues]} with Go's field names (contrast.md 4.1, 4.2).
- *   MinimumTCB is left out on purpose: it depends on the hosts' firmware,
- *   which the operator knows and the build does not (contrast.md 7.5).
+ * - "contrast": Contrast's embedded reference-values file, runtime
+ *   handler -> {"snp": [SNPReferenceValues]} with Go's field names, only
+ *   the handlers Contrast's parser reads (contrast.md 4.1, 4.2, 4.4, 4.5).
+ *   MinimumTCB only when the release configuration gives it: it depends
+ *   on the hosts' firmware, which the build does not know (contrast.md
+ *   7.5).
  * - "trustee": RVPS "sample" messages, {"version": "0.1.0", "type":
  *   "sample", "payload": base64(JSON)}; SEV-SNP under
  *   "snp_launch_measurement" (Trustee's default policy compares
- *   input.snp.measurement, the base64 of the report's MEASUREMENT), CCA
- *   under "cca.realm.cca-realm-initial-measurement" (cca-rim.md 7.1).
+ *   input.snp.measurement: hex since v0.18.0, base64 before) with the
+ *   policy-derived values, CCA under
+ *   "cca.realm.cca-realm-initial-measurement" (cca-rim.md 7.1;
+ *   contrast.md 10).
  * - "ccatoken": realm entries of the ccatoken reference-value store
  *   (cca-rim.md 7.1).
  */
@@ -249,9 +253,10 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 {
 	static const char *const keys[] = { "id", "tee", "platform", "vmm",
 		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
-		"command", "measurement", "policy", "apEip", "regions", NULL };
+		"command", "measurement", "policy", "apEip", "regions", "idBlock",
+		"idAuth", NULL };
 	static const char *const snp_only[] = { "product", "vcpus", "policy",
-		"apEip", NULL };
+		"apEip", "idBlock", "idAuth", NULL };
 	static const char *const cca_only[] = { "cpus", NULL };
 	const char *const *other;
 	const char *tee, *vmm, *policy = NULL, *m, *k;
@@ -332,6 +337,17 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 			x->ap_eip = (uint32_t)eip[0] << 24 | (uint32_t)eip[1] << 16 |
 				    (uint32_t)eip[2] << 8 | eip[3];
 		}
+		if ((rc = pv_jf_str(v, "idBlock", PV_JF_OPTIONAL, at,
+				    &x->id_block, e)) < 0 ||
+		    (rc = pv_jf_str(v, "idAuth", PV_JF_OPTIONAL, at,
+				    &x->id_auth, e)) < 0)
+			return rc;
+		if (!x->id_block != !x->id_auth ||
+		    (x->id_block && (strlen(x->id_block) != 128 ||
+				     strlen(x->id_auth) != 5464)))
+			return pv_errf(e, PV_EFORMAT, "%s: idBlock and idAuth go "
+				       "together: the base64 of 96 and 4096 bytes",
+				       at);
 	} else {
 		enum pv_hash alg;
 
@@ -382,7 +398,8 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 		struct pv_err *e)
 {
 	static const char *const keys[] = { "version", "image", "artifacts",
-		"values", "contrast", "trustee", "ccatoken", "notes", NULL };
+		"values", "contrast", "trustee", "ccatoken", "notes", "consumers",
+		NULL };
 	static const char *const akeys[] = { "file", "integrity", NULL };
 	char at[200];
 	json_t *art, *vals, *v;
@@ -402,6 +419,15 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 		return rc;
 	if (!pv_name_ok(d->artifacts_file))
 		return pv_errf(e, PV_EFORMAT, "%s.file: not a file name", at);
+	d->consumers = json_object_get(doc, "consumers");
+	{
+		struct pv_trustee t;
+		const json_t *tcb;
+
+		if (d->consumers &&
+		    (rc = pv_rv_consumers_parse(d->consumers, &t, &tcb, e)))
+			return pv_err_prefix(e, "%s", name);
+	}
 	{
 		enum pv_hash alg;
 		uint8_t dg[PV_HASH_MAX];
@@ -449,19 +475,156 @@ static void add_unique(json_t *list, const char *s)
 	json_array_append_new(list, json_string(s));
 }
 
-json_t *pv_rv_derive(json_t *values)
+/* {"version": "0.1.0", "type": "sample", "payload": base64(JSON)} */
+static json_t *sample(json_t *payload)
+{
+	char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+	char *b64 = text ? pv_base64_alloc((const uint8_t *)text, strlen(text))
+			 : NULL;
+	json_t *msg = b64 ? json_pack("{s:s, s:s, s:s}", "version", "0.1.0",
+				      "type", "sample", "payload", b64) : NULL;
+
+	json_decref(payload);
+	free(text);
+	free(b64);
+	return msg;
+}
+
+/* Trustee's policy-derived reference values (ear_default_policy_cpu.rego
+ * compares them with ==): typed, or strings for verifiers before v0.14.0 */
+static void add_policy_rvs(json_t *payload, uint64_t p,
+			   const struct pv_trustee *t)
+{
+	unsigned major = (p >> 8) & 0xff, minor = p & 0xff;
+	bool single = (p >> 20) & 1, smt = (p >> 16) & 1;
+	char n[8];
+
+	if (t->typed) {
+		json_object_set_new(payload, "snp_guest_abi_major", json_integer(major));
+		json_object_set_new(payload, "snp_guest_abi_minor", json_integer(minor));
+		json_object_set_new(payload, "snp_single_socket", json_boolean(single));
+		json_object_set_new(payload, "snp_smt_allowed", json_boolean(smt));
+		return;
+	}
+	snprintf(n, sizeof(n), "%u", major);
+	json_object_set_new(payload, "snp_guest_abi_major", json_string(n));
+	snprintf(n, sizeof(n), "%u", minor);
+	json_object_set_new(payload, "snp_guest_abi_minor", json_string(n));
+	json_object_set_new(payload, "snp_single_socket",
+			    json_string(single ? "true" : "false"));
+	json_object_set_new(payload, "snp_smt_allowed",
+			    json_string(smt ? "true" : "false"));
+}
+
+int pv_rv_consumers_parse(json_t *c, struct pv_trustee *t,
+			  const json_t **tcb, struct pv_err *e)
+{
+	static const char *const keys[] = { "trustee", "minimumTCB", NULL };
+	static const char *const tkeys[] = { "version", "measurementEncoding",
+		"claims", NULL };
+	const char *ver, *enc, *cl;
+	json_t *tr, *m = NULL;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	*tcb = NULL;
+	if (!c)
+		return pv_trustee_from_version("0.18.0", t, e);
+	if ((r = pv_jf_only(c, keys, "consumers", e)) ||
+	    (r = pv_jf_get(c, "trustee", JSON_OBJECT, 0, "consumers", &tr, e)) ||
+	    (r = pv_jf_only(tr, tkeys, "consumers.trustee", e)) ||
+	    (r = pv_jf_str(tr, "version", 0, "consumers.trustee", &ver, e)) ||
+	    (r = pv_jf_str(tr, "measurementEncoding", 0, "consumers.trustee",
+			   &enc, e)) ||
+	    (r = pv_jf_str(tr, "claims", 0, "consumers.trustee", &cl, e)) ||
+	    (r = pv_trustee_from_version(ver, t, e)) ||
+	    (r = pv_jf_get(c, "minimumTCB", JSON_OBJECT, PV_JF_OPTIONAL,
+			   "consumers", &m, e)) < 0 ||
+	    (m && (r = pv_rel_tcb_check(m, "consumers.minimumTCB", e))))
+		return r < 0 ? r : PV_EFORMAT;
+	if (strcmp(enc, t->hex ? "hex" : "base64") ||
+	    strcmp(cl, t->typed ? "typed" : "strings"))
+		return pv_errf(e, PV_EFORMAT, "consumers.trustee: Trustee %s takes "
+			       "measurementEncoding \"%s\" and claims \"%s\"", ver,
+			       t->hex ? "hex" : "base64",
+			       t->typed ? "typed" : "strings");
+	*tcb = m;
+	return 0;
+}
+
+json_t *pv_rv_consumers_json(const struct pv_rel_config *cfg)
+{
+	json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "trustee", "version",
+			      cfg->trustee.version, "measurementEncoding",
+			      cfg->trustee.hex ? "hex" : "base64", "claims",
+			      cfg->trustee.typed ? "typed" : "strings");
+
+	if (o && cfg->minimum_tcb)
+		json_object_set(o, "minimumTCB", cfg->minimum_tcb);
+	return o;
+}
+
+/* A Contrast entry: SNPReferenceValues with only the members Contrast's
+ * type has (its decoder disallows unknown fields) */
+static json_t *contrast_entry(json_t *v, uint64_t p, const char *hex,
+			      const json_t *tcb, bool with_eip)
+{
+	const char *product = json_string_value(json_object_get(v, "product"));
+	json_t *e = json_pack("{s:O, s:s, s:s, s:o, s:{s:b}}",
+			      "Platform", json_object_get(v, "platform"),
+			      "ProductName", product,
+			      "TrustedMeasurement", hex,
+			      "GuestPolicy", pv_snp_policy_json(p),
+			      "PlatformInfo", "SMTEnabled", (int)((p >> 16) & 1));
+	json_t *t = tcb ? json_object_get(tcb, product) : NULL;
+
+	if (e && t)
+		json_object_set(e, "MinimumTCB", t);
+	if (e && with_eip)
+		json_object_set(e, "APEIP", json_object_get(v, "apEip"));
+	return e;
+}
+
+/* value @v is covered by a 1-vCPU value with the AP EIP of the same
+ * handler and product (Contrast extends that seed to the vCPU count) */
+static bool has_seed(json_t *values, json_t *v)
+{
+	const char *h = json_string_value(json_object_get(v, "handler"));
+	const char *pr = json_string_value(json_object_get(v, "product"));
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(values, i, w) {
+		json_t *n = json_object_get(w, "vcpus");
+
+		if (json_is_integer(n) && json_integer_value(n) == 1 &&
+		    json_object_get(w, "apEip") &&
+		    !strcmp(json_string_value(json_object_get(w, "handler")), h) &&
+		    !strcmp(json_string_value(json_object_get(w, "product")), pr))
+			return true;
+	}
+	return false;
+}
+
+json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 {
 	json_t *out = json_object(), *contrast = json_object();
 	json_t *snp_rv = json_array(), *cca_rv = json_array();
-	json_t *realms = json_array(), *v;
+	json_t *realms = json_array(), *byplat = json_object(), *v;
+	const json_t *tcb = NULL;
+	struct pv_trustee tr;
+	uint64_t pol0 = 0;
+	bool one_policy = true, any_snp = false;
 	size_t i;
 
-	if (!out || !contrast || !snp_rv || !cca_rv || !realms)
+	if (!out || !contrast || !snp_rv || !cca_rv || !realms || !byplat ||
+	    pv_rv_consumers_parse(consumers, &tr, &tcb, NULL))
 		goto oom;
 	json_array_foreach(values, i, v) {
 		const char *tee = json_string_value(json_object_get(v, "tee"));
 		const char *hex = json_string_value(json_object_get(v, "measurement"));
 		const char *handler = json_string_value(json_object_get(v, "handler"));
+		const char *plat = json_string_value(json_object_get(v, "platform"));
 		uint8_t bin[PV_HASH_MAX];
 		size_t len = strlen(hex) / 2, got;
 		char *b64;
@@ -472,32 +635,48 @@ json_t *pv_rv_derive(json_t *values)
 		if (!b64)
 			goto oom;
 		if (!strcmp(tee, "snp")) {
-			json_t *h = json_object_get(contrast, handler), *e, *vc;
 			const char *pol = json_string_value(json_object_get(v, "policy"));
+			const char *prod = json_string_value(json_object_get(v, "product"));
+			json_t *vc = json_object_get(v, "vcpus"), *pl;
+			const char *enc = tr.hex ? hex : b64;
 			uint64_t p = 0;
 
 			if (!pol || pv_parse_u64(pol, UINT64_MAX, &p, "policy", NULL)) {
 				free(b64);
 				goto oom; /* parsed before: cannot happen */
 			}
-			if (!h) {
-				h = json_pack("{s:[]}", "snp");
-				json_object_set_new(contrast, handler, h);
+			if (any_snp && p != pol0)
+				one_policy = false;
+			pol0 = p;
+			any_snp = true;
+			/* Contrast: only handlers its parser reads, only the
+			 * products its manifest accepts (Milan, Genoa) */
+			if (pv_contrast_platform(plat) &&
+			    (!strcmp(prod, "Milan") || !strcmp(prod, "Genoa"))) {
+				bool seed = json_is_integer(vc) &&
+					    json_integer_value(vc) == 1 &&
+					    json_object_get(v, "apEip");
+
+				if (seed || !has_seed(values, v)) {
+					json_t *h = json_object_get(contrast, handler);
+
+					if (!h) {
+						h = json_pack("{s:[]}", "snp");
+						json_object_set_new(contrast, handler, h);
+					}
+					json_array_append_new(json_object_get(h, "snp"),
+						contrast_entry(v, p, hex, tcb, seed));
+				}
 			}
-			e = json_pack("{s:O, s:O, s:s, s:o, s:{s:b}}",
-				      "Platform", json_object_get(v, "platform"),
-				      "ProductName", json_object_get(v, "product"),
-				      "TrustedMeasurement", hex,
-				      "GuestPolicy", pv_snp_policy_json(p),
-				      "PlatformInfo", "SMTEnabled",
-				      (int)((p >> 16) & 1));
-			vc = json_object_get(v, "vcpus");
-			if (e && json_is_integer(vc))
-				json_object_set(e, "CPUs", vc);
-			if (e && json_object_get(v, "apEip"))
-				json_object_set(e, "APEIP", json_object_get(v, "apEip"));
-			json_array_append_new(json_object_get(h, "snp"), e);
-			add_unique(snp_rv, b64);
+			add_unique(snp_rv, enc);
+			pl = json_object_get(byplat, plat);
+			if (!pl) {
+				pl = json_object();
+				add_policy_rvs(pl, p, &tr);
+				json_object_set_new(pl, PV_RVPS_SNP_KEY, json_array());
+				json_object_set_new(byplat, plat, pl);
+			}
+			add_unique(json_object_get(pl, PV_RVPS_SNP_KEY), enc);
 		} else {
 			const char *alg = json_string_value(json_object_get(
 				json_object_get(v, "recipe"), "algorithm"));
@@ -516,9 +695,18 @@ json_t *pv_rv_derive(json_t *values)
 	contrast = NULL;
 	v = json_object();
 	json_object_set_new(out, "trustee", v);
-	if (json_array_size(snp_rv))
-		json_object_set_new(v, "snp", pv_rvps_sample(PV_RVPS_SNP_KEY,
-							   json_incref(snp_rv)));
+	if (json_array_size(snp_rv)) {
+		json_t *payload = json_pack("{s:O}", PV_RVPS_SNP_KEY, snp_rv);
+		const char *k;
+		json_t *pl, *by = json_object();
+
+		if (payload && one_policy)
+			add_policy_rvs(payload, pol0, &tr);
+		json_object_set_new(v, "snp", sample(payload));
+		json_object_foreach(byplat, k, pl)
+			json_object_set_new(by, k, sample(json_incref(pl)));
+		json_object_set_new(v, "snpByPlatform", by);
+	}
 	if (json_array_size(cca_rv))
 		json_object_set_new(v, "cca", pv_rvps_sample(
 			PV_RVPS_CCA_KEY,
@@ -529,6 +717,7 @@ json_t *pv_rv_derive(json_t *values)
 	json_decref(snp_rv);
 	json_decref(cca_rv);
 	json_decref(realms);
+	json_decref(byplat);
 	return out;
 oom:
 	json_decref(out);
@@ -536,7 +725,13 @@ oom:
 	json_decref(snp_rv);
 	json_decref(cca_rv);
 	json_decref(realms);
+	json_decref(byplat);
 	return NULL;
+}
+
+json_t *pv_rv_derive(json_t *values)
+{
+	return pv_rv_derive_for(values, NULL);
 }
 
 /* ---- drift ---- */

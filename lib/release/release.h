@@ -198,12 +198,25 @@ struct pv_rel_target {
 	/* Arm CCA: `measure cca` over these artifacts */
 	const char *rmm, *memory, *algorithm;
 	unsigned cpus;
+	/* skipped, with a note, while the release folder lacks one of its
+	 * files (a stage that is not built yet) */
+	bool optional;
 };
 
 struct pv_rel_file {
 	const char *name;	/* in the release folder */
 	const char *path;	/* install path, relative to install_root */
 	bool executable;
+	bool optional;		/* absent from the folder: left out, noted */
+};
+
+/* Trustee's SNP verifier: MEASUREMENT in hex since v0.18.0 (base64
+ * before), typed policy claims since v0.14.0 (strings before);
+ * contrast.md 10 */
+struct pv_trustee {
+	const char *version;	/* "0.18.0" */
+	bool hex;		/* measurement encoding */
+	bool typed;		/* numbers and booleans, not strings */
 };
 
 struct pv_rel_config {
@@ -216,7 +229,42 @@ struct pv_rel_config {
 	size_t nfiles;
 	struct pv_rel_target targets[PV_REL_MAX_TARGETS];
 	size_t ntargets;
+	/* product -> Contrast's SNPTCB, when the release engineer knows the
+	 * hosts' TCB (release.json "minimumTCB"); NULL: left out */
+	json_t *minimum_tcb;
+	struct pv_trustee trustee;	/* release.json "trustee" */
+	/* the release location for @@releaseBase@@: release.json
+	 * "releaseBase", else $PODVM_RELEASE_BASE; NULL: the placeholder stays */
+	const char *release_base;
+	const char *qemu_extra_kernel_params; /* "" when none */
 };
+
+/**
+ * pv_rel_tcb_check - @tcb is product (Milan, Genoa, Turin) -> Contrast's
+ * SNPTCB {BootloaderVersion, TEEVersion, SNPVersion, MicrocodeVersion},
+ * each 0..255
+ * @path: names @tcb in messages
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_rel_tcb_check(json_t *tcb, const char *path, struct pv_err *e);
+
+/**
+ * pv_trustee_from_version - the verifier's encodings for Trustee version
+ * @v ("MAJOR.MINOR.PATCH", an optional leading "v")
+ * returns: 0, PV_EFORMAT (not a version)
+ */
+int pv_trustee_from_version(const char *v, struct pv_trustee *t,
+			    struct pv_err *e);
+
+/**
+ * pv_contrast_platform - the platform Contrast reads out of runtime
+ * handler "contrast-cc-@platform-<8 hex>" (edgelesssys/contrast
+ * internal/platforms FromString and FromRuntimeClassString,
+ * internal/manifest platformFromHandler; contrast.md 4.4)
+ * returns: "metal-qemu-snp", "metal-qemu-snp-gpu", "metal-qemu-tdx",
+ *          "metal-qemu-tdx-gpu", or NULL when Contrast rejects the name
+ */
+const char *pv_contrast_platform(const char *platform);
 
 /**
  * pv_rel_config_load - read and check a release configuration
@@ -386,12 +434,16 @@ struct pv_rv_value {
 	uint32_t ap_eip;
 	json_t *regions;
 	json_t *inputs;		/* name -> integrity */
+	/* a Contrast platform's value: Contrast's ID block and ID auth
+	 * (base64, as QEMU's id-block= and id-auth= take them) */
+	const char *id_block, *id_auth;
 };
 
 struct pv_rv_doc {
 	json_t *doc;
 	const char *image, *version;
 	const char *artifacts_file, *artifacts_integrity;
+	json_t *consumers;	/* NULL when absent */
 	struct pv_rv_value values[PV_RV_MAX_VALUES];
 	size_t nvalues;
 };
@@ -407,12 +459,34 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 void pv_rv_free(struct pv_rv_doc *d);
 
 /**
- * pv_rv_derive - the consumer sections computed from the values:
- * "contrast" (handler -> {"snp": [...]}, Contrast's field names), "trustee"
- * (RVPS sample messages), "ccatoken" (realm entries; only with cca values)
+ * pv_rv_derive_for - the consumer sections computed from the values and the
+ * consumers' settings (refvalues.json "consumers"; NULL: the defaults):
+ * "contrast" (handler -> {"snp": [...]}, Contrast's SNPReferenceValues,
+ * only handlers and products Contrast accepts; a 1-vCPU value with its
+ * APEIP stands for every vCPU count, contrast.md 4.5), "trustee" (RVPS
+ * sample messages: all SNP digests, hex or base64 as the Trustee version
+ * takes them, with the policy-derived values when one policy covers all;
+ * "snpByPlatform" per platform), "ccatoken" (realm entries; only with cca
+ * values)
  * returns: a new object with those members, or NULL when out of memory
+ *          or @consumers is malformed
  */
+json_t *pv_rv_derive_for(json_t *values, json_t *consumers);
+
+/** pv_rv_derive - pv_rv_derive_for with the default consumers */
 json_t *pv_rv_derive(json_t *values);
+
+/**
+ * pv_rv_consumers_parse - check refvalues.json's "consumers" member
+ * (@c NULL: Trustee 0.18.0, no MinimumTCB)
+ * @tcb: receives "minimumTCB" (product -> SNPTCB) or NULL
+ * returns: 0 or PV_EFORMAT naming the member
+ */
+int pv_rv_consumers_parse(json_t *c, struct pv_trustee *t,
+			  const json_t **tcb, struct pv_err *e);
+
+/** pv_rv_consumers_json - the "consumers" member for configuration @cfg */
+json_t *pv_rv_consumers_json(const struct pv_rel_config *cfg);
 
 /**
  * pv_rv_handler - "<prefix>-<platform>-<first 8 hex digits of the

@@ -255,3 +255,113 @@ int pv_snp_key_digest(const struct pv_snp_key *key, uint8_t out[48],
 		return pv_errf(e, PV_ECRYPTO, "SHA-384 failed");
 	return 0;
 }
+
+/*
+ * Contrast's key recovery (SEC 1 4.1.6, as internal/idblock's
+ * recoverPublicKey does it): R = (r, +-sqrt(r^3 - 3r + b)), and
+ * Q = r^-1 (s R - z G) for each R on the curve; the keys sorted by X,
+ * then Y, the first taken.
+ */
+int pv_snp_contrast_id_block(const uint8_t ld[48], uint64_t policy,
+			     uint8_t block[PV_SNP_ID_BLOCK_SIZE],
+			     uint8_t auth[PV_SNP_ID_AUTH_SIZE],
+			     struct pv_err *e)
+{
+	struct pv_snp_id_block_in in = { .version = 1,
+		.guest_svn = PV_SNP_CONTRAST_GUEST_SVN, .policy = policy };
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_secp384r1);
+	BN_CTX *ctx = BN_CTX_new();
+	EC_POINT *R = g ? EC_POINT_new(g) : NULL;
+	EC_POINT *Q = g ? EC_POINT_new(g) : NULL;
+	BIGNUM *p, *a, *b, *n, *r, *s, *z, *x, *y2, *y, *rinv, *u1, *u2;
+	BIGNUM *qx[2], *qy[2];
+	uint8_t hash[48];
+	const char *why = "OpenSSL failed";
+	int i, k = 0, best, rc = PV_ECRYPTO;
+
+	memcpy(in.ld, ld, 48);
+	in.family_id[0] = PV_SNP_CONTRAST_FAMILY_ID0;
+	in.image_id[0] = PV_SNP_CONTRAST_IMAGE_ID0;
+	pv_snp_id_block(&in, block);
+	if (!g || !ctx || !R || !Q)
+		goto out;
+	BN_CTX_start(ctx);
+	p = BN_CTX_get(ctx);
+	a = BN_CTX_get(ctx);
+	b = BN_CTX_get(ctx);
+	n = BN_CTX_get(ctx);
+	r = BN_CTX_get(ctx);
+	s = BN_CTX_get(ctx);
+	z = BN_CTX_get(ctx);
+	x = BN_CTX_get(ctx);
+	y2 = BN_CTX_get(ctx);
+	y = BN_CTX_get(ctx);
+	rinv = BN_CTX_get(ctx);
+	u1 = BN_CTX_get(ctx);
+	u2 = BN_CTX_get(ctx);
+	qx[0] = BN_CTX_get(ctx);
+	qy[0] = BN_CTX_get(ctx);
+	qx[1] = BN_CTX_get(ctx);
+	qy[1] = BN_CTX_get(ctx);
+	if (!qy[1] || pv_hash_buf(PV_SHA384, block, PV_SNP_ID_BLOCK_SIZE, hash) ||
+	    !EC_GROUP_get_curve(g, p, a, b, ctx) ||
+	    !EC_GROUP_get_order(g, n, ctx) ||
+	    !BN_set_word(r, 2) || !BN_set_word(s, 1) ||
+	    !BN_bin2bn(hash, 48, z))
+		goto end;
+	/* y^2 = x^3 + a x + b (a = -3) at x = r mod p */
+	if (!BN_mod(x, r, p, ctx) || !BN_mod_sqr(y2, x, p, ctx) ||
+	    !BN_mod_add(y2, y2, a, p, ctx) || !BN_mod_mul(y2, y2, x, p, ctx) ||
+	    !BN_mod_add(y2, y2, b, p, ctx))
+		goto end;
+	if (!BN_mod_sqrt(y, y2, p, ctx)) {
+		why = "r = 2 is no X coordinate of P-384";
+		goto end;
+	}
+	/* u1 = -z r^-1, u2 = s r^-1 (mod n) */
+	if (!BN_mod_inverse(rinv, r, n, ctx) ||
+	    !BN_mod_mul(u1, z, rinv, n, ctx) || !BN_mod_sub(u1, n, u1, n, ctx) ||
+	    !BN_mod_mul(u2, s, rinv, n, ctx))
+		goto end;
+	for (i = 0; i < 2; i++) {
+		if (i && !BN_sub(y, p, y))
+			goto end;
+		if (!EC_POINT_set_affine_coordinates(g, R, x, y, ctx) ||
+		    EC_POINT_is_on_curve(g, R, ctx) != 1)
+			continue;
+		if (!EC_POINT_mul(g, Q, u1, R, u2, ctx) ||
+		    !EC_POINT_get_affine_coordinates(g, Q, qx[k], qy[k], ctx))
+			goto end;
+		k++;
+	}
+	if (!k) {
+		why = "no public key recovers from the signature (2, 1)";
+		goto end;
+	}
+	best = 0;
+	if (k == 2) {
+		int c = BN_cmp(qx[0], qx[1]);
+
+		best = c > 0 || (c == 0 && BN_cmp(qy[0], qy[1]) > 0);
+	}
+	memset(auth, 0, PV_SNP_ID_AUTH_SIZE);
+	pv_put_le32(auth + PV_SNP_AUTH_ID_KEY_ALGO, PV_SNP_ALGO_ECDSA_P384_SHA384);
+	/* ABI A.2: R and S little-endian in 72 bytes each */
+	auth[PV_SNP_AUTH_ID_BLOCK_SIG] = 2;
+	auth[PV_SNP_AUTH_ID_BLOCK_SIG + COORD] = 1;
+	pv_put_le32(auth + PV_SNP_AUTH_ID_KEY, PV_SNP_CURVE_P384);
+	if (BN_bn2lebinpad(qx[best], auth + PV_SNP_AUTH_ID_KEY + 4, COORD) !=
+	    COORD ||
+	    BN_bn2lebinpad(qy[best], auth + PV_SNP_AUTH_ID_KEY + 4 + COORD,
+			   COORD) != COORD)
+		goto end;
+	rc = 0;
+end:
+	BN_CTX_end(ctx);
+out:
+	BN_CTX_free(ctx);
+	EC_POINT_free(R);
+	EC_POINT_free(Q);
+	EC_GROUP_free(g);
+	return rc ? pv_errf(e, PV_ECRYPTO, "Contrast's ID block: %s", why) : 0;
+}

@@ -114,4 +114,35 @@ enum {
 int pv_snp_key_digest(const struct pv_snp_key *key, uint8_t out[48],
 		      struct pv_err *e);
 
+/*
+ * Contrast's ID block (edgelesssys/contrast internal/idblock/idblock.go,
+ * IDBlocksFromLaunchDigest, at 9edad599; contrast.md 9): no private key.
+ * The ID block holds the launch digest, FAMILY_ID 01 00.., IMAGE_ID
+ * 02 00.., VERSION 1, GUEST_SVN 2 and the policy; its "signature" is the
+ * constant (r, s) = (2, 1), and the ID key is recovered from it (SEC 1
+ * 4.1.6): of the two keys for which (2, 1) is a valid ECDSA P-384/SHA-384
+ * signature of the block, the one with the smaller X (then Y).
+ */
+#define PV_SNP_CONTRAST_FAMILY_ID0 0x01
+#define PV_SNP_CONTRAST_IMAGE_ID0 0x02
+#define PV_SNP_CONTRAST_GUEST_SVN 2
+
+/**
+ * pv_snp_contrast_id_block - the ID block and ID authentication
+ * information Contrast derives from a launch digest and guest policy
+ * @ld: the launch digest
+ * @policy: the GUEST_POLICY QEMU is given (Contrast writes
+ *          abi.SnpPolicyToBytes of the manifest's GuestPolicy: the caller
+ *          passes a word that round-trips through it)
+ * @block: receives the 96-byte ID block (ABI Table 75)
+ * @auth: receives the 4096-byte ID_AUTH_INFO: ID_KEY_ALGO 1,
+ *        AUTH_KEY_ALGO 0, the signature (2, 1), the recovered ID key
+ * returns: 0, PV_ECRYPTO (OpenSSL failed, or no key recovers: the
+ *          message says which)
+ */
+int pv_snp_contrast_id_block(const uint8_t ld[48], uint64_t policy,
+			     uint8_t block[PV_SNP_ID_BLOCK_SIZE],
+			     uint8_t auth[PV_SNP_ID_AUTH_SIZE],
+			     struct pv_err *e);
+
 #endif

@@ -9,6 +9,7 @@
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/mbhash.h"
 #include "core/parallel.h"
 #include "snp/ovmf.h"
 
@@ -286,9 +287,20 @@ bool pv_ovmf_has_section(const struct pv_ovmf *o, uint32_t type)
 
 /* ---- the direct-boot digest ------------------------------------------ */
 
-/* Parallel work: item 0 hashes the initrd, item 1 the kernel (SHA-256,
- * one stream each), the rest are runs of firmware pages (SHA-384). */
-#define PAGES_PER_ITEM 32
+/*
+ * Parallel work (core/parallel.h pv_parallel_pipeline): first the kernel
+ * and initrd SHA-256s, one stream each and the longer one first, then the
+ * firmware pages in runs of PAGES_PER_ITEM (SHA-384, core/mbhash.h).  The
+ * PAGE_INFO chain over the firmware pages follows the runs as their
+ * digests are done, on whichever thread finished them, while the streams
+ * are still hashed: only the kernel-hashes page, after the pipeline,
+ * needs the streams.  With threads to spare, the last items map the back
+ * half of the longest stream (one read per page, from its end down) while
+ * that stream is hashed from its start: the thread on the critical path
+ * then finds those pages mapped instead of taking their page faults.
+ */
+#define PAGES_PER_ITEM 64
+#define PREFAULT_BYTES (2u << 20) /* per item */
 
 struct image_run {
 	const struct pv_ovmf *img;
@@ -299,55 +311,112 @@ struct image_run {
 	size_t first_item;
 };
 
+struct stream {
+	const uint8_t *data;
+	size_t len;
+	uint8_t *out;			/* 32 bytes of struct pv_snp_hashes */
+};
+
 struct prehash {
 	const struct pv_snp_ovmf_in *in;
 	struct pv_snp_hashes *h;	/* NULL: no kernel */
+	struct stream stream[2];	/* the longer first */
+	size_t nstreams;
 	struct image_run run[2];	/* OVMF, SVSM */
 	size_t nruns;
-	struct pv_digest *ctx;		/* SHA-384, one per worker */
+	size_t first_prefault;		/* items from here on: prefault */
+	struct pv_mbhash *ctx;		/* SHA-384, one per worker, made
+					 * by it at its first page run */
+	struct pv_snp_chain *chain;
+	struct pv_err *e;
+	bool chain_failed;		/* @e says why */
 };
+
+static struct image_run *item_run(struct prehash *p, size_t it, size_t *pg,
+				  size_t *last)
+{
+	size_t k;
+
+	for (k = p->nruns; k-- > 0;) {
+		struct image_run *r = &p->run[k];
+
+		if (it < r->first_item)
+			continue;
+		*pg = (it - r->first_item) * PAGES_PER_ITEM;
+		*last = *pg + PAGES_PER_ITEM < r->npages ?
+				*pg + PAGES_PER_ITEM : r->npages;
+		return *pg < r->npages ? r : NULL;
+	}
+	return NULL;
+}
+
+/* Read one byte of every page of [@from, @to) of @s, from the end down. */
+static void prefault(const struct stream *s, size_t from, size_t to)
+{
+	const volatile uint8_t *d = s->data;
+	size_t o;
+
+	for (o = to; o > from;) {
+		o = o - from > PV_SNP_PAGE_SIZE ? o - PV_SNP_PAGE_SIZE : from;
+		(void)d[o];
+	}
+}
 
 static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 {
 	struct prehash *p = arg;
-	size_t it;
+	struct image_run *r;
+	size_t it, pg, last;
 
 	for (it = begin; it < end; it++) {
-		size_t k;
+		if (it >= p->first_prefault) {
+			const struct stream *s = &p->stream[0];
+			size_t k = it - p->first_prefault;
+			size_t to = s->len - k * PREFAULT_BYTES;
 
-		if (it == 0 && p->h) {
-			const uint8_t *d = p->in->initrd ? p->in->initrd :
-							    (const uint8_t *)"";
-			if (pv_hash_buf(PV_SHA256, d, p->in->initrd_len,
-					p->h->initrd))
-				return PV_ECRYPTO;
-		} else if (it == 1 && p->h) {
-			if (pv_hash_buf(PV_SHA256, p->in->kernel,
-					p->in->kernel_len, p->h->kernel))
-				return PV_ECRYPTO;
+			prefault(s, to - s->len / 2 > PREFAULT_BYTES ?
+					    to - PREFAULT_BYTES : s->len / 2, to);
+			continue;
 		}
-		for (k = 0; k < p->nruns; k++) {
-			struct image_run *r = &p->run[k];
-			size_t pg, last;
+		if (it < p->nstreams) {
+			const struct stream *s = &p->stream[it];
 
-			if (it < r->first_item ||
-			    (it - r->first_item) * PAGES_PER_ITEM >= r->npages)
-				continue;
-			pg = (it - r->first_item) * PAGES_PER_ITEM;
-			last = pg + PAGES_PER_ITEM < r->npages ?
-				       pg + PAGES_PER_ITEM : r->npages;
-			for (; pg < last; pg++) {
-				struct pv_digest *d = &p->ctx[worker];
-
-				if (pv_digest_update(d, r->data +
-							     pg * PV_SNP_PAGE_SIZE,
-						     PV_SNP_PAGE_SIZE) ||
-				    pv_digest_final(d, r->dig + pg * PV_SNP_LD_SIZE))
-					return PV_ECRYPTO;
-			}
+			if (pv_hash_buf(PV_SHA256, s->data, s->len, s->out))
+				return PV_ECRYPTO;
+			continue;
 		}
+		r = item_run(p, it, &pg, &last);
+		if (r && !p->ctx[worker].d.ctx &&
+		    pv_mbhash_init(&p->ctx[worker], PV_SHA384, PV_MB_AUTO, NULL))
+			return PV_ECRYPTO;
+		if (r && last > pg &&
+		    pv_mbhash_run(&p->ctx[worker],
+				  r->data + pg * PV_SNP_PAGE_SIZE,
+				  PV_SNP_PAGE_SIZE, PV_SNP_PAGE_SIZE, last - pg,
+				  r->dig + pg * PV_SNP_LD_SIZE))
+			return PV_ECRYPTO;
 	}
 	return 0;
+}
+
+/* Step 2: the firmware (then the SVSM) pages in ascending GPA order. */
+static int chain_item(void *arg, size_t it)
+{
+	struct prehash *p = arg;
+	size_t pg = 0, last = 0;
+	struct image_run *r = item_run(p, it, &pg, &last);
+	int rc = 0;
+
+	if (!r)
+		return 0;
+	for (; pg < last && !rc; pg++)
+		rc = pv_snp_chain_update(p->chain, PV_SNP_PAGE_NORMAL,
+					 r->img->gpa + pg * PV_SNP_PAGE_SIZE,
+					 r->dig + pg * PV_SNP_LD_SIZE,
+					 r->region, -1, p->e);
+	if (rc)
+		p->chain_failed = true;
+	return rc;
 }
 
 static void cmdline_hash(const char *cmdline, uint8_t out[32], int *r)
@@ -362,10 +431,11 @@ static void cmdline_hash(const char *cmdline, uint8_t out[32], int *r)
 
 static int run_prehash(struct prehash *p, unsigned nthreads)
 {
-	size_t items = 2, k;
+	size_t items, k;
 	unsigned n, i;
 	int r = 0;
 
+	items = p->nstreams;
 	for (k = 0; k < p->nruns; k++) {
 		p->run[k].first_item = items;
 		items += pv_div_round_up(p->run[k].npages, PAGES_PER_ITEM);
@@ -373,15 +443,18 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 	n = nthreads ? nthreads : pv_online_cpus();
 	if (n > 64)
 		n = 64;
+	p->first_prefault = items;
+	if (n > 1 && p->nstreams)
+		items += pv_div_round_up(p->stream[0].len - p->stream[0].len / 2,
+					 PREFAULT_BYTES);
+	/* the streams start at once; the page contexts are made as needed */
 	p->ctx = calloc(n, sizeof(*p->ctx));
 	if (!p->ctx)
 		return PV_ENOMEM;
-	for (i = 0; i < n && !r; i++)
-		r = pv_digest_init(&p->ctx[i], PV_SHA384, NULL);
-	if (!r)
-		r = pv_parallel_run(n, items, 1, prehash_item, p);
+	r = pv_parallel_pipeline(n, items, p->nstreams, prehash_item,
+				 chain_item, p);
 	for (i = 0; i < n; i++)
-		pv_digest_free(&p->ctx[i]);
+		pv_mbhash_free(&p->ctx[i]);
 	free(p->ctx);
 	p->ctx = NULL;
 	return r;
@@ -499,6 +572,18 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 				       "(GUID 7255371f-3a3b-4b04-927b-"
 				       "1da6efa8d454)");
 		p.h = in->hashes_out ? in->hashes_out : &hashes;
+		p.stream[0] = (struct stream){ in->initrd ? in->initrd :
+					       (const uint8_t *)"",
+					       in->initrd_len, p.h->initrd };
+		p.stream[1] = (struct stream){ in->kernel, in->kernel_len,
+					       p.h->kernel };
+		if (in->kernel_len > in->initrd_len) {
+			struct stream t = p.stream[0];
+
+			p.stream[0] = p.stream[1];
+			p.stream[1] = t;
+		}
+		p.nstreams = 2;
 	}
 	if (!in->seed) {
 		p.run[p.nruns].img = fw;
@@ -532,28 +617,16 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 		p.run[k].dig = dig + total * PV_SNP_LD_SIZE;
 		total += p.run[k].npages;
 	}
+	p.chain = c;
+	p.e = e;
 	r = run_prehash(&p, in->nthreads);
 	if (!r && p.h)
 		cmdline_hash(in->cmdline, p.h->cmdline, &r);
 	if (r) {
-		pv_errf(e, r, "hashing the inputs failed");
+		if (!p.chain_failed)
+			pv_errf(e, r, "hashing the inputs failed");
 		goto out;
 	}
-	/* Step 2: the firmware (then the SVSM) pages in ascending GPA
-	 * order, or the seed, which is the LD after these pages. */
-	for (k = 0; k < p.nruns && !r; k++) {
-		const struct pv_ovmf *img = p.run[k].img;
-		size_t i;
-
-		for (i = 0; i < p.run[k].npages && !r; i++)
-			r = pv_snp_chain_update(c, PV_SNP_PAGE_NORMAL,
-						img->gpa + i * PV_SNP_PAGE_SIZE,
-						p.run[k].dig + i * PV_SNP_LD_SIZE,
-						p.run[k].region, -1,
-						e);
-	}
-	if (r)
-		goto out;
 	/* Step 3: the SEV metadata sections; in snp:svsm mode those of the
 	 * SVSM image, measured as for QEMU. */
 	r = measure_sections(c, in, in->mode == PV_SNP_MODE_SVSM ? in->svsm : fw,

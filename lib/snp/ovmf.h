@@ -103,7 +103,8 @@ struct pv_snp_ovmf_in {
 	uint64_t guest_features;
 	unsigned nthreads;		/* 0: all online CPUs */
 	/* NULL, or where pv_snp_ovmf_memory() stores the SEV hash table
-	 * digests before it starts the chain (for explanations) */
+	 * digests before the chain reaches the kernel-hashes page (for
+	 * explanations) */
 	struct pv_snp_hashes *hashes_out;
 };
 

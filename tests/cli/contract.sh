@@ -304,7 +304,7 @@ cat >"$T/release.json" <<'JSON'
   "urlTemplate": "@@releaseBase@@/{image}/{version}/{name}",
   "integrity": "sha256",
   "files": { "k.igvm": { "path": "share/k.igvm" } },
-  "snp": [ { "platform": "metal-qemu-snp-igvm", "vmm": "qemu",
+  "snp": [ { "platform": "igvm-qemu-snp", "vmm": "qemu",
              "igvm": "k.igvm", "products": ["Milan"], "vcpus": [1, 2] } ]
 }
 JSON

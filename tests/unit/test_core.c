@@ -909,6 +909,105 @@ static void test_parallel(void **state)
 	assert_int_equal(pv_parallel_run(2, 0, 10, sum_task, &c), 0);
 }
 
+/* The pipeline: every item computed once; items from @first consumed in
+ * order, each after its computation, by one thread at a time; a chain
+ * over the computed values (the order matters) equals the sequential one. */
+struct pipe_ctx {
+	size_t count, first;
+	uint64_t value[1000];
+	atomic_uint computed[1000];
+	atomic_int consuming;
+	size_t consumed;	/* serialised by the pipeline */
+	uint64_t chain;
+	size_t fail_compute, fail_consume;
+	bool bad;		/* out of order, overlapping or too early */
+};
+
+static int pipe_task(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct pipe_ctx *c = ctx;
+	size_t i;
+
+	(void)worker;
+	for (i = begin; i < end; i++) {
+		if (i == c->fail_compute)
+			return PV_EVERIFY;
+		c->value[i] = i * 0x9e3779b97f4a7c15ull + 1;
+		atomic_fetch_add(&c->computed[i], 1);
+	}
+	return 0;
+}
+
+static int pipe_consume(void *ctx, size_t item)
+{
+	struct pipe_ctx *c = ctx;
+
+	if (atomic_fetch_add(&c->consuming, 1) != 0 ||
+	    item != c->first + c->consumed ||
+	    atomic_load(&c->computed[item]) != 1)
+		c->bad = true;
+	if (item == c->fail_consume) {
+		atomic_fetch_sub(&c->consuming, 1);
+		return PV_ECRYPTO;
+	}
+	c->chain = (c->chain ^ c->value[item]) * 0x100000001b3ull;
+	c->consumed++;
+	atomic_fetch_sub(&c->consuming, 1);
+	return 0;
+}
+
+static void test_parallel_pipeline(void **state)
+{
+	static struct pipe_ctx c;
+	const unsigned threads[] = { 0, 1, 2, 7 };
+	const size_t counts[] = { 1, 2, 3, 64, 1000 };
+	const size_t firsts[] = { 0, 2 };
+	size_t t, n, f, i;
+
+	(void)state;
+	for (t = 0; t < 4; t++)
+		for (n = 0; n < 5; n++)
+			for (f = 0; f < 2; f++) {
+				uint64_t want = 0;
+
+				memset(&c, 0, sizeof(c));
+				c.count = counts[n];
+				c.first = firsts[f] < c.count ? firsts[f] : c.count;
+				c.fail_compute = c.fail_consume = SIZE_MAX;
+				assert_int_equal(pv_parallel_pipeline(threads[t], c.count,
+								      firsts[f], pipe_task,
+								      pipe_consume, &c), 0);
+				assert_false(c.bad);
+				assert_int_equal(c.consumed, c.count - c.first);
+				for (i = 0; i < c.count; i++)
+					assert_int_equal(atomic_load(&c.computed[i]), 1);
+				for (i = c.first; i < c.count; i++)
+					want = (want ^ (i * 0x9e3779b97f4a7c15ull + 1)) *
+					       0x100000001b3ull;
+				assert_true(c.chain == want);
+			}
+	/* an error in either callback stops the pipeline and is returned */
+	for (t = 0; t < 4; t++) {
+		memset(&c, 0, sizeof(c));
+		c.count = 1000;
+		c.fail_compute = 500;
+		c.fail_consume = SIZE_MAX;
+		assert_int_equal(pv_parallel_pipeline(threads[t], 1000, 0, pipe_task,
+						      pipe_consume, &c), PV_EVERIFY);
+		assert_true(c.consumed <= 500);
+		memset(&c, 0, sizeof(c));
+		c.count = 1000;
+		c.fail_compute = SIZE_MAX;
+		c.fail_consume = 300;
+		assert_int_equal(pv_parallel_pipeline(threads[t], 1000, 0, pipe_task,
+						      pipe_consume, &c), PV_ECRYPTO);
+		assert_int_equal(c.consumed, 300);
+		assert_false(c.bad);
+	}
+	assert_int_equal(pv_parallel_pipeline(2, 0, 0, pipe_task, pipe_consume,
+					      &c), 0);
+}
+
 /* ---- json --------------------------------------------------------------- */
 
 static void test_json(void **state)
@@ -994,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_out_kinds),
 		cmocka_unit_test(test_out_signal),
 		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_parallel_pipeline),
 		cmocka_unit_test(test_json),
 	};
 

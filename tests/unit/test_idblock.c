@@ -3,7 +3,8 @@
  * test_idblock.c - lib/igvm/idblock.c: RFC 6979 deterministic ECDSA P-384
  * against the RFC's own vectors (A.2.6), the signature checked by OpenSSL,
  * and the whole IGVM ID block against igvm-tooling (tests/kat/igvm/
- * README.md, "ID block").
+ * README.md, "ID block"); lib/snp/idblock.c: Contrast's keyless ID block
+ * (pv_snp_contrast_id_block) against an independent transcription.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "core/err.h"
 #include "core/hex.h"
 #include "igvm/idblock.h"
+#include "snp/idblock.h"
 
 /* RFC 6979 A.2.6: x = 6B9D3DAD...D2EDF5 */
 static const char rfc_pem[] =
@@ -150,6 +152,67 @@ static void test_igvm_tooling_block(void **state)
 	EVP_PKEY_free(k);
 }
 
+/*
+ * Contrast's ID block for LD 01 02 .. 30 and policy 0x30000.  Expected
+ * values: an independent big-integer transcription (Python, affine P-384
+ * arithmetic, run outside the repo) of IDBlocksFromLaunchDigest in
+ * edgelesssys/contrast internal/idblock/idblock.go at 9edad599: the block
+ * bytes, and the little-endian X and Y of the recovered ID key.
+ */
+static void test_contrast_id_block(void **state)
+{
+	static const char want_blk[] =
+		"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
+		"2122232425262728292a2b2c2d2e2f3001000000000000000000000000000000"
+		"0200000000000000000000000000000001000000020000000000030000000000";
+	static const char want_qx[] =
+		"9bd9700593b0fd2e4a717e92aaff5269c63a697cb31f3dc72e73b1253dce2c3d"
+		"ead6f6c8ae74455bcdfe0c9a900d8107";
+	static const char want_qy[] =
+		"37ee23ad68ce989c74007bc9580556bd3fa934c0d71ab4d75fb4a463d90f91e2"
+		"9052b3c1b8f3f0c44b751a3053d29b4a";
+	uint8_t ld[48], blk[PV_SNP_ID_BLOCK_SIZE], auth[PV_SNP_ID_AUTH_SIZE];
+	uint8_t zero[PV_SNP_ID_AUTH_SIZE] = { 0 };
+	char h[2 * PV_SNP_ID_BLOCK_SIZE + 1];
+	struct pv_err e = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 48; i++)
+		ld[i] = (uint8_t)(i + 1);
+	assert_int_equal(pv_snp_contrast_id_block(ld, 0x30000, blk, auth, &e), 0);
+	assert_int_equal(pv_hex_encode(blk, sizeof(blk), h, sizeof(h)), 0);
+	assert_string_equal(h, want_blk);
+	assert_int_equal(pv_hex_encode(auth + PV_SNP_AUTH_ID_KEY + 4, 48, h,
+				       sizeof(h)), 0);
+	assert_string_equal(h, want_qx);
+	assert_int_equal(pv_hex_encode(auth + PV_SNP_AUTH_ID_KEY + 4 + 72, 48, h,
+				       sizeof(h)), 0);
+	assert_string_equal(h, want_qy);
+	/* algorithms, curve, the constant signature (2, 1), zeros elsewhere */
+	assert_int_equal(auth[0], 1);
+	assert_int_equal(auth[4], 0);
+	assert_int_equal(auth[PV_SNP_AUTH_ID_BLOCK_SIG], 2);
+	assert_int_equal(auth[PV_SNP_AUTH_ID_BLOCK_SIG + 72], 1);
+	assert_int_equal(auth[PV_SNP_AUTH_ID_KEY], 2);
+	assert_memory_equal(auth + PV_SNP_AUTH_ID_KEY_SIG, zero,
+			    PV_SNP_ID_AUTH_SIZE - PV_SNP_AUTH_ID_KEY_SIG);
+	/* the signature verifies under the published key, for this block only */
+	assert_int_equal(pv_snp_verify(auth + PV_SNP_AUTH_ID_KEY, blk, sizeof(blk),
+				       auth + PV_SNP_AUTH_ID_BLOCK_SIG, &e), 0);
+	blk[88] ^= 1;
+	assert_int_equal(pv_snp_verify(auth + PV_SNP_AUTH_ID_KEY, blk, sizeof(blk),
+				       auth + PV_SNP_AUTH_ID_BLOCK_SIG, NULL),
+			 PV_EVERIFY);
+	/* another digest, another key; each verifies its own block */
+	ld[0] ^= 0xff;
+	assert_int_equal(pv_snp_contrast_id_block(ld, 0x3001f, blk, zero, &e), 0);
+	assert_memory_not_equal(zero + PV_SNP_AUTH_ID_KEY, auth + PV_SNP_AUTH_ID_KEY,
+				PV_SNP_PUBKEY_SIZE);
+	assert_int_equal(pv_snp_verify(zero + PV_SNP_AUTH_ID_KEY, blk, sizeof(blk),
+				       zero + PV_SNP_AUTH_ID_BLOCK_SIG, &e), 0);
+}
+
 static void test_wrong_curve(void **state)
 {
 	(void)state;
@@ -164,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_openssl_verifies),
 		cmocka_unit_test(test_igvm_tooling_block),
 		cmocka_unit_test(test_wrong_curve),
+		cmocka_unit_test(test_contrast_id_block),
 	};
 	return cmocka_run_group_tests_name("idblock", tests, NULL, NULL);
 }

@@ -177,18 +177,6 @@ int cmd_artifacts(int argc, char **argv)
 	return rc;
 }
 
-/* The folder of @path ("." for a bare name) */
-static void dir_of(const char *path, char *out, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		snprintf(out, size, ".");
-	else if (slash == path)
-		snprintf(out, size, "/");
-	else
-		snprintf(out, size, "%.*s", (int)(slash - path), path);
-}
 
 /* ---- measure refvalues ---- */
 
@@ -273,7 +261,7 @@ int cmd_verify(int argc, char **argv)
 	dir = o.artifacts;
 	v.json = o.json;
 	if (!dir) {
-		dir_of(path, dbuf, sizeof(dbuf));
+		pv_dirname(path, dbuf, sizeof(dbuf));
 		dir = dbuf;
 	}
 	d = calloc(1, sizeof(*d));
