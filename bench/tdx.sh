@@ -12,6 +12,7 @@
 #                           values are compared with ours
 #   MEASURE, TDX_GEN        the binaries (default: build/...)
 #   RUNS                    runs per case, the minimum is reported (7)
+#   WRAP                    a prefix for every timed command (as bench/all.sh)
 #
 # Cases (issue 15): MRTD of a 4 MiB TDVF image (tdx-gen: a 3 MiB BFV
 # extended, 1 MiB CFV), and MRTD + RTMR1 + RTMR2 with a 12 MiB PE/COFF
@@ -36,7 +37,7 @@ printf 'console=ttyS0' >"$D/cmdline"
 min_ms() {
 	local best= i s e t
 	for ((i = 0; i < RUNS; i++)); do
-		s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+		s=$(date +%s%N); ${WRAP:-} "$@" >/dev/null 2>&1; e=$(date +%s%N)
 		t=$((e - s))
 		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 	done
