@@ -405,7 +405,7 @@ cmd_stages() {
 	cmd_kernel
 	cmd_rootfs
 	cmd_igvm
-	STAGE="firmware (waiting)"
+	stage "firmware (waiting for the background build)"
 	wait "$fw_pid" || fw_rc=$?
 	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
 	cmd_publish
