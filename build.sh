@@ -72,7 +72,7 @@ Usage: ./build.sh [COMMAND]
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
-  firmware the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
+  firmware  the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
            Debian's edk2 source (firmware/PINNED; cached like the kernel)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
