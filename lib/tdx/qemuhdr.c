@@ -16,6 +16,7 @@
 #include "core/bytes.h"
 #include "core/err.h"
 #include "core/parse.h"
+#include "linux/boot.h"
 #include "tdx/tdx.h"
 
 #define ACPI_DATA_SIZE (0x20000 + 0x8000) /* pc.c, current machines */
@@ -76,12 +77,12 @@ int pv_tdx_qemu_patch_setup(uint8_t *k, size_t len, const char *cmdline,
 	const char *vga;
 	int r;
 
-	if (len < 0x260 || pv_le32(k + 0x202) != 0x53726448)
+	if (len < PV_BZ_INIT_SIZE || pv_le32(k + PV_BZ_MAGIC) != PV_BZ_HDRS_MAGIC)
 		return pv_errf(e, PV_EFORMAT,
 			       "kernel: no \"HdrS\" setup header at 0x202: "
 			       "--kernel-header qemu-patched needs a bzImage");
-	protocol = pv_le16(k + 0x206);
-	if (protocol < 0x200 || !(k[0x211] & 0x01)) {
+	protocol = pv_le16(k + PV_BZ_VERSION);
+	if (protocol < 0x200 || !(k[PV_BZ_LOADFLAGS] & 0x01)) {
 		real_addr = 0x90000;
 		cmdline_addr = 0x9a000 - (uint32_t)cmdline_size;
 	} else if (protocol < 0x202) {
@@ -92,10 +93,10 @@ int pv_tdx_qemu_patch_setup(uint8_t *k, size_t len, const char *cmdline,
 		cmdline_addr = 0x20000;
 	}
 	if (protocol >= 0x20c &&
-	    (pv_le16(k + 0x236) & XLF_CAN_BE_LOADED_ABOVE_4G))
+	    (pv_le16(k + PV_BZ_XLOADFLAGS) & XLF_CAN_BE_LOADED_ABOVE_4G))
 		initrd_max = UINT32_MAX;
 	else if (protocol >= 0x203)
-		initrd_max = pv_le32(k + 0x22c);
+		initrd_max = pv_le32(k + PV_BZ_INITRD_ADDR_MAX);
 	else
 		initrd_max = 0x37ffffff;
 	if (initrd) {
@@ -111,23 +112,23 @@ int pv_tdx_qemu_patch_setup(uint8_t *k, size_t len, const char *cmdline,
 			initrd_max = (uint32_t)(below_4g - ACPI_DATA_SIZE - 1);
 	}
 	if (protocol >= 0x202) {
-		pv_put_le32(k + 0x228, cmdline_addr);
+		pv_put_le32(k + PV_BZ_CMD_LINE_PTR, cmdline_addr);
 	} else {
-		pv_put_le16(k + 0x20, 0xa33f);
-		pv_put_le16(k + 0x22, (uint16_t)(cmdline_addr - real_addr));
+		pv_put_le16(k + PV_BP_CL_MAGIC, PV_BP_CL_MAGIC_VALUE);
+		pv_put_le16(k + PV_BP_CL_OFFSET, (uint16_t)(cmdline_addr - real_addr));
 	}
 	vga = strstr(cl, "vga=");
 	if (vga) {
 		r = vga_mode(vga + 4, &mode, e);
 		if (r)
 			return r;
-		pv_put_le16(k + 0x1fa, mode);
+		pv_put_le16(k + PV_BZ_VID_MODE, mode);
 	}
 	if (protocol >= 0x200)
-		k[0x210] = 0xb0;
+		k[PV_BZ_TYPE_OF_LOADER] = 0xb0;
 	if (protocol >= 0x201) {
-		k[0x211] |= 0x80;
-		pv_put_le16(k + 0x224,
+		k[PV_BZ_LOADFLAGS] |= 0x80;
+		pv_put_le16(k + PV_BZ_HEAP_END_PTR,
 			    (uint16_t)(cmdline_addr - real_addr - 0x200));
 	}
 	if (initrd) {
@@ -140,14 +141,14 @@ int pv_tdx_qemu_patch_setup(uint8_t *k, size_t len, const char *cmdline,
 				       "initrd: %zu bytes, QEMU's limit is %u",
 				       initrd_len, initrd_max);
 		addr = (uint32_t)((initrd_max - initrd_len) & ~(uint64_t)4095);
-		pv_put_le32(k + 0x218, addr);
-		pv_put_le32(k + 0x21c, (uint32_t)initrd_len);
+		pv_put_le32(k + PV_BZ_RAMDISK_IMAGE, addr);
+		pv_put_le32(k + PV_BZ_RAMDISK_SIZE, (uint32_t)initrd_len);
 	}
-	setup_size = k[0x1f1] ? k[0x1f1] : 4;
+	setup_size = k[PV_BZ_SETUP_SECTS] ? k[PV_BZ_SETUP_SECTS] : 4;
 	setup_size = (setup_size + 1) * 512;
 	if (setup_size > len)
 		return pv_errf(e, PV_EFORMAT, "kernel: setup_sects 0x%x is "
 			       "larger than the file (QEMU refuses it)",
-			       k[0x1f1]);
+			       k[PV_BZ_SETUP_SECTS]);
 	return 0;
 }

@@ -10,19 +10,14 @@
  * tdvf_parse_and_check_section_entry()), plus that the bytes QEMU copies
  * into the guest lie inside the image.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/bytes.h"
 #include "core/err.h"
+#include "ovmf/table.h"
 #include "tdx/tdx.h"
 
-#define FOOTER_ENTRY 18 /* {u16 size, GUID} */
-
-/* 96b582de-1fb2-45f7-baea-a366c55a082d: the table footer */
-static const uint8_t guid_footer[16] = {
-	0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f, 0xf7, 0x45,
-	0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d,
-};
 /* e47a6535-984a-4798-865e-4685a7bf8ec2: TDX metadata offset */
 static const uint8_t guid_tdx[16] = {
 	0x35, 0x65, 0x7a, 0xe4, 0x4a, 0x98, 0x98, 0x47,
@@ -49,61 +44,52 @@ const char *pv_tdvf_type_name(uint32_t type)
 	return "unknown";
 }
 
-/* The offset of the TDVF descriptor from the end of the image, from the
- * footer table; entries are (data, u16 size, GUID) walked from the end. */
+struct tdx_find {
+	const char *name;
+	bool found;
+	uint32_t off;
+};
+
+/* The TDX entry of the footer table (ovmf/table.h): the first one from
+ * the end, as QEMU's pc_system_ovmf_table_find() takes it. */
+static int tdx_entry(void *arg, const uint8_t guid[16], const uint8_t *data,
+		     size_t dlen, size_t hdr, struct pv_err *e)
+{
+	struct tdx_find *f = arg;
+
+	if (memcmp(guid, guid_tdx, 16) != 0)
+		return 0;
+	if (dlen < 4)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: TDX metadata entry has %zu "
+			       "data bytes, expected at least 4", f->name, hdr,
+			       dlen);
+	f->off = pv_le32(data);
+	f->found = true;
+	return 1;
+}
+
+/* The offset of the TDVF descriptor from the end of the image. */
 static int find_offset(const uint8_t *buf, size_t len, const char *name,
 		       uint32_t *off, struct pv_err *e)
 {
-	size_t footer, start, pos;
-	uint16_t tsize, esize;
+	struct tdx_find f = { .name = name };
+	int r = pv_ovmf_table_walk(buf, len, name, tdx_entry, &f, e);
 
-	if (len < 32 + FOOTER_ENTRY)
+	if (r < 0)
+		return r;
+	if (r == 0)
 		return pv_errf(e, PV_EFORMAT,
-			       "%s: image is %zu bytes, too small for an OVMF "
-			       "footer table (at least 50)", name, len);
-	footer = len - 32 - FOOTER_ENTRY;
-	if (memcmp(buf + footer + 2, guid_footer, 16) != 0)
-		return pv_errf(e, PV_EFORMAT,
-			       "%s: offset 0x%zx: no OVMF footer table (GUID "
+			       "%s: no OVMF footer table (GUID "
 			       "96b582de-1fb2-45f7-baea-a366c55a082d) 32 bytes "
-			       "before the end: not a TDVF image", name,
-			       footer + 2);
-	tsize = pv_le16(buf + footer);
-	if (tsize < FOOTER_ENTRY || (size_t)tsize - FOOTER_ENTRY > footer)
+			       "before the end: not a TDVF image", name);
+	if (!f.found)
 		return pv_errf(e, PV_EFORMAT,
-			       "%s: offset 0x%zx: footer table size %u is "
-			       "outside 18..0x%zx", name, footer, tsize,
-			       footer + FOOTER_ENTRY);
-	start = footer - ((size_t)tsize - FOOTER_ENTRY);
-	pos = footer;
-	while (pos > start) {
-		if (pos - start < FOOTER_ENTRY)
-			return pv_errf(e, PV_EFORMAT,
-				       "%s: offset 0x%zx: %zu bytes left in the "
-				       "footer table, too few for an entry",
-				       name, start, pos - start);
-		esize = pv_le16(buf + pos - FOOTER_ENTRY);
-		if (esize < FOOTER_ENTRY || esize > pos - start)
-			return pv_errf(e, PV_EFORMAT,
-				       "%s: offset 0x%zx: footer table entry "
-				       "size %u is outside 18..%zu", name,
-				       pos - FOOTER_ENTRY, esize, pos - start);
-		if (memcmp(buf + pos - 16, guid_tdx, 16) == 0) {
-			if (esize < FOOTER_ENTRY + 4)
-				return pv_errf(e, PV_EFORMAT,
-					       "%s: offset 0x%zx: TDX metadata "
-					       "entry size %u, expected at "
-					       "least 22", name,
-					       pos - FOOTER_ENTRY, esize);
-			*off = pv_le32(buf + pos - FOOTER_ENTRY - 4);
-			return 0;
-		}
-		pos -= esize;
-	}
-	return pv_errf(e, PV_EFORMAT,
-		       "%s: the OVMF footer table has no TDX metadata entry "
-		       "(GUID e47a6535-984a-4798-865e-4685a7bf8ec2): firmware "
-		       "built without TDX support", name);
+			       "%s: the OVMF footer table has no TDX metadata "
+			       "entry (GUID e47a6535-984a-4798-865e-4685a7bf8ec2): "
+			       "firmware built without TDX support", name);
+	*off = f.off;
+	return 0;
 }
 
 static int check_section(const struct pv_tdvf_section *s, uint32_t i,

@@ -249,7 +249,7 @@ static void test_tdvf_corruptions(void **state)
 	assert_int_equal(i, sizeof(cases) / sizeof(cases[0]));
 	/* too short, and every truncation of a good image */
 	img = gen_fw(&g, 0x10000, 4, NULL);
-	assert_int_equal(pv_tdvf_parse(img, 49, "x", t, NULL), PV_EFORMAT);
+	assert_int_equal(pv_tdvf_parse(img, 49, "x", t, NULL), PV_ERANGE);
 	for (i = 0; i < 0x10000; i += 0x1000)
 		assert_int_not_equal(pv_tdvf_parse(img + i, 0x10000 - i - 64,
 						   "x", t, NULL), 0);
