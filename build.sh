@@ -29,6 +29,10 @@ PACKAGES=(
 	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the
 	# test checks the recorded sha256s only)
 	qemu-system-arm
+	# the SNP firmware (firmware/PINNED): OVMF's AmdSev platform from
+	# Debian's edk2 source (apt-get source, patch), built with the tools
+	# of edk2's Build-Depends that it needs (iasl is acpica-tools)
+	nasm acpica-tools uuid-dev python3 patch
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
 	# the JSON schemas of refvalues/ are checked with it in the tests
@@ -64,10 +68,12 @@ usage() {
 Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
-           (deps, tools, kernel, rootfs, igvm, publish)
+           (deps, tools, kernel, firmware, rootfs, igvm, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
+  firmware  the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
+           Debian's edk2 source (firmware/PINNED; cached like the kernel)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
   publish [--release-base URL]
@@ -86,7 +92,9 @@ Usage: ./build.sh [COMMAND]
   lock     resolve images/<image>/lock afresh from the archive (the rootfs
            packages as mmdebstrap resolves them today, the kernel source
            and the build tools as installed), show the diff and write it
-  boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh)
+  boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh);
+           then what can be checked of out/OVMF-SNP.fd without SEV
+           (ci/firmware-boot-test.sh)
   test     deps + tools + the whole test suite, normally, under
            ASan+UBSan (clang) and, where the build has ipsec-mb, once more
            with OpenSSL EVP only; ends with "N passed, N failed"
@@ -266,8 +274,13 @@ image_tests() {
 		echo "not ok 1 - the default image builds"
 		return 1
 	fi
-	# boot-test.sh numbers its own two checks; the tier counts ok lines.
-	ci/boot-test.sh "$BUILD/test-out/bzImage" "$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline"
+	# boot-test.sh numbers its own two checks, firmware-boot-test.sh its
+	# three; the tier counts ok lines.
+	local rc=0
+	ci/boot-test.sh "$BUILD/test-out/bzImage" "$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
+	ci/firmware-boot-test.sh "$BUILD/test-out/OVMF-SNP.fd" "$BUILD/test-out/bzImage" \
+		"$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
+	return "$rc"
 }
 
 image_tier() {
@@ -338,6 +351,11 @@ cmd_kernel() {
 	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
 }
 
+cmd_firmware() {
+	stage firmware
+	firmware/build-firmware.sh "$STAGE_DIR/firmware" || die "firmware build failed"
+}
+
 cmd_rootfs() {
 	stage rootfs
 	images/build-rootfs.sh "images/$IMAGE" "$STAGE_DIR/rootfs" || die "rootfs build failed"
@@ -389,6 +407,7 @@ cmd_publish() {
 	put() { cp --reflink=auto "$1" "$new/${2:-${1##*/}}"; }
 	put "$STAGE_DIR/kernel/bzImage"
 	put "$STAGE_DIR/kernel/kernel.config"
+	put "$STAGE_DIR/firmware/OVMF-SNP.fd"
 	put "$STAGE_DIR/disk/disk.img"
 	put "$STAGE_DIR/disk/root.img"
 	put "$STAGE_DIR/disk/root-verity.img"
@@ -438,12 +457,24 @@ cmd_refvalues() {
 cmd_boot_test() {
 	stage "boot test (QEMU TCG)"
 	ci/boot-test.sh "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
+	stage "firmware boot test (QEMU TCG, OVMF-SNP.fd)"
+	ci/firmware-boot-test.sh "$OUT/OVMF-SNP.fd" "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
 }
 
+# The firmware builds beside the kernel, rootfs and IGVM stages (a cold
+# edk2 build takes 7 to 14 minutes on 2 cores, the kernel about 15): a
+# background job whose "==> firmware:" lines go to the same stderr, waited
+# for before publish.
 cmd_stages() {
+	local fw_pid fw_rc=0
+	( cmd_firmware ) &
+	fw_pid=$!
 	cmd_kernel
 	cmd_rootfs
 	cmd_igvm
+	stage "firmware (waiting for the background build)"
+	wait "$fw_pid" || fw_rc=$?
+	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
 	cmd_publish
 }
 
@@ -458,6 +489,7 @@ case "${1:-}" in
 "") cmd_all ;;
 deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
+firmware) cmd_deps; cmd_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish)
@@ -477,7 +509,7 @@ publish)
 	cmd_publish ;;
 refvalues) cmd_refvalues ;;
 lock) cmd_deps; cmd_lock ;;
-stages) cmd_stages ;; # kernel rootfs igvm publish, with the tools as built
+stages) cmd_stages ;; # kernel firmware rootfs igvm publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;

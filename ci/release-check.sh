@@ -9,6 +9,8 @@
 #   5.   with out/OVMF-SNP.fd, metal-qemu-snp values for every product and
 #        vCPU count of images/pod/release.json; without it, the note that
 #        the optional target was skipped (issue 14)
+#   5b.  they equal sev-snp-measure's recorded answers (and its live
+#        ones, with SEV_SNP_MEASURE set to a checkout outside the tree)
 #   6.   measure verify confirms every value of OUT from its artifacts
 #   7.   the committed values are what the current inputs give (a drift
 #        whose recorded inputs moved, e.g. a Debian security update in the
@@ -54,6 +56,37 @@ elif jq -e '.notes[] | select(startswith("metal-qemu-snp: no values"))' "$out/re
 	ok "metal-qemu-snp skipped with a note: $out has no OVMF-SNP.fd (the firmware stage)"
 else
 	not_ok "no OVMF-SNP.fd in $out and no note that metal-qemu-snp was skipped"
+fi
+
+# 5b. the metal-qemu-snp values equal sev-snp-measure's for the same files:
+# its answers are recorded with their provenance in
+# tests/kat/snp/default-image-ovmf.txt (for the inputs whose sha256s it
+# names); with SEV_SNP_MEASURE=/path/to/a/checkout it is also run live.
+kat=tests/kat/snp/default-image-ovmf.txt
+kat_in() { sed -n "s/^$1 //p" "$kat"; }
+jq -r '.values[] | select(.platform == "metal-qemu-snp") | "\(.product) \(.vcpus) \(.measurement)"' \
+	"$out/refvalues.json" >"$work/ours"
+if [ ! -e "$out/OVMF-SNP.fd" ]; then
+	ok "metal-qemu-snp values equal sev-snp-measure's # SKIP no OVMF-SNP.fd in $out"
+elif [ "$(sha256sum <"$out/OVMF-SNP.fd" | cut -d' ' -f1)" != "$(kat_in ovmf)" ] ||
+	[ "$(sha256sum <"$out/bzImage" | cut -d' ' -f1)" != "$(kat_in kernel)" ] ||
+	[ "$(sha256sum <"$out/cmdline" | cut -d' ' -f1)" != "$(kat_in cmdline)" ]; then
+	not_ok "metal-qemu-snp values equal sev-snp-measure's: the firmware, kernel or command line is not the one $kat was recorded for (record it again with the command in its header)"
+elif grep -v '^#\|^ovmf \|^kernel \|^cmdline ' "$kat" | diff - "$work/ours" >"$work/kd"; then
+	ok "metal-qemu-snp: all $(wc -l <"$work/ours") values equal sev-snp-measure 8f2b337's recorded answers ($kat)"
+else
+	not_ok "metal-qemu-snp values equal sev-snp-measure's recorded answers ($kat)"; diag "$work/kd"
+fi
+if [ -n "${SEV_SNP_MEASURE:-}" ] && [ -e "$out/OVMF-SNP.fd" ]; then
+	live=0
+	while read -r p c d; do
+		t=$(python3 "$SEV_SNP_MEASURE/sev-snp-measure.py" --mode snp --vcpus "$c" \
+			--vcpu-type "EPYC-$p" --ovmf "$out/OVMF-SNP.fd" --kernel "$out/bzImage" \
+			--append "$(cat "$out/cmdline")" 2>/dev/null | tail -1)
+		[ "$t" = "$d" ] || { live=1; echo "# $p/$c: sev-snp-measure $t, podvm $d"; }
+	done <"$work/ours"
+	if [ "$live" = 0 ]; then ok "metal-qemu-snp values equal sev-snp-measure's, run live"
+	else not_ok "metal-qemu-snp values equal sev-snp-measure's, run live"; fi
 fi
 
 if "$measure" verify "$out/refvalues.json" >"$work/verify" 2>&1; then

@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# repro-check.sh [--cached] - build the default image twice and compare
-# every artifact bit for bit.
+# repro-check.sh [--cached | --firmware] [--tap] - build the default image
+# twice and compare every artifact bit for bit.
 #
 # The two builds run from two copies of the tree in different folders, with
 # different TZ, umask, LC_ALL and clock (the second under faketime, 400
-# days ahead, but for its kernel stage: see build()), and by default with
-# two empty caches, so the kernel and the
-# rootfs are really built twice (about 40 minutes on 2 cores).  --cached
-# shares the machine's cache of kernels and rootfs tarballs and rebuilds
-# the rest (erofs, verity, GPT, IGVM, out/) in a few minutes.
+# days ahead, but for its kernel and firmware stages: see build()), and by
+# default with two empty caches, so the kernel, the SNP firmware and the
+# rootfs are really built twice (about an hour on 2 cores).  --cached
+# shares the machine's cache of kernels, firmware and rootfs tarballs and
+# rebuilds the rest (erofs, verity, GPT, IGVM, out/) in a few minutes.
+# --firmware builds only the SNP firmware, cold (a cache with nothing but
+# the pinned source files), from a copy of the tree in another folder with
+# another TZ, umask and locale, under faketime 400 days ahead, and compares
+# it with the machine's cached OVMF-SNP.fd (building that first when it is
+# missing): the cold-versus-cache proof, one edk2 build (3 to 14 minutes
+# on 2 cores, with the load).
 #
 # On a mismatch it runs diffoscope on each differing artifact, prints the
 # report and exits 1.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cached=0 tap=0
+cached=0 tap=0 fwonly=0
 for arg in "$@"; do
 	case "$arg" in
 	--cached) cached=1 ;;
+	--firmware) fwonly=1 ;;
 	--tap) tap=1 ;; # one TAP line per artifact, for ./build.sh test
-	*) echo "usage: repro-check.sh [--cached] [--tap]" >&2; exit 2 ;;
+	*) echo "usage: repro-check.sh [--cached | --firmware] [--tap]" >&2; exit 2 ;;
 	esac
 done
 work=$(mktemp -d /var/tmp/podvm-repro.XXXXXX)
@@ -43,14 +50,52 @@ build() { # NAME DIR TZ UMASK LOCALE [faketime spec]
 	local cache=$work/cache-$name
 	[ "$cached" -eq 0 ] || cache=${PODVM_CACHE:-/var/cache/podvm}
 	say "build $name in $dir (TZ=$tz umask $um LC_ALL=$loc${ft:+ faketime $ft})"
-	# make hangs under libfaketime (0.9.10, Debian 12), so the kernel stage
-	# runs on the real clock first; it reads no clock anyway (its build
-	# time is pinned in kernel-config/PINNED).  Everything else of the
-	# second build runs under faketime.
+	# make hangs under libfaketime (0.9.10, Debian 12) in the kernel
+	# build, so the kernel stage runs on the real clock first; it reads no
+	# clock anyway (its build time is pinned in kernel-config/PINNED).
+	# The firmware stage too, because it downloads its source with apt,
+	# which refuses an InRelease past its Valid-Until: its build under
+	# faketime is what --firmware checks.  Everything else of the second
+	# build runs under faketime.
 	( cd "$dir" && umask "$um" && export TZ="$tz" LC_ALL="$loc" PODVM_CACHE="$cache"
-	  if [ -n "$ft" ]; then ./build.sh kernel && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
+	  if [ -n "$ft" ]; then ./build.sh kernel && ./build.sh firmware && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
 		tail -30 "$work/$name.log" >&2; echo "repro-check.sh: build $name failed" >&2; exit 1; }
 }
+
+# --firmware: one cold build of the firmware against the machine's cache.
+if [ "$fwonly" -eq 1 ]; then
+	machine=${PODVM_CACHE:-/var/cache/podvm}
+	say "firmware: the machine's cache ($machine)"
+	( cd "$top" && PODVM_CACHE="$machine" firmware/build-firmware.sh "$work/cached" ) >"$work/cached.log" 2>&1 || {
+		tail -30 "$work/cached.log" >&2; echo "repro-check.sh: firmware build (machine cache) failed" >&2; exit 1; }
+	dir=$work/second-tree/x/podvm
+	copy_tree "$top" "$dir"
+	# The pinned source files only (apt would refuse the archive's
+	# InRelease under faketime; the files are checked against PINNED
+	# again by the build).
+	mkdir -p "$work/cache-cold/firmware/src"
+	cp "$machine"/firmware/src/edk2_* "$work/cache-cold/firmware/src/"
+	say "firmware: cold build in $dir (TZ=Pacific/Auckland umask 077 LC_ALL=C faketime +400d, a cache with the source files only)"
+	t0=$(date +%s)
+	( cd "$dir" && umask 077 && export TZ=Pacific/Auckland LC_ALL=C PODVM_CACHE="$work/cache-cold"
+	  faketime -f +400d firmware/build-firmware.sh "$work/cold" ) >"$work/cold.log" 2>&1 || {
+		tail -30 "$work/cold.log" >&2; echo "repro-check.sh: cold firmware build failed" >&2; exit 1; }
+	a=$(sha256sum <"$work/cached/OVMF-SNP.fd" | cut -d' ' -f1)
+	b=$(sha256sum <"$work/cold/OVMF-SNP.fd" | cut -d' ' -f1)
+	say "firmware: cold build took $(($(date +%s) - t0))s"
+	if [ "$a" = "$b" ]; then
+		[ "$tap" -eq 1 ] && echo "ok 1 - OVMF-SNP.fd: a cold build equals the cached one ($a)" ||
+			printf 'identical  %s  OVMF-SNP.fd (cold build and cache)\n' "$a"
+		status=0
+	else
+		[ "$tap" -eq 1 ] && echo "not ok 1 - OVMF-SNP.fd: a cold build differs from the cached one" ||
+			printf 'DIFFERENT  %s  OVMF-SNP.fd (cache; cold build: %s)\n' "$a" "$b"
+		cmp -l "$work/cached/OVMF-SNP.fd" "$work/cold/OVMF-SNP.fd" | sed -n '1,40s/^/# /p'
+		status=1
+	fi
+	[ "$tap" -eq 0 ] || echo "1..1"
+	exit "$status"
+fi
 
 build a "$work/a/podvm" UTC 022 C.UTF-8
 build b "$work/second-tree/x/podvm" Pacific/Auckland 077 C "+400d"

@@ -45,6 +45,11 @@ enum {
 
 /* zero-page fields outside the setup header (boot_params, bootparam.h) */
 enum {
+	/* the command line of boot protocols before 2.02: a magic word,
+	 * then the line's offset from the real-mode code */
+	PV_BP_CL_MAGIC = 0x020,
+	PV_BP_CL_MAGIC_VALUE = 0xa33f,
+	PV_BP_CL_OFFSET = 0x022,
 	PV_BP_ACPI_RSDP = 0x070,
 	PV_BP_EXT_RAMDISK_IMAGE = 0x0c0,
 	PV_BP_EXT_RAMDISK_SIZE = 0x0c4,

@@ -11,14 +11,10 @@
 #include "core/err.h"
 #include "core/mbhash.h"
 #include "core/parallel.h"
+#include "ovmf/table.h"
 #include "snp/ovmf.h"
 
 /* GUIDs in EFI (mixed-endian) byte order. */
-/* 96b582de-1fb2-45f7-baea-a366c55a082d: the table footer */
-static const uint8_t guid_footer[16] = {
-	0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f, 0xf7, 0x45,
-	0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d,
-};
 /* 00f771de-1a7e-4fcb-890e-68c77e2fb44e: SEV-ES reset block (AP EIP) */
 static const uint8_t guid_reset[16] = {
 	0xde, 0x71, 0xf7, 0x00, 0x7e, 0x1a, 0xcb, 0x4f,
@@ -57,98 +53,53 @@ const char *pv_ovmf_section_name(uint32_t type)
 	return "unknown";
 }
 
-/* The footer table ends 32 bytes before the end of the image: the last 32
- * bytes hold the reset vector (ResetVectorVtf0.asm).  Each entry is laid
- * out as (data, u16 size, GUID) and size covers all three; the last entry
- * is the footer, whose size covers the whole table.  Entries are walked
- * from the end.  A GUID seen twice keeps the entry nearest the start of
- * the image, as sev-snp-measure's dictionary does. */
+/* One footer-table entry (ovmf/table.h): the four SNP ones hold a u32.
+ * A GUID seen twice keeps the entry nearest the start of the image, as
+ * sev-snp-measure's dictionary does: the walk goes from the end, so the
+ * last one seen wins. */
+static int snp_entry(void *arg, const uint8_t guid[16], const uint8_t *data,
+		     size_t dlen, size_t hdr, struct pv_err *e)
+{
+	struct pv_ovmf *o = arg;
+	uint32_t v;
+
+	if (memcmp(guid, guid_reset, 16) != 0 &&
+	    memcmp(guid, guid_meta, 16) != 0 &&
+	    memcmp(guid, guid_hashes, 16) != 0 &&
+	    memcmp(guid, guid_svsm, 16) != 0)
+		return 0;
+	if (dlen < 4)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: footer table entry has %zu "
+			       "data bytes, expected at least 4", o->name, hdr,
+			       dlen);
+	v = pv_le32(data);
+	if (memcmp(guid, guid_reset, 16) == 0) {
+		o->has_reset_eip = true;
+		o->reset_eip = v;
+	} else if (memcmp(guid, guid_meta, 16) == 0) {
+		o->has_metadata = true;
+		o->metadata_offset = v;
+	} else if (memcmp(guid, guid_hashes, 16) == 0) {
+		o->has_hashes = true;
+		o->hashes_gpa = v;
+	} else {
+		o->has_svsm_info = true;
+		o->svsm_info = v;
+	}
+	return 0;
+}
+
 static int parse_table(const uint8_t *buf, size_t len, const char *name,
 		       struct pv_ovmf *o, struct pv_err *e)
 {
-	size_t footer, start, end;
-	const uint8_t *f;
-	uint16_t tsize;
+	int r;
 
-	if (len < 32 + PV_OVMF_FOOTER_ENTRY_SIZE)
-		return pv_errf(e, PV_ERANGE,
-			       "%s: image is %zu bytes, too small for an OVMF "
-			       "footer table (at least 50)", name, len);
-	footer = len - 32 - PV_OVMF_FOOTER_ENTRY_SIZE;
-	f = pv_slice(buf, len, footer, PV_OVMF_FOOTER_ENTRY_SIZE);
-	if (!f || memcmp(f + 2, guid_footer, 16) != 0)
-		return 0; /* no table: has_table stays false */
-	o->has_table = true;
-	tsize = pv_le16(f);
-	if (tsize < PV_OVMF_FOOTER_ENTRY_SIZE)
-		return pv_errf(e, PV_EFORMAT,
-			       "%s: offset 0x%zx: footer table size %u is "
-			       "smaller than its 18-byte footer entry", name,
-			       footer, tsize);
-	if ((size_t)tsize - PV_OVMF_FOOTER_ENTRY_SIZE > footer)
-		return pv_errf(e, PV_ERANGE,
-			       "%s: offset 0x%zx: footer table size %u reaches "
-			       "before the start of the image", name, footer,
-			       tsize);
-	start = footer - ((size_t)tsize - PV_OVMF_FOOTER_ENTRY_SIZE);
-	end = footer;
-	while (end - start >= PV_OVMF_FOOTER_ENTRY_SIZE) {
-		size_t hdr = end - PV_OVMF_FOOTER_ENTRY_SIZE;
-		const uint8_t *x = pv_slice(buf, len, hdr,
-					    PV_OVMF_FOOTER_ENTRY_SIZE);
-		const uint8_t *guid, *data;
-		uint16_t esize;
-		size_t dlen;
-
-		if (!x)
-			return pv_errf(e, PV_ERANGE,
-				       "%s: offset 0x%zx: footer table entry "
-				       "outside the image", name, hdr);
-		esize = pv_le16(x);
-		guid = x + 2;
-
-		if (esize < PV_OVMF_FOOTER_ENTRY_SIZE)
-			return pv_errf(e, PV_EFORMAT,
-				       "%s: offset 0x%zx: footer table entry "
-				       "size %u is smaller than its 18-byte "
-				       "header", name, hdr, esize);
-		if (esize > end - start)
-			return pv_errf(e, PV_ERANGE,
-				       "%s: offset 0x%zx: footer table entry "
-				       "size %u exceeds the %zu bytes left in "
-				       "the table", name, hdr, esize,
-				       end - start);
-		dlen = esize - PV_OVMF_FOOTER_ENTRY_SIZE;
-		data = pv_slice(buf, len, end - esize, dlen);
-		if (memcmp(guid, guid_reset, 16) == 0 ||
-		    memcmp(guid, guid_meta, 16) == 0 ||
-		    memcmp(guid, guid_hashes, 16) == 0 ||
-		    memcmp(guid, guid_svsm, 16) == 0) {
-			uint32_t v;
-
-			if (dlen < 4 || !data)
-				return pv_errf(e, PV_EFORMAT,
-					       "%s: offset 0x%zx: footer table "
-					       "entry has %zu data bytes, "
-					       "expected at least 4", name,
-					       hdr, dlen);
-			v = pv_le32(data);
-			if (memcmp(guid, guid_reset, 16) == 0) {
-				o->has_reset_eip = true;
-				o->reset_eip = v;
-			} else if (memcmp(guid, guid_meta, 16) == 0) {
-				o->has_metadata = true;
-				o->metadata_offset = v;
-			} else if (memcmp(guid, guid_hashes, 16) == 0) {
-				o->has_hashes = true;
-				o->hashes_gpa = v;
-			} else {
-				o->has_svsm_info = true;
-				o->svsm_info = v;
-			}
-		}
-		end -= esize;
-	}
+	o->name = name;
+	r = pv_ovmf_table_walk(buf, len, name, snp_entry, o, e);
+	if (r < 0)
+		return r;
+	o->has_table = r == 1;
 	return 0;
 }
 

@@ -22,7 +22,6 @@ struct pv_err;
 
 #define PV_OVMF_FOUR_GB 0x100000000ull
 #define PV_OVMF_MAX_SECTIONS 256 /* edk2 builds have fewer than 10 */
-#define PV_OVMF_FOOTER_ENTRY_SIZE 18 /* {u16 size, GUID} */
 #define PV_OVMF_META_HDR_SIZE 16     /* "ASEV", u32 size, version, count */
 #define PV_OVMF_META_ITEM_SIZE 12    /* {u32 gpa, u32 size, u32 type} */
 
@@ -48,6 +47,7 @@ struct pv_ovmf {
 	const uint8_t *data;
 	size_t len;
 	uint64_t gpa;		/* end_at - len: where the image is mapped */
+	const char *name;	/* the image, in messages */
 	bool has_table;		/* the footer GUID was found */
 	bool has_reset_eip;	/* SEV-ES reset block */
 	uint32_t reset_eip;

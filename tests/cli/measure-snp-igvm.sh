@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # measure-snp-igvm.sh - golden tests of `measure snp --igvm`: igvm-tooling's
-# launch digest for a generated input (tests/kat/igvm/README.md, vector
-# k1), ID block checks, loaders, vCPUs, native zero pages, logs and diff,
-# corrupt files.
+# launch digests for a generated input (tests/kat/igvm/README.md, vectors
+# k1, k5 and k6), ID block checks, loaders, vCPUs, native zero pages, logs
+# and diff, corrupt files.
 . "$(dirname "$0")/lib.sh"
 C=$SRCDIR/tests/fuzz/corpus/igvm
 KEY=$SRCDIR/tests/kat/igvm/idkey-test.pem
@@ -30,6 +30,16 @@ check "JSON: regions from boot_params (kernel, initrd, cmdline, acpi)" \
 	test "$(jq -r '[.regions[].name] | map(select(. == "kernel" or . == "initrd" or . == "cmdline" or . == "acpi")) | unique | join(",")' "$T/out")" = "acpi,cmdline,initrd,kernel"
 run "$MEASURE" snp --igvm "$T/k1.igvm" --output-format base64
 check "--output-format base64" test "$(base64 -d <"$T/out" | od -An -tx1 | tr -d ' \n')" = "$K1"
+# vectors k5 and k6: k1 with igvm-tooling's -arch AMD and -arch Intel
+K5=d5c3ebbb8fd02bd3a87db3936e78af42c2fbf765e656eb8dfe321e900368064297a17b29f9b5e680dabdd8c9d9e2b19a
+"$IGVMGEN" build --vmm clh --arch amd --kernel "$T/bz" --initrd "$T/initrd" --cmdline 'console=ttyS0' \
+	--pvalidate-opt no --acpi-pages "$T/acpi" -o "$T/k5.igvm"
+run "$MEASURE" snp --igvm "$T/k5.igvm"
+expect_out "$K5" "--arch amd: the digest igvm-tooling printed for k5 (-arch AMD)"
+"$IGVMGEN" build --vmm clh --arch intel --kernel "$T/bz" --initrd "$T/initrd" --cmdline 'console=ttyS0' \
+	--pvalidate-opt no --acpi-pages "$T/acpi" -o "$T/k6.igvm"
+run "$MEASURE" snp --igvm "$T/k6.igvm"
+expect_out "$K1" "--arch intel: the digest igvm-tooling printed for k6 (-arch Intel), k1's"
 
 # ---- loaders, vCPUs, zero pages ---------------------------------------------
 "$IGVMGEN" build --vmm qemu --kernel "$T/bz" --initrd "$T/initrd" --cmdline 'console=ttyS0' -o "$T/q.igvm"

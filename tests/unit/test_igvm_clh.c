@@ -2,7 +2,7 @@
 /*
  * test_igvm_clh.c - igvmgen --vmm clh against igvm-tooling: the canonical
  * hash of the headers and file data (tests/kat/igvm/clh_vectors.h) for
- * four option sets, from inputs generated here.
+ * six option sets (k5/k6: --arch amd/intel), from inputs generated here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +129,7 @@ static void test_vector(void **state)
 	o.encrypted_page = v->encrypted_page;
 	o.svme = v->svme;
 	o.vtl = (uint8_t)v->vtl;
+	o.arch_amd = v->arch_amd;
 	assert_int_equal(pv_linux_igvm_build(&o, &b, &e), 0);
 	assert_int_equal(pv_igvm_write_mem(&b.w, &file, &flen, &e), 0);
 	pv_linux_igvm_release(&b);

@@ -5,6 +5,7 @@
 
 int cmd_cca(int argc, char **argv);
 int cmd_snp(int argc, char **argv);
+int cmd_tdx(int argc, char **argv);
 int cmd_snp_id_block(int argc, char **argv);
 int cmd_snp_ap_eip(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

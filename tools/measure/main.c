@@ -10,6 +10,7 @@ static const struct pv_cli_cmd commands[] = {
 	{ "drift", cmd_drift, "compare two published value sets, naming the region that changed" },
 	{ "refvalues", cmd_refvalues, "every measurement of a release, for Contrast, Trustee and ccatoken" },
 	{ "snp", cmd_snp, "SEV-SNP launch digest of QEMU + OVMF (and ID blocks)" },
+	{ "tdx", cmd_tdx, "Intel TDX MRTD and RTMRs of QEMU + TDVF (OVMF) direct boot" },
 	{ "verify", cmd_verify, "recompute a release's published values from its artifacts" },
 	{ NULL, NULL, NULL },
 };
