@@ -38,8 +38,9 @@ lock=$img/lock
 mirror=${PODVM_APT_MIRROR:-$MIRROR}
 key=$( {
 	cat "$img/image.conf" "$img/packages" "$here/build-rootfs.sh"
-	# a changed lock builds a new rootfs
-	cat "$lock"
+	# a changed lock entry of the rootfs builds a new rootfs (a tool or
+	# firmware line of the lock does not reach it)
+	awk '$1 == "rootfs"' "$lock"
 	(cd "$img" && find overlay -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find overlay -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum &&
 		find overlay -type l -print0 | LC_ALL=C sort -z | xargs -0 -r readlink)
