@@ -20,6 +20,7 @@
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "release/provenance.h"
 #include "release/release.h"
 #include "cmds.h"
 #include "opts.h"
@@ -34,11 +35,13 @@
  */
 enum {
 	O_CONFIG, O_IMAGE, O_IMAGE_VERSION, O_OUTPUT, O_ARTIFACTS, O_JSON,
+	O_PROVENANCE, O_KEY,
 	O_COUNT
 };
 
 struct rel_opts {
 	const char *config, *image, *version, *output, *artifacts;
+	const char *provenance, *key;
 	bool json;
 };
 
@@ -71,6 +74,20 @@ static const struct pv_opt rel_table[O_COUNT] = {
 		.cmds = PV_CMD_BIT(M_VERIFY) },
 	[O_JSON] = M_OPT_JSON(struct rel_opts, json,
 			      PV_CMD_BIT(M_VERIFY) | PV_CMD_BIT(M_DRIFT)),
+	[O_PROVENANCE] = { "provenance", 0, PV_ARG_PATH_IN, "FILE",
+		"check the signed provenance FILE of the release (a DSSE envelope "
+		"of an in-toto SLSA statement, provenance.dsse.json): a signature "
+		"that verifies with --key, every subject a file of the release "
+		"folder with its sha256, every file a subject, and the image and "
+		"version of the folder's build-info.json",
+		PV_OPT_DST(struct rel_opts, provenance),
+		.cmds = PV_CMD_BIT(M_VERIFY), .requires = PV_OPT_BIT(O_KEY),
+		.conflicts = PV_OPT_BIT(O_JSON),
+		.why = "--json is the values' audit only" },
+	[O_KEY] = { "key", 0, PV_ARG_PATH_IN, "PUB",
+		"the release public key (PEM, Ed25519 or ECDSA P-256)",
+		PV_OPT_DST(struct rel_opts, key),
+		.cmds = PV_CMD_BIT(M_VERIFY), .requires = PV_OPT_BIT(O_PROVENANCE) },
 };
 
 static const struct pv_cli_spec rel_specs[] = {
@@ -111,7 +128,8 @@ static const struct pv_cli_spec rel_specs[] = {
 	},
 	[M_VERIFY] = {
 		.cmd = M_VERIFY,
-		.synopsis = "[--artifacts DIR] [--json] REFVALUES",
+		.synopsis = "[--artifacts DIR] [--json] REFVALUES\n"
+			    "       measure verify [--artifacts DIR] --provenance FILE --key PUB [REFVALUES]",
 		.about = "Audit a release: check that artifacts.json is the one REFVALUES was\n"
 			 "computed for, that every artifact it lists is present and intact, and\n"
 			 "recompute every value from the artifacts with its recipe; then check\n"
@@ -121,9 +139,13 @@ static const struct pv_cli_spec rel_specs[] = {
 			  "value does not match (the line names it, and for a value the first\n"
 			  "region where it parts); 1 a file is missing or malformed.\n"
 			  "Example:\n"
-			  "  measure verify out/refvalues.json\n",
+			  "  measure verify out/refvalues.json\n"
+			  "With --provenance, the signed provenance is checked first (exit 3:\n"
+			  "unsigned, a signature that does not verify, an altered artifact, a\n"
+			  "file that is no subject, another release), then REFVALUES if given:\n"
+			  "  measure verify --provenance out/provenance.dsse.json --key release.pub\n",
 		.opts = rel_table, .nopts = O_COUNT,
-		.min_operands = 1, .max_operands = 1,
+		.min_operands = 0, .max_operands = 1,
 	},
 	[M_DRIFT] = {
 		.cmd = M_DRIFT,
@@ -244,6 +266,27 @@ static void say(void *arg, const char *status, const char *what,
 		printf("%-8s %s%s%s\n", status, what, *detail ? ": " : "", detail);
 }
 
+/* measure verify --provenance FILE --key PUB: the signed provenance of the
+ * release folder (--artifacts, else FILE's folder): lib/release/provenance */
+static int verify_provenance(const struct rel_opts *o)
+{
+	struct pv_prov_result r;
+	struct pv_err e = { 0 };
+	char dbuf[4096];
+	const char *dir = o->artifacts;
+
+	if (!dir) {
+		pv_dirname(o->provenance, dbuf, sizeof(dbuf));
+		dir = dbuf;
+	}
+	if (pv_prov_verify(o->provenance, o->key, dir, &r, &e))
+		return pv_cli_fail("verify", &e);
+	printf("%-8s %s: signed by the %s key %s; the %zu subjects match "
+	       "the files of %s; it names %s %s\n", "ok", o->provenance,
+	       r.key_type, r.keyid, r.subjects, dir, r.image, r.version);
+	return PV_EXIT_OK;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct rel_opts o = { 0 };
@@ -258,6 +301,13 @@ int cmd_verify(int argc, char **argv)
 	int rc;
 
 	path = argv[pv_opts_parse(&rel_specs[M_VERIFY], argc, argv, &o, &st)];
+	if (!o.provenance && st.noperands == 0)
+		pv_opts_usage_error(&st, "REFVALUES is required (or --provenance FILE)");
+	if (o.provenance) {
+		rc = verify_provenance(&o);
+		if (rc != PV_EXIT_OK || st.noperands == 0)
+			return rc;
+	}
 	dir = o.artifacts;
 	v.json = o.json;
 	if (!dir) {
