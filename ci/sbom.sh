@@ -253,7 +253,7 @@ def tool($t; $f): if has($f) and ($packages | map(.SPDXID) | index(sid("Tool"; $
 		+ (if $ksrc then [rel("SPDXRef-Kernel"; "GENERATED_FROM"; sid("Source"; $ksrc[1]))] else [] end)
 		+ (if has("kernel.config") then [rel("SPDXRef-Kernel"; "GENERATED_FROM"; art("kernel.config"))] else [] end)
 		+ [$names[] | select(endswith(".igvm")) as $i
-			| (("bzImage", "cmdline", "OVMF-SNP.fd") | select(has(.)) | rel(art($i); "GENERATED_FROM"; art(.)))]
+			| (("bzImage", "cmdline") | select(has(.)) | rel(art($i); "GENERATED_FROM"; art(.)))]
 		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
 		+ [$host[] | select(.[0] == "tool") | .[1] as $t
 			| if ($t | test("^(gcc|cpp|binutils|make|bc|bison|flex|cpio|xz-utils|libc6-dev)")) then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; "SPDXRef-Kernel")

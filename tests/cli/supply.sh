@@ -226,7 +226,7 @@ run_to "$T/sbom-fw.json" "$src/ci/sbom.sh" "$T/img-fw" "$T/rel-fw" "$T/rootfs.ta
 expect_rc 0 "sbom: with a firmware"
 check "sbom: the firmware GENERATED_FROM each of its source files, nasm BUILD_TOOL_OF it" \
 	test "$(jq -r '[.relationships[] | select(.spdxElementId == "SPDXRef-File-OVMF-SNP.fd" or .relatedSpdxElement == "SPDXRef-File-OVMF-SNP.fd") | "\(.spdxElementId) \(.relationshipType) \(.relatedSpdxElement)"] | join(",")' "$T/sbom-fw.json")" = \
-	"SPDXRef-Image CONTAINS SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-pod-qemu.igvm GENERATED_FROM SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.dsc,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0.orig.tar.xz,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.debian.tar.xz,SPDXRef-Tool-nasm BUILD_TOOL_OF SPDXRef-File-OVMF-SNP.fd"
+	"SPDXRef-Image CONTAINS SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.dsc,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0.orig.tar.xz,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.debian.tar.xz,SPDXRef-Tool-nasm BUILD_TOOL_OF SPDXRef-File-OVMF-SNP.fd"
 check "sbom: with a firmware, SPDXIDs stay unique" \
 	quiet jq -e '[.packages[], .files[]] | map(.SPDXID) | length == (unique | length)' "$T/sbom-fw.json"
 run_to "$T/sbom2.json" sbom
