@@ -37,6 +37,9 @@ PACKAGES=(
 	time
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
+	# supply-chain tests: the SBOM's licence expressions (Debian's SPDX
+	# expression parser), and nix/default.nix built for real (tests/cli/nix.sh)
+	node-spdx-expression-parse nix-bin
 )
 # Intel's multi-buffer SHA (veritysetup's fast hash engine): Debian ships it
 # for amd64 only; elsewhere meson builds without it.
