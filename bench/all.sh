@@ -250,15 +250,9 @@ else
 fi
 
 # ---- measure cca, kvmtool EAC5, 256 MiB realm (bench/cca.sh's) --------
-# shellcheck disable=SC2059
-le64() { local v=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done; }
-gen_bytes() {
-	{ openssl enc -aes-128-ctr -nosalt -K "$(printf %032x "$1")" \
-		-iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null || true; } | head -c "$2"
-}
-{ printf '\x10\x00\x00\x14\x00\x00\x00\x00'; le64 0; le64 $((32 << 20)); le64 10
-  le64 0; le64 0; le64 0; printf 'ARM\x64\x00\x00\x00\x00'
-  gen_bytes 30 $(( (30 << 20) + 4567 - 64 )); } >"$W/Image"
+# the arm64 Image header of tests/cli/gen.sh, then 30 MiB of keystream
+. "$top/tests/cli/gen.sh"
+gen_image 30 $(( (30 << 20) + 4567 )) $((32 << 20)) >"$W/Image"
 gen_bytes 20 $(( (20 << 20) + 999 )) >"$W/cinitrd"
 oracle_val() { sed -n 's/^RIM: //p' "$W/oracle.out" | tr 'A-F' 'a-f'; }
 ours_val() { tr -d '\n' <"$W/ours.out"; }

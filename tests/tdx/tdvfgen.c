@@ -9,7 +9,9 @@
  */
 #include <string.h>
 
+#include "core/bytes.h"
 #include "tdvfgen.h"
+#include "../snp/fwgen.h"
 
 const char *const tdvfgen_corruptions[] = {
 	"no-footer", "no-tdx-entry", "entry-size", "table-size",
@@ -41,35 +43,10 @@ static const uint8_t g_other[16] = {
 	0x47, 0x98, 0x98, 0x4a, 0xdc, 0x88, 0x65, 0x66,
 };
 
-static void w16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void w32(uint8_t *p, uint32_t v)
-{
-	w16(p, (uint16_t)v);
-	w16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void w64(uint8_t *p, uint64_t v)
-{
-	w32(p, (uint32_t)v);
-	w32(p + 4, (uint32_t)(v >> 32));
-}
-
+/* the same xorshift bytes as the SNP generator's blobs */
 void tdvfgen_blob(uint8_t *buf, size_t len, uint32_t seed)
 {
-	uint32_t x = seed * 2654435761u + 0x9e3779b9u;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		buf[i] = (uint8_t)(x >> 24);
-	}
+	fwgen_blob(buf, len, seed);
 }
 
 static int is(const struct tdvfgen *g, const char *name)
@@ -91,7 +68,7 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 	/* an empty variable store at the start of the CFV */
 	memcpy(buf + 0x48, g_authvars, 16);
 	/* the store fits in the CFV (a quarter of the image) */
-	w32(buf + 0x58, s / 4 < 0x1048 ? (uint32_t)(s / 4 - 0x48) : 0x1000);
+	pv_put_le32(buf + 0x58, s / 4 < 0x1048 ? (uint32_t)(s / 4 - 0x48) : 0x1000);
 	buf[0x5c] = 0x5a;
 	buf[0x5d] = 0xfe;
 	memset(buf + 0x5e, 0, 0x1000 - 0x5e);
@@ -116,7 +93,7 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 		count = 6;
 		/* EFI_FIRMWARE_VOLUME_HEADER: "_FVH" at 40, HeaderLength */
 		memcpy(buf + 40, "_FVH", 4);
-		w16(buf + 48, 0x48);
+		pv_put_le16(buf + 48, 0x48);
 	}
 	if (is(g, "gpa-unaligned"))
 		x[0].gpa += 0x800;
@@ -146,38 +123,38 @@ int tdvfgen_image(struct tdvfgen *g, uint8_t *buf)
 	desc = s - 0x1000 + 16;
 	memcpy(buf + desc - 16, g_meta, 16);
 	memcpy(buf + desc, is(g, "signature") ? "TDVX" : "TDVF", 4);
-	w32(buf + desc + 4, length);
-	w32(buf + desc + 8, is(g, "version") ? 2 : 1);
-	w32(buf + desc + 12, count);
+	pv_put_le32(buf + desc + 4, length);
+	pv_put_le32(buf + desc + 8, is(g, "version") ? 2 : 1);
+	pv_put_le32(buf + desc + 12, count);
 	for (i = 0; i < count; i++) {
 		uint8_t *p = buf + desc + 16 + 32 * i;
 
-		w32(p, x[i].data_offset);
-		w32(p + 4, x[i].raw_size);
-		w64(p + 8, x[i].gpa);
-		w64(p + 16, x[i].mem_size);
-		w32(p + 24, x[i].type);
-		w32(p + 28, x[i].attributes);
+		pv_put_le32(p, x[i].data_offset);
+		pv_put_le32(p + 4, x[i].raw_size);
+		pv_put_le64(p + 8, x[i].gpa);
+		pv_put_le64(p + 16, x[i].mem_size);
+		pv_put_le32(p + 24, x[i].type);
+		pv_put_le32(p + 28, x[i].attributes);
 	}
 
 	/* footer table: [other: data4 size GUID][tdx: u32 size GUID]
 	 * [footer: size GUID][32-byte reset vector] */
 	t = s - 32;
 	memcpy(buf + t - 16, g_footer, 16);
-	w16(buf + t - 18, is(g, "table-size") ? 10 : 18 + 22 + 22);
+	pv_put_le16(buf + t - 18, is(g, "table-size") ? 10 : 18 + 22 + 22);
 	if (is(g, "no-footer"))
 		buf[t - 16] ^= 0xff;
 	t -= 18;
 	memcpy(buf + t - 16, g_tdx, 16);
 	if (is(g, "no-tdx-entry"))
 		buf[t - 1] ^= 0xff;
-	w16(buf + t - 18, is(g, "entry-size") ? 5 : 22);
-	w32(buf + t - 22, is(g, "offset-past") ? (uint32_t)s + 16 :
+	pv_put_le16(buf + t - 18, is(g, "entry-size") ? 5 : 22);
+	pv_put_le32(buf + t - 22, is(g, "offset-past") ? (uint32_t)s + 16 :
 						  (uint32_t)(s - desc));
 	t -= 22;
 	memcpy(buf + t - 16, g_other, 16);
-	w16(buf + t - 18, 22);
-	w32(buf + t - 22, 0x12345678);
+	pv_put_le16(buf + t - 18, 22);
+	pv_put_le32(buf + t - 22, 0x12345678);
 	return 0;
 }
 
@@ -204,53 +181,53 @@ void pegen_image(const struct pegen *p, uint8_t *buf)
 	memset(buf + 0x80, 0, (size_t)(sh + 3 * 40 - (buf + 0x80)));
 	buf[0] = 'M';
 	buf[1] = 'Z';
-	w32(buf + 0x3c, 0x80);
+	pv_put_le32(buf + 0x3c, 0x80);
 	memcpy(buf + 0x80, "PE\0\0", 4);
-	w16(buf + 0x84, 0x8664);		/* Machine: x86-64 */
-	w16(buf + 0x86, 3);			/* NumberOfSections */
-	w16(buf + 0x94, optsz);
-	w16(buf + 0x96, 0x0206);		/* executable, large address */
-	w16(buf + PE_OPT, 0x20b);
-	w32(buf + PE_OPT + 16, 0x1000);		/* AddressOfEntryPoint */
-	w32(buf + PE_OPT + 20, 0x1000);		/* BaseOfCode */
-	w32(buf + PE_OPT + 32, 0x1000);		/* SectionAlignment */
-	w32(buf + PE_OPT + 36, 0x200);		/* FileAlignment */
-	w32(buf + PE_OPT + 56, 0x1000 + 2 * vsz + 0x1000); /* SizeOfImage */
-	w32(buf + PE_OPT + 60, PE_HDRS);
-	w32(buf + PE_OPT + 64, 0xdeadbeef);	/* CheckSum: not hashed */
-	w16(buf + PE_OPT + 68, 10);		/* EFI application */
-	w32(buf + PE_OPT + 108, p->nrva);
+	pv_put_le16(buf + 0x84, 0x8664);		/* Machine: x86-64 */
+	pv_put_le16(buf + 0x86, 3);			/* NumberOfSections */
+	pv_put_le16(buf + 0x94, optsz);
+	pv_put_le16(buf + 0x96, 0x0206);		/* executable, large address */
+	pv_put_le16(buf + PE_OPT, 0x20b);
+	pv_put_le32(buf + PE_OPT + 16, 0x1000);		/* AddressOfEntryPoint */
+	pv_put_le32(buf + PE_OPT + 20, 0x1000);		/* BaseOfCode */
+	pv_put_le32(buf + PE_OPT + 32, 0x1000);		/* SectionAlignment */
+	pv_put_le32(buf + PE_OPT + 36, 0x200);		/* FileAlignment */
+	pv_put_le32(buf + PE_OPT + 56, 0x1000 + 2 * vsz + 0x1000); /* SizeOfImage */
+	pv_put_le32(buf + PE_OPT + 60, PE_HDRS);
+	pv_put_le32(buf + PE_OPT + 64, 0xdeadbeef);	/* CheckSum: not hashed */
+	pv_put_le16(buf + PE_OPT + 68, 10);		/* EFI application */
+	pv_put_le32(buf + PE_OPT + 108, p->nrva);
 	if (p->nrva > 4)
-		w64(buf + PE_OPT + 112 + 32,
+		pv_put_le64(buf + PE_OPT + 112 + 32,
 		    (uint64_t)(len - p->cert) | (uint64_t)p->cert << 32);
 	/* headers in a different order from the file */
 	memcpy(sh, ".data\0\0\0", 8);
-	w32(sh + 8, (uint32_t)p->payload);
-	w32(sh + 12, 0x1000 + vsz);
-	w32(sh + 16, (uint32_t)p->payload);
-	w32(sh + 20, (uint32_t)(PE_HDRS + p->payload));
-	w32(sh + 36, 0xc0000040);		/* initialized, read, write */
+	pv_put_le32(sh + 8, (uint32_t)p->payload);
+	pv_put_le32(sh + 12, 0x1000 + vsz);
+	pv_put_le32(sh + 16, (uint32_t)p->payload);
+	pv_put_le32(sh + 20, (uint32_t)(PE_HDRS + p->payload));
+	pv_put_le32(sh + 36, 0xc0000040);		/* initialized, read, write */
 	memcpy(sh + 40, ".text\0\0\0", 8);
-	w32(sh + 40 + 8, (uint32_t)p->payload);
-	w32(sh + 40 + 12, 0x1000);
-	w32(sh + 40 + 16, (uint32_t)p->payload);
-	w32(sh + 40 + 20, PE_HDRS);
-	w32(sh + 40 + 36, 0x60000020);		/* code, execute, read */
+	pv_put_le32(sh + 40 + 8, (uint32_t)p->payload);
+	pv_put_le32(sh + 40 + 12, 0x1000);
+	pv_put_le32(sh + 40 + 16, (uint32_t)p->payload);
+	pv_put_le32(sh + 40 + 20, PE_HDRS);
+	pv_put_le32(sh + 40 + 36, 0x60000020);		/* code, execute, read */
 	memcpy(sh + 80, ".bss\0\0\0\0", 8);
-	w32(sh + 80 + 8, 0x1000);
-	w32(sh + 80 + 12, 0x1000 + 2 * vsz);
-	w32(sh + 80 + 36, 0xc0000080);		/* uninitialized */
+	pv_put_le32(sh + 80 + 8, 0x1000);
+	pv_put_le32(sh + 80 + 12, 0x1000 + 2 * vsz);
+	pv_put_le32(sh + 80 + 36, 0xc0000080);		/* uninitialized */
 	if (p->hdrs) {
 		/* setup_sects (0x1f1) stays 0: QEMU reads it as 4 */
 		memcpy(buf + 0x202, "HdrS", 4);
-		w16(buf + 0x206, 0x020f);	/* boot protocol 2.15 */
+		pv_put_le16(buf + 0x206, 0x020f);	/* boot protocol 2.15 */
 		buf[0x210] = 0;			/* type_of_loader */
 		buf[0x211] = 0x01;		/* LOADED_HIGH */
-		w32(buf + 0x218, 0);
-		w32(buf + 0x21c, 0);
-		w16(buf + 0x224, 0);
-		w32(buf + 0x228, 0);
-		w32(buf + 0x22c, 0x7fffffff);	/* initrd_addr_max */
-		w16(buf + 0x236, 0x0003);	/* xloadflags */
+		pv_put_le32(buf + 0x218, 0);
+		pv_put_le32(buf + 0x21c, 0);
+		pv_put_le16(buf + 0x224, 0);
+		pv_put_le32(buf + 0x228, 0);
+		pv_put_le32(buf + 0x22c, 0x7fffffff);	/* initrd_addr_max */
+		pv_put_le16(buf + 0x236, 0x0003);	/* xloadflags */
 	}
 }
