@@ -31,6 +31,10 @@
 #include "core/parallel.h"
 #include "core/parse.h"
 
+#if PODVM_HAVE_IPSEC_MB
+#include <intel-ipsec-mb.h>
+#endif
+
 /* ---- helpers ---------------------------------------------------------- */
 
 static void hex_of(const uint8_t *b, size_t n, char *out)
@@ -555,6 +559,38 @@ static void test_mbhash(void **state)
 	assert_int_equal(pv_mb_engine_from_name("isa-l", &eng, &e), PV_EINVAL);
 	assert_string_equal(e.msg, "hash engine 'isa-l', expected auto, openssl or ipsec-mb");
 	assert_string_equal(pv_mb_engine_name(PV_MB_IPSEC), "ipsec-mb");
+}
+
+/* SHA-256 goes to ipsec-mb's SSE manager (SHA-NI, two messages at a
+ * time) on a CPU with SHA-NI whose widest SIMD is AVX or AVX2; every other
+ * case keeps ipsec-mb's own choice, which SHA-384 shows. */
+static void test_mbhash_shani(void **state)
+{
+#if PODVM_HAVE_IPSEC_MB
+	struct pv_mbhash a, b;
+	char desc[128];
+	int own;
+
+	(void)state;
+	assert_int_equal(pv_mbhash_init(&a, PV_SHA384, PV_MB_IPSEC, NULL), 0);
+	assert_int_equal(pv_mbhash_init(&b, PV_SHA256, PV_MB_IPSEC, NULL), 0);
+	own = a.arch;
+	pv_mbhash_describe(&b, 4096, desc, sizeof(desc));
+	if ((imb_get_feature_flags() & IMB_FEATURE_SHANI) &&
+	    own > IMB_ARCH_SSE && own != IMB_ARCH_AVX512) {
+		assert_int_equal(b.arch, IMB_ARCH_SSE);
+		assert_non_null(strstr(desc, " sse sha-ni"));
+	} else {
+		assert_int_equal(b.arch, own);
+	}
+	pv_mbhash_describe(&a, 4096, desc, sizeof(desc));
+	assert_null(strstr(desc, "sha-ni"));
+	pv_mbhash_free(&a);
+	pv_mbhash_free(&b);
+#else
+	(void)state;
+	skip();
+#endif
 }
 
 /* preadv() pieces into strided records: more pieces than IOV_MAX, a file
@@ -1087,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(test_digest_kat),
 		cmocka_unit_test(test_digest_reuse),
 		cmocka_unit_test(test_mbhash),
+		cmocka_unit_test(test_mbhash_shani),
 		cmocka_unit_test(test_pread_strided),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_atomic_write),
