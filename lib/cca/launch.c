@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cca/launch.h"
 #include "core/base64.h"
@@ -24,25 +23,6 @@ void pv_cca_launch_result_free(struct pv_cca_launch_result *r)
 	free(r->kbuf);
 	r->gen = NULL;
 	r->kbuf = NULL;
-}
-
-/*
- * Map the page tables of an input in one call instead of a fault per
- * 64 KiB: the granule hashing then runs without page faults.  Only a hint,
- * given once the layout has accepted the sizes (a too large initrd is
- * never read); an old kernel without MADV_POPULATE_READ just faults.
- */
-static void prefault(const uint8_t *p, size_t len)
-{
-#ifdef MADV_POPULATE_READ
-	uintptr_t a = (uintptr_t)p, pg = 4096;
-
-	if (p && len && a % pg == 0)
-		(void)madvise((void *)a, len, MADV_POPULATE_READ);
-#else
-	(void)p;
-	(void)len;
-#endif
 }
 
 /* The host profile's defaults (cca-rim.md 4.3, 5) */
@@ -205,8 +185,6 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 			return rc;
 		r->user.ipa_bits = in->ipa_bits;
 	}
-	prefault(kernel, klen);
-	prefault(in->initrd, in->initrd_len);
 	cfg.profile = in->profile;
 	cfg.vmm = in->vmm;
 	cfg.alg = in->alg;
