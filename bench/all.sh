@@ -21,19 +21,17 @@
 #   WRAP="chrt -f 10"       a prefix for every timed command (oracle, podvm,
 #                           openssl): on a machine loaded by other work, a
 #                           real-time class keeps their queue out of the
-#                           figures (root only)
+#                           figures (root only); `chrt -f 10 bench/all.sh`
+#                           does it for the shell's own forks too
 #
-# Each row runs oracle, podvm, oracle, podvm, ... RUNS times each and
-# prints the medians of the wall times; every pair's outputs (hash file
-# and root hash, launch digest, RIM, MRs) must be equal, else the script
-# says which and exits 1.  "limit" is the pure-hash time of the row's
-# input bytes: `openssl dgst` of the same files in one process (1 core),
-# and split over two concurrent processes (2 cores; for a single file,
-# half the one-core time); "x limit" is podvm's median over it.  RSS is
-# the median peak resident set size (/usr/bin/time %M).  The load
-# average is read before and after each row.  Nothing here asserts on
-# time: only the outputs decide the exit status.
+# Each row runs one warm-up round, then RUNS rounds of: oracle, podvm,
+# `openssl dgst` of the row's input bytes on one core, the same on two
+# cores; it prints the medians.  Every round's outputs (hash file and
+# root hash, launch digest, RIM, MRs) must be equal, else the script says
+# which and exits 1.  The columns are explained in bench/README.md.
+# Nothing here asserts on time: only the outputs decide the exit status.
 set -euo pipefail
+export LC_ALL=C # $EPOCHREALTIME and awk with a decimal point
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
 M=${MEASURE:-$B/tools/measure/measure}
@@ -59,71 +57,105 @@ ROWS=" ${ROWS:-verity igvmgen snp cca tdx} "
 want() { [[ "$ROWS" == *" $1 "* ]]; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 median() { sort -g | awk '{a[NR] = $1} END {if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-now() { date +%s%N; }
+# ms T0 T1: the wall time between two $EPOCHREALTIME stamps, in ms (bash's
+# own clock: no date(1) process inside the measured interval)
+ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f\n", (b - a) * 1000}'; }
 
-# timed SIDE DIR CMD...: run CMD in DIR, stdout to $W/SIDE.out; append the
-# wall time (ms) to $W/SIDE.t and the peak RSS (KiB) to $W/SIDE.rss
+# timed SIDE DIR CMD...: run CMD in DIR under /usr/bin/time, stdout to
+# $W/SIDE.out; append the wall time (ms) to $W/SIDE.t and the peak RSS
+# (KiB) to $W/SIDE.rss.  Every timed command, the openssl limits included,
+# goes through here, so each pays the same wrapper overhead.
 timed() {
 	local side=$1 dir=$2 t0 t1
 	shift 2
-	t0=$(now)
+	t0=$EPOCHREALTIME
 	# shellcheck disable=SC2086
-	(cd "$dir" && exec /usr/bin/time -f '%M' -o "$W/$side.time" ${WRAP:-} "$@") \
+	(cd "$dir" && exec ${WRAP:-} /usr/bin/time -f '%M' -o "$W/$side.time" "$@") \
 		>"$W/$side.out" 2>"$W/$side.err" ||
 		{ echo "bench/all.sh: $side failed: $*" >&2; cat "$W/$side.err" >&2; exit 1; }
-	t1=$(now)
-	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) / 1e6}' >>"$W/$side.t"
+	t1=$EPOCHREALTIME
+	ms "$t0" "$t1" >>"$W/$side.t"
 	tail -1 "$W/$side.time" >>"$W/$side.rss"
 }
 
-# limit ALG FILE...: median ms of `openssl dgst` over the files in one
-# process, and over two concurrent processes (files split greedily by
-# size; one file: half the first)
-limit() {
-	local alg=$1 i t0 t1 a=() b=() sa=0 sb=0 f s
-	shift
-	: >"$W/l1"; : >"$W/l2"
+# limit_setup ALG streams|halves FILE...: the pure-hash limit of a row's
+# input bytes, `openssl dgst -ALG` of them in one process (lim1) and in two
+# concurrent processes (lim2).  "streams": the work is one digest per file
+# (a SHA stream cannot be split), so lim2 hashes the files in two sets
+# split greedily by size; "halves": the work is independent blocks, so
+# lim2 hashes the first and the second half of the bytes ($W/half.0 and
+# $W/half.1, cut with dd).  limit_run runs one of each; limit_done sets
+# $lim1 and $lim2 to the medians.
+limit_setup() {
+	local mode=$2 f s sa=0 sb=0 total=0 h off k n
+	lim_alg=$1
+	shift 2
+	lim_all=("$@") lim_a=() lim_b=()
+	rm -f "$W/lim1.t" "$W/lim2.t" "$W/half.0" "$W/half.1"
+	if [ "$mode" = halves ]; then
+		for f in "$@"; do total=$((total + $(stat -c %s "$f"))); done
+		h=$((total / 2)) off=0
+		: >"$W/half.0"; : >"$W/half.1"
+		for f in "$@"; do
+			s=$(stat -c %s "$f")
+			# the part of [off, off + s) below h goes to half.0
+			k=$((h > off ? (h - off < s ? h - off : s) : 0))
+			[ "$k" -gt 0 ] && dd if="$f" iflag=count_bytes bs=1M count="$k" status=none >>"$W/half.0"
+			n=$((s - k))
+			[ "$n" -gt 0 ] && dd if="$f" iflag=skip_bytes,count_bytes bs=1M skip="$k" count="$n" status=none >>"$W/half.1"
+			off=$((off + s))
+		done
+		lim_a=("$W/half.0") lim_b=("$W/half.1")
+		return
+	fi
 	for f in $(for g in "$@"; do echo "$(stat -c %s "$g") $g"; done | sort -rn | cut -d' ' -f2); do
 		s=$(stat -c %s "$f")
-		if [ "$sa" -le "$sb" ]; then a+=("$f"); sa=$((sa + s)); else b+=("$f"); sb=$((sb + s)); fi
+		if [ "$sa" -le "$sb" ]; then lim_a+=("$f"); sa=$((sa + s)); else lim_b+=("$f"); sb=$((sb + s)); fi
 	done
-	for ((i = 0; i < RUNS; i++)); do
+}
+limit_run() {
+	local t0 t1
+	timed lim1 "$W" openssl dgst "-$lim_alg" "${lim_all[@]}"
+	if [ ${#lim_b[@]} -gt 0 ]; then
+		t0=$EPOCHREALTIME
 		# shellcheck disable=SC2086
-		t0=$(now); ${WRAP:-} openssl dgst "-$alg" "$@" >/dev/null; t1=$(now)
-		echo $(((t1 - t0) / 1000)) >>"$W/l1"
-		if [ ${#b[@]} -gt 0 ]; then
-			t0=$(now)
-			# shellcheck disable=SC2086
-			${WRAP:-} openssl dgst "-$alg" "${a[@]}" >/dev/null &
-			# shellcheck disable=SC2086
-			${WRAP:-} openssl dgst "-$alg" "${b[@]}" >/dev/null
-			wait
-			t1=$(now)
-			echo $(((t1 - t0) / 1000)) >>"$W/l2"
-		fi
-	done
-	lim1=$(median <"$W/l1" | awk '{printf "%.1f", $1 / 1000}')
-	if [ -s "$W/l2" ]; then
-		lim2=$(median <"$W/l2" | awk '{printf "%.1f", $1 / 1000}')
-	else
-		lim2=$(awk -v a="$lim1" 'BEGIN {printf "%.1f", a / 2}')
+		(exec ${WRAP:-} /usr/bin/time -f '%M' -o "$W/lim2a.time" openssl dgst "-$lim_alg" "${lim_a[@]}" >/dev/null) &
+		# shellcheck disable=SC2086
+		(exec ${WRAP:-} /usr/bin/time -f '%M' -o "$W/lim2b.time" openssl dgst "-$lim_alg" "${lim_b[@]}" >/dev/null)
+		wait
+		t1=$EPOCHREALTIME
+		ms "$t0" "$t1" >>"$W/lim2.t"
 	fi
+}
+limit_done() {
+	lim1=$(median <"$W/lim1.t")
+	if [ -s "$W/lim2.t" ]; then
+		lim2=$(median <"$W/lim2.t")
+	else
+		lim2=$lim1 # one file, one stream: no second core helps
+	fi
+	rm -f "$W/half.0" "$W/half.1"
 }
 
 fail=0
 table=()
-# row WORK ALG "LIMIT FILES" ORACLE_DIR|"" (ORACLE... ---) PODVM...
+# row WORK "ALG streams|halves LIMIT-FILES..." ORACLE_DIR|"" (ORACLE... ---) PODVM...
 #   with $oracle_val / $ours_val: functions printing the compared value
 #   of $W/oracle.out and $W/ours.out; ORACLE_SELFTIME=1: the oracle's
-#   first output field is its own time in ms (in-process figures)
+#   first output field is its own time in ms (in-process figures).
+#   One warm-up run of each side (page cache, outputs checked too), then
+#   RUNS rounds of: oracle, podvm, openssl on one core, on two cores.
 row() {
-	local work=$1 alg=$2 files=$3 odir=$4 i l0 l1 o=() ot om oo ou rr same=equal
-	shift 4
+	local work=$1 lim=$2 odir=$3 i l0 l1 o=() ot om oo ou rr same=equal
+	shift 3
 	while [ "$1" != --- ]; do o+=("$1"); shift; done
 	shift
 	rm -f "$W"/oracle.t "$W"/oracle.rss "$W"/ours.t "$W"/ours.rss
+	# shellcheck disable=SC2086
+	limit_setup $lim
+	cat "${lim_all[@]}" >/dev/null
 	l0=$(load)
-	for ((i = 1; i <= RUNS; i++)); do
+	for ((i = 0; i <= RUNS; i++)); do
 		if [ -n "$odir" ]; then
 			timed oracle "$odir" "${o[@]}"
 			if [ "${ORACLE_SELFTIME:-0}" = 1 ]; then
@@ -139,22 +171,26 @@ row() {
 				fail=1 same=DIFFER
 			fi
 		fi
+		limit_run
+		if [ "$i" = 0 ]; then # the warm-up round is not counted
+			rm -f "$W"/oracle.t "$W"/oracle.rss "$W"/ours.t "$W"/ours.rss \
+				"$W"/lim1.t "$W"/lim1.rss "$W"/lim2.t
+		fi
 	done
 	l1=$(load)
-	# shellcheck disable=SC2086
-	limit "$alg" $files
+	limit_done
 	om=$(median <"$W/ours.t")
 	if [ -n "$odir" ]; then
 		ot=$(median <"$W/oracle.t")
 		rr=$(median <"$W/oracle.rss")
 		table+=("$(awk -v w="$work" -v ot="$ot" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
 			-v ro="$rr" -v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" -v same="$same" 'BEGIN {
-			printf "%-34s %10.1f %9.1f %7.1fx %7.1f %7.1f %6.2fx %6.2fx %9d %8d  %-7s %s\n",
+			printf "%-36s %10.1f %9.1f %7.1fx %7.1f %7.1f %6.2fx %6.2fx %9d %9d  %-7s %s\n",
 				w, ot, om, ot / om, l1, l2, om / l1, om / l2, ro, ru, same, la }')")
 	else
 		table+=("$(awk -v w="$work" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
 			-v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" 'BEGIN {
-			printf "%-34s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %8d  %-7s %s\n",
+			printf "%-36s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %9d  %-7s %s\n",
 				w, "not given", om, "-", l1, l2, om / l1, om / l2, "-", ru, "-", la }')")
 	fi
 	echo "  done: $work" >&2
@@ -178,11 +214,11 @@ ours_val() { echo "$(sed 1d "$W/ours.out" | md5sum | cut -c1-32) $(md5sum <"$W/v
 if ! want verity; then
 	:
 elif [ -x "$VERITYSETUP" ]; then
-	row "verity format ${VERITY_GIB} GiB" sha256 "$W/vdata" "$W" \
+	row "verity format ${VERITY_GIB} GiB" "sha256 halves $W/vdata" "$W" \
 		"$VERITYSETUP" format --salt=$SALT --uuid=$UUID "$W/vdata" "$W/vhash.o" --- \
 		"$V" format --salt=$SALT --uuid=$UUID "$W/vdata" "$W/vhash.p"
 else
-	row "verity format ${VERITY_GIB} GiB" sha256 "$W/vdata" "" --- \
+	row "verity format ${VERITY_GIB} GiB" "sha256 halves $W/vdata" "" --- \
 		"$V" format --salt=$SALT --uuid=$UUID "$W/vdata" "$W/vhash.p"
 fi
 rm -f "$W/vdata" "$W/vhash.o" "$W/vhash.p"
@@ -212,7 +248,7 @@ if [ -n "${IGVM_TOOLING:-}" ]; then
 	     -encrypted_page 1 -pvalidate_opt 0 -measurement_file "$W/o.json")
 	mkdir -p "$W/igvm-tooling"
 fi
-want igvmgen && row "igvmgen clh, 8+32 MiB" sha384 "$W/bz $W/initrd" "${IGVM_TOOLING:+$W/igvm-tooling}" "${IGO[@]}" --- \
+want igvmgen && row "igvmgen clh, 8+32 MiB" "sha384 halves $W/bz $W/initrd" "${IGVM_TOOLING:+$W/igvm-tooling}" "${IGO[@]}" --- \
 	"$G" build --vmm clh --kernel "$W/bz" --initrd "$W/initrd" --cmdline console=ttyS0 \
 	--pvalidate-opt no --acpi-pages "$ACPI" -o "$W/p.igvm"
 
@@ -226,7 +262,7 @@ if ! want snp; then
 elif [ -n "${SEV_SNP_MEASURE:-}" ]; then
 	[ -f "$SEV_SNP_MEASURE/sev-snp-measure.py" ] ||
 		{ echo "bench/all.sh: SEV_SNP_MEASURE=$SEV_SNP_MEASURE has no sev-snp-measure.py" >&2; exit 1; }
-	row "snp direct boot, 8+32 MiB, 4 vCPUs" sha256 "$W/kernel $W/initrd" "$SEV_SNP_MEASURE" \
+	row "snp direct boot, 8+32 MiB, 4 vCPUs" "sha256 streams $W/kernel $W/initrd" "$SEV_SNP_MEASURE" \
 		python3 "$SEV_SNP_MEASURE/sev-snp-measure.py" "${SNP[@]}" --- "$M" snp "${SNP[@]}"
 	# the same, sev-snp-measure timed inside its process (calc_launch_digest
 	# only: no interpreter start or imports)
@@ -243,10 +279,10 @@ ld = guest.calc_launch_digest(SevMode.SEV_SNP, 4, 0x800F12, d + "/ovmf.fd",
                               0x1, None, VMMType.QEMU)
 print("%.3f %s" % ((time.perf_counter() - t) * 1000, ld.hex()))
 PY
-	ORACLE_SELFTIME=1 row "snp, oracle in-process" sha256 "$W/kernel $W/initrd" "$SEV_SNP_MEASURE" \
+	ORACLE_SELFTIME=1 row "snp, oracle in-process" "sha256 streams $W/kernel $W/initrd" "$SEV_SNP_MEASURE" \
 		python3 "$W/inproc.py" "$W" --- "$M" snp "${SNP[@]}"
 else
-	row "snp direct boot, 8+32 MiB, 4 vCPUs" sha256 "$W/kernel $W/initrd" "" --- "$M" snp "${SNP[@]}"
+	row "snp direct boot, 8+32 MiB, 4 vCPUs" "sha256 streams $W/kernel $W/initrd" "" --- "$M" snp "${SNP[@]}"
 fi
 
 # ---- measure cca, kvmtool EAC5, 256 MiB realm (bench/cca.sh's) --------
@@ -256,18 +292,21 @@ gen_image 30 $(( (30 << 20) + 4567 )) $((32 << 20)) >"$W/Image"
 gen_bytes 20 $(( (20 << 20) + 999 )) >"$W/cinitrd"
 oracle_val() { sed -n 's/^RIM: //p' "$W/oracle.out" | tr 'A-F' 'a-f'; }
 ours_val() { tr -d '\n' <"$W/ours.out"; }
-CCA=(cca --vmm kvmtool --rmm 1.0-eac5 -k "$W/Image" -i "$W/cinitrd" -m 256M -c 1
-     --measurement-algo sha256)
-if ! want cca; then
-	:
-elif [ -n "${LKVM_RIM_MEASURER:-}" ]; then
+CCA=(cca --vmm kvmtool --rmm 1.0-eac5 -k "$W/Image" -i "$W/cinitrd" -m 256M -c 1)
+if want cca; then
 	mkdir -p "$W/lkvm"
-	cp "$W/Image" "$W/lkvm/Image"; cp "$W/cinitrd" "$W/lkvm/initrd"
-	row "cca kvmtool, 30+20 MiB in 256 MiB" sha256 "$W/Image $W/cinitrd" "$W/lkvm" \
-		"$LKVM_RIM_MEASURER" run --realm --measurement-algo=sha256 --disable-sve \
-		--console serial -m 256M -c 1 -k Image -i initrd --- "$M" "${CCA[@]}"
-else
-	row "cca kvmtool, 30+20 MiB in 256 MiB" sha256 "$W/Image $W/cinitrd" "" --- "$M" "${CCA[@]}"
+	for alg in sha256 sha512; do
+		if [ -n "${LKVM_RIM_MEASURER:-}" ]; then
+			cp "$W/Image" "$W/lkvm/Image"; cp "$W/cinitrd" "$W/lkvm/initrd"
+			row "cca kvmtool $alg, 30+20 MiB in 256M" "$alg halves $W/Image $W/cinitrd" "$W/lkvm" \
+				"$LKVM_RIM_MEASURER" run --realm --measurement-algo=$alg --disable-sve \
+				--console serial -m 256M -c 1 -k Image -i initrd --- \
+				"$M" "${CCA[@]}" --measurement-algo $alg
+		else
+			row "cca kvmtool $alg, 30+20 MiB in 256M" "$alg halves $W/Image $W/cinitrd" "" --- \
+				"$M" "${CCA[@]}" --measurement-algo $alg
+		fi
+	done
 fi
 
 # ---- measure tdx (bench/tdx.sh's cases, when that bench exists) --------
@@ -279,19 +318,19 @@ if want tdx && [ -f "$top/bench/tdx.sh" ] && [ -x "$TDXGEN" ]; then
 	ours_val() { awk '$1 == "mrtd:" || $1 == "rtmr1:" || $1 == "rtmr2:" { print $2 }' "$W/ours.out" | tr -s ' \n' ' ' | sed 's/ $//'; }
 	TDX=(tdx --firmware "$W/tdvf.fd" --kernel "$W/tdkernel" --append console=ttyS0)
 	if [ -n "${CALCULATE_TDX_MRS:-}" ]; then
-		row "tdx MRTD+RTMRs, 4 MiB fw, 12 MiB kernel" sha384 "$W/tdvf.fd $W/tdkernel" "$W" \
+		row "tdx MRTD+RTMR1/2, 4+12 MiB" "sha384 streams $W/tdvf.fd $W/tdkernel" "$W" \
 			"$CALCULATE_TDX_MRS" --ovmf "$W/tdvf.fd" --kernel "$W/tdkernel" \
 			--cmdline "$W/cmdline" -m 0,2,3 --summary --- "$M" "${TDX[@]}"
 	else
-		row "tdx MRTD+RTMRs, 4 MiB fw, 12 MiB kernel" sha384 "$W/tdvf.fd $W/tdkernel" "" --- "$M" "${TDX[@]}"
+		row "tdx MRTD+RTMR1/2, 4+12 MiB" "sha384 streams $W/tdvf.fd $W/tdkernel" "" --- "$M" "${TDX[@]}"
 	fi
 fi
 
-printf '\n%-34s %10s %9s %8s %7s %7s %7s %7s %9s %8s  %-7s %s\n' work "oracle ms" "podvm ms" ratio \
+printf '\n%-36s %10s %9s %8s %7s %7s %7s %7s %9s %9s  %-7s %s\n' work "oracle ms" "podvm ms" ratio \
 	"lim1 ms" "lim2 ms" "x lim1" "x lim2" "RSS o KiB" "RSS p KiB" outputs "load (1 min, before-after)"
 for r in "${table[@]}"; do echo "$r"; done
-echo "medians of $RUNS alternating runs (wall ms; the oracle of \"snp, oracle in-process\": calc_launch_digest alone); ratio = oracle / podvm;"
-echo "lim1/lim2: openssl dgst of the row's input files on one core / two cores (two processes; one file: lim1 / 2); x lim = podvm / lim;"
+echo "medians of $RUNS alternating rounds after a warm-up (wall ms; the oracle of \"snp, oracle in-process\": calc_launch_digest alone);"
+echo "ratio = oracle / podvm; lim1/lim2: openssl dgst of the row's input bytes on one core / two cores; x lim = podvm / lim (bench/README.md)"
 echo "$(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg)${WRAP:+; every timed command ran under \"$WRAP\"}"
 if [ "$fail" != 0 ]; then
 	echo "bench/all.sh: some outputs DIFFER (above)" >&2
