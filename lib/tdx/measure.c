@@ -132,25 +132,38 @@ int pv_tdx_separator(struct pv_tdx_run *run, unsigned idx)
 				  4);
 }
 
+/*
+ * QEMU rewrites fields of the setup header, all below PV_BZ_INIT_SIZE, and
+ * refuses a file shorter than its setup_sects: at most (255 + 1) sectors.
+ * A copy of that much of the kernel, patched, is all the digest needs
+ * (pv_pe_authenticode_over): not a copy of the whole image on the path
+ * every other part of the measurement waits for.
+ */
+#define PATCH_HEAD ((255u + 1) * 512)
+
 /* The kernel image's digest as the firmware measures it (section 5). */
 static int kernel_digest(const struct pv_tdx_params *p,
 			 uint8_t d[PV_TDX_MR_SIZE], struct pv_err *e)
 {
 	const char *name = p->kernel_name ? p->kernel_name : "kernel";
+	size_t hl = p->kernel_len < PATCH_HEAD ? p->kernel_len : PATCH_HEAD;
 	uint8_t *k;
 	int r;
 
 	if (p->header != PV_TDX_HDR_QEMU_PATCHED)
 		return pv_pe_authenticode(p->kernel, p->kernel_len, name, d, e);
-	k = malloc(p->kernel_len ? p->kernel_len : 1);
+	k = malloc(hl ? hl : 1);
 	if (!k)
 		return pv_errf(e, PV_ENOMEM, "%s: out of memory", name);
-	memcpy(k, p->kernel, p->kernel_len);
-	r = pv_tdx_qemu_patch_setup(k, p->kernel_len, p->cmdline,
-				    p->initrd != NULL, p->initrd_len, p->memory,
-				    e);
+	if (hl)
+		memcpy(k, p->kernel, hl);
+	/* the first PATCH_HEAD bytes stand for the file: its checks see
+	 * the same setup_sects fit (a larger file passes them either way) */
+	r = pv_tdx_qemu_patch_setup(k, hl, p->cmdline, p->initrd != NULL,
+				    p->initrd_len, p->memory, e);
 	if (!r)
-		r = pv_pe_authenticode(k, p->kernel_len, name, d, e);
+		r = pv_pe_authenticode_over(p->kernel, p->kernel_len, k, hl,
+					    name, d, e);
 	free(k);
 	return r;
 }

@@ -27,29 +27,78 @@ static int cmp_sec(const void *a, const void *b)
 	return x->ptr < y->ptr ? -1 : x->ptr > y->ptr;
 }
 
-static int upd(struct pv_digest *d, const uint8_t *p, size_t n)
+/*
+ * The image as edk2 sees it: @buf, except its first @hlen bytes, which are
+ * @head's (a rewritten setup header, pv_pe_authenticode_over).  Reads go
+ * through view_at(): bytes inside the file or NULL, a field that straddles
+ * @hlen assembled in the caller's buffer.
+ */
+struct view {
+	const uint8_t *buf;
+	size_t len;
+	const uint8_t *head;
+	size_t hlen;
+};
+
+#define FIELD_MAX 64 /* the longest field read at once: the DOS header */
+
+static const uint8_t *view_at(const struct view *v, size_t off, size_t n,
+			      uint8_t tmp[FIELD_MAX])
 {
-	return n ? pv_digest_update(d, p, n) : 0;
+	size_t k;
+
+	if (!pv_range_ok(off, n, v->len) || n > FIELD_MAX)
+		return NULL;
+	if (off + n <= v->hlen)
+		return v->head + off;
+	if (off >= v->hlen)
+		return v->buf + off;
+	k = v->hlen - off;
+	memcpy(tmp, v->head + off, k);
+	memcpy(tmp + k, v->buf + off + k, n - k);
+	return tmp;
 }
 
-int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
-		       uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e)
+/* hash [off, off + n) of the view: checked against its length before */
+static int upd(struct pv_digest *d, const struct view *v, size_t off,
+	       size_t n)
+{
+	size_t k;
+	int r;
+
+	if (!n)
+		return 0;
+	if (off < v->hlen) {
+		k = v->hlen - off < n ? v->hlen - off : n;
+		r = pv_digest_update(d, v->head + off, k);
+		if (r || k == n)
+			return r;
+		off += k;
+		n -= k;
+	}
+	return pv_digest_update(d, v->buf + off, n);
+}
+
+static int authenticode(const struct view *v, const char *name,
+			uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e)
 {
 	struct sec secs[MAX_SECTIONS];
 	struct pv_digest d = { 0 };
+	uint8_t tmp[FIELD_MAX];
 	const uint8_t *p;
+	size_t len = v->len;
 	uint32_t lfanew, nrva, hdrs, cert_size = 0;
 	size_t opt, ck, dir, sh, n, i, j, sum;
 	uint16_t nsec, optsz, magic;
 	int r;
 
-	p = pv_slice(buf, len, 0, 0x40);
+	p = view_at(v, 0, 0x40, tmp);
 	if (!p || p[0] != 'M' || p[1] != 'Z')
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: no DOS header (\"MZ\" at offset 0): not a "
 			       "PE/COFF EFI-stub kernel", name);
 	lfanew = pv_le32(p + 0x3c);
-	p = pv_slice(buf, len, lfanew, 24);
+	p = view_at(v, lfanew, 24, tmp);
 	if (!p || memcmp(p, "PE\0\0", 4) != 0)
 		return pv_errf(e, PV_EFORMAT,
 			       "%s: offset 0x3c: e_lfanew 0x%x does not point "
@@ -58,7 +107,7 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 	nsec = pv_le16(p + 6);
 	optsz = pv_le16(p + 20);
 	opt = (size_t)lfanew + 24;
-	p = pv_slice(buf, len, opt, 2);
+	p = view_at(v, opt, 2, tmp);
 	if (!p)
 		return pv_errf(e, PV_ERANGE, "%s: offset 0x%zx: optional "
 			       "header past the end of the file", name, opt);
@@ -71,14 +120,14 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 	/* PE32: NumberOfRvaAndSizes at 92, directories at 96; PE32+: 108,
 	 * 112.  CheckSum is at 64 and SizeOfHeaders at 60 in both. */
 	dir = opt + (magic == 0x10b ? 96 : 112);
-	if ((size_t)optsz < dir - opt || !pv_slice(buf, len, opt, dir - opt))
+	if ((size_t)optsz < dir - opt || !pv_range_ok(opt, dir - opt, len))
 		return pv_errf(e, PV_ERANGE,
 			       "%s: offset 0x%zx: SizeOfOptionalHeader %u is "
 			       "too small for a %s optional header", name,
 			       opt - 4, optsz, magic == 0x10b ? "PE32" : "PE32+");
 	ck = opt + 64;
-	hdrs = pv_le32(buf + opt + 60);
-	nrva = pv_le32(buf + dir - 4);
+	hdrs = pv_le32(view_at(v, opt + 60, 4, tmp));
+	nrva = pv_le32(view_at(v, dir - 4, 4, tmp));
 	if (hdrs > len || hdrs < ck + 4)
 		return pv_errf(e, PV_ERANGE,
 			       "%s: offset 0x%zx: SizeOfHeaders 0x%x is outside "
@@ -94,7 +143,8 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 				       "%s: the certificate directory entry "
 				       "lies past SizeOfHeaders 0x%x", name,
 				       hdrs);
-		cert_size = pv_le32(buf + dir + DIR_SECURITY * 8 + 4);
+		cert_size = pv_le32(view_at(v, dir + DIR_SECURITY * 8 + 4, 4,
+					    tmp));
 	}
 	if (nsec > MAX_SECTIONS)
 		return pv_errf(e, PV_EFORMAT,
@@ -103,7 +153,7 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 	sh = opt + optsz;
 	n = 0;
 	for (i = 0; i < nsec; i++) {
-		p = pv_slice(buf, len, sh + i * 40, 40);
+		p = view_at(v, sh + i * 40, 40, tmp);
 		if (!p)
 			return pv_errf(e, PV_ERANGE,
 				       "%s: section header %zu past the end of "
@@ -133,25 +183,25 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 	if (r)
 		return r;
 	/* steps 3-9: headers without CheckSum and the security entry */
-	r = upd(&d, buf, ck);
+	r = upd(&d, v, 0, ck);
 	if (nrva <= DIR_SECURITY) {
-		r = r ? r : upd(&d, buf + ck + 4, hdrs - (ck + 4));
+		r = r ? r : upd(&d, v, ck + 4, hdrs - (ck + 4));
 	} else {
 		size_t sec_ent = dir + DIR_SECURITY * 8;
 
-		r = r ? r : upd(&d, buf + ck + 4, sec_ent - (ck + 4));
-		r = r ? r : upd(&d, buf + sec_ent + 8, hdrs - (sec_ent + 8));
+		r = r ? r : upd(&d, v, ck + 4, sec_ent - (ck + 4));
+		r = r ? r : upd(&d, v, sec_ent + 8, hdrs - (sec_ent + 8));
 	}
 	/* steps 10-14 */
 	sum = hdrs;
 	for (i = 0; !r && i < n; i++) {
-		r = upd(&d, buf + secs[i].ptr, secs[i].size);
+		r = upd(&d, v, secs[i].ptr, secs[i].size);
 		sum += secs[i].size;
 	}
 	/* steps 15-16: what follows, less the certificate table */
 	if (!r && len > sum) {
 		if ((uint64_t)len > (uint64_t)sum + cert_size)
-			r = upd(&d, buf + sum, len - sum - cert_size);
+			r = upd(&d, v, sum, len - sum - cert_size);
 		else if ((uint64_t)len < (uint64_t)sum + cert_size) {
 			pv_digest_free(&d);
 			return pv_errf(e, PV_EFORMAT,
@@ -166,4 +216,21 @@ int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 	if (r)
 		return pv_errf(e, PV_ECRYPTO, "%s: SHA-384 failed", name);
 	return 0;
+}
+
+int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
+		       uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e)
+{
+	const struct view v = { buf, len, NULL, 0 };
+
+	return authenticode(&v, name, out, e);
+}
+
+int pv_pe_authenticode_over(const uint8_t *buf, size_t len,
+			    const uint8_t *head, size_t hlen, const char *name,
+			    uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e)
+{
+	const struct view v = { buf, len, head, hlen < len ? hlen : len };
+
+	return authenticode(&v, name, out, e);
 }

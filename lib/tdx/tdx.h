@@ -126,6 +126,15 @@ int pv_tdx_mrtd(const struct pv_tdvf *t, enum pv_tdx_mrtd_order order,
 int pv_pe_authenticode(const uint8_t *buf, size_t len, const char *name,
 		       uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e);
 
+/**
+ * pv_pe_authenticode_over - the same digest of the image @buf (@len bytes)
+ * whose first @hlen bytes are replaced by @head's: a rewritten header
+ * without a copy of the whole image
+ */
+int pv_pe_authenticode_over(const uint8_t *buf, size_t len,
+			    const uint8_t *head, size_t hlen, const char *name,
+			    uint8_t out[PV_TDX_MR_SIZE], struct pv_err *e);
+
 /* Where the firmware's events go (edk2 TdTcg2Dxe.c, docs/tdx.md 4). */
 enum pv_tdx_layout {
 	PV_TDX_LAYOUT_202411,	  /* separator at ReadyToBoot into RTMR1 */

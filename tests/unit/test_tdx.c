@@ -525,6 +525,23 @@ static int first_digest(void *ctx, const struct pv_tdx_event *ev)
 	return 0;
 }
 
+/* A direct boot of the synthetic firmware with kernel @k and @initrd,
+ * the stub measuring, the pre-202411 event layout */
+static void syn_boot(struct pv_tdx_params *p, const uint8_t *fw,
+		     const uint8_t *k, size_t len, const uint8_t *initrd,
+		     size_t initrd_len)
+{
+	p->firmware = fw;
+	p->firmware_len = SYN_SIZE;
+	p->kernel = k;
+	p->kernel_len = len;
+	p->initrd = initrd;
+	p->initrd_len = initrd_len;
+	p->cmdline = syn_cmdline;
+	p->stub_measures = true;
+	p->layout = PV_TDX_LAYOUT_PRE_202411;
+}
+
 /* QEMU < 10.0 (x86-common.c x86_load_linux): the fields it rewrites */
 static void test_qemu_patch(void **state)
 {
@@ -564,15 +581,7 @@ static void test_qemu_patch(void **state)
 						 &e), PV_EINVAL);
 
 	/* the oracle (quex) on the same file */
-	p.firmware = fw;
-	p.firmware_len = SYN_SIZE;
-	p.kernel = k;
-	p.kernel_len = len;
-	p.initrd = initrd;
-	p.initrd_len = sizeof(initrd);
-	p.cmdline = syn_cmdline;
-	p.stub_measures = true;
-	p.layout = PV_TDX_LAYOUT_PRE_202411;
+	syn_boot(&p, fw, k, len, initrd, sizeof(initrd));
 	p.header = PV_TDX_HDR_QEMU_PATCHED;
 	assert_int_equal(pv_tdx_measure(&p, &r, NULL, NULL, &e), PV_EINVAL);
 	assert_non_null(strstr(e.msg, "--memory"));
@@ -590,6 +599,84 @@ static void test_qemu_patch(void **state)
 	assert_memory_equal(c, k, len);
 	free(c);
 	free(k);
+	free(fw);
+}
+
+/*
+ * The rewritten setup header in a copy of the first bytes only
+ * (pv_pe_authenticode_over): the digest of the whole image so rewritten,
+ * wherever the copy ends, fields and ranges across its end included; and
+ * a kernel larger than that copy (PATCH_HEAD, 128 KiB) measures with
+ * --kernel-header qemu-patched as its patched copy does unmodified.
+ */
+static void test_pe_over(void **state)
+{
+	struct pegen pg = { 100000, 1000, 512, 16, 7, 1 };
+	struct tdvfgen g;
+	uint8_t *fw = gen_fw(&g, SYN_SIZE, 1, NULL), initrd[5000];
+	size_t len = pegen_size(&pg), i, cut;
+	uint8_t *k = malloc(len), *m = malloc(len), *mix = malloc(len);
+	uint8_t want[48], got[48];
+	struct pv_tdx_params p = { 0 };
+	struct pv_tdx_result r1, r2;
+	struct pv_err e = { 0 };
+	const size_t cuts[] = { 0, 1, 0x3c, 0x3e, 0x40, 0x41, 0x84, 0x9a,
+				0xd6, 0xd8, 0x188, 0x19c, 0x1f3, 0x200, 0x203, 0x210,
+				0x229, 0x3ff, 0x480, 0x1000, 0x20000,
+				len - 1, len, len + 1 };
+
+	(void)state;
+	assert_true(len > (255 + 1) * 512);
+	pegen_image(&pg, k);
+	memcpy(m, k, len);
+	assert_int_equal(pv_tdx_qemu_patch_setup(m, len, "console=ttyS0 vga=ext",
+						 true, 5000, 2ull << 30, &e), 0);
+	m[0x480] ^= 0x5a; /* a section byte too */
+	/* and a parsed field, SizeOfHeaders (0x98 + 60), which a copy
+	 * ending at 0xd6 splits */
+	pv_put_le32(m + 0xd4, pv_le32(k + 0xd4) + 0x10000);
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		cut = cuts[i] < len ? cuts[i] : len;
+		memcpy(mix, m, cut);
+		memcpy(mix + cut, k + cut, len - cut);
+		assert_int_equal(pv_pe_authenticode(mix, len, "k", want, &e), 0);
+		assert_int_equal(pv_pe_authenticode_over(k, len, m, cuts[i], "k",
+							 got, &e), 0);
+		if (memcmp(got, want, 48))
+			fail_msg("head of %zu bytes", cuts[i]);
+	}
+	/* a header that fails in the copy fails the same way */
+	m[0] = 'X';
+	assert_int_equal(pv_pe_authenticode_over(k, len, m, 1, "k", got, &e),
+			 PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "not a PE/COFF"));
+	assert_int_equal(pv_pe_authenticode_over(k, 10, m, 0, "k", got, &e),
+			 PV_EFORMAT);
+
+	/* the measurement: qemu-patched k = unmodified patched copy */
+	memcpy(m, k, len);
+	tdvfgen_blob(initrd, sizeof(initrd), 4);
+	assert_int_equal(pv_tdx_qemu_patch_setup(m, len, syn_cmdline, true,
+						 sizeof(initrd), 2ull << 30, &e), 0);
+	syn_boot(&p, fw, m, len, initrd, sizeof(initrd));
+	p.memory = 2ull << 30;
+	assert_int_equal(pv_tdx_measure(&p, &r1, NULL, NULL, &e), 0);
+	p.kernel = k;
+	p.header = PV_TDX_HDR_QEMU_PATCHED;
+	assert_int_equal(pv_tdx_measure(&p, &r2, NULL, NULL, &e), 0);
+	assert_memory_equal(r1.rtmr[1], r2.rtmr[1], 48);
+	assert_memory_equal(r1.rtmr[2], r2.rtmr[2], 48);
+	assert_memory_equal(r1.mrtd, r2.mrtd, 48);
+	/* ... and differs from the file unmodified */
+	p.header = PV_TDX_HDR_UNMODIFIED;
+	assert_int_equal(pv_tdx_measure(&p, &r2, NULL, NULL, &e), 0);
+	assert_memory_not_equal(r1.rtmr[1], r2.rtmr[1], 48);
+	/* the caller's kernel is left as it was */
+	pegen_image(&pg, mix);
+	assert_memory_equal(mix, k, len);
+	free(k);
+	free(m);
+	free(mix);
 	free(fw);
 }
 
@@ -823,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_tdvf_corruptions),
 		cmocka_unit_test(test_pe_digest),
 		cmocka_unit_test(test_pe_refused),
+		cmocka_unit_test(test_pe_over),
 		cmocka_unit_test(test_load_options),
 		cmocka_unit_test(test_rtmr),
 		cmocka_unit_test(test_qemu_patch),
