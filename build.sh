@@ -27,8 +27,12 @@ PACKAGES=(
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 	# live oracle of measure cca --vmm qemu --qemu-version 7.2: its
 	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the
-	# test checks the recorded sha256s only)
+	# test checks the recorded sha256s only); the arm64 boot test
 	qemu-system-arm
+	# the arm64 image (docs/arm64.md): the kernel's cross compiler; the
+	# emulator (through binfmt_misc) that runs the arm64 rootfs's
+	# maintainer scripts, and what mmdebstrap checks it with
+	gcc-aarch64-linux-gnu qemu-user-static binfmt-support arch-test
 	# the SNP firmware (firmware/PINNED): OVMF's AmdSev platform from
 	# Debian's edk2 source (apt-get source, patch), built with the tools
 	# of edk2's Build-Depends that it needs (iasl is acpica-tools)
@@ -71,7 +75,8 @@ usage() {
 Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
-           (deps, tools, kernel, firmware, rootfs, igvm, publish)
+           (deps, tools, kernel, firmware, rootfs, igvm, kernel-arm64,
+           rootfs-arm64, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
@@ -79,6 +84,10 @@ Usage: ./build.sh [COMMAND]
            Debian's edk2 source (firmware/PINNED; cached like the kernel)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
+  kernel-arm64  the arm64 kernel (Image) of the image's arm64 variant,
+           cross-compiled from kernel-config/PINNED-arm64 (cached)
+  rootfs-arm64  the arm64 rootfs (mmdebstrap with qemu-user-static, cached),
+           erofs, verity tree, GPT disk (docs/arm64.md)
   publish [--release-base URL]
            assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
@@ -92,12 +101,15 @@ Usage: ./build.sh [COMMAND]
   refvalues  copy out/'s refvalues.json, artifacts.json and build-info.json
            to refvalues/<image>/, the published values ci/drift-check.sh
            compares with (after measure verify has confirmed them)
-  lock     resolve images/<image>/lock afresh from the archive (the rootfs
-           packages as mmdebstrap resolves them today, the kernel source
-           and the build tools as installed), show the diff and write it
+  lock [arm64]
+           resolve images/<image>/lock (lock-arm64) afresh from the archive
+           (the rootfs packages as mmdebstrap resolves them today, the
+           kernel source and the build tools as installed), show the diff
+           and write it
   boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh);
            then what can be checked of out/OVMF-SNP.fd without SEV
-           (ci/firmware-boot-test.sh)
+           (ci/firmware-boot-test.sh); then the arm64 image the same way
+           (ci/boot-test.sh ... arm64)
   test     deps + tools + the whole test suite, normally, under
            ASan+UBSan (clang) and, where the build has ipsec-mb, once more
            with OpenSSL EVP only; ends with "N passed, N failed"
@@ -283,6 +295,12 @@ image_tests() {
 	ci/boot-test.sh "$BUILD/test-out/bzImage" "$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
 	ci/firmware-boot-test.sh "$BUILD/test-out/OVMF-SNP.fd" "$BUILD/test-out/bzImage" \
 		"$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
+	# the arm64 image under qemu-system-aarch64 (-M virt -cpu max), its
+	# two checks numbered on
+	if [ -f "$BUILD/test-out/Image" ]; then
+		ci/boot-test.sh "$BUILD/test-out/Image" "$BUILD/test-out/disk-arm64.img" \
+			"$BUILD/test-out/cmdline-arm64" arm64 || rc=1
+	fi
 	return "$rc"
 }
 
@@ -311,6 +329,9 @@ cmd_fuzz() {
 }
 
 # ---- the image pipeline ---------------------------------------------------
+# The architecture variant is chosen per stage (the *_arm64 functions set
+# PODVM_ARCH for the scripts they run), never inherited.
+unset PODVM_ARCH
 IMAGE=${PODVM_IMAGE:-pod}
 STAGE_DIR=${PODVM_STAGE_DIR:-$BUILD/stage/$IMAGE}
 OUT=${PODVM_OUT:-out}
@@ -334,9 +355,10 @@ lock_check_host() {
 cmd_lock() {
 	stage lock
 	image_conf
-	local lock=images/$IMAGE/lock new
+	local arch=${1:-} lock=images/$IMAGE/lock new
+	[ -z "$arch" ] || lock=images/$IMAGE/lock-$arch
 	new=$(mktemp "$lock.new.XXXXXX")
-	images/lock.sh resolve "images/$IMAGE" >"$new" || { rm -f "$new"; die "resolving the lock failed"; }
+	PODVM_ARCH=$arch images/lock.sh resolve "images/$IMAGE" >"$new" || { rm -f "$new"; die "resolving the lock failed"; }
 	if [ -f "$lock" ] && cmp -s "$lock" "$new"; then
 		rm -f "$new"
 		say "$lock: unchanged"
@@ -375,6 +397,32 @@ cmd_igvm() {
 			--cmdline-file "$STAGE_DIR/disk/cmdline" --vmm "$flavour" --platform snp \
 			-o "$STAGE_DIR/pod-$flavour.igvm" || die "igvmgen build --vmm $flavour failed"
 	done
+}
+
+# ---- the arm64 image (docs/arm64.md) --------------------------------------
+# The image's arm64 variant (images/<image>/arch-arm64.conf): the same
+# packages, overlay and release, its own lock (lock-arm64) and command line
+# (cmdline-arm64).  Each stage is self-contained: its own stage folders,
+# nothing shared with the x86 stages but the tools and the caches.
+has_arm64() { [ -f "images/$IMAGE/arch-arm64.conf" ]; }
+
+cmd_kernel_arm64() {
+	stage kernel-arm64
+	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
+	# the cross compiler and the rest of the build tools at their locked
+	# versions, the fetched kernel source as PINNED-arm64 pins it
+	images/lock.sh check-host "images/$IMAGE/lock-arm64" kernel tool ||
+		die "the pinned arm64 kernel source or the build tools differ from images/$IMAGE/lock-arm64"
+	kernel-config/build-kernel.sh arm64 "$STAGE_DIR/kernel-arm64" || die "arm64 kernel build failed"
+}
+
+cmd_rootfs_arm64() {
+	stage rootfs-arm64
+	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
+	PODVM_ARCH=arm64 images/build-rootfs.sh "images/$IMAGE" "$STAGE_DIR/rootfs-arm64" || die "arm64 rootfs build failed"
+	stage "disk-arm64 (verity + GPT)"
+	PODVM_ARCH=arm64 images/assemble-disk.sh "images/$IMAGE" "$BUILD/bin/veritysetup" \
+		"$STAGE_DIR/rootfs-arm64/rootfs.erofs" "$STAGE_DIR/disk-arm64" || die "arm64 disk assembly failed"
 }
 
 # supply_chain DIR: the SBOM and the provenance of the release being
@@ -417,6 +465,16 @@ cmd_publish() {
 	put "$STAGE_DIR/disk/cmdline"
 	put "$STAGE_DIR/disk/verity.json"
 	put "$STAGE_DIR/rootfs/packages.manifest"
+	if has_arm64; then
+		put "$STAGE_DIR/kernel-arm64/Image"
+		put "$STAGE_DIR/kernel-arm64/kernel.config" kernel-arm64.config
+		put "$STAGE_DIR/disk-arm64/disk.img" disk-arm64.img
+		put "$STAGE_DIR/disk-arm64/root.img" root-arm64.img
+		put "$STAGE_DIR/disk-arm64/root-verity.img" root-verity-arm64.img
+		put "$STAGE_DIR/disk-arm64/cmdline" cmdline-arm64
+		put "$STAGE_DIR/disk-arm64/verity.json" verity-arm64.json
+		put "$STAGE_DIR/rootfs-arm64/packages.manifest" packages-arm64.manifest
+	fi
 	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
 	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
 	# the node-installer index, then every measurement of the release
@@ -462,22 +520,39 @@ cmd_boot_test() {
 	ci/boot-test.sh "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
 	stage "firmware boot test (QEMU TCG, OVMF-SNP.fd)"
 	ci/firmware-boot-test.sh "$OUT/OVMF-SNP.fd" "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
+	if [ -f "$OUT/Image" ]; then
+		stage "arm64 boot test (QEMU TCG, -M virt -cpu max)"
+		ci/boot-test.sh "$OUT/Image" "$OUT/disk-arm64.img" "$OUT/cmdline-arm64" arm64
+	fi
 }
 
 # The firmware builds beside the kernel, rootfs and IGVM stages (a cold
 # edk2 build takes 7 to 14 minutes on 2 cores, the kernel about 15): a
 # background job whose "==> firmware:" lines go to the same stderr, waited
-# for before publish.
+# for before publish.  So do the arm64 kernel and rootfs (docs/arm64.md §5).
 cmd_stages() {
-	local fw_pid fw_rc=0
+	local fw_pid fw_rc=0 ka_pid= ka_rc=0 ra_pid= ra_rc=0
 	( cmd_firmware ) &
 	fw_pid=$!
+	if has_arm64; then
+		( cmd_kernel_arm64 ) &
+		ka_pid=$!
+		( cmd_rootfs_arm64 ) &
+		ra_pid=$!
+	fi
 	cmd_kernel
 	cmd_rootfs
 	cmd_igvm
 	stage "firmware (waiting for the background build)"
 	wait "$fw_pid" || fw_rc=$?
 	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
+	if [ -n "$ka_pid" ]; then
+		stage "kernel-arm64, rootfs-arm64 (waiting for the background builds)"
+		wait "$ka_pid" || ka_rc=$?
+		wait "$ra_pid" || ra_rc=$?
+		[ "$ka_rc" -eq 0 ] || die "kernel-arm64 stage failed (exit $ka_rc)"
+		[ "$ra_rc" -eq 0 ] || die "rootfs-arm64 stage failed (exit $ra_rc)"
+	fi
 	cmd_publish
 }
 
@@ -494,6 +569,8 @@ deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 firmware) cmd_deps; cmd_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
+kernel-arm64) cmd_deps; cmd_kernel_arm64 ;;
+rootfs-arm64) cmd_deps; cmd_tools; cmd_rootfs_arm64 ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish)
 	shift
@@ -511,8 +588,12 @@ publish)
 	sign_key_check
 	cmd_publish ;;
 refvalues) cmd_refvalues ;;
-lock) cmd_deps; cmd_lock ;;
-stages) cmd_stages ;; # kernel firmware rootfs igvm publish, with the tools as built
+lock)
+	case "${2:-}" in
+	"" | arm64) cmd_deps; cmd_lock "${2:-}" ;;
+	*) usage >&2; exit 2 ;;
+	esac ;;
+stages) cmd_stages ;; # kernel firmware rootfs igvm kernel-arm64 rootfs-arm64 publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;

@@ -16,6 +16,23 @@ overlay_json=$( (cd "$img" && find overlay -type f | LC_ALL=C sort | while read 
 	jq -n --arg p "$f" --arg s "$(sha "$f")" '{path: $p, sha256: $s}'; done) | jq -s .)
 pkgs_json=$(awk '{print $1" "$2}' "$out/packages.manifest" |
 	jq -R 'split(" ") | {(.[0]): .[1]}' | jq -s 'add // {}')
+# The arm64 variant (docs/arm64.md), when out/ has it: its kernel source as
+# PINNED-arm64 pins it (the tarball's sha256, checked by the kernel build),
+# its installed packages and its command line.
+arm64_json=null
+if [ -f "$out/Image" ]; then
+	arm64_json=$(
+		. kernel-config/PINNED-arm64
+		jq -n --arg ksrc "$package" --arg kver "$version" --arg ksha "$tarball_sha256" \
+			--arg cmdline "$(cat "$img/cmdline-arm64")" \
+			--argjson pkgs "$(awk '{print $1" "$2}' "$out/packages-arm64.manifest" |
+				jq -R 'split(" ") | {(.[0]): .[1]}' | jq -s 'add // {}')" \
+			--arg gcc "$(aarch64-linux-gnu-gcc -dumpfullversion)" --arg binutils "$(ver binutils-aarch64-linux-gnu)" \
+			--arg qemu "$(ver qemu-user-static)" \
+			'{kernel_source: {package: $ksrc, version: $kver, sha256: $ksha},
+			  rootfs_installed: $pkgs, cmdline: $cmdline,
+			  tools: {gcc: $gcc, binutils: $binutils, "qemu-user-static": $qemu}}')
+fi
 art_json=$(cd "$out" && for f in $(ls | LC_ALL=C sort); do
 	case "$f" in build-info.json | SHA256SUMS) continue ;; esac
 	[ -f "$f" ] || continue
@@ -32,7 +49,7 @@ jq -n \
 	--arg gcc "$(gcc -dumpfullversion)" --arg binutils "$(ver binutils)" \
 	--arg mmdebstrap "$(ver mmdebstrap)" --arg erofs "$(ver erofs-utils)" --arg gdisk "$(ver gdisk)" \
 	--arg igvmgen "$("$bin/igvmgen" --version)" --arg measure "$("$bin/measure" --version)" \
-	--arg veritysetup "$("$bin/veritysetup" --version)" \
+	--arg veritysetup "$("$bin/veritysetup" --version)" --argjson arm64 "$arm64_json" \
 	'{
 	  image: {name: $image, version: $version, arch: $arch, source_date_epoch: $sde},
 	  inputs: {
@@ -46,4 +63,4 @@ jq -n \
 	  tools: {gcc: $gcc, binutils: $binutils, mmdebstrap: $mmdebstrap, "erofs-utils": $erofs,
 	          gdisk: $gdisk, igvmgen: $igvmgen, measure: $measure, veritysetup: $veritysetup},
 	  artifacts: $artifacts
-	}'
+	} | if $arm64 == null then . else .inputs.arm64 = $arm64 end'
