@@ -92,6 +92,20 @@ run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|file|tool|f
 check "images/pod/lock: every line has the six fields of a known kind" test "$rc" -eq 0 -a ! -s "$T/out"
 check "images/pod/lock: locks the rootfs, the kernel source and its tarball" \
 	grep -q '^kernel linux-source-6.1 ' "$src/images/pod/lock"
+# the arm64 kernel source (fetched, not installed): the lock's kernel line
+# and kernel-config/PINNED-arm64 agree on version and .deb sha256
+printf 'package=linux-source-9.9\nversion=9.9.1-1\ndeb_sha256=dd\n' >"$T/k-pinned"
+echo "kernel linux-source-9.9 9.9.1-1 all dd pool/main/l/linux/linux-source-9.9_9.9.1-1_all.deb" >"$T/k-lock"
+run env PODVM_KERNEL_PINNED_ARM64="$T/k-pinned" "$lock_sh" check-host "$T/k-lock" kernel
+expect_rc 0 "lock check-host: the arm64 kernel source as PINNED-arm64 pins it"
+sed -i 's/^deb_sha256=dd/deb_sha256=de/' "$T/k-pinned"
+run env PODVM_KERNEL_PINNED_ARM64="$T/k-pinned" "$lock_sh" check-host "$T/k-lock" kernel
+expect_err_has "kernel source linux-source-9.9: kernel-config/PINNED-arm64 pins 9.9.1-1 (sha256 de), the lock says 9.9.1-1 (sha256 dd)" "lock check-host: another arm64 kernel source hash names both"
+run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|tool)$/)' "$src/images/pod/lock-arm64"
+check "images/pod/lock-arm64: every line has the six fields of a kind it may have" test "$rc" -eq 0 -a ! -s "$T/out"
+check "images/pod/lock-arm64: locks the arm64 rootfs packages" grep -q '^rootfs libc6 [^ ]* arm64 ' "$src/images/pod/lock-arm64"
+want=$(. "$src/kernel-config/PINNED-arm64"; echo "kernel $package $version all $deb_sha256 $deb")
+check "images/pod/lock-arm64: locks the kernel source as kernel-config/PINNED-arm64 pins it" grep -qxF "$want" "$src/images/pod/lock-arm64"
 
 # ---- the SBOM -----------------------------------------------------------
 img=$T/img root=$T/root out=$T/rel
