@@ -24,6 +24,8 @@ PACKAGES=(
 	# GPT, the boot test, and the reproducibility judges
 	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
 	bc bison flex cpio xz-utils make
+	# objtool, built during the kernel build, reads ELF through libelf
+	libelf-dev
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 	# live oracle of measure cca --vmm qemu --qemu-version 7.2: its
 	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the

@@ -59,10 +59,10 @@ host_record() {
 }
 
 # The host packages whose bytes reach an artifact: the kernel's compiler,
-# assembler, linker, make and the tools of its build; the rootfs's
+# assembler, linker, make and the tools of its build (libelf for objtool); the rootfs's
 # bootstrapper, erofs and its compressor, the partitioner.
 TOOLS="gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu libc6-dev make bc bison flex
-	cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
+	libelf-dev cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
 # The SNP firmware, when the tree builds one: its pinned Debian source and
 # the tools of its build (nasm, iasl, libuuid headers).
 FIRMWARE_PINNED=${PODVM_FIRMWARE_PINNED:-$here/../firmware/PINNED}
