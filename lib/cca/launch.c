@@ -91,6 +91,8 @@ static int kvmtool_dtb(const struct pv_cca_launch *in,
 	dt.cmdline = in->cmdline;
 	dt.nodefaults = in->nodefaults;
 	dt.net = in->net;
+	dt.firmware = r->layout.firmware;
+	dt.disks = in->disks;
 	dt.initrd_ipa = r->layout.initrd_ipa;
 	dt.initrd_size = r->layout.initrd_size;
 	if ((rc = pv_cca_kvmtool_dtb(&dt, r->gen, e)))
@@ -122,6 +124,54 @@ static int qemu_dtb(const struct pv_cca_launch *in,
 	return 0;
 }
 
+/* kvmtool's ipa width: the EAC5 host fixes it */
+static unsigned kvmtool_ipa(const struct pv_cca_launch *in,
+			    const struct pv_cca_layout *l)
+{
+	if (in->ipa_bits)
+		return in->ipa_bits;
+	return in->profile == PV_CCA_PROFILE_EAC5 ? 33 : l->ipa_bits;
+}
+
+/*
+ * kvmtool --firmware (cca-rim.md §11.1): the firmware takes the kernel's
+ * place at the RAM base, with the size kvm__arch_get_image_size finds in
+ * an arm64 Image header (magic only, as is_arm64_image) or the file's
+ */
+static int kvmtool_firmware(const struct pv_cca_launch *in,
+			    struct pv_cca_launch_result *r, struct pv_err *e)
+{
+	const uint8_t *hdr = pv_slice(in->firmware, in->firmware_len, 0,
+				      PV_ARM64_HDR_SIZE);
+	uint64_t fw_mem = 0;
+	int rc;
+
+	if (in->vmm != PV_CCA_VMM_KVMTOOL)
+		return pv_errf(e, PV_ENOTSUP, "%s: a firmware for --vmm qemu "
+			       "(-bios) is not modelled yet (cca-rim.md §11.2)",
+			       in->firmware_name);
+	if (in->kernel)
+		return pv_errf(e, PV_EINVAL, "%s: kvmtool takes either a "
+			       "kernel or a firmware, not both (the firmware "
+			       "loads the kernel from the disk)",
+			       in->firmware_name);
+	if (in->initrd)
+		return pv_errf(e, PV_EINVAL, "%s: kvmtool ignores the initrd "
+			       "when it loads a firmware: leave out -i",
+			       in->firmware_name);
+	if (in->firmware_len == 0)
+		return pv_errf(e, PV_EFORMAT, "%s: the firmware is empty",
+			       in->firmware_name);
+	if (hdr && pv_le32(hdr + 56) == PV_ARM64_IMAGE_MAGIC)
+		fw_mem = pv_le64(hdr + 16);
+	if ((rc = pv_cca_layout_kvmtool_fw(in->mem, in->firmware_len, fw_mem,
+					   &r->layout, e)) ||
+	    (rc = kvmtool_dtb(in, r, e)))
+		return rc;
+	r->user.ipa_bits = kvmtool_ipa(in, &r->layout);
+	return 0;
+}
+
 int pv_cca_launch_measure(const struct pv_cca_launch *in,
 			  struct pv_cca_launch_result *r, struct pv_err *e)
 {
@@ -138,6 +188,13 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 	if (in->cpus < 1)
 		return pv_errf(e, PV_EINVAL, "-c 0: at least one vCPU");
 	profile_defaults(in, &r->user);
+	if (in->firmware || in->firmware_name) {
+		if ((rc = kvmtool_firmware(in, r, e)))
+			return rc;
+		kernel = in->firmware;
+		klen = in->firmware_len;
+		goto measure;
+	}
 	if (pv_is_gzip(in->kernel, in->kernel_len)) {
 		size_t max = PV_CCA_MAX_KERNEL;
 
@@ -167,12 +224,7 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 						in->initrd_len, &r->layout, e)) ||
 		    (rc = kvmtool_dtb(in, r, e)))
 			return rc;
-		if (in->profile == PV_CCA_PROFILE_EAC5)
-			/* fixed by the EAC5 host */
-			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits : 33;
-		else
-			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits :
-					   r->layout.ipa_bits;
+		r->user.ipa_bits = kvmtool_ipa(in, &r->layout);
 	} else {
 		if (!in->dtb && !in->have_qemu_version)
 			return pv_errf(e, PV_EINVAL, "--vmm qemu: give "
@@ -205,6 +257,7 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 			return rc;
 		r->user.ipa_bits = in->ipa_bits;
 	}
+measure:
 	prefault(kernel, klen);
 	prefault(in->initrd, in->initrd_len);
 	cfg.profile = in->profile;

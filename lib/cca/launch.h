@@ -29,9 +29,15 @@ struct pv_cca_launch {
 	enum pv_cca_profile profile;
 	enum pv_cca_vmm vmm;
 	enum pv_hash alg;
-	const uint8_t *kernel;		/* Image, or Image.gz (qemu only) */
+	const uint8_t *kernel;		/* Image, or Image.gz (qemu only);
+					 * NULL with a firmware */
 	size_t kernel_len;
 	const char *kernel_name;	/* for messages */
+	/* kvmtool --firmware (EDK2's KVMTOOL_EFI.fd): loaded instead of a
+	 * kernel, which the firmware loads later itself (cca-rim.md §11) */
+	const uint8_t *firmware;
+	size_t firmware_len;
+	const char *firmware_name;
 	const uint8_t *initrd;		/* NULL: none */
 	size_t initrd_len;
 	const char *initrd_name;
@@ -47,6 +53,7 @@ struct pv_cca_launch {
 	enum pv_cca_qemu_version qemu_version;
 	enum pv_cca_irqchip irqchip;
 	bool nodefaults, net;		/* kvmtool --nodefaults, -n mode= */
+	unsigned disks;			/* kvmtool -d images (virtio-blk) */
 	uint64_t align;			/* populate alignment: 4096 or 65536 */
 	bool all_recs;
 	bool lpa2;
@@ -74,7 +81,9 @@ struct pv_cca_launch_result {
  * @r: zeroed and filled; release with pv_cca_launch_result_free (also
  *     after a failure)
  * returns: 0; PV_EINVAL (qemu without --ipa-bits, or without a DTB or a
- *          QEMU version; a parameter out of range), PV_EFORMAT (gzip for
+ *          QEMU version; a parameter out of range; a firmware with a
+ *          kernel or an initrd), PV_ENOTSUP (a firmware for qemu),
+ *          PV_EFORMAT (gzip for
  *          kvmtool, a bad Image, DTB or gzip stream, an empty initrd, a
  *          kvmtool DTB that is not the 64 KiB window), PV_ERANGE (the
  *          payload does not fit the memory), PV_ETOOBIG (the kernel

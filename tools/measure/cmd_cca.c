@@ -28,8 +28,8 @@
  * ranges are those of lib/cca (cca-rim.md), which checks them again.
  */
 enum {
-	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
-	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_NODEF, O_QEMU_VER, O_ALGO,
+	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_FIRMWARE, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
+	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_ALGO,
 	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
 	O_REALM_PV, O_FORMAT, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
@@ -37,8 +37,8 @@ enum {
 struct cca_opts {
 	enum pv_cca_profile rmm;
 	unsigned vmm, irqchip, network, algo, format;
-	uint64_t align, mem, cpus, sve_vl, pmu, bps, wps, ipa, threads;
-	const char *kernel, *initrd, *params, *dtb, *dump_dtb, *log;
+	uint64_t align, mem, cpus, disks, sve_vl, pmu, bps, wps, ipa, threads;
+	const char *kernel, *firmware, *initrd, *params, *dtb, *dump_dtb, *log;
 	enum pv_cca_qemu_version qver;
 	bool nodef, no_sve, lpa2, json, all_recs;
 	uint8_t rpv[64];
@@ -107,8 +107,15 @@ static const struct pv_opt cca_table[O_COUNT] = {
 		"granule range alignment of populated blobs (4K)",
 		CCA_ROW(align), .parse = parse_align },
 	[O_KERNEL] = { "kernel", 'k', PV_ARG_PATH_IN, NULL,
-		"arm64 Image (QEMU also takes Image.gz)",
-		CCA_ROW(kernel), .required_in = PV_CMD_BIT(M_CCA) },
+		"arm64 Image (QEMU also takes Image.gz); or --firmware",
+		CCA_ROW(kernel) },
+	[O_FIRMWARE] = { "firmware", 'f', PV_ARG_PATH_IN, NULL,
+		"kvmtool --firmware: EDK2's KVMTOOL_EFI.fd, loaded at the RAM "
+		"base instead of a kernel, which it then loads from the disk "
+		"itself and measures into the REMs, not the RIM",
+		CCA_ROW(firmware),
+		.conflicts = PV_OPT_BIT(O_KERNEL) | PV_OPT_BIT(O_INITRD),
+		.only_with = O_VMM + 1, .only_with_value = "kvmtool" },
 	[O_INITRD] = { "initrd", 'i', PV_ARG_PATH_IN, NULL,
 		"initial RAM disk", CCA_ROW(initrd) },
 	[O_PARAMS] = { "params", 'p', PV_ARG_STR, "CMDLINE",
@@ -137,6 +144,11 @@ static const struct pv_opt cca_table[O_COUNT] = {
 	[O_NETWORK] = { "network", 'n', PV_ARG_ENUM, NULL,
 		"kvmtool's default network device (mode=user)",
 		CCA_ROW(network), .names = net_names },
+	[O_DISKS] = { "disks", 0, PV_ARG_U64, "N",
+		"kvmtool -d images, 0..8 (0): each a virtio-blk PCI device in "
+		"the DTB; a firmware boot loads the kernel from one",
+		CCA_ROW(disks), .max = PV_CCA_KVMTOOL_MAX_DISKS,
+		.only_with = O_VMM + 1, .only_with_value = "kvmtool" },
 	[O_NODEF] = { "nodefaults", 0, PV_ARG_FLAG, NULL,
 		"kvmtool --nodefaults (bootargs = -p only)", CCA_ROW(nodef) },
 	[O_QEMU_VER] = { "qemu-version", 0, PV_ARG_CUSTOM, "7.2|10.0",
@@ -199,6 +211,8 @@ static const struct pv_opt cca_table[O_COUNT] = {
 static const struct pv_cli_spec cca_spec = {
 	.cmd = M_CCA,
 	.synopsis = "--vmm kvmtool|qemu --rmm PROFILE -k KERNEL [-i INITRD]\n"
+		    "                   [-p CMDLINE] -m MEM -c CPUS [OPTION]...\n"
+		    "       measure cca --vmm kvmtool --rmm PROFILE --firmware FILE\n"
 		    "                   [-p CMDLINE] -m MEM -c CPUS [OPTION]...",
 	.about = "\n"
 		 "Compute the Realm Initial Measurement (RIM) of an Arm CCA realm, as the\n"
@@ -330,6 +344,8 @@ int cmd_cca(int argc, char **argv)
 	int rc = PV_EXIT_FAIL;
 
 	pv_opts_parse(&cca_spec, argc, argv, &o, &st);
+	if (!o.kernel && !o.firmware)
+		pv_opts_usage_error(&st, "give the kernel (-k) or, for a firmware boot, --firmware");
 	vmm_s = vmm_names[o.vmm];
 	cfg.vmm = vmm_ids[o.vmm];
 	if (cfg.vmm == PV_CCA_VMM_KVMTOOL && irq_ids[o.irqchip] == PV_CCA_GICV2)
@@ -341,7 +357,8 @@ int cmd_cca(int argc, char **argv)
 	else
 		alg = cfg.vmm == PV_CCA_VMM_QEMU ? PV_SHA512 : PV_SHA256;
 
-	if (pv_map_file(o.kernel, PV_CCA_MAX_KERNEL, &km, &e) < 0)
+	if (pv_map_file(o.kernel ? o.kernel : o.firmware, PV_CCA_MAX_KERNEL,
+			&km, &e) < 0)
 		return pv_cli_fail("cca", &e);
 	if (o.initrd && pv_map_file(o.initrd, PV_CCA_MAX_INITRD, &im, &e) < 0)
 		goto fail;
@@ -351,9 +368,15 @@ int cmd_cca(int argc, char **argv)
 	in.vmm = cfg.vmm;
 	in.alg = alg;
 	in.all_recs = cfg.all_recs = o.all_recs;
-	in.kernel = km.data;
-	in.kernel_len = km.len;
-	in.kernel_name = o.kernel;
+	if (o.kernel) {
+		in.kernel = km.data;
+		in.kernel_len = km.len;
+		in.kernel_name = o.kernel;
+	} else {
+		in.firmware = km.data;
+		in.firmware_len = km.len;
+		in.firmware_name = o.firmware;
+	}
 	in.initrd = o.initrd ? im.data : NULL;
 	in.initrd_len = im.len;
 	in.initrd_name = o.initrd;
@@ -368,6 +391,7 @@ int cmd_cca(int argc, char **argv)
 	in.irqchip = irq_ids[o.irqchip];
 	in.nodefaults = o.nodef;
 	in.net = o.network == 0;
+	in.disks = (unsigned)o.disks;
 	in.align = o.align;
 	in.lpa2 = o.lpa2;
 	in.sve_vl_bits = (unsigned)o.sve_vl;
