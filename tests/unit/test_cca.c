@@ -1059,9 +1059,14 @@ static void test_launch_errors(void **state)
 	free(zeros);
 	free(gz);
 
-	/* the ccatoken realm entry: four zero REMs of the RIM's length */
+	/* the ccatoken realm entry: four zero REMs of the RIM's length; the
+	 * RAK's hash algorithm is its own, not the RIM's (cca-rim.md 7.4) */
 	memset(rim, 0xab, sizeof(rim));
-	j = pv_cca_ccatoken_realm(rim, sizeof(rim), PV_SHA256, rpv);
+	{
+		static const uint8_t zr[4][PV_CCA_MEAS_MAX];
+
+		j = pv_cca_ccatoken_realm(rim, sizeof(rim), rpv, PV_SHA256, zr);
+	}
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j,
 			    "rak-hash-algorithm")), "sha-256");
@@ -1069,6 +1074,14 @@ static void test_launch_errors(void **state)
 			 "extensible-measurements")), 4);
 	assert_int_equal(strlen(json_string_value(json_array_get(
 		json_object_get(j, "extensible-measurements"), 0))), 64);
+	json_decref(j);
+	/* without REMs (a firmware boot): none to match; a SHA-512 RIM
+	 * keeps a SHA-256 RAK hash unless told otherwise */
+	j = pv_cca_ccatoken_realm(rim, sizeof(rim), rpv, PV_SHA384, NULL);
+	assert_non_null(j);
+	assert_null(json_object_get(j, "extensible-measurements"));
+	assert_string_equal(json_string_value(json_object_get(j,
+			    "rak-hash-algorithm")), "sha-384");
 	json_decref(j);
 	/* the RVPS sample: base64 of {"KEY":[...]} compact */
 	j = pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", "q6s="));
@@ -1297,6 +1310,94 @@ static void test_firmware_errors(void **state)
 						  &e), PV_ERANGE);
 }
 
+/* the CoMID template (cca-rim.md 7.2): cca-realm-measurements' shape, the
+ * values at hash length, a template's identity kept */
+static void test_comid(void **state)
+{
+	static const uint8_t zr[4][PV_CCA_MEAS_MAX];
+	uint8_t rim[32], rpv[64] = { 'p', 'v' };
+	json_t *c = NULL, *t, *rv, *regs;
+	struct pv_err e = { 0 };
+	char *dump;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rim); i++)
+		rim[i] = (uint8_t)i;
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, NULL, NULL,
+				      &c, &e), 0);
+	/* the tag id: a version-8 UUID of SHA-256(RIM) (computed with
+	 * python3 hashlib: sha256(bytes(range(32))), version and variant bits
+	 * set), the same every run */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "630dcd29-66c4-8366-9112-5448bbb25b4f");
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "instance"), "value")),
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	regs = json_object_get(json_object_get(json_array_get(json_object_get(
+		rv, "measurements"), 0), "value"), "integrity-registers");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rim"), "value"), 0)),
+		"sha-256;AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rem3"), "value"), 0)),
+		"sha-256;AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		regs, "rim"), "key-type")), "text");
+	assert_int_equal(json_object_size(regs), 5);
+	/* the RPV as raw-value */
+	dump = json_dumps(json_object_get(json_array_get(json_object_get(rv,
+		"measurements"), 0), "value"), JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "\"raw-value\":{\"type\":\"bytes\","
+			       "\"value\":\"cHYAAA"));
+	free(dump);
+	json_decref(c);
+	/* without REMs: the rim register alone */
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA512, rpv, NULL, NULL, NULL,
+				      &c, &e), 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	regs = json_object_get(json_object_get(json_array_get(json_object_get(
+		rv, "measurements"), 0), "value"), "integrity-registers");
+	assert_int_equal(json_object_size(regs), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rim"), "value"), 0)), "sha-512;"));
+	json_decref(c);
+	/* a template: its identity and class kept, its sample values
+	 * replaced */
+	t = json_loads("{\"tag-identity\": {\"id\": \"43BBE37F-2E61-4B33-AED3-"
+		       "53CFF1428B16\", \"version\": 0}, \"triples\": {"
+		       "\"reference-values\": [{\"environment\": {\"class\": "
+		       "{\"vendor\": \"W\"}, \"instance\": {\"type\": \"bytes\", "
+		       "\"value\": \"QoS1\"}}, \"measurements\": [{}, {}]}]}}",
+		       0, NULL);
+	assert_non_null(t);
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
+				      &c, &e), 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "43BBE37F-2E61-4B33-AED3-53CFF1428B16");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "class"), "vendor")), "W");
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "instance"), "value")),
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	json_decref(c);
+	json_decref(t);
+	/* a template without reference values: named */
+	t = json_loads("{\"triples\": {}}", 0, NULL);
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
+				      &c, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "t.json: triples.reference-values[0]"));
+	assert_null(c);
+	json_decref(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1318,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_launch_errors),
 		cmocka_unit_test(test_firmware),
 		cmocka_unit_test(test_firmware_errors),
+		cmocka_unit_test(test_comid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

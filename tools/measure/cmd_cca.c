@@ -31,14 +31,15 @@ enum {
 	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_FIRMWARE, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
 	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_ALGO,
 	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
-	O_REALM_PV, O_FORMAT, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
+	O_REALM_PV, O_RAK_ALGO, O_FORMAT, O_COMID_TMPL, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
 
 struct cca_opts {
 	enum pv_cca_profile rmm;
-	unsigned vmm, irqchip, network, algo, format;
+	unsigned vmm, irqchip, network, algo, rak_algo, format;
 	uint64_t align, mem, cpus, disks, sve_vl, pmu, bps, wps, ipa, threads;
 	const char *kernel, *firmware, *initrd, *params, *dtb, *dump_dtb, *log;
+	const char *comid_tmpl;
 	enum pv_cca_qemu_version qver;
 	bool nodef, no_sve, lpa2, json, all_recs;
 	uint8_t rpv[64];
@@ -53,9 +54,11 @@ static const enum pv_cca_irqchip irq_ids[] = { PV_CCA_GICV3, PV_CCA_GICV3_ITS,
 static const char *const net_names[] = { "mode=user", "mode=none", NULL };
 static const char *const algo_names[] = { "sha256", "sha512", "sha384", NULL };
 static const enum pv_hash algo_ids[] = { PV_SHA256, PV_SHA512, PV_SHA384 };
+static const char *const rak_names[] = { "sha256", "sha384", "sha512", NULL };
+static const enum pv_hash rak_ids[] = { PV_SHA256, PV_SHA384, PV_SHA512 };
 static const char *const format_names[] = { "hex", "base64", "rvps",
-					     "ccatoken", NULL };
-enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN };
+					     "ccatoken", "comid", NULL };
+enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN, F_COMID };
 
 static int parse_rmm(const char *arg, void *dst, struct pv_err *e)
 {
@@ -193,9 +196,20 @@ static const struct pv_opt cca_table[O_COUNT] = {
 	[O_REALM_PV] = { "realm-pv", 0, PV_ARG_CUSTOM, "STRING",
 		"the same as text, as kvmtool takes it",
 		CCA_ROW(rpv), .parse = parse_realm_pv },
+	[O_RAK_ALGO] = { "rak-hash-algorithm", 0, PV_ARG_ENUM, NULL,
+		"the realm attestation key's hash in the ccatoken entry "
+		"(sha256, as TF-RMM hashes the RAK; not the RIM's algorithm)",
+		CCA_ROW(rak_algo), .names = rak_names },
 	[O_FORMAT] = { "output-format", 0, PV_ARG_ENUM, NULL,
-		"how to print the RIM (hex)",
+		"how to print the RIM (hex); comid: a CoMID template for "
+		"Veraison's cocli",
 		CCA_ROW(format), .names = format_names },
+	[O_COMID_TMPL] = { "comid-template", 0, PV_ARG_PATH_IN, NULL,
+		"the CoMID template to fill (tag identity, entities, class "
+		"kept; instance and measurements set), as "
+		"cca-realm-measurements' --endorsements-template",
+		CCA_ROW(comid_tmpl), .only_with = O_FORMAT + 1,
+		.only_with_value = "comid" },
 	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
 		"the RIM with its inputs: profile, parameters, layout and "
 		"descriptor counts",
@@ -238,8 +252,14 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 }
 
 static int print_output(unsigned fmt, const struct pv_cca_result *res,
-			enum pv_hash alg, const uint8_t rpv[64])
+			enum pv_hash alg, const uint8_t rpv[64],
+			enum pv_hash rak, bool firmware, const json_t *tmpl,
+			const char *tmpl_name, struct pv_err *e)
 {
+	/* a direct boot: nothing extends the REMs before the guest's own
+	 * code; a firmware boot: EDK2 does, and they are not computed */
+	static const uint8_t zero[4][PV_CCA_MEAS_MAX];
+	const uint8_t (*rems)[PV_CCA_MEAS_MAX] = firmware ? NULL : zero;
 	char hex[2 * PV_CCA_MEAS_MAX + 1];
 	char *s = NULL;
 	json_t *doc = NULL;
@@ -259,11 +279,17 @@ static int print_output(unsigned fmt, const struct pv_cca_result *res,
 		doc = s ? pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", s))
 			: NULL;
 		rc = doc ? pv_json_print(doc) : -1;
-	} else {
+	} else if (fmt == F_CCATOKEN) {
 		/* ccatoken reference-value store, realm entry (7.1) */
 		doc = json_pack("{s:[o]}", "realm", pv_cca_ccatoken_realm(
-					res->rim, res->hlen, alg, rpv));
+					res->rim, res->hlen, rpv, rak, rems));
 		rc = doc ? pv_json_print(doc) : -1;
+	} else {
+		/* CoMID template for cocli (7.2) */
+		if (pv_cca_comid(res->rim, res->hlen, alg, rpv, rems, tmpl,
+				 tmpl_name, &doc, e) < 0)
+			return -2;
+		rc = pv_json_print(doc);
 	}
 	json_decref(doc);
 	free(s);
@@ -341,6 +367,7 @@ int cmd_cca(int argc, char **argv)
 	struct pv_err e = { 0 };
 	const char *vmm_s;
 	enum pv_hash alg;
+	json_t *tmpl = NULL;
 	int rc = PV_EXIT_FAIL;
 
 	pv_opts_parse(&cca_spec, argc, argv, &o, &st);
@@ -357,9 +384,12 @@ int cmd_cca(int argc, char **argv)
 	else
 		alg = cfg.vmm == PV_CCA_VMM_QEMU ? PV_SHA512 : PV_SHA256;
 
+	if (o.comid_tmpl &&
+	    !(tmpl = pv_json_load_file(o.comid_tmpl, 1u << 20, &e)))
+		return pv_cli_fail("cca", &e);
 	if (pv_map_file(o.kernel ? o.kernel : o.firmware, PV_CCA_MAX_KERNEL,
 			&km, &e) < 0)
-		return pv_cli_fail("cca", &e);
+		goto fail;
 	if (o.initrd && pv_map_file(o.initrd, PV_CCA_MAX_INITRD, &im, &e) < 0)
 		goto fail;
 	if (o.dtb && pv_map_file(o.dtb, PV_CCA_MAX_DTB, &dm, &e) < 0)
@@ -425,16 +455,29 @@ int cmd_cca(int argc, char **argv)
 		pv_cca_profile_name(o.rmm), vmm_s, pv_hash_name(alg),
 		res.params.s2sz, (unsigned long long)res.ndata,
 		(unsigned long long)res.nripas, (unsigned long long)res.nrec);
-	if (o.json ? print_json(&res, &cfg, vmm_s, o.rpv) < 0
-		   : print_output(o.format, &res, alg, o.rpv) < 0) {
-		rc = pv_cli_failf("cca", "writing the output failed");
-		goto out;
+	if (o.json) {
+		if (print_json(&res, &cfg, vmm_s, o.rpv) < 0) {
+			rc = pv_cli_failf("cca", "writing the output failed");
+			goto out;
+		}
+	} else {
+		int prc = print_output(o.format, &res, alg, o.rpv,
+				       rak_ids[o.rak_algo], o.firmware != NULL,
+				       tmpl, o.comid_tmpl, &e);
+
+		if (prc == -2)
+			goto fail;
+		if (prc < 0) {
+			rc = pv_cli_failf("cca", "writing the output failed");
+			goto out;
+		}
 	}
 	rc = PV_EXIT_OK;
 	goto out;
 fail:
 	rc = pv_cli_fail("cca", &e);
 out:
+	json_decref(tmpl);
 	pv_cca_launch_result_free(&lr);
 	pv_unmap(&km);
 	pv_unmap(&im);
