@@ -95,18 +95,32 @@ static unsigned kvmtool_ipa_bits(uint64_t base, uint64_t mem)
 	return (bits < 32 ? 32 : bits) + 1;
 }
 
-int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
-			  uint64_t kernel_len, uint64_t initrd_len,
-			  struct pv_cca_layout *l, struct pv_err *e)
+#define KVMTOOL_RAM_BASE 0x80000000ull /* ARM_MEMORY_AREA */
+
+/* a checked, empty kvmtool layout of @mem bytes of RAM */
+static int kvmtool_layout_init(uint64_t mem, struct pv_cca_layout *l,
+			       struct pv_err *e)
 {
-	uint64_t base = 0x80000000ull, limit, mend, dtb, lo;
 	int rc = mem_check(mem, e);
 
 	if (rc < 0)
 		return rc;
 	memset(l, 0, sizeof(*l));
-	l->ram_base = base;
+	l->ram_base = KVMTOOL_RAM_BASE;
 	l->ram_size = mem;
+	l->ipa_bits = kvmtool_ipa_bits(KVMTOOL_RAM_BASE, mem);
+	return 0;
+}
+
+int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
+			  uint64_t kernel_len, uint64_t initrd_len,
+			  struct pv_cca_layout *l, struct pv_err *e)
+{
+	uint64_t base = KVMTOOL_RAM_BASE, limit, mend, dtb, lo;
+	int rc = kvmtool_layout_init(mem, l, e);
+
+	if (rc < 0)
+		return rc;
 	/* arm/kvm.c: initrd and DTB stay in the first 256 MiB ("lowmem");
 	 * limit is the last usable byte. */
 	limit = base + (mem < SZ_256M ? mem : SZ_256M) - 1;
@@ -152,21 +166,17 @@ int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
 				       (unsigned long long)l->initrd_ipa,
 				       (unsigned long long)mend);
 	}
-	l->ipa_bits = kvmtool_ipa_bits(base, mem);
 	return 0;
 }
 
 int pv_cca_layout_kvmtool_fw(uint64_t mem, uint64_t fw_len, uint64_t fw_mem,
 			     struct pv_cca_layout *l, struct pv_err *e)
 {
-	uint64_t base = 0x80000000ull, end, fdt_pos, used;
-	int rc = mem_check(mem, e);
+	uint64_t base = KVMTOOL_RAM_BASE, end, fdt_pos, used;
+	int rc = kvmtool_layout_init(mem, l, e);
 
 	if (rc < 0)
 		return rc;
-	memset(l, 0, sizeof(*l));
-	l->ram_base = base;
-	l->ram_size = mem;
 	l->firmware = true;
 	/* kvm__load_firmware: loaded at the RAM base (no --firmware-address),
 	 * pc there; kvm__arch_get_image_size gives the size it keeps free */
@@ -193,7 +203,6 @@ int pv_cca_layout_kvmtool_fw(uint64_t mem, uint64_t fw_len, uint64_t fw_mem,
 			       (unsigned long long)end);
 	l->dtb_ipa = align_up(fdt_pos, SZ_2M);
 	l->dtb_window = PV_CCA_KVMTOOL_FDT_MAX;
-	l->ipa_bits = kvmtool_ipa_bits(base, mem);
 	return 0;
 }
 

@@ -13,8 +13,6 @@
 
 R=$T/rel
 mkdir -p "$R"
-have_jsonschema() { /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; }
-validate() { /usr/bin/python3 "$SRCDIR/tests/release/validate.py" "$SRCDIR/refvalues/$1.schema.json" "$2"; }
 
 # image_size 4 MiB beyond the 2.5 MB file: profile 1.0-eac5 measures the
 # BSS as RIPAS; the firmware stand-in has no Image header (as
@@ -74,15 +72,8 @@ RV=$R/refvalues.json
 check "4 values: three host profiles of the direct boot, one firmware boot" \
 	test "$(jq -r '[.values[].id] | join(" ")' "$RV")" = \
 	"kvmtool-cca-eac5/1cpu kvmtool-cca/1cpu kvmtool-cca-rmm2/1cpu kvmtool-cca-edk2/1cpu"
-mkdir -p "$T/bin" && ln -sf "$MEASURE" "$T/bin/measure"
-ok_all=1
-for i in 0 1 2 3; do
-	cmd=$(jq -r ".values[$i].command" "$RV")
-	want=$(jq -r ".values[$i].measurement" "$RV")
-	got=$(cd "$R" && PATH="$T/bin:$PATH" sh -c "$cmd" 2>/dev/null)
-	[ "$got" = "$want" ] || { ok_all=0; echo "# value $i: '$cmd' printed $got, the file has $want"; }
-done
-check "every value is what its printed command prints in the release folder" test "$ok_all" = 1
+check "every value is what its printed command prints in the release folder" \
+	values_print_themselves "$RV" "$R"
 check "the commands carry the disk and the firmware" test \
 	"$(jq -r '.values[3].command' "$RV")" = \
 	"measure cca --vmm kvmtool --rmm 1.0 --firmware KVMTOOL_EFI.fd -m 512M -c 1 --measurement-algo sha256 --disks 1"
@@ -96,6 +87,22 @@ check "the 1.0-eac5 value is lkvm-rim-measurer's RIM for the same launch" test \
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 --firmware "$R/KVMTOOL_EFI.fd" -m 512M -c 1 --disks 1
 check "the firmware boot's 1.0-eac5 RIM is lkvm-rim-measurer's" test \
 	"$(cat "$T/out")" = e1affd4a290618130436b7c1e35d12f1289286d6c5318389337e370c30c83c91
+# the explain output of a firmware boot: the REM events, the FDT one with
+# the digest of the DTB over its totalsize (computed here with python)
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 --firmware "$R/KVMTOOL_EFI.fd" -m 512M -c 1 --disks 1 \
+	--json --dump-dtb "$T/fw.dtb"
+fdt=$(/usr/bin/python3 -c 'import hashlib, struct, sys; d = open(sys.argv[1], "rb").read(); print(hashlib.sha256(d[:struct.unpack(">I", d[4:8])[0]]).hexdigest())' "$T/fw.dtb")
+check "--json of a firmware boot: REM events, the FDT event's digest, no REM values" test \
+	"$(jq -c '[.boot, .rem_events[0].event, .rem_events[1].event, .rem_events[1].digest, .rems]' "$T/out")" = \
+	"[\"firmware\",\"EV_S_CRTM_VERSION\",\"EV_NONHOST_CONFIG\",\"$fdt\",null]"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 --firmware "$R/KVMTOOL_EFI.fd" -m 512M -c 1 --disks 1 \
+	--output-format ccatoken --rak-hash-algorithm sha512
+check "--rak-hash-algorithm sets the ccatoken entry's, the firmware boot has no REMs" test \
+	"$(jq -c '.realm[0] | [.["rak-hash-algorithm"], has("extensible-measurements")]' "$T/out")" = '["sha-512",false]'
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --firmware "$R/KVMTOOL_EFI.fd" -m 512M -c 1 --ipa-bits 40
+expect_rc 2 "--firmware with --vmm qemu is a usage error (kvmtool only)"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 --firmware "$R/KVMTOOL_EFI.fd" -k "$R/Image" -m 512M -c 1
+expect_rc 2 "--firmware with -k is a usage error"
 check "the three profiles give three RIMs" test \
 	"$(jq -r '[.values[0:3][].measurement] | unique | length' "$RV")" = 3
 check "the firmware value's regions: params, ram, firmware, dtb, vcpu0" test \

@@ -14,6 +14,7 @@
 #include "cca/realm.h"
 #include "cca/rim.h"
 #include "core/base64.h"
+#include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -304,10 +305,41 @@ static json_t *hex64(uint64_t v)
 	return json_string(buf);
 }
 
+/*
+ * A firmware boot's REM events as EDK2's measured boot makes them
+ * (cca-rim.md §12), in order; the digest of the FDT event is the one
+ * podvm computes from its inputs (the DTB over its totalsize, in the
+ * realm's algorithm), the others depend on the firmware build and the
+ * disk
+ */
+static json_t *rem_events(const uint8_t *dtb, size_t dtb_len, enum pv_hash alg)
+{
+	uint8_t d[PV_HASH_MAX];
+	const uint8_t *ts = pv_slice(dtb, dtb_len, 4, 4);
+	json_t *fdt = NULL;
+
+	if (ts && pv_be32(ts) <= dtb_len &&
+	    pv_hash_buf(alg, dtb, pv_be32(ts), d) == 0)
+		fdt = pv_json_hex(d, pv_hash_size(alg));
+	return json_pack("[{s:i, s:s, s:s, s:n}, {s:i, s:s, s:s, s:o*}, "
+			 "{s:s, s:s}]",
+			 "rem", 0, "event", "EV_S_CRTM_VERSION", "data",
+			 "the firmware build's PcdFirmwareVersionString "
+			 "(UTF-16 with its NUL)", "digest",
+			 "rem", 0, "event", "EV_NONHOST_CONFIG", "data",
+			 "\"Kvmtool FDT.\": the DTB at x0 over its totalsize",
+			 "digest", fdt,
+			 "event", "DXE (ArmCcaTcg2Dxe)", "data",
+			 "PCR 1,7 -> REM0, 2-6 -> REM1 (boot variables, EFI "
+			 "images: the boot loader or kernel on the disk's ESP), "
+			 "8-15 -> REM2 (Linux EFI stub: initrd, load options); "
+			 "not computed");
+}
+
 /* --json: the RIM and everything it was computed from */
 static int print_json(const struct pv_cca_result *res,
 		      const struct pv_cca_config *c, const char *vmm,
-		      const uint8_t rpv[64])
+		      const uint8_t rpv[64], const uint8_t *dtb, size_t dtb_len)
 {
 	const struct pv_cca_layout *l = c->layout;
 	const struct pv_cca_params *p = &res->params;
@@ -348,6 +380,16 @@ static int print_json(const struct pv_cca_result *res,
 	free(b);
 	if (!doc)
 		return -1;
+	json_object_set_new(doc, "boot", json_string(l->firmware ? "firmware"
+								 : "kernel"));
+	if (l->firmware) {
+		json_object_set_new(doc, "rem_events",
+				    rem_events(dtb, dtb_len, c->alg));
+		json_object_set_new(doc, "rems", json_null());
+		json_object_set_new(doc, "rems_missing", json_string(
+			"EDK2 extends the REMs after launch from its build, the "
+			"disk and the boot path: not computed (cca-rim.md 12)"));
+	}
 	rc = pv_json_print(doc);
 	json_decref(doc);
 	return rc;
@@ -456,7 +498,8 @@ int cmd_cca(int argc, char **argv)
 		res.params.s2sz, (unsigned long long)res.ndata,
 		(unsigned long long)res.nripas, (unsigned long long)res.nrec);
 	if (o.json) {
-		if (print_json(&res, &cfg, vmm_s, o.rpv) < 0) {
+		if (print_json(&res, &cfg, vmm_s, o.rpv, lr.dtb,
+			       lr.dtb_len) < 0) {
 			rc = pv_cli_failf("cca", "writing the output failed");
 			goto out;
 		}
