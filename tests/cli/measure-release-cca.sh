@@ -127,6 +127,15 @@ expect_rc 0 "verify recomputes the four values"
 expect_out_has "match    kvmtool-cca-edk2/1cpu" "the firmware boot among them"
 expect_out_has "comid: follows from the values" "and the CoMID section"
 
+# a release without the firmware (not built yet): its optional target is
+# skipped with a note, the others computed
+rm -rf "$T/nofw"; cp -a "$R" "$T/nofw"; rm "$T/nofw/KVMTOOL_EFI.fd" "$T/nofw/artifacts.json" "$T/nofw/refvalues.json"
+"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1 "$T/nofw" 2>/dev/null
+run "$MEASURE" refvalues --config "$T/release.json" "$T/nofw"
+expect_rc 0 "refvalues without KVMTOOL_EFI.fd exits 0"
+check "the firmware target is skipped with a note, the three others computed" test \
+	"$(jq -r '[(.values | length), (.notes[] | select(startswith("kvmtool-cca-edk2: no values")) | "noted")] | join(" ")' "$T/nofw/refvalues.json")" = "3 noted"
+
 # ---- drift: a byte of the kernel, of the firmware, of the command line
 drift_case() { # NAME FILE OFFSET|sed -> the new release in $T/$1
 	rm -rf "$T/$1"; cp -a "$R" "$T/$1"
