@@ -56,6 +56,8 @@ struct pv_cca_layout {
 	uint64_t dtb_ipa;
 	uint64_t dtb_window;     /* bytes populated for the DTB */
 	unsigned ipa_bits;       /* the VMM's default s2sz */
+	bool firmware;           /* kernel_* describe the firmware the VMM
+				  * loads instead of a kernel (cca-rim.md §11) */
 };
 
 /**
@@ -77,6 +79,18 @@ int pv_cca_layout_qemu(uint64_t mem, const struct pv_arm64_image *img,
 		       uint64_t dtb_len, struct pv_cca_layout *l,
 		       struct pv_err *e);
 
+/**
+ * pv_cca_layout_kvmtool_fw - kvmtool's --firmware placement (arm/kvm.c
+ * kvm__load_firmware of the CCA kvmtool, cca-rim.md §11.1): the firmware
+ * at the RAM base, no kernel or initrd, the DTB 2 MiB-aligned below the
+ * end of all RAM
+ * @fw_len: the file's size; @fw_mem: the header's image_size when the file
+ *          has an arm64 Image header with a non-zero one, else @fw_len
+ * returns: 0, or PV_ERANGE when the firmware and the DTB do not fit
+ */
+int pv_cca_layout_kvmtool_fw(uint64_t mem, uint64_t fw_len, uint64_t fw_mem,
+			     struct pv_cca_layout *l, struct pv_err *e);
+
 /* Inputs of kvmtool's DTB generator (arm/fdt.c and friends). */
 struct pv_cca_kvmtool_dt {
 	uint64_t ram_base, ram_size;
@@ -85,10 +99,14 @@ struct pv_cca_kvmtool_dt {
 	const char *cmdline; /* -p, may be NULL */
 	bool nodefaults;     /* --nodefaults: bootargs = -p only */
 	bool net;            /* the default user-mode virtio-net device */
+	bool firmware;       /* --firmware: bootargs = -p only, no initrd */
+	unsigned disks;      /* -d images: virtio-blk PCI devices, at most
+			      * PV_CCA_KVMTOOL_MAX_DISKS */
 	uint64_t initrd_ipa, initrd_size;
 };
 
 #define PV_CCA_KVMTOOL_FDT_MAX 0x10000u /* FDT_MAX_SIZE */
+#define PV_CCA_KVMTOOL_MAX_DISKS 8u
 
 /**
  * pv_cca_kvmtool_dtb - generate kvmtool's DTB with libfdt into the 64 KiB
@@ -153,7 +171,8 @@ int pv_cca_dtb_check(const uint8_t *buf, size_t len, const char *what,
 /* One measured step, for the log and the explanation. */
 struct pv_cca_step {
 	const char *type;   /* "REALM_CREATE", "DATA", "RIPAS", "REC" */
-	const char *what;   /* "params", "kernel", "initrd", "dtb", "bss", "ram", "vcpu0" */
+	const char *what;   /* "params", "kernel", "firmware", "initrd", "dtb",
+			     * "bss", "ram", "vcpu0" */
 	uint64_t addr, top; /* DATA: ipa, ipa + 4K; RIPAS: base, top */
 	const uint8_t *content; /* content digest, or NULL */
 	const uint8_t *rim;     /* the RIM after the step */

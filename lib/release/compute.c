@@ -338,15 +338,26 @@ static int cca(const struct pv_rv_recipe *r, const char *dir, struct obs *o,
 	if (r->cmdline &&
 	    (rc = pv_rv_cmdline_text(dir, r->cmdline, text, sizeof(text), e)))
 		return rc;
-	snprintf(kname, sizeof(kname), "%s/%s", dir, r->kernel);
+	snprintf(kname, sizeof(kname), "%s/%s", dir,
+		 r->firmware ? r->firmware : r->kernel);
 	snprintf(iname, sizeof(iname), "%s/%s", dir, r->initrd ? r->initrd : "");
-	if ((rc = pv_rel_map(dir, r->kernel, PV_CCA_MAX_KERNEL, &k, e)) ||
+	if ((rc = pv_rel_map(dir, r->firmware ? r->firmware : r->kernel,
+			     PV_CCA_MAX_KERNEL, &k, e)) ||
 	    (r->initrd && (rc = pv_rel_map(dir, r->initrd, PV_CCA_MAX_INITRD,
 					   &ird, e))))
 		goto out;
-	in.kernel = k.data;
-	in.kernel_len = k.len;
-	in.kernel_name = kname;
+	if (r->firmware) {
+		in.firmware = k.data;
+		in.firmware_len = k.len;
+		in.firmware_name = kname;
+	} else {
+		in.kernel = k.data;
+		in.kernel_len = k.len;
+		in.kernel_name = kname;
+	}
+	in.disks = r->disks;
+	in.sve_vl_bits = r->sve_vl;
+	in.pmu_counters = r->pmu;
 	in.initrd = r->initrd ? ird.data : NULL;
 	in.initrd_len = ird.len;
 	in.initrd_name = iname;

@@ -204,23 +204,43 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
 	static const char *const keys[] = { "platform", "vmm", "rmm", "kernel",
-		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
-	uint64_t cpus;
+		"firmware", "initrd", "cmdline", "memory", "cpus", "algorithm",
+		"disks", "sveVl", "pmuCounters", "optional", NULL };
+	uint64_t cpus, disks = 0, sve = 0, pmu = 0;
 	int r;
 
 	if ((r = pv_jf_only(t, keys, path, e)) ||
 	    (r = pv_jf_str(t, "rmm", 0, path, &g->rmm, e)) ||
-	    (r = name_member(t, "kernel", 0, path, &g->kernel, e)) ||
+	    (r = name_member(t, "kernel", PV_JF_OPTIONAL, path, &g->kernel, e)) < 0 ||
+	    (r = name_member(t, "firmware", PV_JF_OPTIONAL, path, &g->firmware, e)) < 0 ||
 	    (r = name_member(t, "initrd", PV_JF_OPTIONAL, path, &g->initrd, e)) < 0 ||
 	    (r = name_member(t, "cmdline", PV_JF_OPTIONAL, path, &g->cmdline, e)) < 0 ||
 	    (r = pv_jf_str(t, "memory", 0, path, &g->memory, e)) ||
 	    (r = pv_jf_uint(t, "cpus", 0, 1, 512, path, &cpus, e)) ||
-	    (r = pv_jf_str(t, "algorithm", 0, path, &g->algorithm, e)))
+	    (r = pv_jf_str(t, "algorithm", 0, path, &g->algorithm, e)) ||
+	    (r = pv_jf_uint(t, "disks", PV_JF_OPTIONAL, 0, 8, path, &disks, e)) < 0 ||
+	    (r = pv_jf_uint(t, "sveVl", PV_JF_OPTIONAL, 128, 2048, path, &sve, e)) < 0 ||
+	    (r = pv_jf_uint(t, "pmuCounters", PV_JF_OPTIONAL, 0, 31, path, &pmu, e)) < 0 ||
+	    (r = pv_jf_bool(t, "optional", PV_JF_OPTIONAL, path, &g->optional,
+			    e)) < 0)
 		return r < 0 ? r : PV_EFORMAT;
 	if (strcmp(g->vmm, "kvmtool") && strcmp(g->vmm, "qemu"))
 		return pv_errf(e, PV_EFORMAT, "%s.vmm: '%.32s': CCA targets take "
 			       "kvmtool or qemu", path, g->vmm);
+	if (!g->kernel == !g->firmware || (g->firmware && g->initrd))
+		return pv_errf(e, PV_EFORMAT, "%s: expected a kernel (with an "
+			       "optional initrd) or a firmware (kvmtool "
+			       "--firmware, no initrd)", path);
+	if ((g->firmware || disks) && strcmp(g->vmm, "kvmtool"))
+		return pv_errf(e, PV_EFORMAT, "%s: firmware and disks are "
+			       "modelled for kvmtool only", path);
+	if (sve % 128)
+		return pv_errf(e, PV_EFORMAT, "%s.sveVl: %llu is not a multiple "
+			       "of 128 bits", path, (unsigned long long)sve);
 	g->cpus = (unsigned)cpus;
+	g->disks = (unsigned)disks;
+	g->sve_vl = (unsigned)sve;
+	g->pmu = (unsigned)pmu;
 	return 0;
 }
 

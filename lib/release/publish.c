@@ -80,7 +80,7 @@ static json_t *inputs_of(const struct pv_rv_recipe *r,
 			 struct pv_err *e)
 {
 	const char *ins[] = { r->igvm, r->ovmf, r->kernel, r->initrd,
-			      r->cmdline };
+			      r->cmdline, r->firmware };
 	json_t *o = json_object();
 	size_t i;
 
@@ -218,6 +218,8 @@ static int add_values(const struct pv_rel_config *cfg,
 				.kernel = t->kernel, .initrd = t->initrd,
 				.cmdline = t->cmdline, .memory = t->memory,
 				.algorithm = t->algorithm, .cpus = t->cpus,
+				.firmware = t->firmware, .disks = t->disks,
+				.sve_vl = t->sve_vl, .pmu = t->pmu,
 			};
 			json_t *v;
 
@@ -239,7 +241,7 @@ static const char *missing_input(const struct pv_rel_target *t,
 				 const struct pv_art_index *idx)
 {
 	const char *ins[] = { t->igvm, t->ovmf, t->kernel, t->initrd,
-			      t->cmdline };
+			      t->cmdline, t->firmware };
 	size_t i;
 
 	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++)
@@ -580,12 +582,13 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 
 static void check_sections(const struct pv_rv_doc *d, struct ver *w)
 {
-	static const char *const secs[] = { "contrast", "trustee", "ccatoken" };
+	static const char *const secs[] = { "contrast", "trustee", "ccatoken",
+					    "comid" };
 	json_t *want = pv_rv_derive_for(json_object_get(d->doc, "values"),
 					d->consumers);
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
 		json_t *a = json_object_get(want, secs[i]);
 		json_t *b = json_object_get(d->doc, secs[i]);
 

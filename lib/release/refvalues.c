@@ -97,8 +97,9 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 	} else {
 		ok = ok && arg(a, "cca", NULL) && arg(a, "--vmm", NULL) &&
 		     arg(a, r->vmm, NULL) && arg(a, "--rmm", NULL) &&
-		     arg(a, r->rmm, NULL) && arg(a, "-k", NULL) &&
-		     arg(a, pre, r->kernel);
+		     arg(a, r->rmm, NULL) &&
+		     arg(a, r->firmware ? "--firmware" : "-k", NULL) &&
+		     arg(a, pre, r->firmware ? r->firmware : r->kernel);
 		if (r->initrd)
 			ok = ok && arg(a, "-i", NULL) && arg(a, pre, r->initrd);
 		if (r->cmdline)
@@ -109,6 +110,19 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		     arg(a, "-c", NULL) && arg(a, num, NULL) &&
 		     arg(a, "--measurement-algo", NULL) &&
 		     arg(a, r->algorithm, NULL);
+		if (r->disks) {
+			snprintf(num, sizeof(num), "%u", r->disks);
+			ok = ok && arg(a, "--disks", NULL) && arg(a, num, NULL);
+		}
+		if (r->sve_vl) {
+			snprintf(num, sizeof(num), "%u", r->sve_vl);
+			ok = ok && arg(a, "--sve-vl", NULL) && arg(a, num, NULL);
+		}
+		if (r->pmu) {
+			snprintf(num, sizeof(num), "%u", r->pmu);
+			ok = ok && arg(a, "--pmu-counters", NULL) &&
+			     arg(a, num, NULL);
+		}
 	}
 	if (!ok)
 		return pv_errf(e, PV_ERANGE, "the measure command for %s is too "
@@ -143,7 +157,10 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	}
 	json_object_set_new(o, "vmm", json_string(r->vmm));
 	json_object_set_new(o, "rmm", json_string(r->rmm));
-	json_object_set_new(o, "kernel", json_string(r->kernel));
+	if (r->firmware)
+		json_object_set_new(o, "firmware", json_string(r->firmware));
+	else
+		json_object_set_new(o, "kernel", json_string(r->kernel));
 	if (r->initrd)
 		json_object_set_new(o, "initrd", json_string(r->initrd));
 	if (r->cmdline)
@@ -151,6 +168,12 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	json_object_set_new(o, "memory", json_string(r->memory));
 	json_object_set_new(o, "cpus", json_integer(r->cpus));
 	json_object_set_new(o, "algorithm", json_string(r->algorithm));
+	if (r->disks)
+		json_object_set_new(o, "disks", json_integer(r->disks));
+	if (r->sve_vl)
+		json_object_set_new(o, "sveVl", json_integer(r->sve_vl));
+	if (r->pmu)
+		json_object_set_new(o, "pmuCounters", json_integer(r->pmu));
 	return o;
 }
 
@@ -181,7 +204,8 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 	static const char *const snp_keys[] = { "igvm", "ovmf", "kernel",
 		"initrd", "cmdline", "vmm", "vcpus", "vcpuType", NULL };
 	static const char *const cca_keys[] = { "vmm", "rmm", "kernel",
-		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
+		"firmware", "initrd", "cmdline", "memory", "cpus", "algorithm",
+		"disks", "sveVl", "pmuCounters", NULL };
 	char path[200];
 	json_t *o;
 	uint64_t n = 0;
@@ -233,7 +257,8 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 		return 0;
 	}
 	if ((rc = pv_jf_str(o, "rmm", 0, path, &r->rmm, e)) ||
-	    (rc = pv_jf_str(o, "kernel", 0, path, &r->kernel, e)) ||
+	    (rc = pv_jf_str(o, "kernel", PV_JF_OPTIONAL, path, &r->kernel, e)) < 0 ||
+	    (rc = pv_jf_str(o, "firmware", PV_JF_OPTIONAL, path, &r->firmware, e)) < 0 ||
 	    (rc = pv_jf_str(o, "initrd", PV_JF_OPTIONAL, path, &r->initrd, e)) < 0 ||
 	    (rc = pv_jf_str(o, "cmdline", PV_JF_OPTIONAL, path, &r->cmdline, e)) < 0 ||
 	    (rc = pv_jf_str(o, "memory", 0, path, &r->memory, e)) ||
@@ -241,10 +266,27 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 	    (rc = pv_jf_str(o, "algorithm", 0, path, &r->algorithm, e)))
 		return rc;
 	r->cpus = (unsigned)n;
-	if (!pv_name_ok(r->kernel) || (r->initrd && !pv_name_ok(r->initrd)) ||
+	if ((rc = pv_jf_uint(o, "disks", PV_JF_OPTIONAL, 1, 8, path, &n, e)) < 0)
+		return rc;
+	r->disks = rc ? 0 : (unsigned)n;
+	if ((rc = pv_jf_uint(o, "sveVl", PV_JF_OPTIONAL, 128, 2048, path, &n,
+			     e)) < 0)
+		return rc;
+	r->sve_vl = rc ? 0 : (unsigned)n;
+	if ((rc = pv_jf_uint(o, "pmuCounters", PV_JF_OPTIONAL, 1, 31, path, &n,
+			     e)) < 0)
+		return rc;
+	r->pmu = rc ? 0 : (unsigned)n;
+	if (!r->kernel == !r->firmware || (r->firmware && r->initrd))
+		return pv_errf(e, PV_EFORMAT, "%s: expected a kernel (and an "
+			       "optional initrd) or a firmware", path);
+	if ((r->kernel && !pv_name_ok(r->kernel)) ||
+	    (r->firmware && !pv_name_ok(r->firmware)) ||
+	    (r->initrd && !pv_name_ok(r->initrd)) ||
 	    (r->cmdline && !pv_name_ok(r->cmdline)))
-		return pv_errf(e, PV_EFORMAT, "%s: kernel, initrd and cmdline "
-			       "must be file names of the release folder", path);
+		return pv_errf(e, PV_EFORMAT, "%s: kernel, firmware, initrd and "
+			       "cmdline must be file names of the release folder",
+			       path);
 	return 0;
 }
 
@@ -398,7 +440,8 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 		struct pv_err *e)
 {
 	static const char *const keys[] = { "version", "image", "artifacts",
-		"values", "contrast", "trustee", "ccatoken", "notes", "consumers",
+		"values", "contrast", "trustee", "ccatoken", "comid", "notes",
+		"consumers",
 		NULL };
 	static const char *const akeys[] = { "file", "integrity", NULL };
 	char at[200];
@@ -611,6 +654,7 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	json_t *out = json_object(), *contrast = json_object();
 	json_t *snp_rv = json_array(), *cca_rv = json_array();
 	json_t *realms = json_array(), *byplat = json_object(), *v;
+	json_t *comid = json_object();
 	const json_t *tcb = NULL;
 	struct pv_trustee tr;
 	uint64_t pol0 = 0;
@@ -618,6 +662,7 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	size_t i;
 
 	if (!out || !contrast || !snp_rv || !cca_rv || !realms || !byplat ||
+	    !comid ||
 	    pv_rv_consumers_parse(consumers, &tr, &tcb, NULL))
 		goto oom;
 	json_array_foreach(values, i, v) {
@@ -678,15 +723,29 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 			}
 			add_unique(json_object_get(pl, PV_RVPS_SNP_KEY), enc);
 		} else {
+			json_t *rec = json_object_get(v, "recipe");
 			const char *alg = json_string_value(json_object_get(
-				json_object_get(v, "recipe"), "algorithm"));
+				rec, "algorithm"));
 			static const uint8_t zero_rpv[64];
+			static const uint8_t zero_rems[4][PV_CCA_MEAS_MAX];
+			/* a firmware boot's REMs are EDK2's, not computed
+			 * (cca-rim.md §12): not matched */
+			const uint8_t (*rems)[PV_CCA_MEAS_MAX] =
+				json_object_get(rec, "firmware") ? NULL : zero_rems;
 			enum pv_hash h = PV_SHA256;
+			json_t *cm = NULL;
 
 			if (alg)
 				pv_hash_from_name(alg, &h, NULL);
 			json_array_append_new(realms, pv_cca_ccatoken_realm(
-				bin, len, h, zero_rpv));
+				bin, len, zero_rpv, PV_SHA256, rems));
+			if (pv_cca_comid(bin, len, h, zero_rpv, rems, NULL,
+					 NULL, &cm, NULL) < 0 ||
+			    json_object_set_new(comid, json_string_value(
+					json_object_get(v, "id")), cm)) {
+				free(b64);
+				goto oom;
+			}
 			add_unique(cca_rv, b64);
 		}
 		free(b64);
@@ -714,6 +773,9 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	if (json_array_size(realms))
 		json_object_set_new(out, "ccatoken", json_pack("{s:O}", "realm",
 							       realms));
+	if (json_object_size(comid))
+		json_object_set_new(out, "comid", json_incref(comid));
+	json_decref(comid);
 	json_decref(snp_rv);
 	json_decref(cca_rv);
 	json_decref(realms);
@@ -721,6 +783,7 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	return out;
 oom:
 	json_decref(out);
+	json_decref(comid);
 	json_decref(contrast);
 	json_decref(snp_rv);
 	json_decref(cca_rv);

@@ -195,9 +195,10 @@ struct pv_rel_target {
 	size_t nvcpus;
 	/* direct boot (snp ovmf) and Arm CCA: the payload */
 	const char *kernel, *initrd, *cmdline;
-	/* Arm CCA: `measure cca` over these artifacts */
-	const char *rmm, *memory, *algorithm;
-	unsigned cpus;
+	/* Arm CCA: `measure cca` over these artifacts; a firmware boot
+	 * names the firmware instead of the kernel (cca-rim.md §11) */
+	const char *rmm, *memory, *algorithm, *firmware;
+	unsigned cpus, disks, sve_vl, pmu;
 	/* skipped, with a note, while the release folder lacks one of its
 	 * files (a stage that is not built yet) */
 	bool optional;
@@ -327,7 +328,8 @@ struct pv_rv_recipe {
 	const char *igvm, *ovmf;	/* snp: one of them */
 	const char *kernel, *initrd, *cmdline; /* cca, snp with ovmf */
 	const char *rmm, *memory, *algorithm;
-	unsigned cpus;			/* cca */
+	const char *firmware;		/* cca: instead of kernel */
+	unsigned cpus, disks, sve_vl, pmu; /* cca (0: none) */
 };
 
 #define PV_RV_ARGV_MAX 40
