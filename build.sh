@@ -37,6 +37,8 @@ PACKAGES=(
 	nasm acpica-tools uuid-dev python3 patch
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
+	# pgrep: build.sh stops its background stages with what they started
+	procps
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
 	# supply-chain tests: the SBOM's licence expressions (Debian's SPDX
@@ -56,10 +58,13 @@ STAGE=setup
 T0=$(date +%s)
 
 PUBLISH_TMP=
+# The background stages of cmd_stages (bg_start), stopped on the way out.
+BG_PIDS=()
+BG_NAMES=()
 # Any failing command names the stage it failed in; a half-assembled out/
 # is removed on the way out.
 trap 'rc=$?; printf "build.sh: %s: failed (exit %d): %s\n" "$STAGE" "$rc" "$BASH_COMMAND" >&2; exit "$rc"' ERR
-trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"' EXIT
+trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"; [ "${#BG_PIDS[@]}" -eq 0 ] || bg_stop' EXIT
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s: %s\n' "$STAGE" "$*" >&2; exit 1; }
@@ -349,11 +354,23 @@ cmd_lock() {
 	say "$lock: updated (review with git diff; the rootfs is rebuilt from it, and refvalues/ follow with ./build.sh refvalues)"
 }
 
+# The machine's cache of slow inputs (kernels, rootfs tarballs, firmware),
+# keyed by content hash in each stage's script.
+cache_root() {
+	echo "${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}"
+}
+
 cmd_kernel() {
 	stage kernel
 	image_conf
 	lock_check_host
-	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
+	# build-kernel.sh builds in one fixed folder per architecture (stable
+	# __FILE__ strings): two builds of the machine, from two checkouts say,
+	# take turns; the second finds the first's result in the cache.
+	local lock
+	lock=$(cache_root)/kernel/.build-$ARCH.lock
+	mkdir -p "${lock%/*}"
+	flock "$lock" kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
 }
 
 cmd_firmware() {
@@ -466,20 +483,65 @@ cmd_boot_test() {
 	ci/firmware-boot-test.sh "$OUT/OVMF-SNP.fd" "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
 }
 
-# The firmware builds beside the kernel, rootfs and IGVM stages (a cold
-# edk2 build takes 7 to 14 minutes on 2 cores, the kernel about 15): a
-# background job whose "==> firmware:" lines go to the same stderr, waited
-# for before publish.
+# The stages run as concurrently as their inputs allow (README.md, "The
+# default image"): the kernel, the firmware and the rootfs (bootstrap,
+# erofs, verity, GPT: downloads, dpkg and mostly one core) start together;
+# the IGVM files wait for the kernel and the disk's command line, publish
+# for everything.  Each stage prints its own "==>" lines to the same
+# stderr.  The first stage to fail stops the build at once, naming it, and
+# the others are stopped with it.
+bg_start() {
+	local name=$1; shift
+	( "$@" ) &
+	BG_PIDS+=("$!")
+	BG_NAMES+=("$name")
+}
+# bg_wait NAME...: return when these background stages have ended; any
+# stage that fails meanwhile, named or not, stops the build.
+bg_wait() {
+	local want=" $* " pid rc i name
+	stage "waiting for: $*"
+	while :; do
+		local pending=0
+		for i in "${!BG_NAMES[@]}"; do
+			[[ -n "${BG_NAMES[$i]}" && "$want" == *" ${BG_NAMES[$i]} "* ]] && pending=1
+		done
+		[ "$pending" -eq 1 ] || return 0
+		rc=0
+		wait -n -p pid || rc=$?
+		for i in "${!BG_PIDS[@]}"; do
+			[ "${BG_PIDS[$i]}" = "$pid" ] || continue
+			name=${BG_NAMES[$i]}
+			BG_NAMES[$i]=
+			[ "$rc" -eq 0 ] || die "the $name stage failed (exit $rc); the other stages were stopped"
+		done
+	done
+}
+# stop_tree PID: stops the process, then (stopped, it starts nothing new)
+# everything it started (flock, make, cc1, apt-get), and prints them all.
+stop_tree() {
+	local c
+	kill -STOP "$1" 2>/dev/null || return 0
+	echo "$1"
+	for c in $(pgrep -P "$1" 2>/dev/null || true); do stop_tree "$c"; done
+}
+bg_stop() {
+	local i pids=()
+	for i in "${!BG_PIDS[@]}"; do
+		[ -z "${BG_NAMES[$i]}" ] || pids+=($(stop_tree "${BG_PIDS[$i]}"))
+	done
+	[ "${#pids[@]}" -eq 0 ] && return 0
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	kill -CONT "${pids[@]}" 2>/dev/null || true
+}
+
 cmd_stages() {
-	local fw_pid fw_rc=0
-	( cmd_firmware ) &
-	fw_pid=$!
-	cmd_kernel
-	cmd_rootfs
+	bg_start firmware cmd_firmware
+	bg_start kernel cmd_kernel
+	bg_start rootfs cmd_rootfs
+	bg_wait kernel rootfs
 	cmd_igvm
-	stage "firmware (waiting for the background build)"
-	wait "$fw_pid" || fw_rc=$?
-	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
+	bg_wait firmware
 	cmd_publish
 }
 
