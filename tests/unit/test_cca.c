@@ -934,6 +934,123 @@ static void test_qemu_dtb(void **state)
 	free(buf);
 }
 
+/*
+ * The property of @tcg's node @path that the realm tree (cca-rim.md §6.4)
+ * changes, with its realm value; NULL when the property is the same.
+ */
+static const char *realm_changes(const char *path, const char *name,
+				 bool mmio64)
+{
+	if (!strncmp(path, "/cpus/cpu@", 10) && !strcmp(name, "compatible"))
+		return "arm,arm-v8";
+	if (!strcmp(path, "/psci") && !strcmp(name, "method"))
+		return "smc";
+	if (!mmio64 && !strcmp(path, "/pcie@10000000") &&
+	    !strcmp(name, "ranges"))
+		return "";
+	return NULL;
+}
+
+/*
+ * Every node and property of the TCG tree is in the realm tree with the
+ * same bytes, except /flash@0, /pmu without a PMU, and realm_changes();
+ * and the realm tree has nothing else.  Returns the nodes compared.
+ */
+static int realm_vs_tcg(const uint8_t *tcg, const uint8_t *realm, bool pmu,
+			bool mmio64)
+{
+	char path[256];
+	int off, roff, poff, n = 0, nreal = 0, len, rlen;
+
+	for (off = fdt_next_node(tcg, -1, NULL); off >= 0;
+	     off = fdt_next_node(tcg, off, NULL)) {
+		assert_int_equal(fdt_get_path(tcg, off, path, sizeof(path)), 0);
+		roff = fdt_path_offset(realm, path);
+		if (!strcmp(path, "/flash@0") || (!pmu && !strcmp(path, "/pmu"))) {
+			assert_true(roff < 0);
+			continue;
+		}
+		assert_true(roff >= 0);
+		n++;
+		fdt_for_each_property_offset(poff, tcg, off) {
+			const char *name;
+			const void *v = fdt_getprop_by_offset(tcg, poff, &name, &len);
+			const void *rv = fdt_getprop(realm, roff, name, &rlen);
+			const char *want = realm_changes(path, name, mmio64);
+
+			assert_non_null(rv);
+			if (want && *want) {
+				assert_string_equal(rv, want);
+			} else if (want) { /* ranges: the 64-bit window dropped */
+				assert_int_equal(rlen, len - 28);
+				assert_memory_equal(rv, v, (size_t)rlen);
+			} else {
+				assert_int_equal(rlen, len);
+				assert_memory_equal(rv, v, (size_t)len);
+			}
+		}
+	}
+	for (off = fdt_next_node(realm, -1, NULL); off >= 0;
+	     off = fdt_next_node(realm, off, NULL))
+		nreal++;
+	assert_int_equal(nreal, n);
+	return n;
+}
+
+static void test_qemu_realm_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_10_0,
+				     .ram_size = 1ull << 30, .ncpus = 3,
+				     .irqchip = PV_CCA_GICV3_ITS,
+				     .cmdline = "console=ttyAMA0",
+				     .initrd_ipa = 0x48000000ull,
+				     .initrd_size = 0x1000 };
+	struct pv_err e = { 0 };
+	uint8_t *tcg = malloc(PV_CCA_QEMU_FDT_SIZE);
+	uint8_t *realm = malloc(PV_CCA_QEMU_FDT_SIZE);
+	int n;
+
+	(void)state;
+	assert_non_null(tcg);
+	assert_non_null(realm);
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	dt.realm = true;
+	dt.ipa_bits = 41;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(pv_cca_dtb_check(realm, PV_CCA_QEMU_FDT_SIZE, "r", &e), 0);
+	assert_int_equal(pv_be32(realm + 4), PV_CCA_QEMU_FDT_SIZE); /* unpacked */
+	n = realm_vs_tcg(tcg, realm, false, true);
+	assert_true(n > 40);
+	assert_true(fdt_path_offset(realm, "/cpus/cpu@2") >= 0);
+
+	dt.pmu = true;
+	dt.ipa_bits = 40;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(realm_vs_tcg(tcg, realm, true, false), n + 1);
+
+	dt.irqchip = PV_CCA_GICV3;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	dt.realm = false;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	realm_vs_tcg(tcg, realm, true, false);
+
+	/* outside the model */
+	dt.realm = true;
+	dt.ipa_bits = 42;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "--ipa-bits 42"));
+	dt.ipa_bits = 41;
+	dt.irqchip = PV_CCA_GICV2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "gicv2"));
+	dt.irqchip = PV_CCA_GICV3;
+	dt.version = PV_CCA_QEMU_7_2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "10.0"));
+	free(tcg);
+	free(realm);
+}
+
 struct steps {
 	unsigned n;
 	json_t *last;
@@ -1412,6 +1529,7 @@ int main(void)
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_dtb_check),
 		cmocka_unit_test(test_qemu_dtb),
+		cmocka_unit_test(test_qemu_realm_dtb),
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),
