@@ -863,14 +863,22 @@ static void test_dtb_check(void **state)
  * inputs (the byte-for-byte comparison with QEMU's dumps is in
  * tests/cli/measure-cca-qemu.sh); the configurations outside the model fail.
  */
-static void test_qemu_dtb(void **state)
+/* a 2-vCPU GICv3+ITS board with a command line and a one-page initrd */
+static struct pv_cca_qemu_dt qemu_dt(enum pv_cca_qemu_version v,
+				     uint64_t ram)
 {
-	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_7_2,
-				     .ram_size = 512ull << 20, .ncpus = 2,
+	struct pv_cca_qemu_dt dt = { .version = v, .ram_size = ram, .ncpus = 2,
 				     .irqchip = PV_CCA_GICV3_ITS,
 				     .cmdline = "console=ttyAMA0",
 				     .initrd_ipa = 0x48000000ull,
 				     .initrd_size = 0x1000 };
+
+	return dt;
+}
+
+static void test_qemu_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_7_2, 512ull << 20);
 	enum pv_cca_qemu_version v;
 	struct pv_err e = { 0 };
 	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE);
@@ -999,18 +1007,14 @@ static int realm_vs_tcg(const uint8_t *tcg, const uint8_t *realm, bool pmu,
 
 static void test_qemu_realm_dtb(void **state)
 {
-	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_10_0,
-				     .ram_size = 1ull << 30, .ncpus = 3,
-				     .irqchip = PV_CCA_GICV3_ITS,
-				     .cmdline = "console=ttyAMA0",
-				     .initrd_ipa = 0x48000000ull,
-				     .initrd_size = 0x1000 };
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, 1ull << 30);
 	struct pv_err e = { 0 };
 	uint8_t *tcg = malloc(PV_CCA_QEMU_FDT_SIZE);
 	uint8_t *realm = malloc(PV_CCA_QEMU_FDT_SIZE);
 	int n;
 
 	(void)state;
+	dt.ncpus = 3;
 	assert_non_null(tcg);
 	assert_non_null(realm);
 	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
