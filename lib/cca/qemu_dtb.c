@@ -25,8 +25,9 @@
  * dt->realm: the tree of the same board as a realm under KVM with
  * `-object rme-guest` (cca-rim.md §6.4): KVM's CPU compatible, no /flash,
  * /pmu only with -cpu host,pmu=on, PSCI over SMC, and no 64-bit PCI window
- * when the host's IPA limit leaves it out.  That part is read from the
- * Linaro cca/v3 sources and checked node by node, not against a dump.
+ * when the host's IPA limit leaves it out.  The board part is checked
+ * against dumps of the CCA v3 QEMU under TCG (dt->realm_tcg,
+ * tests/kat/cca/qemu-realm-dtb.txt); the KVM part is read from its source.
  *
  * Facts per QEMU version (read from the sources Debian ships, not copied):
  *   7.2  (Debian 12, 1:7.2+dfsg-7+deb12u18)
@@ -268,6 +269,12 @@ static bool gicv2(const struct pv_cca_qemu_dt *dt)
 	return dt->irqchip == PV_CCA_GICV2;
 }
 
+/* a realm's KVM vCPUs, rather than TCG's -cpu max */
+static bool kvm(const struct pv_cca_qemu_dt *dt)
+{
+	return dt->realm && !dt->realm_tcg;
+}
+
 /* GICv2 PPIs carry a mask of the CPUs they go to */
 static uint32_t ppi_flags(const struct pv_cca_qemu_dt *dt)
 {
@@ -339,7 +346,7 @@ static void gen_cpus(struct gen *g)
 		/* -cpu max starts from the Cortex-A57 model under TCG;
 		 * KVM's host CPU says only ARMv8 (target/arm/kvm.c) */
 		prop_str(g, path, "compatible",
-			 dt->realm ? "arm,arm-v8" : "arm,cortex-a57");
+			 kvm(dt) ? "arm,arm-v8" : "arm,cortex-a57");
 		if (dt->ncpus > 1)
 			prop_str(g, path, "enable-method", "psci");
 		prop_cell(g, path, "reg", mpidr(dt, cpu));
@@ -469,7 +476,7 @@ static void gen_pcie(struct gen *g)
 	uint32_t bus_range[2] = { 0, 0 }, msi_map[4] = { 0, g->msi, 0, 0x10000 };
 	uint32_t ranges[21], map[4 * 4 * 10], mask[4] = { 0x1800, 0, 0, 7 };
 	/* a realm's 40-bit s2sz: the window at 512 GiB did not fit */
-	bool mmio64 = !(g->dt->realm && g->dt->ipa_bits == 40);
+	bool mmio64 = !(kvm(g->dt) && g->dt->ipa_bits == 40);
 	unsigned i = 0, dev, pin;
 
 	/* the high ECAM: 256 MiB at 256 GiB + 256 MiB (256 MiB aligned) */
@@ -699,7 +706,7 @@ int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
 	if (!dt->realm) /* a realm has no flash: firmware goes to RAM */
 		gen_flash(&g);
 	gen_gic(&g);
-	if (!dt->realm || dt->pmu)
+	if (!kvm(dt) || dt->pmu)
 		gen_pmu(&g);
 	gen_uart_rtc(&g);
 	gen_pcie(&g);

@@ -74,10 +74,9 @@ gen_args 10.0 3 512M 2 1 console=ttyAMA0
 run "$MEASURE" "${A[@]}"
 check "7.2 and 10.0 DTBs measure differently" test "$(cat "$T/out")" != "$r1"
 
-# --realm: the rme-guest tree (cca-rim.md §6.4).  No QEMU with rme-guest
-# runs here (x86-64 builds of qemu-system-aarch64 lack it), so there is no
-# recorded dump: tests/unit/test_cca.c checks it against the TCG tree above
-# node by node; here, the CLI plumbing and the RIM of the same bytes.
+# --realm: the rme-guest tree (cca-rim.md §6.4).  tests/unit/test_cca.c
+# compares its board with the CCA QEMU's dumps (qemu-realm-dtb.txt) and
+# the KVM changes node by node; here, the CLI plumbing and the RIM.
 gen_args 10.0 3 512M 2 1 console=ttyAMA0
 tcg=$(cat "$T/out")
 run "$MEASURE" "${A[@]}" --ipa-bits 41 --realm --dump-dtb "$T/realm.dtb"

@@ -1055,6 +1055,74 @@ static void test_qemu_realm_dtb(void **state)
 	free(realm);
 }
 
+/*
+ * The realm board as the CCA v3 QEMU dumps it under TCG, and the same
+ * binary's board without rme-guest; provenance and commands in
+ * tests/kat/cca/qemu-realm-dtb.txt (the Image of measure-cca-qemu.sh puts
+ * the 123457-byte initrd at 0x48000000 in every row).
+ */
+struct realm_kat {
+	const char *name;
+	bool realm;
+	enum pv_cca_irqchip irq;
+	uint64_t mem;
+	unsigned cpus;
+	bool initrd;
+	const char *cmdline;
+	const char *sha256;
+};
+
+static const struct realm_kat realm_kats[] = {
+	{ "tcg r1", false, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "258438ad631dedb69cf97fa5e6b99cc745e6d3b57ebab9868394efec6c6f259a" },
+	{ "tcg r2", false, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "e139cc0e41fff2a62c9297c62b91b7be15483a4c076d6ecc528e01566434bf22" },
+	{ "tcg r3", false, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "caea41aad4d25fefeb88c9f06070100a26ab6ffdba1cde6600aea6ea6fe4aee5" },
+	{ "tcg r4", false, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "e3f74ae9188ca89b9e0897d72d95ad9082b245f08a9a01b8b19bc5699ab1a65a" },
+	{ "tcg r5", false, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "982dcccfd72f93590789e62bf8b446f8194e81c5276b58b56f050cebb90c15f5" },
+	{ "realm r1", true, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "9e06251b83ec01e7bdd4685a21344774701b69e69cbae1c26592259e29280b50" },
+	{ "realm r2", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "3cca9d5a15d1f41b425114906dab50aafe18d8d437e20f6d2319cdbccd143361" },
+	{ "realm r3", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "58451ab0dea1cd85c1531a305f742c221055defad1555175553bce959c9693a1" },
+	{ "realm r4", true, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "8f97e2224c420764c0e3ff759364aa000dfac4b6904af49f8518544c4077f950" },
+	{ "realm r5", true, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "5e14c8705ab0a71f4703c8cf554399b5d4f7e8d2f275e63e154d11938e4fc047" },
+};
+
+static void test_qemu_realm_oracle(void **state)
+{
+	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE), d[32];
+	char hex[65];
+	size_t i;
+
+	(void)state;
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(realm_kats) / sizeof(realm_kats[0]); i++) {
+		const struct realm_kat *k = &realm_kats[i];
+		struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, k->mem);
+		struct pv_err e = { 0 };
+
+		dt.ncpus = k->cpus;
+		dt.irqchip = k->irq;
+		dt.cmdline = k->cmdline;
+		dt.initrd_size = k->initrd ? 123457 : 0;
+		dt.realm = dt.realm_tcg = k->realm;
+		dt.ipa_bits = 41;
+		assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+		assert_int_equal(pv_hash_buf(PV_SHA256, buf, PV_CCA_QEMU_FDT_SIZE, d), 0);
+		hex_of(d, 32, hex);
+		print_message("# %s: dtb %s\n", k->name, hex);
+		assert_string_equal(hex, k->sha256);
+	}
+	free(buf);
+}
+
 struct steps {
 	unsigned n;
 	json_t *last;
@@ -1534,6 +1602,7 @@ int main(void)
 		cmocka_unit_test(test_dtb_check),
 		cmocka_unit_test(test_qemu_dtb),
 		cmocka_unit_test(test_qemu_realm_dtb),
+		cmocka_unit_test(test_qemu_realm_oracle),
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),
