@@ -151,7 +151,7 @@ struct pv_cca_qemu_dt {
 			    * limit leaves out the 64-bit PCI window */
 	bool realm_tcg;    /* realm: the board with rme-guest but -accel tcg
 			    * -cpu max (no realm runs so; how the tests'
-			    * oracle dumps it): TCG's CPU, PMU and memory map */
+			    * oracle dumps it): TCG's CPU and PMU */
 };
 
 #define PV_CCA_QEMU_FDT_SIZE 0x100000u /* QEMU's FDT_MAX_SIZE, never packed */

@@ -1070,6 +1070,7 @@ struct realm_kat {
 	bool initrd;
 	const char *cmdline;
 	const char *sha256;
+	unsigned ipa_bits; /* 40: run with highmem-mmio=off; 0: 41 */
 };
 
 static const struct realm_kat realm_kats[] = {
@@ -1093,6 +1094,10 @@ static const struct realm_kat realm_kats[] = {
 	  "8f97e2224c420764c0e3ff759364aa000dfac4b6904af49f8518544c4077f950" },
 	{ "realm r5", true, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
 	  "5e14c8705ab0a71f4703c8cf554399b5d4f7e8d2f275e63e154d11938e4fc047" },
+	{ "realm r6", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "1a64f7a35e42e8f4785e9fb1202e9e11ad5ade43530fdfd4ffe34d428748c6e8", 40 },
+	{ "realm r7", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0",
+	  "eaa05cff246c6c13539720dbda87b7f4921da9a265efb8efd9c3b57ea0b4ba0f", 40 },
 };
 
 static void test_qemu_realm_oracle(void **state)
@@ -1113,7 +1118,7 @@ static void test_qemu_realm_oracle(void **state)
 		dt.cmdline = k->cmdline;
 		dt.initrd_size = k->initrd ? 123457 : 0;
 		dt.realm = dt.realm_tcg = k->realm;
-		dt.ipa_bits = 41;
+		dt.ipa_bits = k->ipa_bits ? k->ipa_bits : 41;
 		assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
 		assert_int_equal(pv_hash_buf(PV_SHA256, buf, PV_CCA_QEMU_FDT_SIZE, d), 0);
 		hex_of(d, 32, hex);
