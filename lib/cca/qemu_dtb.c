@@ -27,7 +27,7 @@
  * /pmu only with -cpu host,pmu=on, PSCI over SMC, and no 64-bit PCI window
  * when the host's IPA limit leaves it out.  The board part is checked
  * against dumps of the CCA v3 QEMU under TCG (dt->realm_tcg,
- * tests/kat/cca/qemu-realm-dtb.txt); KVM's CPU and PMU are read from its
+ * tests/kat/cca/qemu-realm-dtb.txt); KVM's CPU string is read from its
  * source.
  *
  * Facts per QEMU version (read from the sources Debian ships, not copied):
@@ -708,7 +708,7 @@ int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
 	if (!dt->realm) /* a realm has no flash: firmware goes to RAM */
 		gen_flash(&g);
 	gen_gic(&g);
-	if (!kvm(dt) || dt->pmu)
+	if (!dt->realm || dt->pmu) /* TCG's -cpu max has one unless pmu=off */
 		gen_pmu(&g);
 	gen_uart_rtc(&g);
 	gen_pcie(&g);

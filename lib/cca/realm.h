@@ -146,12 +146,13 @@ struct pv_cca_qemu_dt {
 	 * shape only): KVM's CPU, no flash, PSCI over SMC.
 	 */
 	bool realm;
-	bool pmu;          /* realm: -cpu host,pmu=on (TCG always has one) */
+	bool pmu;          /* realm: -cpu host,pmu=on (the TCG tree always
+			    * has one) */
 	unsigned ipa_bits; /* realm: its s2sz, 41, or 40 when the host's IPA
 			    * limit leaves out the 64-bit PCI window */
 	bool realm_tcg;    /* realm: the board with rme-guest but -accel tcg
 			    * -cpu max (no realm runs so; how the tests'
-			    * oracle dumps it): TCG's CPU and PMU */
+			    * oracle dumps it): TCG's CPU */
 };
 
 #define PV_CCA_QEMU_FDT_SIZE 0x100000u /* QEMU's FDT_MAX_SIZE, never packed */

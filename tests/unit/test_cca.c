@@ -1071,6 +1071,7 @@ struct realm_kat {
 	const char *cmdline;
 	const char *sha256;
 	unsigned ipa_bits; /* 40: run with highmem-mmio=off; 0: 41 */
+	bool no_pmu;       /* run with -cpu max,pmu=off */
 };
 
 static const struct realm_kat realm_kats[] = {
@@ -1098,6 +1099,8 @@ static const struct realm_kat realm_kats[] = {
 	  "1a64f7a35e42e8f4785e9fb1202e9e11ad5ade43530fdfd4ffe34d428748c6e8", 40 },
 	{ "realm r7", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0",
 	  "eaa05cff246c6c13539720dbda87b7f4921da9a265efb8efd9c3b57ea0b4ba0f", 40 },
+	{ "realm r8", true, PV_CCA_GICV3_ITS, 1ull << 30, 3, true, "console=ttyAMA0",
+	  "f9567771f974ba9c0b42846cea932a25ec61d8a56a33ca719cf9d38491b3b652", 0, true },
 };
 
 static void test_qemu_realm_oracle(void **state)
@@ -1119,6 +1122,7 @@ static void test_qemu_realm_oracle(void **state)
 		dt.initrd_size = k->initrd ? 123457 : 0;
 		dt.realm = dt.realm_tcg = k->realm;
 		dt.ipa_bits = k->ipa_bits ? k->ipa_bits : 41;
+		dt.pmu = !k->no_pmu;
 		assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
 		assert_int_equal(pv_hash_buf(PV_SHA256, buf, PV_CCA_QEMU_FDT_SIZE, d), 0);
 		hex_of(d, 32, hex);
