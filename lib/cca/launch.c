@@ -118,6 +118,9 @@ static int qemu_dtb(const struct pv_cca_launch *in,
 	qdt.cmdline = in->cmdline;
 	qdt.initrd_ipa = r->layout.initrd_ipa;
 	qdt.initrd_size = r->layout.initrd_size;
+	qdt.realm = in->qemu_realm;
+	qdt.pmu = in->pmu_counters > 0;
+	qdt.ipa_bits = in->ipa_bits;
 	if ((rc = pv_cca_qemu_dtb(&qdt, r->gen, e)))
 		return rc;
 	r->dtb = r->gen;

@@ -51,6 +51,7 @@ struct pv_cca_launch {
 	const char *dtb_name;
 	bool have_qemu_version;
 	enum pv_cca_qemu_version qemu_version;
+	bool qemu_realm;		/* the generated DTB is a realm's */
 	enum pv_cca_irqchip irqchip;
 	bool nodefaults, net;		/* kvmtool --nodefaults, -n mode= */
 	unsigned disks;			/* kvmtool -d images (virtio-blk) */

@@ -139,13 +139,28 @@ struct pv_cca_qemu_dt {
 	enum pv_cca_irqchip irqchip; /* GICV3_ITS: gic-version=3 (its=on) */
 	const char *cmdline;         /* -append; NULL or "": no bootargs */
 	uint64_t initrd_ipa, initrd_size; /* size 0: no -initrd */
+	/*
+	 * A realm (cca-rim.md §6.4): the same board under KVM with
+	 * `-cpu host -object rme-guest,id=rme0 -M ...,confidential-guest-
+	 * support=rme0`, as the Linaro CCA branches build it (10.0's tree
+	 * shape only): KVM's CPU, no flash, PSCI over SMC.
+	 */
+	bool realm;
+	bool pmu;          /* realm: -cpu host,pmu=on (the TCG tree always
+			    * has one) */
+	unsigned ipa_bits; /* realm: its s2sz, 41, or 40 when the host's IPA
+			    * limit leaves out the 64-bit PCI window */
+	bool realm_tcg;    /* realm: the board with rme-guest but -accel tcg
+			    * -cpu max (no realm runs so; how the tests'
+			    * oracle dumps it): TCG's CPU */
 };
 
 #define PV_CCA_QEMU_FDT_SIZE 0x100000u /* QEMU's FDT_MAX_SIZE, never packed */
 
 /**
  * pv_cca_qemu_dtb - QEMU's virt DTB (1 MiB, as -machine dumpdtb= writes
- * it and QEMU loads it) generated with libfdt in QEMU's order
+ * it and QEMU loads it) generated with libfdt in QEMU's order; with
+ * @dt->realm, the tree of the rme-guest board
  * returns: 0, PV_ENOTSUP for a configuration outside the model (the
  *          message says to give --dtb), PV_EINVAL, PV_ETOOBIG
  */

@@ -863,14 +863,22 @@ static void test_dtb_check(void **state)
  * inputs (the byte-for-byte comparison with QEMU's dumps is in
  * tests/cli/measure-cca-qemu.sh); the configurations outside the model fail.
  */
-static void test_qemu_dtb(void **state)
+/* a 2-vCPU GICv3+ITS board with a command line and a one-page initrd */
+static struct pv_cca_qemu_dt qemu_dt(enum pv_cca_qemu_version v,
+				     uint64_t ram)
 {
-	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_7_2,
-				     .ram_size = 512ull << 20, .ncpus = 2,
+	struct pv_cca_qemu_dt dt = { .version = v, .ram_size = ram, .ncpus = 2,
 				     .irqchip = PV_CCA_GICV3_ITS,
 				     .cmdline = "console=ttyAMA0",
 				     .initrd_ipa = 0x48000000ull,
 				     .initrd_size = 0x1000 };
+
+	return dt;
+}
+
+static void test_qemu_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_7_2, 512ull << 20);
 	enum pv_cca_qemu_version v;
 	struct pv_err e = { 0 };
 	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE);
@@ -931,6 +939,196 @@ static void test_qemu_dtb(void **state)
 	assert_int_equal(pv_cca_qemu_version_from_name("7.2", &v, &e), 0);
 	assert_int_equal(v, PV_CCA_QEMU_7_2);
 	assert_int_equal(pv_cca_qemu_version_from_name("7.2.0", &v, &e), PV_EINVAL);
+	free(buf);
+}
+
+/*
+ * The property of @tcg's node @path that the realm tree (cca-rim.md §6.4)
+ * changes, with its realm value; NULL when the property is the same.
+ */
+static const char *realm_changes(const char *path, const char *name,
+				 bool mmio64)
+{
+	if (!strncmp(path, "/cpus/cpu@", 10) && !strcmp(name, "compatible"))
+		return "arm,arm-v8";
+	if (!strcmp(path, "/psci") && !strcmp(name, "method"))
+		return "smc";
+	if (!mmio64 && !strcmp(path, "/pcie@10000000") &&
+	    !strcmp(name, "ranges"))
+		return "";
+	return NULL;
+}
+
+/*
+ * Every node and property of the TCG tree is in the realm tree with the
+ * same bytes, except /flash@0, /pmu without a PMU, and realm_changes();
+ * and the realm tree has nothing else.  Returns the nodes compared.
+ */
+static int realm_vs_tcg(const uint8_t *tcg, const uint8_t *realm, bool pmu,
+			bool mmio64)
+{
+	char path[256];
+	int off, roff, poff, n = 0, nreal = 0, len, rlen;
+
+	for (off = fdt_next_node(tcg, -1, NULL); off >= 0;
+	     off = fdt_next_node(tcg, off, NULL)) {
+		assert_int_equal(fdt_get_path(tcg, off, path, sizeof(path)), 0);
+		roff = fdt_path_offset(realm, path);
+		if (!strcmp(path, "/flash@0") || (!pmu && !strcmp(path, "/pmu"))) {
+			assert_true(roff < 0);
+			continue;
+		}
+		assert_true(roff >= 0);
+		n++;
+		fdt_for_each_property_offset(poff, tcg, off) {
+			const char *name;
+			const void *v = fdt_getprop_by_offset(tcg, poff, &name, &len);
+			const void *rv = fdt_getprop(realm, roff, name, &rlen);
+			const char *want = realm_changes(path, name, mmio64);
+
+			assert_non_null(rv);
+			if (want && *want) {
+				assert_string_equal(rv, want);
+			} else if (want) { /* ranges: the 64-bit window dropped */
+				assert_int_equal(rlen, len - 28);
+				assert_memory_equal(rv, v, (size_t)rlen);
+			} else {
+				assert_int_equal(rlen, len);
+				assert_memory_equal(rv, v, (size_t)len);
+			}
+		}
+	}
+	for (off = fdt_next_node(realm, -1, NULL); off >= 0;
+	     off = fdt_next_node(realm, off, NULL))
+		nreal++;
+	assert_int_equal(nreal, n);
+	return n;
+}
+
+static void test_qemu_realm_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, 1ull << 30);
+	struct pv_err e = { 0 };
+	uint8_t *tcg = malloc(PV_CCA_QEMU_FDT_SIZE);
+	uint8_t *realm = malloc(PV_CCA_QEMU_FDT_SIZE);
+	int n;
+
+	(void)state;
+	dt.ncpus = 3;
+	assert_non_null(tcg);
+	assert_non_null(realm);
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	dt.realm = true;
+	dt.ipa_bits = 41;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(pv_cca_dtb_check(realm, PV_CCA_QEMU_FDT_SIZE, "r", &e), 0);
+	assert_int_equal(pv_be32(realm + 4), PV_CCA_QEMU_FDT_SIZE); /* unpacked */
+	n = realm_vs_tcg(tcg, realm, false, true);
+	assert_true(n > 40);
+	assert_true(fdt_path_offset(realm, "/cpus/cpu@2") >= 0);
+
+	dt.pmu = true;
+	dt.ipa_bits = 40;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(realm_vs_tcg(tcg, realm, true, false), n + 1);
+
+	dt.irqchip = PV_CCA_GICV3;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	dt.realm = false;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	realm_vs_tcg(tcg, realm, true, false);
+
+	/* outside the model */
+	dt.realm = true;
+	dt.ipa_bits = 42;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "--ipa-bits 42"));
+	dt.ipa_bits = 41;
+	dt.irqchip = PV_CCA_GICV2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "gicv2"));
+	dt.irqchip = PV_CCA_GICV3;
+	dt.version = PV_CCA_QEMU_7_2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "10.0"));
+	free(tcg);
+	free(realm);
+}
+
+/*
+ * The realm board as the CCA v3 QEMU dumps it under TCG, and the same
+ * binary's board without rme-guest; provenance and commands in
+ * tests/kat/cca/qemu-realm-dtb.txt (the Image of measure-cca-qemu.sh puts
+ * the 123457-byte initrd at 0x48000000 in every row).
+ */
+struct realm_kat {
+	const char *name;
+	bool realm;
+	enum pv_cca_irqchip irq;
+	uint64_t mem;
+	unsigned cpus;
+	bool initrd;
+	const char *cmdline;
+	const char *sha256;
+	unsigned ipa_bits; /* 40: run with highmem-mmio=off; 0: 41 */
+	bool no_pmu;       /* run with -cpu max,pmu=off */
+};
+
+static const struct realm_kat realm_kats[] = {
+	{ "tcg r1", false, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "258438ad631dedb69cf97fa5e6b99cc745e6d3b57ebab9868394efec6c6f259a" },
+	{ "tcg r2", false, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "e139cc0e41fff2a62c9297c62b91b7be15483a4c076d6ecc528e01566434bf22" },
+	{ "tcg r3", false, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "caea41aad4d25fefeb88c9f06070100a26ab6ffdba1cde6600aea6ea6fe4aee5" },
+	{ "tcg r4", false, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "e3f74ae9188ca89b9e0897d72d95ad9082b245f08a9a01b8b19bc5699ab1a65a" },
+	{ "tcg r5", false, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "982dcccfd72f93590789e62bf8b446f8194e81c5276b58b56f050cebb90c15f5" },
+	{ "realm r1", true, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "9e06251b83ec01e7bdd4685a21344774701b69e69cbae1c26592259e29280b50" },
+	{ "realm r2", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "3cca9d5a15d1f41b425114906dab50aafe18d8d437e20f6d2319cdbccd143361" },
+	{ "realm r3", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "58451ab0dea1cd85c1531a305f742c221055defad1555175553bce959c9693a1" },
+	{ "realm r4", true, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "8f97e2224c420764c0e3ff759364aa000dfac4b6904af49f8518544c4077f950" },
+	{ "realm r5", true, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "5e14c8705ab0a71f4703c8cf554399b5d4f7e8d2f275e63e154d11938e4fc047" },
+	{ "realm r6", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "1a64f7a35e42e8f4785e9fb1202e9e11ad5ade43530fdfd4ffe34d428748c6e8", 40 },
+	{ "realm r7", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0",
+	  "eaa05cff246c6c13539720dbda87b7f4921da9a265efb8efd9c3b57ea0b4ba0f", 40 },
+	{ "realm r8", true, PV_CCA_GICV3_ITS, 1ull << 30, 3, true, "console=ttyAMA0",
+	  "f9567771f974ba9c0b42846cea932a25ec61d8a56a33ca719cf9d38491b3b652", 0, true },
+};
+
+static void test_qemu_realm_oracle(void **state)
+{
+	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE), d[32];
+	char hex[65];
+	size_t i;
+
+	(void)state;
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(realm_kats) / sizeof(realm_kats[0]); i++) {
+		const struct realm_kat *k = &realm_kats[i];
+		struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, k->mem);
+		struct pv_err e = { 0 };
+
+		dt.ncpus = k->cpus;
+		dt.irqchip = k->irq;
+		dt.cmdline = k->cmdline;
+		dt.initrd_size = k->initrd ? 123457 : 0;
+		dt.realm = dt.realm_tcg = k->realm;
+		dt.ipa_bits = k->ipa_bits ? k->ipa_bits : 41;
+		dt.pmu = !k->no_pmu;
+		assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+		assert_int_equal(pv_hash_buf(PV_SHA256, buf, PV_CCA_QEMU_FDT_SIZE, d), 0);
+		hex_of(d, 32, hex);
+		print_message("# %s: dtb %s\n", k->name, hex);
+		assert_string_equal(hex, k->sha256);
+	}
 	free(buf);
 }
 
@@ -1412,6 +1610,8 @@ int main(void)
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_dtb_check),
 		cmocka_unit_test(test_qemu_dtb),
+		cmocka_unit_test(test_qemu_realm_dtb),
+		cmocka_unit_test(test_qemu_realm_oracle),
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),

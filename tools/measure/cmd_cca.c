@@ -30,7 +30,8 @@
  */
 enum {
 	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_FIRMWARE, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
-	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_ALGO,
+	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_REALM,
+	O_ALGO,
 	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
 	O_REALM_PV, O_RAK_ALGO, O_FORMAT, O_COMID_TMPL, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
@@ -42,7 +43,7 @@ struct cca_opts {
 	const char *kernel, *firmware, *initrd, *params, *dtb, *dump_dtb, *log;
 	const char *comid_tmpl;
 	enum pv_cca_qemu_version qver;
-	bool nodef, no_sve, lpa2, json, all_recs;
+	bool nodef, no_sve, lpa2, json, all_recs, realm;
 	uint8_t rpv[64];
 	size_t rpv_len;
 };
@@ -159,12 +160,16 @@ static const struct pv_opt cca_table[O_COUNT] = {
 		"generate the DTB of this QEMU (required for --vmm qemu without "
 		"--dtb): byte for byte what qemu-system-aarch64 -M virt,"
 		"gic-version=3,dtb-randomness=off -cpu max -accel tcg -m MEM "
-		"-smp CPUS [-kernel -initrd -append] dumps; a realm VMM changes "
-		"the DTB (PSCI over SMC, no flash, KVM's CPU): give its dump with "
-		"--dtb",
+		"-smp CPUS [-kernel -initrd -append] dumps; add --realm for the "
+		"tree of a realm",
 		CCA_ROW(qver), .parse = parse_qemu_version,
 		.only_with = O_VMM + 1, .only_with_value = "qemu",
 		.conflicts = PV_OPT_BIT(O_DTB) },
+	[O_REALM] = { "realm", 0, PV_ARG_FLAG, NULL,
+		"generate the DTB of the realm: the same board under KVM with "
+		"-cpu host -object rme-guest (KVM's CPU, no flash, PSCI over SMC, "
+		"/pmu with --pmu-counters); 10.0 only, --ipa-bits 41 (or 40)",
+		CCA_ROW(realm), .requires = PV_OPT_BIT(O_QEMU_VER) },
 	[O_ALGO] = { "measurement-algo", 0, PV_ARG_ENUM, NULL,
 		"the RIM's hash (kvmtool: sha256, qemu: sha512; sha384 with --rmm "
 		"2.0 only)",
@@ -460,6 +465,7 @@ int cmd_cca(int argc, char **argv)
 	in.dtb_name = o.dtb;
 	in.have_qemu_version = pv_opt_given(&st, O_QEMU_VER);
 	in.qemu_version = o.qver;
+	in.qemu_realm = o.realm;
 	in.irqchip = irq_ids[o.irqchip];
 	in.nodefaults = o.nodef;
 	in.net = o.network == 0;
