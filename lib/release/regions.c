@@ -106,6 +106,8 @@ int pv_region_fold_add(struct pv_region_fold *f, json_t *o, const char *name,
 	type = member(o, "page_type");
 	if (!*type)
 		type = member(o, "type");
+	if (!*type)
+		type = member(o, "event");	/* measure tdx --log */
 	/* what the update measured, field by field, NUL-separated */
 	pv_digest_update(&f->sha, member(o, "gpa"), strlen(member(o, "gpa")) + 1);
 	pv_digest_update(&f->sha, type, strlen(type) + 1);
