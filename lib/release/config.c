@@ -121,6 +121,27 @@ static int check_contrast(const struct pv_rel_target *g, const char *path,
 	return 0;
 }
 
+/* "vcpus": 1 to PV_REL_MAX_VCPUS counts of 1..512 */
+static int load_vcpus(json_t *arr, const char *path, struct pv_rel_target *g,
+		      struct pv_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(arr) < 1 || json_array_size(arr) > PV_REL_MAX_VCPUS)
+		return pv_errf(e, PV_EFORMAT, "%s.vcpus: 1 to %d counts", path,
+			       PV_REL_MAX_VCPUS);
+	json_array_foreach(arr, i, v) {
+		json_int_t n = json_integer_value(v);
+
+		if (!json_is_integer(v) || n < 1 || n > 512)
+			return pv_errf(e, PV_EFORMAT, "%s.vcpus[%zu]: expected a "
+				       "count 1..512", path, i);
+		g->vcpus[g->nvcpus++] = (unsigned)n;
+	}
+	return 0;
+}
+
 static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
@@ -189,18 +210,7 @@ static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 	if (r == 1)
 		return pv_errf(e, PV_EFORMAT, "%s.vcpus: missing (the vCPU counts "
 			       "to publish, e.g. [1, 2, 4, 8])", path);
-	if (json_array_size(arr) < 1 || json_array_size(arr) > PV_REL_MAX_VCPUS)
-		return pv_errf(e, PV_EFORMAT, "%s.vcpus: 1 to %d counts", path,
-			       PV_REL_MAX_VCPUS);
-	json_array_foreach(arr, i, v) {
-		json_int_t n = json_integer_value(v);
-
-		if (!json_is_integer(v) || n < 1 || n > 512)
-			return pv_errf(e, PV_EFORMAT, "%s.vcpus[%zu]: expected a "
-				       "count 1..512", path, i);
-		g->vcpus[g->nvcpus++] = (unsigned)n;
-	}
-	return 0;
+	return load_vcpus(arr, path, g, e);
 }
 
 /* "{vcpus}" in @tmpl replaced by @n: a file name of the release folder */
@@ -231,7 +241,7 @@ static int load_tdx(json_t *t, const char *path, struct pv_rel_target *g,
 					     "acpiTables" };
 	char name[160];
 	uint64_t mem;
-	json_t *arr, *v;
+	json_t *arr;
 	size_t i, k;
 	int r;
 
@@ -264,18 +274,8 @@ static int load_tdx(json_t *t, const char *path, struct pv_rel_target *g,
 			strspn(g->xfam, "0123456789abcdef") != 16))
 		return pv_errf(e, PV_EFORMAT, "%s.xfam: '%.32s': expected 8 bytes "
 			       "in lower-case hex", path, g->xfam);
-	if (json_array_size(arr) < 1 || json_array_size(arr) > PV_REL_MAX_VCPUS)
-		return pv_errf(e, PV_EFORMAT, "%s.vcpus: 1 to %d counts (QEMU's "
-			       "ACPI tables describe each vCPU)", path,
-			       PV_REL_MAX_VCPUS);
-	json_array_foreach(arr, i, v) {
-		json_int_t n = json_integer_value(v);
-
-		if (!json_is_integer(v) || n < 1 || n > 512)
-			return pv_errf(e, PV_EFORMAT, "%s.vcpus[%zu]: expected a "
-				       "count 1..512", path, i);
-		g->vcpus[g->nvcpus++] = (unsigned)n;
-	}
+	if ((r = load_vcpus(arr, path, g, e)))
+		return r;
 	for (k = 0; k < 3; k++) {
 		if (g->nvcpus > 1 && !strstr(*acpi[k], "{vcpus}"))
 			return pv_errf(e, PV_EFORMAT, "%s.%s: '%.64s' names one "

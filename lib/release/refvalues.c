@@ -52,6 +52,21 @@ static char *arg(struct pv_rv_argv *a, const char *s1, const char *s2)
 	return p;
 }
 
+/* --kernel K [--initrd I] [--append TEXT]: a QEMU direct boot, as both
+ * measure snp --ovmf and measure tdx take it */
+static bool direct_boot(struct pv_rv_argv *a, const char *pre,
+			const struct pv_rv_recipe *r, const char *cmdline_text)
+{
+	bool ok = arg(a, "--kernel", NULL) && arg(a, pre, r->kernel);
+
+	if (r->initrd)
+		ok = ok && arg(a, "--initrd", NULL) && arg(a, pre, r->initrd);
+	if (r->cmdline)
+		ok = ok && arg(a, "--append", NULL) &&
+		     arg(a, cmdline_text ? cmdline_text : "", NULL);
+	return ok;
+}
+
 int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		     const char *cmdline_text, struct pv_rv_argv *a,
 		     struct pv_err *e)
@@ -69,15 +84,8 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		 * MRTD, edk2-stable202411 event layout, the unmodified setup
 		 * header, LoadOptions as CMDLINE " initrd=initrd" */
 		ok = ok && arg(a, "tdx", NULL) && arg(a, "--firmware", NULL) &&
-		     arg(a, pre, r->ovmf) && arg(a, "--kernel", NULL) &&
-		     arg(a, pre, r->kernel);
-		if (r->initrd)
-			ok = ok && arg(a, "--initrd", NULL) &&
-			     arg(a, pre, r->initrd);
-		if (r->cmdline)
-			ok = ok && arg(a, "--append", NULL) &&
-			     arg(a, cmdline_text ? cmdline_text : "", NULL);
-		ok = ok && arg(a, "--memory", NULL) && arg(a, r->memory, NULL) &&
+		     arg(a, pre, r->ovmf) &&
+		     direct_boot(a, pre, r, cmdline_text) && arg(a, "--memory", NULL) && arg(a, r->memory, NULL) &&
 		     arg(a, "--acpi-loader", NULL) &&
 		     arg(a, pre, r->acpi_loader) &&
 		     arg(a, "--acpi-rsdp", NULL) && arg(a, pre, r->acpi_rsdp) &&
@@ -101,14 +109,8 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		} else {
 			/* QEMU + OVMF direct boot, sev-snp-measure's options */
 			ok = ok && arg(a, "snp", NULL) && arg(a, "--ovmf", NULL) &&
-			     arg(a, pre, r->ovmf) && arg(a, "--kernel", NULL) &&
-			     arg(a, pre, r->kernel);
-			if (r->initrd)
-				ok = ok && arg(a, "--initrd", NULL) &&
-				     arg(a, pre, r->initrd);
-			if (r->cmdline)
-				ok = ok && arg(a, "--append", NULL) &&
-				     arg(a, cmdline_text ? cmdline_text : "", NULL);
+			     arg(a, pre, r->ovmf) &&
+			     direct_boot(a, pre, r, cmdline_text);
 		}
 		if (r->vcpus) {
 			snprintf(num, sizeof(num), "%u", r->vcpus);
