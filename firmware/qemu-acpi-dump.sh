@@ -51,7 +51,10 @@ args=(-machine q35,smm=off,pic=off -accel tcg -S -cpu qemu64 -m "${mem}M"
 	-object "memory-backend-ram,id=dimm1,size=${mem}M" -numa node,memdev=dimm1
 	-smp "$vcpus,cores=1,threads=1")
 version=$("$qemu" --version | sed -n 1p)
-pkg=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
+# the Debian package, when the QEMU is the host's (PODVM_QEMU_X86 names
+# another: its version banner stands alone)
+pkg=unknown
+[ -n "${PODVM_QEMU_X86:-}" ] || pkg=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
 
 key=$( {
 	sha256sum <"${BASH_SOURCE[0]}" | cut -d' ' -f1
