@@ -151,6 +151,7 @@ struct obs {
 	pv_rv_line_fn line;
 	void *arg;
 	const struct pv_snp_hashes *hashes;
+	struct pv_rv_computed *c;	/* tdx: the event digests kept */
 };
 
 static void take(struct obs *o, json_t *j)
@@ -385,6 +386,12 @@ static int tdx_step(void *arg, const struct pv_tdx_event *ev)
 {
 	struct obs *o = arg;
 
+	if (!strcmp(ev->type, "EV_EFI_BOOT_SERVICES_APPLICATION"))
+		memcpy(o->c->kernel_ev, ev->digest, 48);
+	if (!strcmp(ev->what, "LOADED_IMAGE::LoadOptions")) {
+		memcpy(o->c->params_ev, ev->digest, 48);
+		o->c->has_params_ev = true;
+	}
 	take(o, pv_tdx_event_json(o->n, ev));
 	return 0;
 }
@@ -466,7 +473,8 @@ int pv_rv_compute(const struct pv_rv_recipe *r, const char *dir,
 		  pv_rv_line_fn line, void *arg, struct pv_rv_computed *c,
 		  struct pv_err *e)
 {
-	struct obs o = { .name = "the step log", .line = line, .arg = arg };
+	struct obs o = { .name = "the step log", .line = line, .arg = arg,
+			 .c = c };
 	int rc;
 
 	memset(c, 0, sizeof(*c));

@@ -160,6 +160,11 @@ static json_t *value(const struct pv_rel_config *cfg,
 		json_object_set_new(v, "rtmrs", rtmrs);
 		if (t->xfam)
 			json_object_set_new(v, "xfam", json_string(t->xfam));
+		json_object_set_new(v, "kernelDigest",
+				    pv_json_hex(c.kernel_ev, 48));
+		if (c.has_params_ev)
+			json_object_set_new(v, "loadOptionsDigest",
+					    pv_json_hex(c.params_ev, 48));
 		json_object_set_new(v, "regions", c.regions);
 		c.regions = NULL;
 		pv_hex_encode(c.regs[0], 48, hex, sizeof(hex));
@@ -617,6 +622,16 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 	}
 	if (same && c.tdx)
 		pv_hex_encode(x->regs[0], 48, hex, sizeof(hex));
+	if (same && c.tdx && (memcmp(c.kernel_ev, x->kernel_ev, 48) ||
+			      c.has_params_ev != x->has_params_ev ||
+			      memcmp(c.params_ev, x->params_ev, 48))) {
+		say(w, "MISMATCH", x->id, memcmp(c.kernel_ev, x->kernel_ev, 48) ?
+		    "kernelDigest: not the kernel event's digest recomputed" :
+		    "loadOptionsDigest: not the LoadOptions event's digest "
+		    "recomputed (or present in only one of them)");
+		pv_rv_computed_free(&c);
+		return;
+	}
 	if (same && x->recipe.igvm && (!c.has_policy || c.policy != x->policy)) {
 		snprintf(msg, sizeof(msg), "the IGVM's GUEST_POLICY is 0x%llx, "
 			 "the value says 0x%llx", (unsigned long long)c.policy,

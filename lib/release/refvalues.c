@@ -438,6 +438,14 @@ static int parse_tdx_value(json_t *v, const char *at, const char *vmm,
 			strspn(x->xfam, "0123456789abcdef") != 16))
 		return pv_errf(e, PV_EFORMAT, "%s.xfam: expected 8 bytes in "
 			       "lower-case hex", at);
+	if ((rc = pv_jf_hex(v, "kernelDigest", 48, at, x->kernel_ev, e)))
+		return rc;
+	if (json_object_get(v, "loadOptionsDigest")) {
+		if ((rc = pv_jf_hex(v, "loadOptionsDigest", 48, at,
+				    x->params_ev, e)))
+			return rc;
+		x->has_params_ev = true;
+	}
 	if (pv_contrast_platform(x->recipe.platform) && !x->xfam)
 		return pv_errf(e, PV_EFORMAT, "%s.xfam: missing (a Contrast "
 			       "platform's TDX value carries it)", at);
@@ -451,12 +459,13 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	static const char *const keys[] = { "id", "tee", "platform", "vmm",
 		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
 		"command", "measurement", "policy", "apEip", "regions", "idBlock",
-		"idAuth", "mrtd", "rtmrs", "xfam", NULL };
+		"idAuth", "mrtd", "rtmrs", "xfam", "kernelDigest",
+		"loadOptionsDigest", NULL };
 	static const char *const snp_only[] = { "product", "vcpus", "policy",
 		"apEip", "idBlock", "idAuth", NULL };
 	static const char *const cca_only[] = { "cpus", NULL };
 	static const char *const tdx_only[] = { "mrtd", "rtmrs", "xfam",
-		NULL };
+		"kernelDigest", "loadOptionsDigest", NULL };
 	static const char *const not_tdx[] = { "product", "cpus",
 		"measurement", "policy", "apEip", "idBlock", "idAuth", NULL };
 	const char *const *other;
@@ -832,8 +841,10 @@ static bool has_seed(json_t *values, json_t *v)
  * fields of TDXReferenceValues: MrSeam is the host's TDX module, left to
  * the operator as Contrast's own release does; contrast.md 11) and into
  * Trustee's reference values, named as the TDX verifier's claims
- * (quote.body.mr_td, rtmr_0..3, xfam: lower-case hex); returns 0 or -1
- * when out of memory */
+ * (quote.body.mr_td, rtmr_0..3, xfam: lower-case hex) and the event-log
+ * digests its default policy compares (tdvfkernel, tdvfkernelparams:
+ * kept only when every TDX value has the same one); returns 0 or -1 when
+ * out of memory */
 static int add_tdx(json_t *v, json_t *contrast, json_t *tdx_rv)
 {
 	static const char *const rv_names[PV_RV_TDX_REGS] = { "mr_td",
@@ -855,6 +866,20 @@ static int add_tdx(json_t *v, json_t *contrast, json_t *tdx_rv)
 				return -1;
 		}
 		add_unique(list, json_string_value(h));
+	}
+	for (i = 0; i < 2; i++) {
+		json_t *h = json_object_get(v, i ? "loadOptionsDigest" :
+					       "kernelDigest");
+		const char *k = i ? "tdvfkernelparams" : "tdvfkernel";
+
+		list = json_object_get(tdx_rv, k);
+		if (!list) {
+			list = json_array();
+			if (!list || json_object_set_new(tdx_rv, k, list))
+				return -1;
+		}
+		/* a value without the event: no single reference value */
+		add_unique(list, h ? json_string_value(h) : "");
 	}
 	if (xfam) {
 		list = json_object_get(tdx_rv, "xfam");
@@ -1008,8 +1033,24 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 			json_object_set_new(by, k, sample(json_incref(pl)));
 		json_object_set_new(v, "snpByPlatform", by);
 	}
-	if (json_object_size(tdx_rv))
+	if (json_object_size(tdx_rv)) {
+		/* the default policy compares these with ==: one value */
+		static const char *const one[] = { "tdvfkernel",
+						   "tdvfkernelparams" };
+		json_t *l;
+		size_t k;
+
+		for (k = 0; k < 2; k++) {
+			l = json_object_get(tdx_rv, one[k]);
+			if (l && json_array_size(l) == 1 &&
+			    *json_string_value(json_array_get(l, 0)))
+				json_object_set(tdx_rv, one[k],
+						json_array_get(l, 0));
+			else
+				json_object_del(tdx_rv, one[k]);
+		}
 		json_object_set_new(v, "tdx", sample(json_incref(tdx_rv)));
+	}
 	if (json_array_size(cca_rv))
 		json_object_set_new(v, "cca", pv_rvps_sample(
 			PV_RVPS_CCA_KEY,

@@ -424,6 +424,11 @@ struct pv_rv_computed {
 	json_t *regions;	/* the step log folded (pv_log_regions) */
 	bool tdx;		/* m is unused; regs hold MRTD, RTMR0..3 */
 	uint8_t regs[PV_RV_TDX_REGS][48];
+	/* tdx: the digests of the kernel's EV_EFI_BOOT_SERVICES_APPLICATION
+	 * and of the stub's LoadOptions event (the event log entries Trustee's
+	 * default policy compares: tdvfkernel, tdvfkernelparams) */
+	uint8_t kernel_ev[48], params_ev[48];
+	bool has_params_ev;
 };
 
 /* Sees each step log line, as `measure snp|cca --log` writes it (the line
@@ -467,9 +472,12 @@ struct pv_rv_value {
 	/* a Contrast platform's value: Contrast's ID block and ID auth
 	 * (base64, as QEMU's id-block= and id-auth= take them) */
 	const char *id_block, *id_auth;
-	/* tdx: no measurement (mlen 0); MRTD and RTMR0..3, and the XFAM */
+	/* tdx: no measurement (mlen 0); MRTD and RTMR0..3, the XFAM, and
+	 * the kernel's and LoadOptions' event digests */
 	uint8_t regs[PV_RV_TDX_REGS][48];
 	const char *xfam;
+	uint8_t kernel_ev[48], params_ev[48];
+	bool has_params_ev;
 };
 
 struct pv_rv_doc {

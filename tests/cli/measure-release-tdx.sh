@@ -106,6 +106,13 @@ check "Trustee: a sample message with mr_td, rtmr_0..3 (each count's RTMR0) and 
 	"$(jq -r '[.mr_td, .rtmr_0, .rtmr_1, .rtmr_2, .rtmr_3, .xfam] | map(length) | join(" ")' "$T/tdx.json")" = "1 2 1 1 1 1"
 check "Trustee: rtmr_0 holds both counts' values, in hex" test \
 	"$(jq -r '.rtmr_0 | join(" ")' "$T/tdx.json")" = "$(jq -r '[.values[].rtmrs[0]] | join(" ")' "$RV")"
+check "kernelDigest: the PE/COFF digest of the kernel (quex and calculate-tdx-mrs, tests/kat/tdx/README.md)" test \
+	"$(jq -r '.values[0].kernelDigest' "$RV")" = de5f0c110fbda5ca48fd7187aa5fd13c34563279ad6cda6cda5f942f3da71e92841a02a8b161b845c0c7e6fe33724024
+LO=$(printf 'console=ttyS0 quiet' | iconv -f ASCII -t UTF-16LE | cat - <(printf '\0\0') | openssl dgst -sha384 -r | cut -c1-96)
+check "loadOptionsDigest: SHA-384 of the UTF-16 command line and its NUL (no initrd)" test \
+	"$(jq -r '.values[0].loadOptionsDigest' "$RV")" = "$LO"
+check "Trustee: tdvfkernel and tdvfkernelparams, one value each (the policy compares with ==)" test \
+	"$(jq -r '"\(.tdvfkernel) \(.tdvfkernelparams)"' "$T/tdx.json")" = "$(jq -r '.values[0] | "\(.kernelDigest) \(.loadOptionsDigest)"' "$RV")"
 check "Trustee message header" test "$(jq -r '.trustee.tdx | "\(.version) \(.type)"' "$RV")" = "0.1.0 sample"
 
 # ---- verify
@@ -134,6 +141,10 @@ expect_err_has "values[0].mrtd: missing" "names the member"
 jq '.values[0].measurement = .values[0].mrtd' "$RV" >"$T/t/refvalues.json"
 run "$M" verify "$T/t/refvalues.json"
 expect_err_has "values[0]: 'measurement' is not a member of a tdx value" "a measurement member is refused"
+jq '.values[0].kernelDigest = .values[0].mrtd' "$RV" >"$T/t/refvalues.json"
+run "$M" verify "$T/t/refvalues.json"
+expect_rc 3 "an edited kernelDigest: exit 3"
+expect_out_has "MISMATCH metal-qemu-tdx/1vcpu: kernelDigest: not the kernel event's digest recomputed" "names it"
 jq 'del(.values[0].rtmrs[3])' "$RV" >"$T/t/refvalues.json"
 run "$M" verify "$T/t/refvalues.json"
 expect_err_has "values[0].rtmrs: expected RTMR0..3" "three RTMRs are refused"
