@@ -204,8 +204,11 @@ int pv_regions_diverge(const json_t *a, const json_t *b, char *region,
 			return 1;
 		}
 		if (strcmp(rstr(ra, "contents"), rstr(rb, "contents"))) {
-			snprintf(why, wsize, "its contents differ (GPA %s, %lld "
-				 "updates)", rstr(rb, "gpa"), (long long)ub);
+			/* a TDX event has no GPA */
+			snprintf(why, wsize, "its contents differ (%s%s%s%lld "
+				 "updates)", *rstr(rb, "gpa") ? "GPA " : "",
+				 rstr(rb, "gpa"), *rstr(rb, "gpa") ? ", " : "",
+				 (long long)ub);
 			return 1;
 		}
 	}
