@@ -155,6 +155,19 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 	return 0;
 }
 
+/* the firmware (under @key), kernel, initrd and cmdline of a QEMU direct
+ * boot recipe (snp with ovmf, tdx) */
+static void direct_boot_json(json_t *o, const char *key,
+			     const struct pv_rv_recipe *r)
+{
+	json_object_set_new(o, key, json_string(r->ovmf));
+	json_object_set_new(o, "kernel", json_string(r->kernel));
+	if (r->initrd)
+		json_object_set_new(o, "initrd", json_string(r->initrd));
+	if (r->cmdline)
+		json_object_set_new(o, "cmdline", json_string(r->cmdline));
+}
+
 json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 {
 	json_t *o = json_object();
@@ -162,12 +175,7 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	if (!o)
 		return NULL;
 	if (r->tdx) {
-		json_object_set_new(o, "firmware", json_string(r->ovmf));
-		json_object_set_new(o, "kernel", json_string(r->kernel));
-		if (r->initrd)
-			json_object_set_new(o, "initrd", json_string(r->initrd));
-		if (r->cmdline)
-			json_object_set_new(o, "cmdline", json_string(r->cmdline));
+		direct_boot_json(o, "firmware", r);
 		json_object_set_new(o, "vmm", json_string(r->vmm));
 		json_object_set_new(o, "memory", json_string(r->memory));
 		json_object_set_new(o, "vcpus", json_integer(r->vcpus));
@@ -182,12 +190,7 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 		if (r->igvm) {
 			json_object_set_new(o, "igvm", json_string(r->igvm));
 		} else {
-			json_object_set_new(o, "ovmf", json_string(r->ovmf));
-			json_object_set_new(o, "kernel", json_string(r->kernel));
-			if (r->initrd)
-				json_object_set_new(o, "initrd", json_string(r->initrd));
-			if (r->cmdline)
-				json_object_set_new(o, "cmdline", json_string(r->cmdline));
+			direct_boot_json(o, "ovmf", r);
 		}
 		json_object_set_new(o, "vmm", json_string(r->vmm));
 		if (r->vcpus)
