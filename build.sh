@@ -78,12 +78,16 @@ usage() {
 Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
-           (deps, tools, kernel, firmware, rootfs, igvm, publish)
+           (deps, tools, kernel, firmware, tdx-firmware, rootfs, igvm, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
   firmware  the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
            Debian's edk2 source (firmware/PINNED; cached like the kernel)
+  tdx-firmware  the TDX inputs: OVMF-TDX.fd, Debian's own OVMF.fd
+           (firmware/PINNED-TDX), and QEMU's ACPI blobs for each vCPU count
+           of the image's "tdx" targets (firmware/qemu-acpi-dump.sh; both
+           cached by content hash)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
   publish [--release-base URL]
@@ -378,6 +382,36 @@ cmd_firmware() {
 	firmware/build-firmware.sh "$STAGE_DIR/firmware" || die "firmware build failed"
 }
 
+# The TDX inputs of the release (docs/tdx.md 10, 11): Debian's OVMF.fd as
+# OVMF-TDX.fd, and for each "tdx" target of release.json and each of its
+# vCPU counts the three ACPI blobs QEMU serves a guest of that memory
+# size, named as the target's acpiLoader/acpiRsdp/acpiTables say, with
+# "{vcpus}" replaced, and the dump's manifest beside them.
+cmd_tdx_firmware() {
+	stage "tdx firmware"
+	image_conf
+	local dir=$STAGE_DIR/tdx rel=images/$IMAGE/release.json t n mem mib f name
+	rm -rf "$dir"
+	firmware/fetch-tdx-firmware.sh "$dir" || die "fetching the TDX firmware failed"
+	for t in $(jq -r '(.tdx // []) | keys[]' "$rel"); do
+		mem=$(jq -r ".tdx[$t].memory" "$rel")
+		case "$mem" in
+		*[0-9]M) mib=${mem%M} ;; *[0-9]G) mib=$((${mem%G} * 1024)) ;;
+		*[0-9]) mib=$mem ;; *) die "$rel: tdx[$t].memory: '$mem': expected N, NM or NG" ;;
+		esac
+		for n in $(jq -r ".tdx[$t].vcpus[]" "$rel"); do
+			firmware/qemu-acpi-dump.sh "$dir/acpi-$n" "$n" "$mib" ||
+				die "the ACPI blobs of $n vCPUs, $mem failed"
+			for f in acpiLoader:table-loader acpiRsdp:rsdp acpiTables:tables; do
+				name=$(jq -r ".tdx[$t].${f%%:*}" "$rel")
+				cp "$dir/acpi-$n/${f#*:}" "$dir/${name//\{vcpus\}/$n}"
+			done
+			cp "$dir/acpi-$n/manifest.json" "$dir/tdx-acpi-${n}vcpu.json"
+			rm -rf "$dir/acpi-$n"
+		done
+	done
+}
+
 cmd_rootfs() {
 	stage rootfs
 	images/build-rootfs.sh "images/$IMAGE" "$STAGE_DIR/rootfs" || die "rootfs build failed"
@@ -430,6 +464,7 @@ cmd_publish() {
 	put "$STAGE_DIR/kernel/bzImage"
 	put "$STAGE_DIR/kernel/kernel.config"
 	put "$STAGE_DIR/firmware/OVMF-SNP.fd"
+	for f in "$STAGE_DIR"/tdx/*; do [ -f "$f" ] && put "$f"; done
 	put "$STAGE_DIR/disk/disk.img"
 	put "$STAGE_DIR/disk/root.img"
 	put "$STAGE_DIR/disk/root-verity.img"
@@ -484,7 +519,8 @@ cmd_boot_test() {
 }
 
 # The stages run as concurrently as their inputs allow (README.md, "The
-# default image"): the kernel, the firmware and the rootfs (bootstrap,
+# default image"): the kernel, the SNP firmware, the TDX inputs (a
+# download and one QEMU run per vCPU count) and the rootfs (bootstrap,
 # erofs, verity, GPT: downloads, dpkg and mostly one core) start together;
 # the IGVM files wait for the kernel and the disk's command line, publish
 # for everything.  Each stage prints its own "==>" lines to the same
@@ -537,11 +573,12 @@ bg_stop() {
 
 cmd_stages() {
 	bg_start firmware cmd_firmware
+	bg_start tdx-firmware cmd_tdx_firmware
 	bg_start kernel cmd_kernel
 	bg_start rootfs cmd_rootfs
 	bg_wait kernel rootfs
 	cmd_igvm
-	bg_wait firmware
+	bg_wait firmware tdx-firmware
 	cmd_publish
 }
 
@@ -557,6 +594,7 @@ case "${1:-}" in
 deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 firmware) cmd_deps; cmd_firmware ;;
+tdx-firmware) cmd_deps; cmd_tdx_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish)

@@ -22,7 +22,8 @@
 #                             tool, firmware) are installed at their locked
 #                             versions, every file entry has its sha256, and
 #                             every firmware source entry is what
-#                             firmware/PINNED pins
+#                             firmware/PINNED pins, the prebuilt TDX
+#                             firmware entry what firmware/PINNED-TDX pins
 #
 # Lock lines: KIND NAME VERSION ARCH SHA256 PATH ('#' starts a comment).
 # Every mismatch names the package (or file) and both versions (or hashes)
@@ -67,6 +68,11 @@ TOOLS="gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu libc6-dev make bc bison 
 # the tools of its build (nasm, iasl, libuuid headers).
 FIRMWARE_PINNED=${PODVM_FIRMWARE_PINNED:-$here/../firmware/PINNED}
 FIRMWARE_TOOLS="nasm acpica-tools uuid-dev"
+# The TDX firmware, when the tree publishes one: Debian's prebuilt ovmf
+# .deb (not installed on the host: its OVMF.fd is the artifact), and the
+# QEMU whose ACPI tables RTMR0 measures (firmware/qemu-acpi-dump.sh).
+TDX_PINNED=${PODVM_TDX_PINNED:-$here/../firmware/PINNED-TDX}
+TDX_TOOLS="qemu-system-x86"
 
 cmd_resolve() {
 	local img=$1 pkgs
@@ -121,6 +127,13 @@ cmd_resolve() {
 			echo "firmware $package $version source $debian_sha256 pool/main/$d/$package/$debian"
 		)
 		tools="$tools $FIRMWARE_TOOLS"
+	fi
+	if [ -f "$TDX_PINNED" ]; then
+		(
+			. "$TDX_PINNED"
+			echo "firmware $package $version all $deb_sha256 $path"
+		)
+		tools="$tools $TDX_TOOLS"
 	fi
 	for p in $tools; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || die "$p: not installed (./build.sh deps)"
@@ -208,8 +221,14 @@ cmd_check_host() {
 		while read -r p v a s f; do
 			have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
 			[ "$have" = "$v" ] || die "$kind package $p: ${have:-nothing} is installed, the lock says $v (./build.sh deps, or ./build.sh lock to take it)"
-		done < <(entries "$lock" "$kind" | awk '$3 != "source"')
+		done < <(entries "$lock" "$kind" | awk -v k="$kind" 'k != "firmware" && $3 != "source"')
 	done
+	# the prebuilt TDX firmware: what firmware/PINNED-TDX pins
+	while read -r p v a s f; do
+		[ -f "$TDX_PINNED" ] || die "firmware $p $v: locked, but there is no $TDX_PINNED"
+		have=$(. "$TDX_PINNED"; echo "$package $version $deb_sha256")
+		[ "$have" = "$p $v $s" ] || die "firmware $p $v $s: firmware/PINNED-TDX pins $have"
+	done < <(entries "$lock" firmware | awk '$3 != "source"')
 	# firmware source files: the pin the firmware build checks its download
 	# against (firmware/PINNED) names the same version and sha256s
 	while read -r p v a s f; do
