@@ -24,6 +24,8 @@ PACKAGES=(
 	# GPT, the boot test, and the reproducibility judges
 	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
 	bc bison flex cpio xz-utils make
+	# objtool, built during the kernel build, reads ELF through libelf
+	libelf-dev
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 	# live oracle of measure cca --vmm qemu --qemu-version 7.2: its
 	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the
@@ -39,6 +41,8 @@ PACKAGES=(
 	nasm acpica-tools uuid-dev python3 patch
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
+	# pgrep: build.sh stops its background stages with what they started
+	procps
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
 	# supply-chain tests: the SBOM's licence expressions (Debian's SPDX
@@ -58,10 +62,13 @@ STAGE=setup
 T0=$(date +%s)
 
 PUBLISH_TMP=
+# The background stages of cmd_stages (bg_start), stopped on the way out.
+BG_PIDS=()
+BG_NAMES=()
 # Any failing command names the stage it failed in; a half-assembled out/
 # is removed on the way out.
 trap 'rc=$?; printf "build.sh: %s: failed (exit %d): %s\n" "$STAGE" "$rc" "$BASH_COMMAND" >&2; exit "$rc"' ERR
-trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"' EXIT
+trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"; [ "${#BG_PIDS[@]}" -eq 0 ] || bg_stop' EXIT
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s: %s\n' "$STAGE" "$*" >&2; exit 1; }
@@ -75,13 +82,17 @@ usage() {
 Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
-           (deps, tools, kernel, firmware, rootfs, igvm, kernel-arm64,
-           rootfs-arm64, publish)
+           (deps, tools, kernel, firmware, tdx-firmware, rootfs, igvm,
+           kernel-arm64, rootfs-arm64, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
   firmware  the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
            Debian's edk2 source (firmware/PINNED; cached like the kernel)
+  tdx-firmware  the TDX inputs: OVMF-TDX.fd, Debian's own OVMF.fd
+           (firmware/PINNED-TDX), and QEMU's ACPI blobs for each vCPU count
+           of the image's "tdx" targets (firmware/qemu-acpi-dump.sh; both
+           cached by content hash)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
   kernel-arm64  the arm64 kernel (Image) of the image's arm64 variant,
@@ -369,16 +380,58 @@ cmd_lock() {
 	say "$lock: updated (review with git diff; the rootfs is rebuilt from it, and refvalues/ follow with ./build.sh refvalues)"
 }
 
+# The machine's cache of slow inputs (kernels, rootfs tarballs, firmware),
+# keyed by content hash in each stage's script.
+cache_root() {
+	echo "${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}"
+}
+
 cmd_kernel() {
 	stage kernel
 	image_conf
 	lock_check_host
-	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
+	# build-kernel.sh builds in one fixed folder per architecture (stable
+	# __FILE__ strings): two builds of the machine, from two checkouts say,
+	# take turns; the second finds the first's result in the cache.
+	local lock
+	lock=$(cache_root)/kernel/.build-$ARCH.lock
+	mkdir -p "${lock%/*}"
+	flock "$lock" kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
 }
 
 cmd_firmware() {
 	stage firmware
 	firmware/build-firmware.sh "$STAGE_DIR/firmware" || die "firmware build failed"
+}
+
+# The TDX inputs of the release (docs/tdx.md 10, 11): Debian's OVMF.fd as
+# OVMF-TDX.fd, and for each "tdx" target of release.json and each of its
+# vCPU counts the three ACPI blobs QEMU serves a guest of that memory
+# size, named as the target's acpiLoader/acpiRsdp/acpiTables say, with
+# "{vcpus}" replaced, and the dump's manifest beside them.
+cmd_tdx_firmware() {
+	stage "tdx firmware"
+	image_conf
+	local dir=$STAGE_DIR/tdx rel=images/$IMAGE/release.json t n mem mib f name
+	rm -rf "$dir"
+	firmware/fetch-tdx-firmware.sh "$dir" || die "fetching the TDX firmware failed"
+	for t in $(jq -r '(.tdx // []) | keys[]' "$rel"); do
+		mem=$(jq -r ".tdx[$t].memory" "$rel")
+		case "$mem" in
+		*[0-9]M) mib=${mem%M} ;; *[0-9]G) mib=$((${mem%G} * 1024)) ;;
+		*[0-9]) mib=$mem ;; *) die "$rel: tdx[$t].memory: '$mem': expected N, NM or NG" ;;
+		esac
+		for n in $(jq -r ".tdx[$t].vcpus[]" "$rel"); do
+			firmware/qemu-acpi-dump.sh "$dir/acpi-$n" "$n" "$mib" ||
+				die "the ACPI blobs of $n vCPUs, $mem failed"
+			for f in acpiLoader:table-loader acpiRsdp:rsdp acpiTables:tables; do
+				name=$(jq -r ".tdx[$t].${f%%:*}" "$rel")
+				cp "$dir/acpi-$n/${f#*:}" "$dir/${name//\{vcpus\}/$n}"
+			done
+			cp "$dir/acpi-$n/manifest.json" "$dir/tdx-acpi-${n}vcpu.json"
+			rm -rf "$dir/acpi-$n"
+		done
+	done
 }
 
 cmd_rootfs() {
@@ -459,6 +512,7 @@ cmd_publish() {
 	put "$STAGE_DIR/kernel/bzImage"
 	put "$STAGE_DIR/kernel/kernel.config"
 	put "$STAGE_DIR/firmware/OVMF-SNP.fd"
+	for f in "$STAGE_DIR"/tdx/*; do [ -f "$f" ] && put "$f"; done
 	put "$STAGE_DIR/disk/disk.img"
 	put "$STAGE_DIR/disk/root.img"
 	put "$STAGE_DIR/disk/root-verity.img"
@@ -526,33 +580,75 @@ cmd_boot_test() {
 	fi
 }
 
-# The firmware builds beside the kernel, rootfs and IGVM stages (a cold
-# edk2 build takes 7 to 14 minutes on 2 cores, the kernel about 15): a
-# background job whose "==> firmware:" lines go to the same stderr, waited
-# for before publish.  So do the arm64 kernel and rootfs (docs/arm64.md §5).
+# The stages run as concurrently as their inputs allow (README.md, "The
+# default image"): the kernel, the SNP firmware, the TDX inputs (a
+# download and one QEMU run per vCPU count) and the rootfs (bootstrap,
+# erofs, verity, GPT: downloads, dpkg and mostly one core) start together;
+# the IGVM files wait for the kernel and the disk's command line, publish
+# for everything.  Each stage prints its own "==>" lines to the same
+# stderr.  The first stage to fail stops the build at once, naming it, and
+# the others are stopped with it.
+bg_start() {
+	local name=$1; shift
+	( "$@" ) &
+	BG_PIDS+=("$!")
+	BG_NAMES+=("$name")
+}
+# bg_wait NAME...: return when these background stages have ended; any
+# stage that fails meanwhile, named or not, stops the build.
+bg_wait() {
+	local want=" $* " pid rc i name
+	stage "waiting for: $*"
+	while :; do
+		local pending=0
+		for i in "${!BG_NAMES[@]}"; do
+			[[ -n "${BG_NAMES[$i]}" && "$want" == *" ${BG_NAMES[$i]} "* ]] && pending=1
+		done
+		[ "$pending" -eq 1 ] || return 0
+		rc=0
+		wait -n -p pid || rc=$?
+		for i in "${!BG_PIDS[@]}"; do
+			[ "${BG_PIDS[$i]}" = "$pid" ] || continue
+			name=${BG_NAMES[$i]}
+			BG_NAMES[$i]=
+			[ "$rc" -eq 0 ] || die "the $name stage failed (exit $rc); the other stages were stopped"
+		done
+	done
+}
+# stop_tree PID: stops the process, then (stopped, it starts nothing new)
+# everything it started (flock, make, cc1, apt-get), and prints them all.
+stop_tree() {
+	local c
+	kill -STOP "$1" 2>/dev/null || return 0
+	echo "$1"
+	for c in $(pgrep -P "$1" 2>/dev/null || true); do stop_tree "$c"; done
+}
+bg_stop() {
+	local i pids=()
+	for i in "${!BG_PIDS[@]}"; do
+		[ -z "${BG_NAMES[$i]}" ] || pids+=($(stop_tree "${BG_PIDS[$i]}"))
+	done
+	[ "${#pids[@]}" -eq 0 ] && return 0
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	kill -CONT "${pids[@]}" 2>/dev/null || true
+}
+
+# The arm64 kernel and rootfs (docs/arm64.md §5) start with the others and
+# are waited for before publish.
 cmd_stages() {
-	local fw_pid fw_rc=0 ka_pid= ka_rc=0 ra_pid= ra_rc=0
-	( cmd_firmware ) &
-	fw_pid=$!
+	local arm64=()
+	bg_start firmware cmd_firmware
+	bg_start tdx-firmware cmd_tdx_firmware
 	if has_arm64; then
-		( cmd_kernel_arm64 ) &
-		ka_pid=$!
-		( cmd_rootfs_arm64 ) &
-		ra_pid=$!
+		bg_start kernel-arm64 cmd_kernel_arm64
+		bg_start rootfs-arm64 cmd_rootfs_arm64
+		arm64=(kernel-arm64 rootfs-arm64)
 	fi
-	cmd_kernel
-	cmd_rootfs
+	bg_start kernel cmd_kernel
+	bg_start rootfs cmd_rootfs
+	bg_wait kernel rootfs
 	cmd_igvm
-	stage "firmware (waiting for the background build)"
-	wait "$fw_pid" || fw_rc=$?
-	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
-	if [ -n "$ka_pid" ]; then
-		stage "kernel-arm64, rootfs-arm64 (waiting for the background builds)"
-		wait "$ka_pid" || ka_rc=$?
-		wait "$ra_pid" || ra_rc=$?
-		[ "$ka_rc" -eq 0 ] || die "kernel-arm64 stage failed (exit $ka_rc)"
-		[ "$ra_rc" -eq 0 ] || die "rootfs-arm64 stage failed (exit $ra_rc)"
-	fi
+	bg_wait firmware tdx-firmware "${arm64[@]}"
 	cmd_publish
 }
 
@@ -568,6 +664,7 @@ case "${1:-}" in
 deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 firmware) cmd_deps; cmd_firmware ;;
+tdx-firmware) cmd_deps; cmd_tdx_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 kernel-arm64) cmd_deps; cmd_kernel_arm64 ;;
 rootfs-arm64) cmd_deps; cmd_tools; cmd_rootfs_arm64 ;;

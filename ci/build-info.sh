@@ -33,6 +33,13 @@ if [ -f "$out/Image" ]; then
 			  rootfs_installed: $pkgs, cmdline: $cmdline,
 			  tools: {gcc: $gcc, binutils: $binutils, "qemu-user-static": $qemu}}')
 fi
+# the TDX firmware Debian ships (firmware/PINNED-TDX), when the tree has one
+tdx_json=null
+if [ -f firmware/PINNED-TDX ]; then
+	tdx_json=$(. firmware/PINNED-TDX && jq -n --arg p "$package" --arg v "$version" \
+		--arg d "$deb_sha256" --arg f "$fd_sha256" \
+		'{package: $p, version: $v, deb_sha256: $d, ovmf_sha256: $f}')
+fi
 art_json=$(cd "$out" && for f in $(ls | LC_ALL=C sort); do
 	case "$f" in build-info.json | SHA256SUMS) continue ;; esac
 	[ -f "$f" ] || continue
@@ -46,21 +53,22 @@ jq -n \
 	--argjson frags "$frag_json" --argjson overlay "$overlay_json" --argjson pkgs "$pkgs_json" \
 	--arg pkglist "$(sha "$img/packages")" --argjson artifacts "$art_json" \
 	--arg cmdline "$(cat "$img/cmdline")" --arg release "$(sha "$img/release.json")" \
+	--argjson tdxfw "$tdx_json" --arg qemu "$(ver qemu-system-x86)" \
 	--arg gcc "$(gcc -dumpfullversion)" --arg binutils "$(ver binutils)" \
 	--arg mmdebstrap "$(ver mmdebstrap)" --arg erofs "$(ver erofs-utils)" --arg gdisk "$(ver gdisk)" \
 	--arg igvmgen "$("$bin/igvmgen" --version)" --arg measure "$("$bin/measure" --version)" \
 	--arg veritysetup "$("$bin/veritysetup" --version)" --argjson arm64 "$arm64_json" \
 	'{
 	  image: {name: $image, version: $version, arch: $arch, source_date_epoch: $sde},
-	  inputs: {
+	  inputs: ({
 	    kernel_source: {package: $ksrc, version: $kver, sha256: $ksha},
 	    kernel_config: $frags,
 	    rootfs: {suite: $suite, mirror: $mirror, package_list_sha256: $pkglist,
 	             overlay: $overlay, installed: $pkgs},
 	    cmdline: $cmdline,
 	    release_config_sha256: $release
-	  },
+	  } + (if $tdxfw then {tdx_firmware: $tdxfw} else {} end)),
 	  tools: {gcc: $gcc, binutils: $binutils, mmdebstrap: $mmdebstrap, "erofs-utils": $erofs,
-	          gdisk: $gdisk, igvmgen: $igvmgen, measure: $measure, veritysetup: $veritysetup},
+	          gdisk: $gdisk, "qemu-system-x86": $qemu, igvmgen: $igvmgen, measure: $measure, veritysetup: $veritysetup},
 	  artifacts: $artifacts
 	} | if $arm64 == null then . else .inputs.arm64 = $arm64 end'

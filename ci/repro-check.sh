@@ -58,10 +58,11 @@ build() { # NAME DIR TZ UMASK LOCALE [faketime spec]
 	# apt, and PINNED-arm64 pins its time).
 	# The firmware stage too, because it downloads its source with apt,
 	# which refuses an InRelease past its Valid-Until: its build under
-	# faketime is what --firmware checks.  Everything else of the second
-	# build runs under faketime.
+	# faketime is what --firmware checks.  So does the TDX firmware stage
+	# (Debian's ovmf .deb; the ACPI dumps beside it are cached with it).
+	# Everything else of the second build runs under faketime.
 	( cd "$dir" && umask "$um" && export TZ="$tz" LC_ALL="$loc" PODVM_CACHE="$cache"
-	  if [ -n "$ft" ]; then ./build.sh kernel && ./build.sh kernel-arm64 && ./build.sh firmware && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
+	  if [ -n "$ft" ]; then ./build.sh kernel && ./build.sh kernel-arm64 && ./build.sh firmware && ./build.sh tdx-firmware && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
 		tail -30 "$work/$name.log" >&2; echo "repro-check.sh: build $name failed" >&2; exit 1; }
 }
 

@@ -198,7 +198,8 @@ def has($f): $names | index($f) != null;
 	downloadLocation: (if .[5] == "-" then "NOASSERTION" else "\($mirror)/\(.[5])" end),
 	packageFileName: (if .[5] == "-" then null else (.[5] | split("/") | last) end),
 	filesAnalyzed: false,
-	primaryPackagePurpose: (if .[0] == "tool" then "APPLICATION" else "SOURCE" end),
+	primaryPackagePurpose: (if .[0] == "tool" then "APPLICATION"
+		elif .[0] == "firmware" and .[3] != "source" then "FIRMWARE" else "SOURCE" end),
 	checksums: (if .[4] == "-" then [] else [{algorithm: "SHA256", checksumValue: .[4]}] end),
 	licenseConcluded: "NOASSERTION", licenseDeclared: "NOASSERTION", copyrightText: "NOASSERTION",
 	externalRefs: [{referenceCategory: "PACKAGE-MANAGER", referenceType: "purl",
@@ -254,12 +255,14 @@ def tool($t; $f): if has($f) and ($packages | map(.SPDXID) | index(sid("Tool"; $
 		+ (if has("kernel.config") then [rel("SPDXRef-Kernel"; "GENERATED_FROM"; art("kernel.config"))] else [] end)
 		+ [$names[] | select(endswith(".igvm")) as $i
 			| (("bzImage", "cmdline") | select(has(.)) | rel(art($i); "GENERATED_FROM"; art(.)))]
-		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
+		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware" and .[3] == "source") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
+		+ (if has("OVMF-TDX.fd") then [$host[] | select(.[0] == "firmware" and .[3] != "source") | rel(art("OVMF-TDX.fd"); "GENERATED_FROM"; hid)] else [] end)
 		+ [$host[] | select(.[0] == "tool") | .[1] as $t
 			| if ($t | test("^(gcc|cpp|binutils|make|bc|bison|flex|cpio|xz-utils|libc6-dev)")) then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; "SPDXRef-Kernel")
 			  elif ($t | test("^(mmdebstrap|erofs-utils|liblz4|tar)")) and has("root.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("root.img"))
 			  elif $t == "gdisk" and has("disk.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("disk.img"))
 			  elif ($t | test("^(nasm|acpica-tools|uuid-dev)$")) and has("OVMF-SNP.fd") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("OVMF-SNP.fd"))
+			  elif $t == "qemu-system-x86" then ($names[] | select(startswith("tdx-acpi-")) | rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art(.)))
 			  else empty end]
 		+ [("root-verity.img", "disk.img", "cmdline", "verity.json", "artifacts.json", "refvalues.json", ($names[] | select(endswith(".igvm"))))
 			| select(has(.)) | rel("SPDXRef-podvm"; "BUILD_TOOL_OF"; art(.))]

@@ -24,8 +24,9 @@
 #                             tool, firmware) are installed at their locked
 #                             versions, every file entry has its sha256, and
 #                             every firmware source entry is what
-#                             firmware/PINNED pins; a kernel entry with
-#                             ARCH all that is not installed is what
+#                             firmware/PINNED pins, the prebuilt TDX
+#                             firmware entry what firmware/PINNED-TDX pins;
+#                             a kernel entry that is not installed is what
 #                             kernel-config/PINNED-arm64 pins
 #
 # Lock lines: KIND NAME VERSION ARCH SHA256 PATH ('#' starts a comment).
@@ -63,10 +64,10 @@ host_record() {
 }
 
 # The host packages whose bytes reach an artifact: the kernel's compiler,
-# assembler, linker, make and the tools of its build; the rootfs's
+# assembler, linker, make and the tools of its build (libelf for objtool); the rootfs's
 # bootstrapper, erofs and its compressor, the partitioner.
 TOOLS="gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu libc6-dev make bc bison flex
-	cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
+	libelf-dev cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
 # The SNP firmware, when the tree builds one: its pinned Debian source and
 # the tools of its build (nasm, iasl, libuuid headers).
 FIRMWARE_PINNED=${PODVM_FIRMWARE_PINNED:-$here/../firmware/PINNED}
@@ -78,6 +79,11 @@ ARM64_TOOLS="gcc-12-aarch64-linux-gnu cpp-12-aarch64-linux-gnu binutils-aarch64-
 	libc6-dev make bc bison flex cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk
 	qemu-user-static"
 ARM64_PINNED=${PODVM_KERNEL_PINNED_ARM64:-$here/../kernel-config/PINNED-arm64}
+# The TDX firmware, when the tree publishes one: Debian's prebuilt ovmf
+# .deb (not installed on the host: its OVMF.fd is the artifact), and the
+# QEMU whose ACPI tables RTMR0 measures (firmware/qemu-acpi-dump.sh).
+TDX_PINNED=${PODVM_TDX_PINNED:-$here/../firmware/PINNED-TDX}
+TDX_TOOLS="qemu-system-x86"
 
 cmd_resolve() {
 	local img=$1 pkgs
@@ -142,6 +148,13 @@ cmd_resolve() {
 			echo "firmware $package $version source $debian_sha256 pool/main/$d/$package/$debian"
 		)
 		tools="$tools $FIRMWARE_TOOLS"
+	fi
+	if [ "$ARCH" != arm64 ] && [ -f "$TDX_PINNED" ]; then
+		(
+			. "$TDX_PINNED"
+			echo "firmware $package $version all $deb_sha256 $path"
+		)
+		tools="$tools $TDX_TOOLS"
 	fi
 	for p in $tools; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || die "$p: not installed (./build.sh deps)"
@@ -239,8 +252,14 @@ cmd_check_host() {
 			fi
 			have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
 			[ "$have" = "$v" ] || die "$kind package $p: ${have:-nothing} is installed, the lock says $v (./build.sh deps, or ./build.sh lock to take it)"
-		done < <(entries "$lock" "$kind" | awk '$3 != "source"')
+		done < <(entries "$lock" "$kind" | awk -v k="$kind" 'k != "firmware" && $3 != "source"')
 	done
+	# the prebuilt TDX firmware: what firmware/PINNED-TDX pins
+	while read -r p v a s f; do
+		[ -f "$TDX_PINNED" ] || die "firmware $p $v: locked, but there is no $TDX_PINNED"
+		have=$(. "$TDX_PINNED"; echo "$package $version $deb_sha256")
+		[ "$have" = "$p $v $s" ] || die "firmware $p $v $s: firmware/PINNED-TDX pins $have"
+	done < <(entries "$lock" firmware | awk '$3 != "source"')
 	# firmware source files: the pin the firmware build checks its download
 	# against (firmware/PINNED) names the same version and sha256s
 	while read -r p v a s f; do

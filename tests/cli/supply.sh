@@ -88,6 +88,15 @@ expect_err_has "firmware source edk2 1.0-1 edk2_1.0.orig.tar.xz: firmware/PINNED
 sed -i 's/^version=1.0-1/version=1.0-2/' "$T/fw-pinned"
 run env PODVM_FIRMWARE_PINNED="$T/fw-pinned" "$lock_sh" check-host "$T/fw-lock" firmware
 expect_err_has "firmware source edk2: firmware/PINNED pins version 1.0-2, the lock says 1.0-1" "lock check-host: another firmware version stops"
+# the prebuilt TDX firmware (firmware/PINNED-TDX): never a host package
+printf 'package=ovmf\nversion=2.0-1\npath=pool/main/e/edk2/ovmf_2.0-1_all.deb\ndeb_sha256=dd\n' >"$T/tdx-pinned"
+echo "firmware ovmf 2.0-1 all dd pool/main/e/edk2/ovmf_2.0-1_all.deb" >"$T/tdx-lock"
+run env PODVM_TDX_PINNED="$T/tdx-pinned" "$lock_sh" check-host "$T/tdx-lock" firmware
+expect_rc 0 "lock check-host: the prebuilt TDX firmware as firmware/PINNED-TDX pins it (not installed on the host)"
+sed -i 's/^deb_sha256=dd/deb_sha256=de/' "$T/tdx-pinned"
+run env PODVM_TDX_PINNED="$T/tdx-pinned" "$lock_sh" check-host "$T/tdx-lock" firmware
+expect_rc 1 "lock check-host: another TDX firmware hash stops"
+expect_err_has "firmware ovmf 2.0-1 dd: firmware/PINNED-TDX pins ovmf 2.0-1 de" "and names both"
 run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|file|tool|firmware)$/)' "$src/images/pod/lock"
 check "images/pod/lock: every line has the six fields of a known kind" test "$rc" -eq 0 -a ! -s "$T/out"
 check "images/pod/lock: locks the rootfs, the kernel source and its tarball" \
