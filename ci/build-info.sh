@@ -40,6 +40,10 @@ if [ -f firmware/PINNED-TDX ]; then
 		--arg d "$deb_sha256" --arg f "$fd_sha256" \
 		'{package: $p, version: $v, deb_sha256: $d, ovmf_sha256: $f}')
 fi
+# the QEMU of the TDX ACPI dump: the pinned trixie-backports one
+# (firmware/PINNED-TDX-QEMU, docs/tdx.md section 11), not the host's
+tdx_qemu=none
+[ ! -f firmware/PINNED-TDX-QEMU ] || tdx_qemu=$(sed -n 's/^qemu_version=//p' firmware/PINNED-TDX-QEMU)
 art_json=$(cd "$out" && for f in $(ls | LC_ALL=C sort); do
 	case "$f" in build-info.json | SHA256SUMS) continue ;; esac
 	[ -f "$f" ] || continue
@@ -53,7 +57,7 @@ jq -n \
 	--argjson frags "$frag_json" --argjson overlay "$overlay_json" --argjson pkgs "$pkgs_json" \
 	--arg pkglist "$(sha "$img/packages")" --argjson artifacts "$art_json" \
 	--arg cmdline "$(cat "$img/cmdline")" --arg release "$(sha "$img/release.json")" \
-	--argjson tdxfw "$tdx_json" --arg qemu "$(ver qemu-system-x86)" \
+	--argjson tdxfw "$tdx_json" --arg qemu "$tdx_qemu" \
 	--arg gcc "$(gcc -dumpfullversion)" --arg binutils "$(ver binutils)" \
 	--arg mmdebstrap "$(ver mmdebstrap)" --arg erofs "$(ver erofs-utils)" --arg gdisk "$(ver gdisk)" \
 	--arg igvmgen "$("$bin/igvmgen" --version)" --arg measure "$("$bin/measure" --version)" \

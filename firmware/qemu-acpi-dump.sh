@@ -5,15 +5,18 @@
 # RTMR0 (docs/tdx.md section 11): OUT/table-loader, OUT/rsdp, OUT/tables
 # and OUT/manifest.json (the QEMU version, its arguments, the sha256s).
 #
-# QEMU runs with its vCPUs stopped (-S) and the qtest protocol on a pipe;
-# no guest code runs.  The script does what OVMF does before it reads
-# the blobs and what the ACPI tables depend on (the PCIEXBAR of the q35
-# host bridge, the ICH9 PM base and ACPI enable), then reads the three
-# files through the fw_cfg DMA interface.  QEMU builds the tables at the
-# first read of one of them (acpi_build_update), from the machine as it
-# is then.  The QEMU is the host's (Debian's qemu-system-x86, in
-# build.sh's PACKAGES and the image's lock); the outputs are cached by the
-# sha256 of this script, the QEMU version and the arguments.
+# QEMU runs with the qtest accelerator and its vCPUs stopped (-S), the
+# qtest protocol on a pipe; no guest code runs.  The script does what
+# OVMF does before it reads the blobs and what the ACPI tables depend on
+# (the PCIEXBAR of the q35 host bridge, the ICH9 PM base and ACPI
+# enable), then reads the three files through the fw_cfg DMA interface.
+# QEMU builds the tables at the first read of one of them
+# (acpi_build_update), from the machine as it is then.  The QEMU is the
+# TDX-capable one firmware/PINNED-TDX-QEMU pins (Debian trixie-backports,
+# unpacked by firmware/tdx-qemu.sh, run with its own loader);
+# PODVM_QEMU_X86 names another (it needs the qtest accelerator).  The
+# outputs are cached by the sha256 of this script, the QEMU version, the
+# pin and the arguments.
 set -euo pipefail
 out=${1:?usage: qemu-acpi-dump.sh OUT VCPUS MEMORY_MIB}
 vcpus=${2:?usage: qemu-acpi-dump.sh OUT VCPUS MEMORY_MIB}
@@ -21,8 +24,7 @@ mem=${3:?usage: qemu-acpi-dump.sh OUT VCPUS MEMORY_MIB}
 die() { printf 'qemu-acpi-dump.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> tdx-acpi: %s\n' "$*" >&2; }
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
-qemu=${PODVM_QEMU_X86:-qemu-system-x86_64}
-command -v "$qemu" >/dev/null || die "$qemu is missing: run ./build.sh deps (qemu-system-x86)"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 case "$vcpus" in '' | *[!0-9]* | 0*) die "VCPUS '$vcpus': expected a count 1..512" ;; esac
 case "$mem" in '' | *[!0-9]* | 0*) die "MEMORY_MIB '$mem': expected MiB" ;; esac
 [ "$vcpus" -le 512 ] || die "VCPUS $vcpus: at most 512"
@@ -32,7 +34,9 @@ case "$mem" in '' | *[!0-9]* | 0*) die "MEMORY_MIB '$mem': expected MiB" ;; esac
 # packages/by-name/kata/qemuACPIBlobs mirrors it): the device order sets
 # the PCI slots the DSDT describes.  Backends without a host resource
 # stand in for the disks, the tap and the vsock (balloon keeps its slot).
-args=(-machine q35,smm=off,pic=off -accel tcg -S -cpu qemu64 -m "${mem}M"
+# The machine options are what QEMU's TDX support forces (no SMM, no PIC,
+# a split irqchip; docs/tdx.md section 11 lists what reaches the tables).
+args=(-machine q35,smm=off,pic=off,kernel_irqchip=split -accel qtest -S -cpu qemu64 -m "${mem}M"
 	-device pcie-root-port,id=rp-pci-bridge-0,bus=pcie.0,chassis=16,slot=0,addr=2,multifunction=off,bus-reserve=0x1,pref64-reserve=1m,mem-reserve=1m,io-reserve=4k
 	-device pcie-pci-bridge,bus=rp-pci-bridge-0,id=pci-bridge-0
 	-device virtio-serial-pci,disable-modern=false,id=serial0
@@ -50,15 +54,24 @@ args=(-machine q35,smm=off,pic=off -accel tcg -S -cpu qemu64 -m "${mem}M"
 	-nographic --no-reboot
 	-object "memory-backend-ram,id=dimm1,size=${mem}M" -numa node,memdev=dimm1
 	-smp "$vcpus,cores=1,threads=1")
-version=$("$qemu" --version | sed -n 1p)
-# the Debian package, when the QEMU is the host's (PODVM_QEMU_X86 names
-# another: its version banner stands alone)
-pkg=unknown
-[ -n "${PODVM_QEMU_X86:-}" ] || pkg=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
+if [ -n "${PODVM_QEMU_X86:-}" ]; then
+	command -v "$PODVM_QEMU_X86" >/dev/null || die "PODVM_QEMU_X86=$PODVM_QEMU_X86: no such program"
+	qemu=("$PODVM_QEMU_X86")
+	pkg="unknown (PODVM_QEMU_X86)" pinned=none
+else
+	root=$("$here/tdx-qemu.sh") || die "the pinned QEMU (firmware/tdx-qemu.sh) failed"
+	lib=$root/usr/lib/x86_64-linux-gnu
+	export QEMU_MODULE_DIR=$lib/qemu
+	qemu=("$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$root/usr/bin/qemu-system-x86_64"
+		-L "$root/usr/share/qemu" -L "$root/usr/share/seabios")
+	pkg="$(sed -n 's/^qemu_version=//p' "$root/.pinned") (firmware/PINNED-TDX-QEMU)"
+	pinned=$(sha256sum <"$root/.pinned" | cut -d' ' -f1)
+fi
+version=$("${qemu[@]}" --version | sed -n 1p)
 
 key=$( {
 	sha256sum <"${BASH_SOURCE[0]}" | cut -d' ' -f1
-	printf '%s\n' "$version" "$pkg" "${args[@]}"
+	printf '%s\n' "$version" "$pkg" "$pinned" "${args[@]}"
 } | sha256sum | cut -c1-32)
 cache_root=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}/tdx-acpi
 cache=$cache_root/$key
@@ -78,7 +91,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-coproc QT { exec "$qemu" "${args[@]}" -display none -qtest stdio -qtest-log /dev/null 2>"$work/qemu.log"; }
+coproc QT { exec "${qemu[@]}" "${args[@]}" -display none -qtest stdio -qtest-log /dev/null 2>"$work/qemu.log"; }
 qpid=$QT_PID
 # q CMD: one qtest command; its answer's words after "OK" in $reply
 q() {

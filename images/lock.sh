@@ -81,9 +81,11 @@ ARM64_TOOLS="gcc-12-aarch64-linux-gnu cpp-12-aarch64-linux-gnu binutils-aarch64-
 ARM64_PINNED=${PODVM_KERNEL_PINNED_ARM64:-$here/../kernel-config/PINNED-arm64}
 # The TDX firmware, when the tree publishes one: Debian's prebuilt ovmf
 # .deb (not installed on the host: its OVMF.fd is the artifact), and the
-# QEMU whose ACPI tables RTMR0 measures (firmware/qemu-acpi-dump.sh).
+# QEMU whose ACPI tables RTMR0 measures (firmware/qemu-acpi-dump.sh), the
+# .debs of firmware/PINNED-TDX-QEMU, unpacked and never installed: one
+# `tdx-qemu` line each.
 TDX_PINNED=${PODVM_TDX_PINNED:-$here/../firmware/PINNED-TDX}
-TDX_TOOLS="qemu-system-x86"
+TDX_QEMU_PINNED=${PODVM_TDX_QEMU_PINNED:-$here/../firmware/PINNED-TDX-QEMU}
 
 cmd_resolve() {
 	local img=$1 pkgs
@@ -154,7 +156,9 @@ cmd_resolve() {
 			. "$TDX_PINNED"
 			echo "firmware $package $version all $deb_sha256 $path"
 		)
-		tools="$tools $TDX_TOOLS"
+	fi
+	if [ -f "$TDX_QEMU_PINNED" ]; then
+		awk '$1 == "deb" { print "tdx-qemu", $2, $3, $4, $5, $6 }' "$TDX_QEMU_PINNED"
 	fi
 	for p in $tools; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || die "$p: not installed (./build.sh deps)"
@@ -260,6 +264,15 @@ cmd_check_host() {
 		have=$(. "$TDX_PINNED"; echo "$package $version $deb_sha256")
 		[ "$have" = "$p $v $s" ] || die "firmware $p $v $s: firmware/PINNED-TDX pins $have"
 	done < <(entries "$lock" firmware | awk '$3 != "source"')
+	# the TDX ACPI dump's QEMU, when the lock has it: the .debs
+	# firmware/PINNED-TDX-QEMU pins, the same set both ways
+	if [ -n "$(entries "$lock" tdx-qemu)" ]; then
+		[ -f "$TDX_QEMU_PINNED" ] || die "tdx-qemu: locked, but there is no $TDX_QEMU_PINNED"
+		local want have_set
+		want=$(entries "$lock" tdx-qemu | sort)
+		have_set=$( [ -f "$TDX_QEMU_PINNED" ] && awk '$1 == "deb" { print $2, $3, $4, $5, $6 }' "$TDX_QEMU_PINNED" | sort)
+		[ "$want" = "$have_set" ] || die "tdx-qemu: the lock's entries and firmware/PINNED-TDX-QEMU differ: $(diff <(echo "$want") <(echo "$have_set") | grep '^[<>]' | head -2 | tr '\n' ' ')(./build.sh lock)"
+	fi
 	# firmware source files: the pin the firmware build checks its download
 	# against (firmware/PINNED) names the same version and sha256s
 	while read -r p v a s f; do

@@ -145,15 +145,23 @@ static json_t *value(const struct pv_rel_config *cfg,
 		return NULL;
 	}
 	if (t->tdx) {
+		json_object_set_new(v, "vcpus", json_integer(r->vcpus));
+	} else if (!t->cca) {
+		json_object_set_new(v, "product", json_string(r->product));
+		json_object_set_new(v, "vcpus", r->vcpus ?
+				    json_integer(r->vcpus) : json_string("any"));
+	} else {
+		json_object_set_new(v, "cpus", json_integer(r->cpus));
+	}
+	json_object_set_new(v, "handler", json_string(handler));
+	json_object_set_new(v, "recipe", pv_rv_recipe_json(r));
+	json_object_set_new(v, "inputs", inputs);
+	json_object_set_new(v, "command", json_string(cmd));
+	free(cmd);
+	if (t->tdx) {
 		json_t *rtmrs = json_array();
 		int i;
 
-		json_object_set_new(v, "vcpus", json_integer(r->vcpus));
-		json_object_set_new(v, "handler", json_string(handler));
-		json_object_set_new(v, "recipe", pv_rv_recipe_json(r));
-		json_object_set_new(v, "inputs", inputs);
-		json_object_set_new(v, "command", json_string(cmd));
-		free(cmd);
 		json_object_set_new(v, "mrtd", pv_json_hex(c.regs[0], 48));
 		for (i = 1; i < PV_RV_TDX_REGS; i++)
 			json_array_append_new(rtmrs, pv_json_hex(c.regs[i], 48));
@@ -172,18 +180,6 @@ static json_t *value(const struct pv_rel_config *cfg,
 			progress(arg, id, hex);
 		return v;
 	}
-	if (!t->cca) {
-		json_object_set_new(v, "product", json_string(r->product));
-		json_object_set_new(v, "vcpus", r->vcpus ?
-				    json_integer(r->vcpus) : json_string("any"));
-	} else {
-		json_object_set_new(v, "cpus", json_integer(r->cpus));
-	}
-	json_object_set_new(v, "handler", json_string(handler));
-	json_object_set_new(v, "recipe", pv_rv_recipe_json(r));
-	json_object_set_new(v, "inputs", inputs);
-	json_object_set_new(v, "command", json_string(cmd));
-	free(cmd);
 	json_object_set_new(v, "measurement", json_string(hex));
 	if (t->ovmf) {
 		/* QEMU's sev-snp-guest policy, as configured */
