@@ -151,13 +151,14 @@ cmd_resolve() {
 		)
 		tools="$tools $FIRMWARE_TOOLS"
 	fi
+	# the TDX inputs belong to the x86 image only
 	if [ "$ARCH" != arm64 ] && [ -f "$TDX_PINNED" ]; then
 		(
 			. "$TDX_PINNED"
 			echo "firmware $package $version all $deb_sha256 $path"
 		)
 	fi
-	if [ -f "$TDX_QEMU_PINNED" ]; then
+	if [ "$ARCH" != arm64 ] && [ -f "$TDX_QEMU_PINNED" ]; then
 		awk '$1 == "deb" { print "tdx-qemu", $2, $3, $4, $5, $6 }' "$TDX_QEMU_PINNED"
 	fi
 	for p in $tools; do
