@@ -24,17 +24,25 @@ PACKAGES=(
 	# GPT, the boot test, and the reproducibility judges
 	"linux-source-6.1=$(sed -n 's/^version=//p' kernel-config/PINNED)"
 	bc bison flex cpio xz-utils make
+	# objtool, built during the kernel build, reads ELF through libelf
+	libelf-dev
 	mmdebstrap erofs-utils gdisk qemu-system-x86 faketime diffoscope-minimal
 	# live oracle of measure cca --vmm qemu --qemu-version 7.2: its
 	# -machine dumpdtb= (tests/cli/measure-cca-qemu.sh; without it the
-	# test checks the recorded sha256s only)
+	# test checks the recorded sha256s only); the arm64 boot test
 	qemu-system-arm
+	# the arm64 image (docs/arm64.md): the kernel's cross compiler; the
+	# emulator (through binfmt_misc) that runs the arm64 rootfs's
+	# maintainer scripts, and what mmdebstrap checks it with
+	gcc-aarch64-linux-gnu qemu-user-static binfmt-support arch-test
 	# the SNP firmware (firmware/PINNED): OVMF's AmdSev platform from
 	# Debian's edk2 source (apt-get source, patch), built with the tools
 	# of edk2's Build-Depends that it needs (iasl is acpica-tools)
 	nasm acpica-tools uuid-dev python3 patch
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
+	# pgrep: build.sh stops its background stages with what they started
+	procps
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
 	# supply-chain tests: the SBOM's licence expressions (Debian's SPDX
@@ -54,10 +62,13 @@ STAGE=setup
 T0=$(date +%s)
 
 PUBLISH_TMP=
+# The background stages of cmd_stages (bg_start), stopped on the way out.
+BG_PIDS=()
+BG_NAMES=()
 # Any failing command names the stage it failed in; a half-assembled out/
 # is removed on the way out.
 trap 'rc=$?; printf "build.sh: %s: failed (exit %d): %s\n" "$STAGE" "$rc" "$BASH_COMMAND" >&2; exit "$rc"' ERR
-trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"' EXIT
+trap '[ -z "$PUBLISH_TMP" ] || rm -rf "$PUBLISH_TMP"; [ "${#BG_PIDS[@]}" -eq 0 ] || bg_stop' EXIT
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s: %s\n' "$STAGE" "$*" >&2; exit 1; }
@@ -71,14 +82,23 @@ usage() {
 Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
-           (deps, tools, kernel, firmware, rootfs, igvm, publish)
+           (deps, tools, kernel, firmware, tdx-firmware, rootfs, igvm,
+           kernel-arm64, rootfs-arm64, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
   firmware  the SNP firmware OVMF-SNP.fd: OVMF's AmdSev platform from
            Debian's edk2 source (firmware/PINNED; cached like the kernel)
+  tdx-firmware  the TDX inputs: OVMF-TDX.fd, Debian's own OVMF.fd
+           (firmware/PINNED-TDX), and QEMU's ACPI blobs for each vCPU count
+           of the image's "tdx" targets (firmware/qemu-acpi-dump.sh; both
+           cached by content hash)
   rootfs   the rootfs (mmdebstrap, cached), erofs, verity tree, GPT disk
   igvm     the IGVM files of the image (QEMU and Cloud Hypervisor flavours)
+  kernel-arm64  the arm64 kernel (Image) of the image's arm64 variant,
+           cross-compiled from kernel-config/PINNED-arm64 (cached)
+  rootfs-arm64  the arm64 rootfs (mmdebstrap with qemu-user-static, cached),
+           erofs, verity tree, GPT disk (docs/arm64.md)
   publish [--release-base URL]
            assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
@@ -92,12 +112,15 @@ Usage: ./build.sh [COMMAND]
   refvalues  copy out/'s refvalues.json, artifacts.json and build-info.json
            to refvalues/<image>/, the published values ci/drift-check.sh
            compares with (after measure verify has confirmed them)
-  lock     resolve images/<image>/lock afresh from the archive (the rootfs
-           packages as mmdebstrap resolves them today, the kernel source
-           and the build tools as installed), show the diff and write it
+  lock [arm64]
+           resolve images/<image>/lock (lock-arm64) afresh from the archive
+           (the rootfs packages as mmdebstrap resolves them today, the
+           kernel source and the build tools as installed), show the diff
+           and write it
   boot-test  boot out/ under QEMU, and a tampered copy (ci/boot-test.sh);
            then what can be checked of out/OVMF-SNP.fd without SEV
-           (ci/firmware-boot-test.sh)
+           (ci/firmware-boot-test.sh); then the arm64 image the same way
+           (ci/boot-test.sh ... arm64)
   test     deps + tools + the whole test suite, normally, under
            ASan+UBSan (clang) and, where the build has ipsec-mb, once more
            with OpenSSL EVP only; ends with "N passed, N failed"
@@ -283,6 +306,12 @@ image_tests() {
 	ci/boot-test.sh "$BUILD/test-out/bzImage" "$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
 	ci/firmware-boot-test.sh "$BUILD/test-out/OVMF-SNP.fd" "$BUILD/test-out/bzImage" \
 		"$BUILD/test-out/disk.img" "$BUILD/test-out/cmdline" || rc=1
+	# the arm64 image under qemu-system-aarch64 (-M virt -cpu max), its
+	# two checks numbered on
+	if [ -f "$BUILD/test-out/Image" ]; then
+		ci/boot-test.sh "$BUILD/test-out/Image" "$BUILD/test-out/disk-arm64.img" \
+			"$BUILD/test-out/cmdline-arm64" arm64 || rc=1
+	fi
 	return "$rc"
 }
 
@@ -311,6 +340,9 @@ cmd_fuzz() {
 }
 
 # ---- the image pipeline ---------------------------------------------------
+# The architecture variant is chosen per stage (the *_arm64 functions set
+# PODVM_ARCH for the scripts they run), never inherited.
+unset PODVM_ARCH
 IMAGE=${PODVM_IMAGE:-pod}
 STAGE_DIR=${PODVM_STAGE_DIR:-$BUILD/stage/$IMAGE}
 OUT=${PODVM_OUT:-out}
@@ -334,9 +366,10 @@ lock_check_host() {
 cmd_lock() {
 	stage lock
 	image_conf
-	local lock=images/$IMAGE/lock new
+	local arch=${1:-} lock=images/$IMAGE/lock new
+	[ -z "$arch" ] || lock=images/$IMAGE/lock-$arch
 	new=$(mktemp "$lock.new.XXXXXX")
-	images/lock.sh resolve "images/$IMAGE" >"$new" || { rm -f "$new"; die "resolving the lock failed"; }
+	PODVM_ARCH=$arch images/lock.sh resolve "images/$IMAGE" >"$new" || { rm -f "$new"; die "resolving the lock failed"; }
 	if [ -f "$lock" ] && cmp -s "$lock" "$new"; then
 		rm -f "$new"
 		say "$lock: unchanged"
@@ -347,16 +380,58 @@ cmd_lock() {
 	say "$lock: updated (review with git diff; the rootfs is rebuilt from it, and refvalues/ follow with ./build.sh refvalues)"
 }
 
+# The machine's cache of slow inputs (kernels, rootfs tarballs, firmware),
+# keyed by content hash in each stage's script.
+cache_root() {
+	echo "${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}"
+}
+
 cmd_kernel() {
 	stage kernel
 	image_conf
 	lock_check_host
-	kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
+	# build-kernel.sh builds in one fixed folder per architecture (stable
+	# __FILE__ strings): two builds of the machine, from two checkouts say,
+	# take turns; the second finds the first's result in the cache.
+	local lock
+	lock=$(cache_root)/kernel/.build-$ARCH.lock
+	mkdir -p "${lock%/*}"
+	flock "$lock" kernel-config/build-kernel.sh "$ARCH" "$STAGE_DIR/kernel" || die "kernel build failed"
 }
 
 cmd_firmware() {
 	stage firmware
 	firmware/build-firmware.sh "$STAGE_DIR/firmware" || die "firmware build failed"
+}
+
+# The TDX inputs of the release (docs/tdx.md 10, 11): Debian's OVMF.fd as
+# OVMF-TDX.fd, and for each "tdx" target of release.json and each of its
+# vCPU counts the three ACPI blobs QEMU serves a guest of that memory
+# size, named as the target's acpiLoader/acpiRsdp/acpiTables say, with
+# "{vcpus}" replaced, and the dump's manifest beside them.
+cmd_tdx_firmware() {
+	stage "tdx firmware"
+	image_conf
+	local dir=$STAGE_DIR/tdx rel=images/$IMAGE/release.json t n mem mib f name
+	rm -rf "$dir"
+	firmware/fetch-tdx-firmware.sh "$dir" || die "fetching the TDX firmware failed"
+	for t in $(jq -r '(.tdx // []) | keys[]' "$rel"); do
+		mem=$(jq -r ".tdx[$t].memory" "$rel")
+		case "$mem" in
+		*[0-9]M) mib=${mem%M} ;; *[0-9]G) mib=$((${mem%G} * 1024)) ;;
+		*[0-9]) mib=$mem ;; *) die "$rel: tdx[$t].memory: '$mem': expected N, NM or NG" ;;
+		esac
+		for n in $(jq -r ".tdx[$t].vcpus[]" "$rel"); do
+			firmware/qemu-acpi-dump.sh "$dir/acpi-$n" "$n" "$mib" ||
+				die "the ACPI blobs of $n vCPUs, $mem failed"
+			for f in acpiLoader:table-loader acpiRsdp:rsdp acpiTables:tables; do
+				name=$(jq -r ".tdx[$t].${f%%:*}" "$rel")
+				cp "$dir/acpi-$n/${f#*:}" "$dir/${name//\{vcpus\}/$n}"
+			done
+			cp "$dir/acpi-$n/manifest.json" "$dir/tdx-acpi-${n}vcpu.json"
+			rm -rf "$dir/acpi-$n"
+		done
+	done
 }
 
 cmd_rootfs() {
@@ -375,6 +450,32 @@ cmd_igvm() {
 			--cmdline-file "$STAGE_DIR/disk/cmdline" --vmm "$flavour" --platform snp \
 			-o "$STAGE_DIR/pod-$flavour.igvm" || die "igvmgen build --vmm $flavour failed"
 	done
+}
+
+# ---- the arm64 image (docs/arm64.md) --------------------------------------
+# The image's arm64 variant (images/<image>/arch-arm64.conf): the same
+# packages, overlay and release, its own lock (lock-arm64) and command line
+# (cmdline-arm64).  Each stage is self-contained: its own stage folders,
+# nothing shared with the x86 stages but the tools and the caches.
+has_arm64() { [ -f "images/$IMAGE/arch-arm64.conf" ]; }
+
+cmd_kernel_arm64() {
+	stage kernel-arm64
+	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
+	# the cross compiler and the rest of the build tools at their locked
+	# versions, the fetched kernel source as PINNED-arm64 pins it
+	images/lock.sh check-host "images/$IMAGE/lock-arm64" kernel tool ||
+		die "the pinned arm64 kernel source or the build tools differ from images/$IMAGE/lock-arm64"
+	kernel-config/build-kernel.sh arm64 "$STAGE_DIR/kernel-arm64" || die "arm64 kernel build failed"
+}
+
+cmd_rootfs_arm64() {
+	stage rootfs-arm64
+	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
+	PODVM_ARCH=arm64 images/build-rootfs.sh "images/$IMAGE" "$STAGE_DIR/rootfs-arm64" || die "arm64 rootfs build failed"
+	stage "disk-arm64 (verity + GPT)"
+	PODVM_ARCH=arm64 images/assemble-disk.sh "images/$IMAGE" "$BUILD/bin/veritysetup" \
+		"$STAGE_DIR/rootfs-arm64/rootfs.erofs" "$STAGE_DIR/disk-arm64" || die "arm64 disk assembly failed"
 }
 
 # supply_chain DIR: the SBOM and the provenance of the release being
@@ -411,12 +512,23 @@ cmd_publish() {
 	put "$STAGE_DIR/kernel/bzImage"
 	put "$STAGE_DIR/kernel/kernel.config"
 	put "$STAGE_DIR/firmware/OVMF-SNP.fd"
+	for f in "$STAGE_DIR"/tdx/*; do [ -f "$f" ] && put "$f"; done
 	put "$STAGE_DIR/disk/disk.img"
 	put "$STAGE_DIR/disk/root.img"
 	put "$STAGE_DIR/disk/root-verity.img"
 	put "$STAGE_DIR/disk/cmdline"
 	put "$STAGE_DIR/disk/verity.json"
 	put "$STAGE_DIR/rootfs/packages.manifest"
+	if has_arm64; then
+		put "$STAGE_DIR/kernel-arm64/Image"
+		put "$STAGE_DIR/kernel-arm64/kernel.config" kernel-arm64.config
+		put "$STAGE_DIR/disk-arm64/disk.img" disk-arm64.img
+		put "$STAGE_DIR/disk-arm64/root.img" root-arm64.img
+		put "$STAGE_DIR/disk-arm64/root-verity.img" root-verity-arm64.img
+		put "$STAGE_DIR/disk-arm64/cmdline" cmdline-arm64
+		put "$STAGE_DIR/disk-arm64/verity.json" verity-arm64.json
+		put "$STAGE_DIR/rootfs-arm64/packages.manifest" packages-arm64.manifest
+	fi
 	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
 	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
 	# the node-installer index, then every measurement of the release
@@ -462,22 +574,81 @@ cmd_boot_test() {
 	ci/boot-test.sh "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
 	stage "firmware boot test (QEMU TCG, OVMF-SNP.fd)"
 	ci/firmware-boot-test.sh "$OUT/OVMF-SNP.fd" "$OUT/bzImage" "$OUT/disk.img" "$OUT/cmdline"
+	if [ -f "$OUT/Image" ]; then
+		stage "arm64 boot test (QEMU TCG, -M virt -cpu max)"
+		ci/boot-test.sh "$OUT/Image" "$OUT/disk-arm64.img" "$OUT/cmdline-arm64" arm64
+	fi
 }
 
-# The firmware builds beside the kernel, rootfs and IGVM stages (a cold
-# edk2 build takes 7 to 14 minutes on 2 cores, the kernel about 15): a
-# background job whose "==> firmware:" lines go to the same stderr, waited
-# for before publish.
+# The stages run as concurrently as their inputs allow (README.md, "The
+# default image"): the kernel, the SNP firmware, the TDX inputs (a
+# download and one QEMU run per vCPU count) and the rootfs (bootstrap,
+# erofs, verity, GPT: downloads, dpkg and mostly one core) start together;
+# the IGVM files wait for the kernel and the disk's command line, publish
+# for everything.  Each stage prints its own "==>" lines to the same
+# stderr.  The first stage to fail stops the build at once, naming it, and
+# the others are stopped with it.
+bg_start() {
+	local name=$1; shift
+	( "$@" ) &
+	BG_PIDS+=("$!")
+	BG_NAMES+=("$name")
+}
+# bg_wait NAME...: return when these background stages have ended; any
+# stage that fails meanwhile, named or not, stops the build.
+bg_wait() {
+	local want=" $* " pid rc i name
+	stage "waiting for: $*"
+	while :; do
+		local pending=0
+		for i in "${!BG_NAMES[@]}"; do
+			[[ -n "${BG_NAMES[$i]}" && "$want" == *" ${BG_NAMES[$i]} "* ]] && pending=1
+		done
+		[ "$pending" -eq 1 ] || return 0
+		rc=0
+		wait -n -p pid || rc=$?
+		for i in "${!BG_PIDS[@]}"; do
+			[ "${BG_PIDS[$i]}" = "$pid" ] || continue
+			name=${BG_NAMES[$i]}
+			BG_NAMES[$i]=
+			[ "$rc" -eq 0 ] || die "the $name stage failed (exit $rc); the other stages were stopped"
+		done
+	done
+}
+# stop_tree PID: stops the process, then (stopped, it starts nothing new)
+# everything it started (flock, make, cc1, apt-get), and prints them all.
+stop_tree() {
+	local c
+	kill -STOP "$1" 2>/dev/null || return 0
+	echo "$1"
+	for c in $(pgrep -P "$1" 2>/dev/null || true); do stop_tree "$c"; done
+}
+bg_stop() {
+	local i pids=()
+	for i in "${!BG_PIDS[@]}"; do
+		[ -z "${BG_NAMES[$i]}" ] || pids+=($(stop_tree "${BG_PIDS[$i]}"))
+	done
+	[ "${#pids[@]}" -eq 0 ] && return 0
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	kill -CONT "${pids[@]}" 2>/dev/null || true
+}
+
+# The arm64 kernel and rootfs (docs/arm64.md §5) start with the others and
+# are waited for before publish.
 cmd_stages() {
-	local fw_pid fw_rc=0
-	( cmd_firmware ) &
-	fw_pid=$!
-	cmd_kernel
-	cmd_rootfs
+	local arm64=()
+	bg_start firmware cmd_firmware
+	bg_start tdx-firmware cmd_tdx_firmware
+	if has_arm64; then
+		bg_start kernel-arm64 cmd_kernel_arm64
+		bg_start rootfs-arm64 cmd_rootfs_arm64
+		arm64=(kernel-arm64 rootfs-arm64)
+	fi
+	bg_start kernel cmd_kernel
+	bg_start rootfs cmd_rootfs
+	bg_wait kernel rootfs
 	cmd_igvm
-	stage "firmware (waiting for the background build)"
-	wait "$fw_pid" || fw_rc=$?
-	[ "$fw_rc" -eq 0 ] || die "firmware stage failed (exit $fw_rc)"
+	bg_wait firmware tdx-firmware "${arm64[@]}"
 	cmd_publish
 }
 
@@ -493,7 +664,10 @@ case "${1:-}" in
 deps) cmd_deps ;;
 kernel) cmd_deps; cmd_kernel ;;
 firmware) cmd_deps; cmd_firmware ;;
+tdx-firmware) cmd_deps; cmd_tdx_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
+kernel-arm64) cmd_deps; cmd_kernel_arm64 ;;
+rootfs-arm64) cmd_deps; cmd_tools; cmd_rootfs_arm64 ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish)
 	shift
@@ -511,8 +685,12 @@ publish)
 	sign_key_check
 	cmd_publish ;;
 refvalues) cmd_refvalues ;;
-lock) cmd_deps; cmd_lock ;;
-stages) cmd_stages ;; # kernel firmware rootfs igvm publish, with the tools as built
+lock)
+	case "${2:-}" in
+	"" | arm64) cmd_deps; cmd_lock "${2:-}" ;;
+	*) usage >&2; exit 2 ;;
+	esac ;;
+stages) cmd_stages ;; # kernel firmware rootfs igvm kernel-arm64 rootfs-arm64 publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;

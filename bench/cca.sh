@@ -5,7 +5,10 @@
 # a 256 MiB realm, profile 1.0-eac5, kvmtool, SHA-256 and SHA-512.  With
 # LKVM_RIM_MEASURER=/path/to/lkvm-rim-measurer (Islet's, built outside this
 # repository) it also times that tool on the same files and checks that
-# both print the same RIM.
+# both print the same RIM.  Then the firmware boot (cca-rim.md §11.1) as
+# the learning path launches it (-m 512M -c 1, one disk): FIRMWARE=FILE
+# (a published KVMTOOL_EFI.fd), else a 2 MiB pseudo-random stand-in, for
+# profiles 1.0-eac5 and 1.0, also against the measurer when given.
 #
 # Usage: bench/cca.sh [MEASURE]   (default: build/tools/measure/measure)
 set -euo pipefail
@@ -52,5 +55,28 @@ for alg in sha256 sha512; do
 			"$alg" "$obest" "$omed" "$ocpu" "${theirs:0:16}..." \
 			"$([ "$theirs" = "$ours" ] && echo same || echo DIFFERENT)" &&
 		 awk -v a="$obest" -v b="$best" -v c="$ocpu" -v d="$cpu" 'BEGIN {printf "  ratio lkvm-rim-measurer / measure cca: wall %.1fx, cpu %.1fx\n", a / b, c / (d ? d : 1)}')
+	fi
+done
+
+if [ -n "${FIRMWARE:-}" ]; then
+	cp "$FIRMWARE" "$T/fw.fd"
+else
+	gen_bytes 31 $((2 << 20)) >"$T/fw.fd"
+fi
+truncate -s 1M "$T/disk.img"
+echo "cca bench, firmware boot: $(stat -c %s "$T/fw.fd") B firmware${FIRMWARE:+ ($FIRMWARE)}, -m 512M -c 1, one disk, sha256"
+for rmm in 1.0-eac5 1.0; do
+	read -r best med cpu < <(timeit "$MEASURE" cca --vmm kvmtool --rmm "$rmm" \
+		--firmware "$T/fw.fd" --disks 1 -m 512M -c 1)
+	ours=$(cat "$T/out")
+	printf '  measure cca %-8s  firmware: best %4d ms, median %4d ms, cpu %4d ms  RIM %s\n' "$rmm" "$best" "$med" "$cpu" "${ours:0:16}..."
+	if [ "$rmm" = 1.0-eac5 ] && [ -n "${LKVM_RIM_MEASURER:-}" ]; then
+		(cd "$T" && read -r obest omed ocpu < <(HOME=$T timeit "$LKVM_RIM_MEASURER" run --realm \
+			--measurement-algo=sha256 --disable-sve --console serial -m 512M -c 1 \
+			-d disk.img --firmware fw.fd) &&
+		 theirs=$(sed -n 's/^RIM: //p' "$T/out" | tr 'A-F' 'a-f') &&
+		 printf '  lkvm-rim-measurer     firmware: best %4d ms, median %4d ms, cpu %4d ms  RIM %s  %s\n' \
+			"$obest" "$omed" "$ocpu" "${theirs:0:16}..." \
+			"$([ "$theirs" = "$ours" ] && echo same || echo DIFFERENT)")
 	fi
 done

@@ -9,6 +9,7 @@
 #   4. the disk fills up while out/ is assembled (root only: a small tmpfs)
 #   5. a rootfs .deb whose sha256 is not the lock's; a locked version the
 #      archive no longer resolves (images/<name>/lock)
+#   6. a stage that fails in the background (build.sh cmd_stages)
 # Run from the top of the tree after a build (./build.sh stages), as
 # ./build.sh test does.
 set -uo pipefail
@@ -81,5 +82,24 @@ cp -al "${PODVM_DEB_CACHE:-/var/cache/podvm/debs}"/. "$work/debs"/ 2>/dev/null |
 PODVM_DEB_CACHE=$work/debs PODVM_CACHE=$work/cache images/build-rootfs.sh "$work/img" "$work/out6" >/dev/null 2>"$work/err"
 expect "a locked version the archive does not resolve stops the rootfs stage naming the package and both versions" $? \
 	"lock: rootfs package dbus: the archive resolved version $(awk '$1 == "rootfs" && $2 == "dbus" { print $3 }' images/pod/lock), the lock says 1.0-podvm-test"
+# A stage that fails in the background stops the whole build at once: a
+# copy of the tree whose kernel pin names a version that is not installed,
+# with caches of its own (the firmware and the rootfs start cold and must
+# be stopped, not finish).
+mkdir -p "$work/tree"
+git ls-files -z | xargs -0 cp --parents -t "$work/tree"
+sed -i 's/^version=.*/version=0.0-podvm-test/' "$work/tree/kernel-config/PINNED"
+start=$(date +%s)
+( cd "$work/tree" && PODVM_CACHE="$work/cache7" PODVM_BUILD_DIR="$top/build" PODVM_OUT="$work/out7" \
+	PODVM_STAGE_DIR="$work/stage7" ./build.sh stages ) >/dev/null 2>"$work/err"
+expect "a failing background stage stops the build naming it" $? "the kernel stage failed"
+sleep 1
+left=$(pgrep -af "$work/(tree|cache7|stage7)" || true)
+if [ -n "$left" ] || [ -e "$work/out7" ]; then
+	printf '%s\n' "$left" >"$work/err"
+	not_ok "the other stages are stopped with it and nothing is published"
+else
+	ok "the other stages are stopped with it and nothing is published ($(($(date +%s) - start)) s)"
+fi
 echo "1..$n"
 [ "$failed" -eq 0 ]

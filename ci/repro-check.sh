@@ -6,10 +6,11 @@
 # The two builds run from two copies of the tree in different folders, with
 # different TZ, umask, LC_ALL and clock (the second under faketime, 400
 # days ahead, but for its kernel and firmware stages: see build()), and by
-# default with two empty caches, so the kernel, the SNP firmware and the
-# rootfs are really built twice (about an hour on 2 cores).  --cached
-# shares the machine's cache of kernels, firmware and rootfs tarballs and
-# rebuilds the rest (erofs, verity, GPT, IGVM, out/) in a few minutes.
+# default with two empty caches, so the kernels (x86 and arm64), the SNP
+# firmware and the rootfs tarballs (x86 and arm64) are really built twice
+# (about an hour on 2 cores).  --cached shares the machine's cache of
+# kernels, firmware and rootfs tarballs and rebuilds the rest (erofs,
+# verity, GPT, IGVM, out/ of both architectures) in a few minutes.
 # --firmware builds only the SNP firmware, cold (a cache with nothing but
 # the pinned source files), from a copy of the tree in another folder with
 # another TZ, umask and locale, under faketime 400 days ahead, and compares
@@ -53,12 +54,15 @@ build() { # NAME DIR TZ UMASK LOCALE [faketime spec]
 	# make hangs under libfaketime (0.9.10, Debian 12) in the kernel
 	# build, so the kernel stage runs on the real clock first; it reads no
 	# clock anyway (its build time is pinned in kernel-config/PINNED).
+	# The arm64 kernel too (the same make; its source is fetched with
+	# apt, and PINNED-arm64 pins its time).
 	# The firmware stage too, because it downloads its source with apt,
 	# which refuses an InRelease past its Valid-Until: its build under
-	# faketime is what --firmware checks.  Everything else of the second
-	# build runs under faketime.
+	# faketime is what --firmware checks.  So does the TDX firmware stage
+	# (Debian's ovmf .deb; the ACPI dumps beside it are cached with it).
+	# Everything else of the second build runs under faketime.
 	( cd "$dir" && umask "$um" && export TZ="$tz" LC_ALL="$loc" PODVM_CACHE="$cache"
-	  if [ -n "$ft" ]; then ./build.sh kernel && ./build.sh firmware && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
+	  if [ -n "$ft" ]; then ./build.sh kernel && ./build.sh kernel-arm64 && ./build.sh firmware && ./build.sh tdx-firmware && faketime -f "$ft" ./build.sh; else ./build.sh; fi ) >"$work/$name.log" 2>&1 || {
 		tail -30 "$work/$name.log" >&2; echo "repro-check.sh: build $name failed" >&2; exit 1; }
 }
 

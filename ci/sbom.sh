@@ -151,7 +151,7 @@ done <"$tmp/installed" >"$tmp/rows"
 	printf '%s\t%s\t%s\n' "$f" "$(sha256sum "$f" | cut -d' ' -f1)" "$(sha1sum "$f" | cut -d' ' -f1)"
 done) >"$tmp/artifacts"
 [ -s "$tmp/artifacts" ] || die "$out: no artifacts"
-awk '$1 == "kernel" || $1 == "tool" || $1 == "firmware" { print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' "$lock" >"$tmp/host"
+awk '$1 == "kernel" || $1 == "tool" || $1 == "firmware" || $1 == "tdx-qemu" { print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' "$lock" >"$tmp/host"
 ns=$(cut -f1,2 "$tmp/artifacts" | sha256sum | cut -d' ' -f1)
 kcfg=$(sha256sum "$out/kernel.config" 2>/dev/null | cut -d' ' -f1 || echo none)
 tool_version() { "$bin/$1" --version 2>/dev/null | sed -n 1p | awk '{ print $NF }'; }
@@ -166,10 +166,13 @@ def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
 def sid($kind; $n): "SPDXRef-\($kind)-" + ($n | gsub("[^A-Za-z0-9.-]"; "-"));
 # purl (package-url.org): the version percent-encoded
 def purl($p; $v; $a): "pkg:deb/debian/\($p)@\($v | @uri)?arch=\($a)&distro=debian-12";
+# the QEMU of the TDX ACPI dump comes from trixie (docs/tdx.md section 11)
+def purl13($p; $v; $a): "pkg:deb/debian/\($p)@\($v | @uri)?arch=\($a)&distro=debian-13";
 def rel($a; $t; $b): {spdxElementId: $a, relationshipType: $t, relatedSpdxElement: $b};
 # a host entry of the lock: tools by name, source files by file name (a
 # source package has several), binary packages by name
 def hid: if .[0] == "tool" then sid("Tool"; .[1])
+	elif .[0] == "tdx-qemu" then sid("TdxQemu"; .[1])
 	elif .[3] == "source" then sid("Source"; .[5] | split("/") | last)
 	else sid("Source"; .[1]) end;
 (rows($rows)) as $debs | (rows($arts)) as $arts | (rows($host)) as $host |
@@ -198,11 +201,13 @@ def has($f): $names | index($f) != null;
 	downloadLocation: (if .[5] == "-" then "NOASSERTION" else "\($mirror)/\(.[5])" end),
 	packageFileName: (if .[5] == "-" then null else (.[5] | split("/") | last) end),
 	filesAnalyzed: false,
-	primaryPackagePurpose: (if .[0] == "tool" then "APPLICATION" else "SOURCE" end),
+	primaryPackagePurpose: (if .[0] == "tool" or (.[0] == "tdx-qemu" and .[1] == "qemu-system-x86") then "APPLICATION"
+		elif .[0] == "tdx-qemu" then "LIBRARY"
+		elif .[0] == "firmware" and .[3] != "source" then "FIRMWARE" else "SOURCE" end),
 	checksums: (if .[4] == "-" then [] else [{algorithm: "SHA256", checksumValue: .[4]}] end),
 	licenseConcluded: "NOASSERTION", licenseDeclared: "NOASSERTION", copyrightText: "NOASSERTION",
 	externalRefs: [{referenceCategory: "PACKAGE-MANAGER", referenceType: "purl",
-		referenceLocator: purl(.[1]; .[2]; .[3])}]
+		referenceLocator: (if .[0] == "tdx-qemu" then purl13(.[1]; .[2]; .[3]) else purl(.[1]; .[2]; .[3]) end)}]
 } | if .checksums == [] then del(.checksums) else . end
   | if .packageFileName == null then del(.packageFileName) else . end)) as $hostpkgs |
 ($host | map(select(.[0] == "kernel"))[0]) as $ksrc |
@@ -254,13 +259,18 @@ def tool($t; $f): if has($f) and ($packages | map(.SPDXID) | index(sid("Tool"; $
 		+ (if has("kernel.config") then [rel("SPDXRef-Kernel"; "GENERATED_FROM"; art("kernel.config"))] else [] end)
 		+ [$names[] | select(endswith(".igvm")) as $i
 			| (("bzImage", "cmdline") | select(has(.)) | rel(art($i); "GENERATED_FROM"; art(.)))]
-		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
+		+ (if has("OVMF-SNP.fd") then [$host[] | select(.[0] == "firmware" and .[3] == "source") | rel(art("OVMF-SNP.fd"); "GENERATED_FROM"; hid)] else [] end)
+		+ (if has("OVMF-TDX.fd") then [$host[] | select(.[0] == "firmware" and .[3] != "source") | rel(art("OVMF-TDX.fd"); "GENERATED_FROM"; hid)] else [] end)
 		+ [$host[] | select(.[0] == "tool") | .[1] as $t
 			| if ($t | test("^(gcc|cpp|binutils|make|bc|bison|flex|cpio|xz-utils|libc6-dev)")) then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; "SPDXRef-Kernel")
 			  elif ($t | test("^(mmdebstrap|erofs-utils|liblz4|tar)")) and has("root.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("root.img"))
 			  elif $t == "gdisk" and has("disk.img") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("disk.img"))
 			  elif ($t | test("^(nasm|acpica-tools|uuid-dev)$")) and has("OVMF-SNP.fd") then rel(sid("Tool"; $t); "BUILD_TOOL_OF"; art("OVMF-SNP.fd"))
 			  else empty end]
+		+ (if any($host[]; .[0] == "tdx-qemu" and .[1] == "qemu-system-x86") then
+			[$names[] | select(startswith("tdx-acpi-")) | rel(sid("TdxQemu"; "qemu-system-x86"); "BUILD_TOOL_OF"; art(.))]
+			+ [$host[] | select(.[0] == "tdx-qemu" and .[1] != "qemu-system-x86") | rel(hid; "DEPENDENCY_OF"; sid("TdxQemu"; "qemu-system-x86"))]
+		  else [] end)
 		+ [("root-verity.img", "disk.img", "cmdline", "verity.json", "artifacts.json", "refvalues.json", ($names[] | select(endswith(".igvm"))))
 			| select(has(.)) | rel("SPDXRef-podvm"; "BUILD_TOOL_OF"; art(.))]
 	)

@@ -7,20 +7,24 @@
 # a superblock), disk.img (GPT: root + root-verity), verity.json, cmdline.
 # Nothing random: the salt, the verity UUID and the disk GUID derive from
 # the image name and version; the partition UUIDs are the two halves of the
-# root hash (the systemd Discoverable Partitions convention).
+# root hash (the systemd Discoverable Partitions convention).  PODVM_ARCH=arm64:
+# the image's arm64 variant (images/image-conf.sh; its names derive from
+# IMAGE_NAME-arm64, its command line is cmdline-arm64).
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 img=$(cd "${1:?usage: assemble-disk.sh IMAGE_DIR VERITYSETUP ROOTFS_EROFS OUT}" && pwd)
 vsetup=${2:?}
 erofs=${3:?}
 out=${4:?}
 die() { printf 'assemble-disk.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> disk: %s\n' "$*" >&2; }
-. "$img/image.conf"
+. "$here/image-conf.sh"
+image_conf "$img" || exit 1
 export LC_ALL=C TZ=UTC
 umask 022
 mkdir -p "$out"
 
-derive() { printf 'podvm-%s:%s:%s' "$1" "$IMAGE_NAME" "$IMAGE_VERSION" | sha256sum | cut -c1-64; }
+derive() { printf 'podvm-%s:%s:%s' "$1" "$IMAGE_ID" "$IMAGE_VERSION" | sha256sum | cut -c1-64; }
 # An RFC 4122 version-4 layout over derived bytes: well-formed, not random.
 as_uuid() { sed -E 's/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*/\1-\2-4\3-8\4-\5/' <<<"$1"; }
 # The first or last 128 bits of a hash, as systemd formats an id128.
@@ -38,7 +42,7 @@ esac
 size=$(stat -c %s "$erofs")
 [ $((size % 4096)) -eq 0 ] || die "$erofs: $size bytes is not a multiple of 4096"
 cp "$erofs" "$out/root.img.tmp" && mv "$out/root.img.tmp" "$out/root.img"
-say "veritysetup format (salt and uuid derived from $IMAGE_NAME $IMAGE_VERSION)"
+say "veritysetup format (salt and uuid derived from $IMAGE_ID $IMAGE_VERSION)"
 # format writes into an existing hash file without shortening it (as
 # cryptsetup's does): a tree left from a larger rootfs would leave its tail
 rm -f "$out/root-verity.img"
@@ -71,12 +75,12 @@ mv "$out/disk.img.tmp" "$out/disk.img"
 # superblock (hash_start_block 1).  See docs dm-verity.md §5.2.
 sectors=$((blocks * 8))
 table="root,,,ro,0 $sectors verity 1 /dev/vda1 /dev/vda2 4096 4096 $blocks 1 sha256 $roothash $salt"
-# The image's own command line (images/<name>/cmdline, one line), then what
+# The image's own command line (images/<name>/cmdline[-ARCH], one line), then what
 # the disk adds: the verity table for dm-init and the root hash.  This is
 # the one place the measured command line is composed.
-[ -f "$img/cmdline" ] || die "$img/cmdline: missing (the image's kernel command line)"
-base=$(cat "$img/cmdline")
-[ -n "$base" ] && [ "$(wc -l <"$img/cmdline")" -le 1 ] || die "$img/cmdline: expected one line"
+[ -f "$IMAGE_CMDLINE" ] || die "$IMAGE_CMDLINE: missing (the image's kernel command line)"
+base=$(cat "$IMAGE_CMDLINE")
+[ -n "$base" ] && [ "$(wc -l <"$IMAGE_CMDLINE")" -le 1 ] || die "$IMAGE_CMDLINE: expected one line"
 printf '%s\n' "$base dm-mod.create=\"$table\" dm-mod.waitfor=/dev/vda1,/dev/vda2 roothash=$roothash" >"$out/cmdline"
 jq -n --arg roothash "$roothash" --arg salt "$salt" --arg uuid "$vuuid" --argjson blocks "$blocks" \
 	--arg disk_guid "$dguid" '{roothash: $roothash, salt: $salt, uuid: $uuid, hash_algorithm: "sha256",

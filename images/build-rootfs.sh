@@ -6,6 +6,10 @@
 #   IMAGE_DIR  images/<name>: image.conf, packages, overlay/
 #   OUT        receives rootfs.tar, rootfs.erofs, packages.manifest
 #
+# PODVM_ARCH=arm64 builds the image's arm64 variant (arch-arm64.conf,
+# lock-arm64: images/image-conf.sh); a foreign architecture's maintainer
+# scripts run under qemu-user-static through binfmt_misc (docs/arm64.md §3).
+#
 # The tarball is cached by the content hash of the image definition, its
 # lock and this script, so a second build neither downloads nor unpacks
 # anything.
@@ -26,18 +30,19 @@ img=$(cd "${1:?usage: build-rootfs.sh IMAGE_DIR OUT}" && pwd)
 out=${2:?usage: build-rootfs.sh IMAGE_DIR OUT}
 die() { printf 'build-rootfs.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> rootfs: %s\n' "$*" >&2; }
-. "$img/image.conf"
+. "$here/image-conf.sh"
+image_conf "$img" || exit 1
 export SOURCE_DATE_EPOCH LC_ALL=C TZ=UTC
 umask 022
 
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$img/packages" | tr -s ' \n' ',' | sed 's/,$//')
 [ -n "$pkgs" ] || die "$img/packages: no packages listed"
 
-lock=$img/lock
+lock=$IMAGE_LOCK
 [ -f "$lock" ] || die "$lock: missing (./build.sh lock writes it)"
 mirror=${PODVM_APT_MIRROR:-$MIRROR}
 key=$( {
-	cat "$img/image.conf" "$img/packages" "$here/build-rootfs.sh"
+	cat $IMAGE_CONFS "$img/packages" "$here/build-rootfs.sh"
 	# a changed lock entry of the rootfs builds a new rootfs (a tool or
 	# firmware line of the lock does not reach it)
 	awk '$1 == "rootfs"' "$lock"
@@ -45,12 +50,13 @@ key=$( {
 		xargs -0 stat -c '%n %a %F %s' && find overlay -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum &&
 		find overlay -type l -print0 | LC_ALL=C sort -z | xargs -0 -r readlink)
 } | sha256sum | cut -c1-32)
-cache=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}/rootfs/$IMAGE_NAME-$key
+cache=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}/rootfs/$IMAGE_ID-$key
 mkdir -p "$out"
 if [ -f "$cache/rootfs.tar" ]; then
 	say "cached ($cache)"
 else
 	command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (./build.sh deps)"
+	image_can_run "$DEBIAN_ARCH" || die "cannot bootstrap a $DEBIAN_ARCH rootfs on this machine"
 	mkdir -p "${cache%/*}"
 	tmp=$(mktemp -d "${cache%/*}/.tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
@@ -95,7 +101,7 @@ cp "$cache/packages.manifest" "$out/packages.manifest"
 # erofs (lz4hc) from the unpacked tree: one timestamp, all files root-owned,
 # no xattrs, a UUID derived from the image name and version.  mkfs.erofs sorts
 # the tree itself, so readdir order does not matter.
-uuid=$(printf 'podvm-erofs-uuid:%s:%s' "$IMAGE_NAME" "$IMAGE_VERSION" | sha256sum |
+uuid=$(printf 'podvm-erofs-uuid:%s:%s' "$IMAGE_ID" "$IMAGE_VERSION" | sha256sum |
 	sed -E 's/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*/\1-\2-4\3-8\4-\5/')
 tree=$(mktemp -d "${out%/}/.tree.XXXXXX")
 trap 'rm -rf "$tree"' EXIT

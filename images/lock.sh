@@ -6,7 +6,9 @@
 #   resolve IMAGE_DIR         a fresh lock on stdout: the rootfs set as
 #                             mmdebstrap resolves it from the mirror today,
 #                             the kernel source and the build tools as
-#                             installed on this machine
+#                             installed on this machine (PODVM_ARCH=arm64:
+#                             of the image's arm64 variant, its kernel
+#                             source as kernel-config/PINNED-arm64 pins it)
 #   fetch LOCK MIRROR DIR     every rootfs .deb of LOCK into DIR (named as
 #                             apt names them), downloaded from MIRROR when
 #                             missing, each checked against its sha256
@@ -22,7 +24,10 @@
 #                             tool, firmware) are installed at their locked
 #                             versions, every file entry has its sha256, and
 #                             every firmware source entry is what
-#                             firmware/PINNED pins
+#                             firmware/PINNED pins, the prebuilt TDX
+#                             firmware entry what firmware/PINNED-TDX pins;
+#                             a kernel entry that is not installed is what
+#                             kernel-config/PINNED-arm64 pins
 #
 # Lock lines: KIND NAME VERSION ARCH SHA256 PATH ('#' starts a comment).
 # Every mismatch names the package (or file) and both versions (or hashes)
@@ -59,23 +64,36 @@ host_record() {
 }
 
 # The host packages whose bytes reach an artifact: the kernel's compiler,
-# assembler, linker, make and the tools of its build; the rootfs's
+# assembler, linker, make and the tools of its build (libelf for objtool); the rootfs's
 # bootstrapper, erofs and its compressor, the partitioner.
 TOOLS="gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu libc6-dev make bc bison flex
-	cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
+	libelf-dev cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk"
 # The SNP firmware, when the tree builds one: its pinned Debian source and
 # the tools of its build (nasm, iasl, libuuid headers).
 FIRMWARE_PINNED=${PODVM_FIRMWARE_PINNED:-$here/../firmware/PINNED}
 FIRMWARE_TOOLS="nasm acpica-tools uuid-dev"
+# The arm64 variant: the cross compiler, assembler and linker instead of
+# the native ones, and the emulator that runs the rootfs's maintainer
+# scripts (docs/arm64.md §3).
+ARM64_TOOLS="gcc-12-aarch64-linux-gnu cpp-12-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	libc6-dev make bc bison flex cpio xz-utils tar mmdebstrap erofs-utils liblz4-1 gdisk
+	qemu-user-static"
+ARM64_PINNED=${PODVM_KERNEL_PINNED_ARM64:-$here/../kernel-config/PINNED-arm64}
+# The TDX firmware, when the tree publishes one: Debian's prebuilt ovmf
+# .deb (not installed on the host: its OVMF.fd is the artifact), and the
+# QEMU whose ACPI tables RTMR0 measures (firmware/qemu-acpi-dump.sh), the
+# .debs of firmware/PINNED-TDX-QEMU, unpacked and never installed: one
+# `tdx-qemu` line each.
+TDX_PINNED=${PODVM_TDX_PINNED:-$here/../firmware/PINNED-TDX}
+TDX_QEMU_PINNED=${PODVM_TDX_QEMU_PINNED:-$here/../firmware/PINNED-TDX-QEMU}
 
 cmd_resolve() {
 	local img=$1 pkgs
 	img=$(cd "$img" && pwd)
-	# shellcheck disable=SC1091
-	. "$img/image.conf"
+	. "$here/image-conf.sh"
+	image_conf "$img" || exit 1
 	local mirror=${PODVM_APT_MIRROR:-$MIRROR}
 	pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$img/packages" | tr -s ' \n' ',' | sed 's/,$//')
-	. "$here/../kernel-config/PINNED"
 	tmp=$(mktemp -d /var/tmp/podvm-lock.XXXXXX)
 	trap 'rm -rf "$tmp"' EXIT
 	say "resolving minbase + $pkgs ($SUITE, $DEBIAN_ARCH) from $mirror"
@@ -90,7 +108,7 @@ cmd_resolve() {
 		"$SUITE" /dev/null "$mirror" || die "mmdebstrap failed: is $mirror reachable?"
 	packages_index "$tmp/Packages" | sort -u >"$tmp/index"
 	echo "# SPDX-License-Identifier: Apache-2.0"
-	echo "# The lock of images/$(basename "$img"): every input of its artifacts."
+	echo "# The lock of images/$(basename "$img")${PODVM_ARCH:+ ($ARCH)}: every input of its artifacts."
 	echo "# Written by ./build.sh lock; format: docs/supply-chain.md."
 	echo "# KIND NAME VERSION ARCH SHA256 PATH"
 	echo "# suite $SUITE $DEBIAN_ARCH"
@@ -101,17 +119,28 @@ cmd_resolve() {
 		echo "rootfs $p $v $a $s $f"
 		s=
 	done
-	v=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null) || die "$package: not installed (./build.sh deps)"
-	[ "$v" = "$version" ] || die "$package: kernel-config/PINNED says $version, $v is installed"
-	a=$(dpkg-query -W -f='${Architecture}' "$package")
-	read -r s f < <(host_record "$package" "$v")
-	echo "kernel $package $v $a $s $f"
-	echo "file kernel-source-tarball - - $(sha256sum "$tarball" | cut -d' ' -f1) $tarball"
-	# The firmware's source files (firmware/PINNED, when the tree builds
-	# one): the Debian source package's files with their sha256s, and the
-	# tools of its build.
 	local tools=$TOOLS
-	if [ -f "$FIRMWARE_PINNED" ]; then
+	if [ "$ARCH" = arm64 ]; then
+		# fetched by the kernel build, not installed: the pin's .deb
+		# (its tarball's sha256 is in the pin, checked at extraction)
+		(
+			. "$ARM64_PINNED"
+			echo "kernel $package $version all $deb_sha256 $deb"
+		)
+		tools=$ARM64_TOOLS
+	else
+		. "$here/../kernel-config/PINNED"
+		v=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null) || die "$package: not installed (./build.sh deps)"
+		[ "$v" = "$version" ] || die "$package: kernel-config/PINNED says $version, $v is installed"
+		a=$(dpkg-query -W -f='${Architecture}' "$package")
+		read -r s f < <(host_record "$package" "$v")
+		echo "kernel $package $v $a $s $f"
+		echo "file kernel-source-tarball - - $(sha256sum "$tarball" | cut -d' ' -f1) $tarball"
+	fi
+	# The firmware's source files (firmware/PINNED, when the tree builds
+	# one, for the x86 image): the Debian source package's files with their
+	# sha256s, and the tools of its build.
+	if [ "$ARCH" != arm64 ] && [ -f "$FIRMWARE_PINNED" ]; then
 		(
 			. "$FIRMWARE_PINNED"
 			d=${package:0:1}
@@ -122,6 +151,16 @@ cmd_resolve() {
 		)
 		tools="$tools $FIRMWARE_TOOLS"
 	fi
+	# the TDX inputs belong to the x86 image only
+	if [ "$ARCH" != arm64 ] && [ -f "$TDX_PINNED" ]; then
+		(
+			. "$TDX_PINNED"
+			echo "firmware $package $version all $deb_sha256 $path"
+		)
+	fi
+	if [ "$ARCH" != arm64 ] && [ -f "$TDX_QEMU_PINNED" ]; then
+		awk '$1 == "deb" { print "tdx-qemu", $2, $3, $4, $5, $6 }' "$TDX_QEMU_PINNED"
+	fi
 	for p in $tools; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || die "$p: not installed (./build.sh deps)"
 		a=$(dpkg-query -W -f='${Architecture}' "$p")
@@ -131,7 +170,7 @@ cmd_resolve() {
 }
 
 cmd_fetch() {
-	local lock=$1 mirror=${2%/} dir=$3 n=0 got=0 p v a s f deb have
+	local lock=$1 mirror=${2%/} dir=$3 n=0 got=0 p v a s f deb have tmpf
 	mkdir -p "$dir"
 	while read -r p v a s f; do
 		n=$((n + 1))
@@ -139,11 +178,15 @@ cmd_fetch() {
 		if [ -f "$deb" ] && [ "$(sha256sum "$deb" | cut -d' ' -f1)" = "$s" ]; then
 			continue
 		fi
-		curl -fsS --retry 3 -o "$deb.tmp" "$mirror/$f" ||
-			die "$p $v: cannot download $mirror/$f (not in this mirror: a snapshot of the day of the lock has it, PODVM_APT_MIRROR=https://snapshot.debian.org/archive/debian/YYYYMMDDT000000Z)"
-		have=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
-		[ "$have" = "$s" ] || { rm -f "$deb.tmp"; die "$p $v: $mirror/$f has sha256 $have, the lock says $s"; }
-		mv "$deb.tmp" "$deb"
+		# a temporary file of this run's own: the x86 and arm64 rootfs
+		# stages fetch into one folder at once, and share the "all" .debs
+		tmpf=$(mktemp "$deb.XXXXXX")
+		curl -fsS --retry 3 -o "$tmpf" "$mirror/$f" ||
+			{ rm -f "$tmpf"; die "$p $v: cannot download $mirror/$f (not in this mirror: a snapshot of the day of the lock has it, PODVM_APT_MIRROR=https://snapshot.debian.org/archive/debian/YYYYMMDDT000000Z)"; }
+		have=$(sha256sum "$tmpf" | cut -d' ' -f1)
+		[ "$have" = "$s" ] || { rm -f "$tmpf"; die "$p $v: $mirror/$f has sha256 $have, the lock says $s"; }
+		chmod 0644 "$tmpf"
+		mv "$tmpf" "$deb"
 		got=$((got + 1))
 	done < <(entries "$lock" rootfs)
 	[ "$n" -gt 0 ] || die "$lock: no rootfs entries"
@@ -206,10 +249,31 @@ cmd_check_host() {
 	local lock=$1 kind p v a s f have; shift
 	for kind in "$@"; do
 		while read -r p v a s f; do
+			if [ "$kind" = kernel ] && [ -f "$ARM64_PINNED" ] && [ "$(. "$ARM64_PINNED"; echo "$package")" = "$p" ]; then
+				# the arm64 kernel source: fetched, not installed
+				have=$(. "$ARM64_PINNED"; echo "$version $deb_sha256")
+				[ "$have" = "$v $s" ] || die "kernel source $p: kernel-config/PINNED-arm64 pins ${have% *} (sha256 ${have#* }), the lock says $v (sha256 $s)"
+				continue
+			fi
 			have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
 			[ "$have" = "$v" ] || die "$kind package $p: ${have:-nothing} is installed, the lock says $v (./build.sh deps, or ./build.sh lock to take it)"
-		done < <(entries "$lock" "$kind" | awk '$3 != "source"')
+		done < <(entries "$lock" "$kind" | awk -v k="$kind" 'k != "firmware" && $3 != "source"')
 	done
+	# the prebuilt TDX firmware: what firmware/PINNED-TDX pins
+	while read -r p v a s f; do
+		[ -f "$TDX_PINNED" ] || die "firmware $p $v: locked, but there is no $TDX_PINNED"
+		have=$(. "$TDX_PINNED"; echo "$package $version $deb_sha256")
+		[ "$have" = "$p $v $s" ] || die "firmware $p $v $s: firmware/PINNED-TDX pins $have"
+	done < <(entries "$lock" firmware | awk '$3 != "source"')
+	# the TDX ACPI dump's QEMU, when the lock has it: the .debs
+	# firmware/PINNED-TDX-QEMU pins, the same set both ways
+	if [ -n "$(entries "$lock" tdx-qemu)" ]; then
+		[ -f "$TDX_QEMU_PINNED" ] || die "tdx-qemu: locked, but there is no $TDX_QEMU_PINNED"
+		local want have_set
+		want=$(entries "$lock" tdx-qemu | sort)
+		have_set=$( [ -f "$TDX_QEMU_PINNED" ] && awk '$1 == "deb" { print $2, $3, $4, $5, $6 }' "$TDX_QEMU_PINNED" | sort)
+		[ "$want" = "$have_set" ] || die "tdx-qemu: the lock's entries and firmware/PINNED-TDX-QEMU differ: $(diff <(echo "$want") <(echo "$have_set") | grep '^[<>]' | head -2 | tr '\n' ' ')(./build.sh lock)"
+	fi
 	# firmware source files: the pin the firmware build checks its download
 	# against (firmware/PINNED) names the same version and sha256s
 	while read -r p v a s f; do

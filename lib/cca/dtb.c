@@ -66,7 +66,7 @@ static int prop_u64s(void *fdt, const char *name, const uint64_t *v,
 static int prop_u32s(void *fdt, const char *name, const uint32_t *v,
 		     unsigned n)
 {
-	uint8_t buf[4 * 16];
+	uint8_t buf[4 * (10 * PV_CCA_KVMTOOL_MAX_DISKS + 10)];
 	unsigned i;
 
 	for (i = 0; i < n; i++)
@@ -200,9 +200,9 @@ static int gen_pci(void *fdt, const struct pv_cca_kvmtool_dt *dt)
 	uint64_t cfg[2] = { ARM_PCI_CFG_AREA, ARM_PCI_CFG_SIZE };
 	uint8_t ranges[2 * 28];
 	/* of_pci_b_ss: IO space 1 << 24, 32-bit memory 2 << 24 */
-	uint32_t map[10] = { 0, 0, 0, 1, PHANDLE_GIC, 0, 0,
-			     IRQ_SPI, 4, IRQ_LEVEL_HIGH };
+	uint32_t map[10 * PV_CCA_KVMTOOL_MAX_DISKS + 10];
 	uint32_t mask[4] = { 0xf800, 0, 0, 7 };
+	unsigned ndev = (dt->net ? 1u : 0u) + dt->disks, i;
 
 	pv_put_be32(ranges + 0, 1u << 24);
 	pv_put_be32(ranges + 4, 0);
@@ -227,9 +227,23 @@ static int gen_pci(void *fdt, const struct pv_cca_kvmtool_dt *dt)
 	CHECK(fdt_property(fdt, "ranges", ranges, sizeof(ranges)));
 	if (dt->irqchip == PV_CCA_GICV3_ITS)
 		CHECK(fdt_property_cell(fdt, "msi-parent", PHANDLE_MSI));
-	/* the user-mode virtio-net device: PCI device 0, INTA, SPI 4 */
-	if (dt->net) {
-		CHECK(prop_u32s(fdt, "interrupt-map", map, 10));
+	/* one entry per virtio PCI device (the disks and the user-mode
+	 * network), in the order kvmtool numbers them: device i, INTA,
+	 * SPI 4 + i (pci.c pci__assign_irq) */
+	if (ndev) {
+		for (i = 0; i < ndev; i++) {
+			uint32_t *m = map + 10 * i;
+
+			m[0] = i << 11;
+			m[1] = m[2] = 0;
+			m[3] = 1;
+			m[4] = PHANDLE_GIC;
+			m[5] = m[6] = 0;
+			m[7] = IRQ_SPI;
+			m[8] = 4 + i;
+			m[9] = IRQ_LEVEL_HIGH;
+		}
+		CHECK(prop_u32s(fdt, "interrupt-map", map, 10 * ndev));
 		CHECK(prop_u32s(fdt, "interrupt-map-mask", mask, 4));
 	} else {
 		CHECK(fdt_property(fdt, "interrupt-map", NULL, 0));
@@ -295,10 +309,20 @@ int pv_cca_kvmtool_dtb(const struct pv_cca_kvmtool_dt *dt,
 		return pv_errf(e, PV_ENOTSUP,
 			       "-c %u: the generated kvmtool DTB models 1..16 vCPUs; give --dtb for more",
 			       dt->ncpus);
-	if (!dt->initrd_size && !dt->nodefaults)
+	if (dt->disks > PV_CCA_KVMTOOL_MAX_DISKS)
 		return pv_errf(e, PV_ENOTSUP,
-			       "no initrd: kvmtool then shares a 9p root filesystem from the host, which the generated DTB does not model; give -i, --nodefaults or --dtb");
-	if (dt->nodefaults) {
+			       "--disks %u: the generated kvmtool DTB models at most %u disks; give --dtb",
+			       dt->disks, PV_CCA_KVMTOOL_MAX_DISKS);
+	if (dt->firmware && dt->initrd_size)
+		return pv_errf(e, PV_EINVAL,
+			       "--firmware: kvmtool ignores the initrd when it loads a firmware");
+	if (!dt->initrd_size && !dt->disks && !dt->nodefaults)
+		return pv_errf(e, PV_ENOTSUP,
+			       "no initrd and no disk: kvmtool then shares a 9p root filesystem from the host, which the generated DTB does not model; give -i, --disks, --nodefaults or --dtb");
+	if (dt->nodefaults || dt->firmware) {
+		/* arm/fdt.c setup_fdt: with a firmware, bootargs is -p as
+		 * given ("Pass on our amended command line to a Linux kernel
+		 * only") */
 		ba = dt->cmdline;
 	} else {
 		/* builtin-run.c kvm_run_set_real_cmdline: 8250 console,

@@ -71,6 +71,8 @@ static int kvmtool_dtb(const struct pv_cca_launch *in,
 	dt.cmdline = in->cmdline;
 	dt.nodefaults = in->nodefaults;
 	dt.net = in->net;
+	dt.firmware = r->layout.firmware;
+	dt.disks = in->disks;
 	dt.initrd_ipa = r->layout.initrd_ipa;
 	dt.initrd_size = r->layout.initrd_size;
 	if ((rc = pv_cca_kvmtool_dtb(&dt, r->gen, e)))
@@ -96,9 +98,60 @@ static int qemu_dtb(const struct pv_cca_launch *in,
 	qdt.cmdline = in->cmdline;
 	qdt.initrd_ipa = r->layout.initrd_ipa;
 	qdt.initrd_size = r->layout.initrd_size;
+	qdt.realm = in->qemu_realm;
+	qdt.pmu = in->pmu_counters > 0;
+	qdt.ipa_bits = in->ipa_bits;
 	if ((rc = pv_cca_qemu_dtb(&qdt, r->gen, e)))
 		return rc;
 	r->dtb = r->gen;
+	return 0;
+}
+
+/* kvmtool's ipa width: the EAC5 host fixes it */
+static unsigned kvmtool_ipa(const struct pv_cca_launch *in,
+			    const struct pv_cca_layout *l)
+{
+	if (in->ipa_bits)
+		return in->ipa_bits;
+	return in->profile == PV_CCA_PROFILE_EAC5 ? 33 : l->ipa_bits;
+}
+
+/*
+ * kvmtool --firmware (cca-rim.md §11.1): the firmware takes the kernel's
+ * place at the RAM base, with the size kvm__arch_get_image_size finds in
+ * an arm64 Image header (magic only, as is_arm64_image) or the file's
+ */
+static int kvmtool_firmware(const struct pv_cca_launch *in,
+			    struct pv_cca_launch_result *r, struct pv_err *e)
+{
+	const uint8_t *hdr = pv_slice(in->firmware, in->firmware_len, 0,
+				      PV_ARM64_HDR_SIZE);
+	uint64_t fw_mem = 0;
+	int rc;
+
+	if (in->vmm != PV_CCA_VMM_KVMTOOL)
+		return pv_errf(e, PV_ENOTSUP, "%s: a firmware for --vmm qemu "
+			       "(-bios) is not modelled yet (cca-rim.md §11.2)",
+			       in->firmware_name);
+	if (in->kernel)
+		return pv_errf(e, PV_EINVAL, "%s: kvmtool takes either a "
+			       "kernel or a firmware, not both (the firmware "
+			       "loads the kernel from the disk)",
+			       in->firmware_name);
+	if (in->initrd)
+		return pv_errf(e, PV_EINVAL, "%s: kvmtool ignores the initrd "
+			       "when it loads a firmware: leave out -i",
+			       in->firmware_name);
+	if (in->firmware_len == 0)
+		return pv_errf(e, PV_EFORMAT, "%s: the firmware is empty",
+			       in->firmware_name);
+	if (hdr && pv_le32(hdr + 56) == PV_ARM64_IMAGE_MAGIC)
+		fw_mem = pv_le64(hdr + 16);
+	if ((rc = pv_cca_layout_kvmtool_fw(in->mem, in->firmware_len, fw_mem,
+					   &r->layout, e)) ||
+	    (rc = kvmtool_dtb(in, r, e)))
+		return rc;
+	r->user.ipa_bits = kvmtool_ipa(in, &r->layout);
 	return 0;
 }
 
@@ -118,6 +171,13 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 	if (in->cpus < 1)
 		return pv_errf(e, PV_EINVAL, "-c 0: at least one vCPU");
 	profile_defaults(in, &r->user);
+	if (in->firmware || in->firmware_name) {
+		if ((rc = kvmtool_firmware(in, r, e)))
+			return rc;
+		kernel = in->firmware;
+		klen = in->firmware_len;
+		goto measure;
+	}
 	if (pv_is_gzip(in->kernel, in->kernel_len)) {
 		size_t max = PV_CCA_MAX_KERNEL;
 
@@ -147,12 +207,7 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 						in->initrd_len, &r->layout, e)) ||
 		    (rc = kvmtool_dtb(in, r, e)))
 			return rc;
-		if (in->profile == PV_CCA_PROFILE_EAC5)
-			/* fixed by the EAC5 host */
-			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits : 33;
-		else
-			r->user.ipa_bits = in->ipa_bits ? in->ipa_bits :
-					   r->layout.ipa_bits;
+		r->user.ipa_bits = kvmtool_ipa(in, &r->layout);
 	} else {
 		if (!in->dtb && !in->have_qemu_version)
 			return pv_errf(e, PV_EINVAL, "--vmm qemu: give "
@@ -185,6 +240,7 @@ int pv_cca_launch_measure(const struct pv_cca_launch *in,
 			return rc;
 		r->user.ipa_bits = in->ipa_bits;
 	}
+measure:
 	cfg.profile = in->profile;
 	cfg.vmm = in->vmm;
 	cfg.alg = in->alg;
@@ -255,27 +311,131 @@ const char *pv_cca_ccatoken_alg(enum pv_hash alg)
 }
 
 json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
-			      enum pv_hash alg, const uint8_t rpv[64])
+			      const uint8_t rpv[64], enum pv_hash rak_alg,
+			      const uint8_t (*rems)[PV_CCA_MEAS_MAX])
 {
-	char hex[2 * PV_CCA_MEAS_MAX + 1], zero[2 * PV_CCA_MEAS_MAX + 1];
-	char rpvhex[129];
-	json_t *rems = json_array();
+	char hex[2 * PV_CCA_MEAS_MAX + 1], rpvhex[129];
+	json_t *o, *arr;
 	int i;
 
-	if (!rems || hlen > PV_CCA_MEAS_MAX) {
-		json_decref(rems);
+	if (hlen > PV_CCA_MEAS_MAX)
 		return NULL;
-	}
 	pv_hex_encode(rim, hlen, hex, sizeof(hex));
 	pv_hex_encode(rpv, 64, rpvhex, sizeof(rpvhex));
-	memset(zero, '0', 2 * hlen);
-	zero[2 * hlen] = 0;
-	for (i = 0; i < 4; i++)
-		json_array_append_new(rems, json_string(zero));
-	return json_pack("{s:s, s:s, s:o, s:s}", "initial-measurement", hex,
-			 "rak-hash-algorithm", pv_cca_ccatoken_alg(alg),
-			 "extensible-measurements", rems,
-			 "personalization-value", rpvhex);
+	o = json_pack("{s:s, s:s}", "initial-measurement", hex,
+		      "rak-hash-algorithm", pv_cca_ccatoken_alg(rak_alg));
+	if (o && rems) {
+		arr = json_array();
+		for (i = 0; arr && i < 4; i++)
+			json_array_append_new(arr, pv_json_hex(rems[i], hlen));
+		if (!arr || json_object_set_new(o, "extensible-measurements",
+						arr)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	if (o && json_object_set_new(o, "personalization-value",
+				     json_string(rpvhex))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* "sha-256;BASE64" (CoRIM's text digest) at hash length */
+static json_t *comid_digest(enum pv_hash alg, const uint8_t *m, size_t hlen)
+{
+	char *b = pv_base64_alloc(m, hlen);
+	json_t *v = NULL;
+	char *s;
+
+	if (!b)
+		return NULL;
+	s = malloc(strlen(b) + 16);
+	if (s) {
+		snprintf(s, strlen(b) + 16, "%s;%s", pv_cca_ccatoken_alg(alg), b);
+		v = json_pack("{s:s, s:[s]}", "key-type", "text", "value", s);
+	}
+	free(s);
+	free(b);
+	return v;
+}
+
+/* podvm's template: a tag id derived from the RIM (a version-8 UUID of
+ * its SHA-256), podvm as the creator */
+static json_t *comid_default(const uint8_t *rim, size_t hlen)
+{
+	uint8_t d[32];
+	char uuid[37];
+
+	if (pv_hash_buf(PV_SHA256, rim, hlen, d) < 0)
+		return NULL;
+	d[6] = (uint8_t)((d[6] & 0x0f) | 0x80);
+	d[8] = (uint8_t)((d[8] & 0x3f) | 0x80);
+	snprintf(uuid, sizeof(uuid),
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
+		 d[10], d[11], d[12], d[13], d[14], d[15]);
+	return json_pack("{s:{s:s, s:i}, s:[{s:s, s:[s, s]}], "
+			 "s:{s:[{s:{s:{s:s}}}]}}",
+			 "tag-identity", "id", uuid, "version", 0,
+			 "entities", "name", "podvm", "roles", "tagCreator",
+			 "creator",
+			 "triples", "reference-values", "environment", "class",
+			 "vendor", "podvm");
+}
+
+int pv_cca_comid(const uint8_t *rim, size_t hlen, enum pv_hash alg,
+		 const uint8_t rpv[64], const uint8_t (*rems)[PV_CCA_MEAS_MAX],
+		 const json_t *tmpl, const char *tmpl_name, json_t **out,
+		 struct pv_err *e)
+{
+	json_t *doc, *rv, *env, *regs, *meas;
+	char *b;
+	int i, bad = 0;
+
+	*out = NULL;
+	if (hlen > PV_CCA_MEAS_MAX)
+		return pv_errf(e, PV_EINVAL, "a %zu-byte RIM", hlen);
+	doc = tmpl ? json_deep_copy(tmpl) : comid_default(rim, hlen);
+	if (!doc)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	/* triples.reference-values[0].environment, as cocli reads them */
+	rv = json_object_get(json_object_get(doc, "triples"), "reference-values");
+	rv = json_array_get(rv, 0);
+	env = json_object_get(rv, "environment");
+	if (!json_is_object(doc) || !json_is_object(rv) || !json_is_object(env)) {
+		json_decref(doc);
+		return pv_errf(e, PV_EFORMAT, "%s: triples.reference-values[0]."
+			       "environment: expected an object (a CoMID "
+			       "template as cocli takes it)", tmpl_name);
+	}
+	b = pv_base64_alloc(rim, hlen);
+	bad |= !b || json_object_set_new(env, "instance", json_pack(
+		"{s:s, s:s}", "type", "bytes", "value", b ? b : ""));
+	free(b);
+	regs = json_object();
+	bad |= !regs || json_object_set_new(regs, "rim",
+					    comid_digest(alg, rim, hlen));
+	for (i = 0; rems && i < 4; i++) {
+		char k[8];
+
+		snprintf(k, sizeof(k), "rem%d", i);
+		bad |= json_object_set_new(regs, k,
+					   comid_digest(alg, rems[i], hlen));
+	}
+	b = pv_base64_alloc(rpv, 64);
+	meas = json_pack("[{s:{s:{s:s, s:s}, s:o}}]", "value", "raw-value",
+			 "type", "bytes", "value", b ? b : "",
+			 "integrity-registers", regs);
+	free(b);
+	bad |= !meas || json_object_set_new(rv, "measurements", meas);
+	if (bad) {
+		json_decref(doc);
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	}
+	*out = doc;
+	return 0;
 }
 
 json_t *pv_rvps_sample(const char *key, json_t *list)

@@ -29,9 +29,15 @@ struct pv_cca_launch {
 	enum pv_cca_profile profile;
 	enum pv_cca_vmm vmm;
 	enum pv_hash alg;
-	const uint8_t *kernel;		/* Image, or Image.gz (qemu only) */
+	const uint8_t *kernel;		/* Image, or Image.gz (qemu only);
+					 * NULL with a firmware */
 	size_t kernel_len;
 	const char *kernel_name;	/* for messages */
+	/* kvmtool --firmware (EDK2's KVMTOOL_EFI.fd): loaded instead of a
+	 * kernel, which the firmware loads later itself (cca-rim.md §11) */
+	const uint8_t *firmware;
+	size_t firmware_len;
+	const char *firmware_name;
 	const uint8_t *initrd;		/* NULL: none */
 	size_t initrd_len;
 	const char *initrd_name;
@@ -45,8 +51,10 @@ struct pv_cca_launch {
 	const char *dtb_name;
 	bool have_qemu_version;
 	enum pv_cca_qemu_version qemu_version;
+	bool qemu_realm;		/* the generated DTB is a realm's */
 	enum pv_cca_irqchip irqchip;
 	bool nodefaults, net;		/* kvmtool --nodefaults, -n mode= */
+	unsigned disks;			/* kvmtool -d images (virtio-blk) */
 	uint64_t align;			/* populate alignment: 4096 or 65536 */
 	bool all_recs;
 	bool lpa2;
@@ -74,7 +82,9 @@ struct pv_cca_launch_result {
  * @r: zeroed and filled; release with pv_cca_launch_result_free (also
  *     after a failure)
  * returns: 0; PV_EINVAL (qemu without --ipa-bits, or without a DTB or a
- *          QEMU version; a parameter out of range), PV_EFORMAT (gzip for
+ *          QEMU version; a parameter out of range; a firmware with a
+ *          kernel or an initrd), PV_ENOTSUP (a firmware for qemu),
+ *          PV_EFORMAT (gzip for
  *          kvmtool, a bad Image, DTB or gzip stream, an empty initrd, a
  *          kvmtool DTB that is not the 64 KiB window), PV_ERANGE (the
  *          payload does not fit the memory), PV_ETOOBIG (the kernel
@@ -97,12 +107,34 @@ const char *pv_cca_ccatoken_alg(enum pv_hash alg);
 
 /**
  * pv_cca_ccatoken_realm - a realm entry of the ccatoken reference-value
- * store (cca-rim.md 7.1): the RIM, the algorithm, four zero REMs and the
- * personalization value
+ * store (cca-rim.md §7.1): the RIM, the realm attestation key's hash
+ * algorithm (cca-rim.md §7.4: "sha-256" as TF-RMM hashes the RAK), the REMs
+ * and the personalization value
+ * @rems: the four REMs (@hlen bytes each), or NULL to leave
+ *        "extensible-measurements" out: then ccatoken does not match them
+ *        (a firmware boot, whose REMs podvm does not compute, §12)
  * returns: a new object, or NULL when out of memory
  */
 json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
-			      enum pv_hash alg, const uint8_t rpv[64]);
+			      const uint8_t rpv[64], enum pv_hash rak_alg,
+			      const uint8_t (*rems)[PV_CCA_MEAS_MAX]);
+
+/**
+ * pv_cca_comid - a CoMID template for Veraison's `cocli comid create`
+ * (profile http://arm.com/cca/realm/1, cca-rim.md §7.2): one reference
+ * value whose environment instance is the RIM and whose measurement holds
+ * the RPV as raw-value and the integrity registers rim, rem0..rem3, each
+ * "ALG;base64" at hash length
+ * @rems: the four REMs, or NULL to give the rim register alone
+ * @tmpl: a template to fill (tag identity, entities, class: copied), or
+ *        NULL for podvm's, whose tag id is a UUID derived from the RIM
+ * returns: 0, PV_EFORMAT (@tmpl_name and the member that is not what
+ *          cocli takes), PV_ENOMEM
+ */
+int pv_cca_comid(const uint8_t *rim, size_t hlen, enum pv_hash alg,
+		 const uint8_t rpv[64], const uint8_t (*rems)[PV_CCA_MEAS_MAX],
+		 const json_t *tmpl, const char *tmpl_name, json_t **out,
+		 struct pv_err *e);
 
 /**
  * pv_rvps_sample - a Trustee RVPS "sample" message: {"version": "0.1.0",

@@ -20,10 +20,15 @@
  * dtb-randomness=off: otherwise QEMU writes a random kaslr-seed and
  * rng-seed into /chosen.  The Linaro CCA branches turn it off for
  * confidential guests ("hw/arm/virt: Disable DTB randomness for
- * confidential VMs", v2 06/22 of J-P. Brucker's 2024-04-19 RME series),
- * which also change the tree in ways not modelled here
- * (PSCI method "smc", no /flash node; KVM's -cpu host and PMU): the
- * generator is verified against TCG dumps only.
+ * confidential VMs", v2 06/22 of J-P. Brucker's 2024-04-19 RME series).
+ *
+ * dt->realm: the tree of the same board as a realm under KVM with
+ * `-object rme-guest` (cca-rim.md §6.4): KVM's CPU compatible, no /flash,
+ * /pmu only with -cpu host,pmu=on, PSCI over SMC, and no 64-bit PCI window
+ * when the host's IPA limit leaves it out.  The board part is checked
+ * against dumps of the CCA v3 QEMU under TCG (dt->realm_tcg,
+ * tests/kat/cca/qemu-realm-dtb.txt); KVM's CPU string is read from its
+ * source.
  *
  * Facts per QEMU version (read from the sources Debian ships, not copied):
  *   7.2  (Debian 12, 1:7.2+dfsg-7+deb12u18)
@@ -265,6 +270,12 @@ static bool gicv2(const struct pv_cca_qemu_dt *dt)
 	return dt->irqchip == PV_CCA_GICV2;
 }
 
+/* a realm's KVM vCPUs, rather than TCG's -cpu max */
+static bool kvm(const struct pv_cca_qemu_dt *dt)
+{
+	return dt->realm && !dt->realm_tcg;
+}
+
 /* GICv2 PPIs carry a mask of the CPUs they go to */
 static uint32_t ppi_flags(const struct pv_cca_qemu_dt *dt)
 {
@@ -333,8 +344,10 @@ static void gen_cpus(struct gen *g)
 		snprintf(path, sizeof(path), "/cpus/cpu@%u", cpu);
 		add_node(g, path);
 		prop_str(g, path, "device_type", "cpu");
-		/* -cpu max starts from the Cortex-A57 model in 7.2 */
-		prop_str(g, path, "compatible", "arm,cortex-a57");
+		/* -cpu max starts from the Cortex-A57 model under TCG;
+		 * KVM's host CPU says only ARMv8 (target/arm/kvm.c) */
+		prop_str(g, path, "compatible",
+			 kvm(dt) ? "arm,arm-v8" : "arm,cortex-a57");
 		if (dt->ncpus > 1)
 			prop_str(g, path, "enable-method", "psci");
 		prop_cell(g, path, "reg", mpidr(dt, cpu));
@@ -463,6 +476,9 @@ static void gen_pcie(struct gen *g)
 	uint64_t mmio_high = 2 * HIGH_IO_BASE; /* 512 GiB aligned */
 	uint32_t bus_range[2] = { 0, 0 }, msi_map[4] = { 0, g->msi, 0, 0x10000 };
 	uint32_t ranges[21], map[4 * 4 * 10], mask[4] = { 0x1800, 0, 0, 7 };
+	/* a realm's 40-bit s2sz: the window at 512 GiB did not fit (what
+	 * highmem-mmio=off gives, the way the tests' oracle runs it) */
+	bool mmio64 = !(g->dt->realm && g->dt->ipa_bits == 40);
 	unsigned i = 0, dev, pin;
 
 	/* the high ECAM: 256 MiB at 256 GiB + 256 MiB (256 MiB aligned) */
@@ -494,7 +510,8 @@ static void gen_pcie(struct gen *g)
 	} while (0)
 	RANGE(1u << 24, 0, VIRT_PCIE_PIO, VIRT_PCIE_PIO_SIZE);
 	RANGE(2u << 24, VIRT_PCIE_MMIO, VIRT_PCIE_MMIO, VIRT_PCIE_MMIO_SIZE);
-	RANGE(3u << 24, mmio_high, mmio_high, HIGH_PCIE_MMIO_SIZE);
+	if (mmio64)
+		RANGE(3u << 24, mmio_high, mmio_high, HIGH_PCIE_MMIO_SIZE);
 #undef RANGE
 	prop_cells(g, path, "ranges", ranges, i);
 	prop_cell(g, path, "#interrupt-cells", 1);
@@ -620,11 +637,28 @@ static void gen_boot(struct gen *g)
 
 	add_node(g, "/psci");
 	prop(g, "/psci", "compatible", psci_compat, sizeof(psci_compat));
-	prop_str(g, "/psci", "method", "hvc"); /* TCG without EL2/EL3 */
+	/* TCG without EL2/EL3: HVC; realms: SMC, to the RMM */
+	prop_str(g, "/psci", "method", dt->realm ? "smc" : "hvc");
 	prop_cell(g, "/psci", "cpu_suspend", PSCI_FN64_CPU_SUSPEND);
 	prop_cell(g, "/psci", "cpu_off", PSCI_FN_CPU_OFF);
 	prop_cell(g, "/psci", "cpu_on", PSCI_FN64_CPU_ON);
 	prop_cell(g, "/psci", "migrate", PSCI_FN64_MIGRATE);
+}
+
+/* what the realm model covers (cca-rim.md §6.4) */
+static int realm_check(const struct pv_cca_qemu_dt *dt, struct pv_err *e)
+{
+	if (dt->version != PV_CCA_QEMU_10_0)
+		return pv_errf(e, PV_ENOTSUP,
+			       "--realm: the realm DTB is modelled on QEMU 10.0's tree (the Linaro CCA branches from 9.2 on): use --qemu-version 10.0, or give --dtb");
+	if (gicv2(dt))
+		return pv_errf(e, PV_ENOTSUP,
+			       "--irqchip gicv2: a realm's GIC is GICv3");
+	if (dt->ipa_bits != 40 && dt->ipa_bits != 41)
+		return pv_errf(e, PV_ENOTSUP,
+			       "--ipa-bits %u: QEMU sizes a realm's IPA space from its memory map, 41 bits (40 when the host's limit drops the 64-bit PCI window); give --dtb for another",
+			       dt->ipa_bits);
+	return 0;
 }
 
 int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
@@ -645,6 +679,8 @@ int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
 	if (dt->ram_size == 0 || dt->ram_size > HIGH_IO_BASE - VIRT_MEM - (1ull << 30))
 		return pv_errf(e, PV_ENOTSUP,
 			       "-m: the generated QEMU DTB models 1 byte .. 254 GiB of RAM; give --dtb");
+	if (dt->realm && (rc = realm_check(dt, e)))
+		return rc;
 	if (dt->cmdline && strlen(dt->cmdline) > 65536)
 		return pv_errf(e, PV_ETOOBIG,
 			       "-p: a %zu-byte command line is longer than the model allows (64 KiB)",
@@ -669,9 +705,11 @@ int pv_cca_qemu_dtb(const struct pv_cca_qemu_dt *dt,
 	gen_root(&g);
 	gen_timer(&g);
 	gen_cpus(&g);
-	gen_flash(&g);
+	if (!dt->realm) /* a realm has no flash: firmware goes to RAM */
+		gen_flash(&g);
 	gen_gic(&g);
-	gen_pmu(&g);
+	if (!dt->realm || dt->pmu) /* TCG's -cpu max has one unless pmu=off */
+		gen_pmu(&g);
 	gen_uart_rtc(&g);
 	gen_pcie(&g);
 	gen_gpio(&g);

@@ -87,18 +87,40 @@ static int mem_check(uint64_t mem, struct pv_err *e)
 	return 0;
 }
 
-int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
-			  uint64_t kernel_len, uint64_t initrd_len,
-			  struct pv_cca_layout *l, struct pv_err *e)
+/* kvm__get_vm_type: max(32, fls(last IPA)) + 1 for a realm */
+static unsigned kvmtool_ipa_bits(uint64_t base, uint64_t mem)
 {
-	uint64_t base = 0x80000000ull, limit, mend, dtb, lo;
+	unsigned bits = fls64(base + mem - 1);
+
+	return (bits < 32 ? 32 : bits) + 1;
+}
+
+#define KVMTOOL_RAM_BASE 0x80000000ull /* ARM_MEMORY_AREA */
+
+/* a checked, empty kvmtool layout of @mem bytes of RAM */
+static int kvmtool_layout_init(uint64_t mem, struct pv_cca_layout *l,
+			       struct pv_err *e)
+{
 	int rc = mem_check(mem, e);
 
 	if (rc < 0)
 		return rc;
 	memset(l, 0, sizeof(*l));
-	l->ram_base = base;
+	l->ram_base = KVMTOOL_RAM_BASE;
 	l->ram_size = mem;
+	l->ipa_bits = kvmtool_ipa_bits(KVMTOOL_RAM_BASE, mem);
+	return 0;
+}
+
+int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
+			  uint64_t kernel_len, uint64_t initrd_len,
+			  struct pv_cca_layout *l, struct pv_err *e)
+{
+	uint64_t base = KVMTOOL_RAM_BASE, limit, mend, dtb, lo;
+	int rc = kvmtool_layout_init(mem, l, e);
+
+	if (rc < 0)
+		return rc;
 	/* arm/kvm.c: initrd and DTB stay in the first 256 MiB ("lowmem");
 	 * limit is the last usable byte. */
 	limit = base + (mem < SZ_256M ? mem : SZ_256M) - 1;
@@ -144,11 +166,43 @@ int pv_cca_layout_kvmtool(uint64_t mem, const struct pv_arm64_image *img,
 				       (unsigned long long)l->initrd_ipa,
 				       (unsigned long long)mend);
 	}
-	/* kvm__get_vm_type: max(32, fls(last IPA)) + 1 for a realm */
-	l->ipa_bits = fls64(base + mem - 1);
-	if (l->ipa_bits < 32)
-		l->ipa_bits = 32;
-	l->ipa_bits++;
+	return 0;
+}
+
+int pv_cca_layout_kvmtool_fw(uint64_t mem, uint64_t fw_len, uint64_t fw_mem,
+			     struct pv_cca_layout *l, struct pv_err *e)
+{
+	uint64_t base = KVMTOOL_RAM_BASE, end, fdt_pos, used;
+	int rc = kvmtool_layout_init(mem, l, e);
+
+	if (rc < 0)
+		return rc;
+	l->firmware = true;
+	/* kvm__load_firmware: loaded at the RAM base (no --firmware-address),
+	 * pc there; kvm__arch_get_image_size gives the size it keeps free */
+	l->kernel_ipa = base;
+	l->kernel_file = fw_len;
+	l->kernel_mem = fw_mem ? fw_mem : fw_len;
+	end = base + mem;
+	used = fw_len > l->kernel_mem ? fw_len : l->kernel_mem;
+	if (fw_len == 0 || used > mem)
+		return pv_errf(e, PV_ERANGE,
+			       "firmware: %llu bytes (image_size %llu) do not fit in %llu bytes of RAM",
+			       (unsigned long long)fw_len,
+			       (unsigned long long)l->kernel_mem,
+			       (unsigned long long)mem);
+	/* the DTB at ALIGN(end of all RAM - (FDT_MAX_SIZE + FDT_ALIGN),
+	 * FDT_ALIGN), refused below the firmware's end (kvmtool dies) */
+	if (mem < PV_CCA_KVMTOOL_FDT_MAX + SZ_2M ||
+	    (fdt_pos = end - (PV_CCA_KVMTOOL_FDT_MAX + SZ_2M)) <
+		    align_up(base + used, SZ_4K))
+		return pv_errf(e, PV_ERANGE,
+			       "firmware: %llu bytes at 0x%llx leave no room for kvmtool's DTB below the end of RAM 0x%llx: give more memory",
+			       (unsigned long long)used,
+			       (unsigned long long)base,
+			       (unsigned long long)end);
+	l->dtb_ipa = align_up(fdt_pos, SZ_2M);
+	l->dtb_window = PV_CCA_KVMTOOL_FDT_MAX;
 	return 0;
 }
 
@@ -294,7 +348,7 @@ static int add_data_sorted(struct plan *p, const struct pv_cca_layout *l,
 	unsigned n = 0, i, j;
 	int rc;
 
-	r[n].what = "kernel";
+	r[n].what = l->firmware ? "firmware" : "kernel";
 	r[n].a = l->kernel_ipa;
 	r[n++].b = l->kernel_ipa + l->kernel_file;
 	if (l->initrd_size) {
@@ -344,8 +398,8 @@ static int make_plan(const struct pv_cca_config *c, struct plan *p,
 		 * initrd DATA, the 64 KiB DTB window, then the RECs. */
 		fend = align_up(l->kernel_ipa + l->kernel_file, SZ_4K);
 		mend = align_up(l->kernel_ipa + l->kernel_mem, SZ_4K);
-		rc = add_data(p, "kernel", align_down(l->kernel_ipa, SZ_4K),
-			      fend, l, e);
+		rc = add_data(p, l->firmware ? "firmware" : "kernel",
+			      align_down(l->kernel_ipa, SZ_4K), fend, l, e);
 		if (rc < 0)
 			return rc;
 		if (fend < mend)

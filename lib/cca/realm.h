@@ -56,6 +56,8 @@ struct pv_cca_layout {
 	uint64_t dtb_ipa;
 	uint64_t dtb_window;     /* bytes populated for the DTB */
 	unsigned ipa_bits;       /* the VMM's default s2sz */
+	bool firmware;           /* kernel_* describe the firmware the VMM
+				  * loads instead of a kernel (cca-rim.md §11) */
 };
 
 /**
@@ -77,6 +79,18 @@ int pv_cca_layout_qemu(uint64_t mem, const struct pv_arm64_image *img,
 		       uint64_t dtb_len, struct pv_cca_layout *l,
 		       struct pv_err *e);
 
+/**
+ * pv_cca_layout_kvmtool_fw - kvmtool's --firmware placement (arm/kvm.c
+ * kvm__load_firmware of the CCA kvmtool, cca-rim.md §11.1): the firmware
+ * at the RAM base, no kernel or initrd, the DTB 2 MiB-aligned below the
+ * end of all RAM
+ * @fw_len: the file's size; @fw_mem: the header's image_size when the file
+ *          has an arm64 Image header with a non-zero one, else @fw_len
+ * returns: 0, or PV_ERANGE when the firmware and the DTB do not fit
+ */
+int pv_cca_layout_kvmtool_fw(uint64_t mem, uint64_t fw_len, uint64_t fw_mem,
+			     struct pv_cca_layout *l, struct pv_err *e);
+
 /* Inputs of kvmtool's DTB generator (arm/fdt.c and friends). */
 struct pv_cca_kvmtool_dt {
 	uint64_t ram_base, ram_size;
@@ -85,10 +99,14 @@ struct pv_cca_kvmtool_dt {
 	const char *cmdline; /* -p, may be NULL */
 	bool nodefaults;     /* --nodefaults: bootargs = -p only */
 	bool net;            /* the default user-mode virtio-net device */
+	bool firmware;       /* --firmware: bootargs = -p only, no initrd */
+	unsigned disks;      /* -d images: virtio-blk PCI devices, at most
+			      * PV_CCA_KVMTOOL_MAX_DISKS */
 	uint64_t initrd_ipa, initrd_size;
 };
 
 #define PV_CCA_KVMTOOL_FDT_MAX 0x10000u /* FDT_MAX_SIZE */
+#define PV_CCA_KVMTOOL_MAX_DISKS 8u
 
 /**
  * pv_cca_kvmtool_dtb - generate kvmtool's DTB with libfdt into the 64 KiB
@@ -121,13 +139,28 @@ struct pv_cca_qemu_dt {
 	enum pv_cca_irqchip irqchip; /* GICV3_ITS: gic-version=3 (its=on) */
 	const char *cmdline;         /* -append; NULL or "": no bootargs */
 	uint64_t initrd_ipa, initrd_size; /* size 0: no -initrd */
+	/*
+	 * A realm (cca-rim.md §6.4): the same board under KVM with
+	 * `-cpu host -object rme-guest,id=rme0 -M ...,confidential-guest-
+	 * support=rme0`, as the Linaro CCA branches build it (10.0's tree
+	 * shape only): KVM's CPU, no flash, PSCI over SMC.
+	 */
+	bool realm;
+	bool pmu;          /* realm: -cpu host,pmu=on (the TCG tree always
+			    * has one) */
+	unsigned ipa_bits; /* realm: its s2sz, 41, or 40 when the host's IPA
+			    * limit leaves out the 64-bit PCI window */
+	bool realm_tcg;    /* realm: the board with rme-guest but -accel tcg
+			    * -cpu max (no realm runs so; how the tests'
+			    * oracle dumps it): TCG's CPU */
 };
 
 #define PV_CCA_QEMU_FDT_SIZE 0x100000u /* QEMU's FDT_MAX_SIZE, never packed */
 
 /**
  * pv_cca_qemu_dtb - QEMU's virt DTB (1 MiB, as -machine dumpdtb= writes
- * it and QEMU loads it) generated with libfdt in QEMU's order
+ * it and QEMU loads it) generated with libfdt in QEMU's order; with
+ * @dt->realm, the tree of the rme-guest board
  * returns: 0, PV_ENOTSUP for a configuration outside the model (the
  *          message says to give --dtb), PV_EINVAL, PV_ETOOBIG
  */
@@ -153,7 +186,8 @@ int pv_cca_dtb_check(const uint8_t *buf, size_t len, const char *what,
 /* One measured step, for the log and the explanation. */
 struct pv_cca_step {
 	const char *type;   /* "REALM_CREATE", "DATA", "RIPAS", "REC" */
-	const char *what;   /* "params", "kernel", "initrd", "dtb", "bss", "ram", "vcpu0" */
+	const char *what;   /* "params", "kernel", "firmware", "initrd", "dtb",
+			     * "bss", "ram", "vcpu0" */
 	uint64_t addr, top; /* DATA: ipa, ipa + 4K; RIPAS: base, top */
 	const uint8_t *content; /* content digest, or NULL */
 	const uint8_t *rim;     /* the RIM after the step */

@@ -2,8 +2,8 @@
 /*
  * compute.c - one value of a release from its recipe: the files read from
  * the release folder (regular files in it, nothing else), then the launch
- * computed by lib/snp (pv_snp_launch_igvm, pv_snp_launch_ovmf) or lib/cca
- * (pv_cca_launch_measure) in this process, its step log folded into
+ * computed by lib/snp (pv_snp_launch_igvm, pv_snp_launch_ovmf), lib/cca
+ * (pv_cca_launch_measure) or lib/tdx (pv_tdx_measure) in this process, its step log folded into
  * regions as it goes.  The recipe's `measure` command line, which an
  * auditor runs by hand, computes the same value with the same defaults.
  */
@@ -25,6 +25,8 @@
 #include "release/release.h"
 #include "snp/launch.h"
 #include "snp/steplog.h"
+#include "tdx/steplog.h"
+#include "tdx/tdx.h"
 
 #define CMDLINE_MAX 65536
 
@@ -149,6 +151,7 @@ struct obs {
 	pv_rv_line_fn line;
 	void *arg;
 	const struct pv_snp_hashes *hashes;
+	struct pv_rv_computed *c;	/* tdx: the event digests kept */
 };
 
 static void take(struct obs *o, json_t *j)
@@ -338,15 +341,26 @@ static int cca(const struct pv_rv_recipe *r, const char *dir, struct obs *o,
 	if (r->cmdline &&
 	    (rc = pv_rv_cmdline_text(dir, r->cmdline, text, sizeof(text), e)))
 		return rc;
-	snprintf(kname, sizeof(kname), "%s/%s", dir, r->kernel);
+	snprintf(kname, sizeof(kname), "%s/%s", dir,
+		 r->firmware ? r->firmware : r->kernel);
 	snprintf(iname, sizeof(iname), "%s/%s", dir, r->initrd ? r->initrd : "");
-	if ((rc = pv_rel_map(dir, r->kernel, PV_CCA_MAX_KERNEL, &k, e)) ||
+	if ((rc = pv_rel_map(dir, r->firmware ? r->firmware : r->kernel,
+			     PV_CCA_MAX_KERNEL, &k, e)) ||
 	    (r->initrd && (rc = pv_rel_map(dir, r->initrd, PV_CCA_MAX_INITRD,
 					   &ird, e))))
 		goto out;
-	in.kernel = k.data;
-	in.kernel_len = k.len;
-	in.kernel_name = kname;
+	if (r->firmware) {
+		in.firmware = k.data;
+		in.firmware_len = k.len;
+		in.firmware_name = kname;
+	} else {
+		in.kernel = k.data;
+		in.kernel_len = k.len;
+		in.kernel_name = kname;
+	}
+	in.disks = r->disks;
+	in.sve_vl_bits = r->sve_vl;
+	in.pmu_counters = r->pmu;
 	in.initrd = r->initrd ? ird.data : NULL;
 	in.initrd_len = ird.len;
 	in.initrd_name = iname;
@@ -368,18 +382,108 @@ out:
 	return rc;
 }
 
+static int tdx_step(void *arg, const struct pv_tdx_event *ev)
+{
+	struct obs *o = arg;
+
+	if (!strcmp(ev->type, "EV_EFI_BOOT_SERVICES_APPLICATION"))
+		memcpy(o->c->kernel_ev, ev->digest, 48);
+	if (!strcmp(ev->what, "LOADED_IMAGE::LoadOptions")) {
+		memcpy(o->c->params_ev, ev->digest, 48);
+		o->c->has_params_ev = true;
+	}
+	take(o, pv_tdx_event_json(o->n, ev));
+	return 0;
+}
+
+/* QEMU + TDVF direct boot with `measure tdx`'s defaults (docs/tdx.md 10):
+ * every RTMR0 input is given, so all five registers are computed */
+static int tdx(const struct pv_rv_recipe *r, const char *dir, struct obs *o,
+	       struct pv_rv_computed *c, struct pv_err *e)
+{
+	static char text[CMDLINE_MAX];
+	struct pv_tdx_params p = { 0 };
+	struct pv_tdx_result *res = calloc(1, sizeof(*res));
+	struct pv_map fw = { 0 }, k = { 0 }, ird = { 0 };
+	struct pv_map ml = { 0 }, mr = { 0 }, mt = { 0 };
+	char fname[PATH_MAX], kname[PATH_MAX];
+	int rc, i;
+
+	if (!res)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	if ((rc = pv_parse_size(r->memory, 1ull << 20, &p.memory, "--memory",
+				e)))
+		goto out;
+	if (r->cmdline &&
+	    (rc = pv_rv_cmdline_text(dir, r->cmdline, text, sizeof(text), e)))
+		goto out;
+	snprintf(fname, sizeof(fname), "%s/%s", dir, r->ovmf);
+	snprintf(kname, sizeof(kname), "%s/%s", dir, r->kernel);
+	if ((rc = pv_rel_map(dir, r->ovmf, 64ull << 20, &fw, e)) ||
+	    (rc = pv_rel_map(dir, r->kernel, 1ull << 30, &k, e)) ||
+	    (r->initrd &&
+	     (rc = pv_rel_map(dir, r->initrd, 4ull << 30, &ird, e))) ||
+	    (rc = pv_rel_map(dir, r->acpi_loader, 16ull << 20, &ml, e)) ||
+	    (rc = pv_rel_map(dir, r->acpi_rsdp, 16ull << 20, &mr, e)) ||
+	    (rc = pv_rel_map(dir, r->acpi_tables, 16ull << 20, &mt, e)))
+		goto out;
+	p.firmware = fw.data;
+	p.firmware_len = fw.len;
+	p.firmware_name = fname;
+	p.order = PV_TDX_MRTD_SINGLE_PASS;
+	p.kernel = k.data;
+	p.kernel_len = k.len;
+	p.kernel_name = kname;
+	p.initrd = r->initrd ? ird.data : NULL;
+	p.initrd_len = ird.len;
+	p.cmdline = r->cmdline ? text : NULL;
+	p.layout = PV_TDX_LAYOUT_202411;
+	p.header = PV_TDX_HDR_UNMODIFIED;
+	p.stub_measures = r->stub_measures;
+	p.initrd_opt = PV_TDX_INITRD_APPEND;
+	p.acpi_loader = ml.data;
+	p.acpi_loader_len = ml.len;
+	p.acpi_rsdp = mr.data;
+	p.acpi_rsdp_len = mr.len;
+	p.acpi_tables = mt.data;
+	p.acpi_tables_len = mt.len;
+	if ((rc = pv_tdx_measure(&p, res, tdx_step, o, e)))
+		goto out;
+	if (!res->has_rtmr || !res->has_rtmr0) {
+		rc = pv_errf(e, PV_EINVAL, "%s: RTMR0 not computed: %s", fname,
+			     res->rtmr0_missing);
+		goto out;
+	}
+	c->tdx = true;
+	memcpy(c->regs[0], res->mrtd, 48);
+	for (i = 0; i < 4; i++)
+		memcpy(c->regs[i + 1], res->rtmr[i], 48);
+out:
+	pv_unmap(&fw);
+	pv_unmap(&k);
+	pv_unmap(&ird);
+	pv_unmap(&ml);
+	pv_unmap(&mr);
+	pv_unmap(&mt);
+	free(res);
+	return rc;
+}
+
 int pv_rv_compute(const struct pv_rv_recipe *r, const char *dir,
 		  pv_rv_line_fn line, void *arg, struct pv_rv_computed *c,
 		  struct pv_err *e)
 {
-	struct obs o = { .name = "the step log", .line = line, .arg = arg };
+	struct obs o = { .name = "the step log", .line = line, .arg = arg,
+			 .c = c };
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	o.fold = pv_region_fold_new(e);
 	if (!o.fold)
 		return PV_ENOMEM;
-	if (r->cca)
+	if (r->tdx)
+		rc = tdx(r, dir, &o, c, e);
+	else if (r->cca)
 		rc = cca(r, dir, &o, c, e);
 	else if (r->igvm)
 		rc = igvm(r, dir, &o, c, e);

@@ -91,12 +91,23 @@ static int check_contrast(const struct pv_rel_target *g, const char *path,
 			       "by prefix): name it %s exactly, or give it a name "
 			       "Contrast rejects (e.g. igvm-qemu-snp)", path,
 			       g->platform, g->platform, cp, cp);
-	if (g->cca || !g->ovmf || strstr(cp, "tdx"))
+	if (g->tdx != !!strstr(cp, "tdx") || g->cca || !g->ovmf)
 		return pv_errf(e, PV_EFORMAT, "%s.platform: %s is Contrast's QEMU "
-			       "+ OVMF direct-boot %s platform: only an \"ovmf\" "
-			       "snp target may take the name (an IGVM or CLH target "
-			       "needs a name Contrast rejects, e.g. igvm-qemu-snp)",
-			       path, cp, strstr(cp, "tdx") ? "TDX" : "SEV-SNP");
+			       "+ OVMF direct-boot %s platform: only %s may take "
+			       "the name (an IGVM or CLH target needs a name "
+			       "Contrast rejects, e.g. igvm-qemu-snp)", path, cp,
+			       strstr(cp, "tdx") ? "TDX" : "SEV-SNP",
+			       strstr(cp, "tdx") ? "a \"tdx\" target" :
+			       "an \"ovmf\" snp target");
+	/* TDXReferenceValues.Validate: Xfam is 8 bytes of hex */
+	if (g->tdx) {
+		if (!g->xfam)
+			return pv_errf(e, PV_EFORMAT, "%s.xfam: missing (Contrast's "
+				       "TDX reference values require the TD's XFAM, "
+				       "8 bytes in hex, e.g. \"e702060000000000\")",
+				       path);
+		return 0;
+	}
 	/* SNPReferenceValues.Validate: ABIMajor 0, ABIMinor 0 or 31, SMT on,
 	 * every other flag off; the ID block's POLICY is SnpPolicyToBytes of
 	 * it, so the word QEMU is given must round-trip (bit 17 set, nothing
@@ -107,6 +118,27 @@ static int check_contrast(const struct pv_rel_target *g, const char *path,
 			       "manifest takes ABI 0.0 (or 0.31), SMT allowed, bit "
 			       "17 set and every other flag clear (0x30000 or "
 			       "0x3001f)", path, (unsigned long long)p);
+	return 0;
+}
+
+/* "vcpus": 1 to PV_REL_MAX_VCPUS counts of 1..512 */
+static int load_vcpus(json_t *arr, const char *path, struct pv_rel_target *g,
+		      struct pv_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(arr) < 1 || json_array_size(arr) > PV_REL_MAX_VCPUS)
+		return pv_errf(e, PV_EFORMAT, "%s.vcpus: 1 to %d counts", path,
+			       PV_REL_MAX_VCPUS);
+	json_array_foreach(arr, i, v) {
+		json_int_t n = json_integer_value(v);
+
+		if (!json_is_integer(v) || n < 1 || n > 512)
+			return pv_errf(e, PV_EFORMAT, "%s.vcpus[%zu]: expected a "
+				       "count 1..512", path, i);
+		g->vcpus[g->nvcpus++] = (unsigned)n;
+	}
 	return 0;
 }
 
@@ -178,16 +210,85 @@ static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 	if (r == 1)
 		return pv_errf(e, PV_EFORMAT, "%s.vcpus: missing (the vCPU counts "
 			       "to publish, e.g. [1, 2, 4, 8])", path);
-	if (json_array_size(arr) < 1 || json_array_size(arr) > PV_REL_MAX_VCPUS)
-		return pv_errf(e, PV_EFORMAT, "%s.vcpus: 1 to %d counts", path,
-			       PV_REL_MAX_VCPUS);
-	json_array_foreach(arr, i, v) {
-		json_int_t n = json_integer_value(v);
+	return load_vcpus(arr, path, g, e);
+}
 
-		if (!json_is_integer(v) || n < 1 || n > 512)
-			return pv_errf(e, PV_EFORMAT, "%s.vcpus[%zu]: expected a "
-				       "count 1..512", path, i);
-		g->vcpus[g->nvcpus++] = (unsigned)n;
+/* "{vcpus}" in @tmpl replaced by @n: a file name of the release folder */
+int pv_rel_expand(const char *tmpl, unsigned n, char *out, size_t size)
+{
+	const char *p = strstr(tmpl, "{vcpus}");
+	int w;
+
+	if (!p)
+		w = snprintf(out, size, "%s", tmpl);
+	else
+		w = snprintf(out, size, "%.*s%u%s", (int)(p - tmpl), tmpl, n,
+			     p + 7);
+	return w < 0 || (size_t)w >= size || !pv_name_ok(out) ? -1 : 0;
+}
+
+/* A TDX target: QEMU + TDVF direct boot (docs/tdx.md 10, 11) */
+static int load_tdx(json_t *t, const char *path, struct pv_rel_target *g,
+		    struct pv_err *e)
+{
+	static const char *const keys[] = { "platform", "vmm", "firmware",
+		"kernel", "initrd", "cmdline", "memory", "vcpus", "acpiLoader",
+		"acpiRsdp", "acpiTables", "stubMeasures", "xfam", "optional",
+		NULL };
+	const char **const acpi[] = { &g->acpi_loader, &g->acpi_rsdp,
+				      &g->acpi_tables };
+	static const char *const akeys[] = { "acpiLoader", "acpiRsdp",
+					     "acpiTables" };
+	char name[160];
+	uint64_t mem;
+	json_t *arr;
+	size_t i, k;
+	int r;
+
+	g->stub_measures = true;
+	if ((r = pv_jf_only(t, keys, path, e)) ||
+	    (r = name_member(t, "firmware", 0, path, &g->ovmf, e)) ||
+	    (r = name_member(t, "kernel", 0, path, &g->kernel, e)) ||
+	    (r = name_member(t, "initrd", PV_JF_OPTIONAL, path, &g->initrd, e)) < 0 ||
+	    (r = name_member(t, "cmdline", PV_JF_OPTIONAL, path, &g->cmdline, e)) < 0 ||
+	    (r = pv_jf_str(t, "memory", 0, path, &g->memory, e)) ||
+	    (r = pv_jf_bool(t, "stubMeasures", PV_JF_OPTIONAL, path,
+			    &g->stub_measures, e)) < 0 ||
+	    (r = pv_jf_str(t, "xfam", PV_JF_OPTIONAL, path, &g->xfam, e)) < 0 ||
+	    (r = pv_jf_bool(t, "optional", PV_JF_OPTIONAL, path, &g->optional,
+			    e)) < 0 ||
+	    (r = pv_jf_get(t, "vcpus", JSON_ARRAY, 0, path, &arr, e)))
+		return r < 0 ? r : PV_EFORMAT;
+	for (k = 0; k < 3; k++)
+		if ((r = pv_jf_str(t, akeys[k], 0, path, acpi[k], e)))
+			return r;
+	if (strcmp(g->vmm, "qemu"))
+		return pv_errf(e, PV_EFORMAT, "%s.vmm: '%.32s': TDX targets are "
+			       "qemu launches", path, g->vmm);
+	if (pv_parse_size(g->memory, 1ull << 20, &mem, "memory", NULL) ||
+	    mem < (1ull << 20))
+		return pv_errf(e, PV_EFORMAT, "%s.memory: '%.32s' is not a size "
+			       "(e.g. \"512M\"; a plain number counts MiB)",
+			       path, g->memory);
+	if (g->xfam && (strlen(g->xfam) != 16 ||
+			strspn(g->xfam, "0123456789abcdef") != 16))
+		return pv_errf(e, PV_EFORMAT, "%s.xfam: '%.32s': expected 8 bytes "
+			       "in lower-case hex", path, g->xfam);
+	if ((r = load_vcpus(arr, path, g, e)))
+		return r;
+	for (k = 0; k < 3; k++) {
+		if (g->nvcpus > 1 && !strstr(*acpi[k], "{vcpus}"))
+			return pv_errf(e, PV_EFORMAT, "%s.%s: '%.64s' names one "
+				       "file for %zu vCPU counts: the ACPI tables "
+				       "differ per count (put \"{vcpus}\" in the "
+				       "name)", path, akeys[k], *acpi[k],
+				       g->nvcpus);
+		for (i = 0; i < g->nvcpus; i++)
+			if (pv_rel_expand(*acpi[k], g->vcpus[i], name,
+					  sizeof(name)))
+				return pv_errf(e, PV_EFORMAT, "%s.%s: '%.64s' is "
+					       "not a file name of the release "
+					       "folder", path, akeys[k], *acpi[k]);
 	}
 	return 0;
 }
@@ -195,7 +296,7 @@ static int load_snp(json_t *t, const char *path, struct pv_rel_target *g,
 static int load_snp_checked(json_t *t, const char *path,
 			    struct pv_rel_target *g, struct pv_err *e)
 {
-	int r = load_snp(t, path, g, e);
+	int r = g->tdx ? load_tdx(t, path, g, e) : load_snp(t, path, g, e);
 
 	return r ? r : check_contrast(g, path, e);
 }
@@ -204,23 +305,43 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 		    struct pv_err *e)
 {
 	static const char *const keys[] = { "platform", "vmm", "rmm", "kernel",
-		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
-	uint64_t cpus;
+		"firmware", "initrd", "cmdline", "memory", "cpus", "algorithm",
+		"disks", "sveVl", "pmuCounters", "optional", NULL };
+	uint64_t cpus, disks = 0, sve = 0, pmu = 0;
 	int r;
 
 	if ((r = pv_jf_only(t, keys, path, e)) ||
 	    (r = pv_jf_str(t, "rmm", 0, path, &g->rmm, e)) ||
-	    (r = name_member(t, "kernel", 0, path, &g->kernel, e)) ||
+	    (r = name_member(t, "kernel", PV_JF_OPTIONAL, path, &g->kernel, e)) < 0 ||
+	    (r = name_member(t, "firmware", PV_JF_OPTIONAL, path, &g->firmware, e)) < 0 ||
 	    (r = name_member(t, "initrd", PV_JF_OPTIONAL, path, &g->initrd, e)) < 0 ||
 	    (r = name_member(t, "cmdline", PV_JF_OPTIONAL, path, &g->cmdline, e)) < 0 ||
 	    (r = pv_jf_str(t, "memory", 0, path, &g->memory, e)) ||
 	    (r = pv_jf_uint(t, "cpus", 0, 1, 512, path, &cpus, e)) ||
-	    (r = pv_jf_str(t, "algorithm", 0, path, &g->algorithm, e)))
+	    (r = pv_jf_str(t, "algorithm", 0, path, &g->algorithm, e)) ||
+	    (r = pv_jf_uint(t, "disks", PV_JF_OPTIONAL, 0, 8, path, &disks, e)) < 0 ||
+	    (r = pv_jf_uint(t, "sveVl", PV_JF_OPTIONAL, 128, 2048, path, &sve, e)) < 0 ||
+	    (r = pv_jf_uint(t, "pmuCounters", PV_JF_OPTIONAL, 0, 31, path, &pmu, e)) < 0 ||
+	    (r = pv_jf_bool(t, "optional", PV_JF_OPTIONAL, path, &g->optional,
+			    e)) < 0)
 		return r < 0 ? r : PV_EFORMAT;
 	if (strcmp(g->vmm, "kvmtool") && strcmp(g->vmm, "qemu"))
 		return pv_errf(e, PV_EFORMAT, "%s.vmm: '%.32s': CCA targets take "
 			       "kvmtool or qemu", path, g->vmm);
+	if (!g->kernel == !g->firmware || (g->firmware && g->initrd))
+		return pv_errf(e, PV_EFORMAT, "%s: expected a kernel (with an "
+			       "optional initrd) or a firmware (kvmtool "
+			       "--firmware, no initrd)", path);
+	if ((g->firmware || disks) && strcmp(g->vmm, "kvmtool"))
+		return pv_errf(e, PV_EFORMAT, "%s: firmware and disks are "
+			       "modelled for kvmtool only", path);
+	if (sve % 128)
+		return pv_errf(e, PV_EFORMAT, "%s.sveVl: %llu is not a multiple "
+			       "of 128 bits", path, (unsigned long long)sve);
 	g->cpus = (unsigned)cpus;
+	g->disks = (unsigned)disks;
+	g->sve_vl = (unsigned)sve;
+	g->pmu = (unsigned)pmu;
 	return 0;
 }
 
@@ -302,7 +423,7 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 		       struct pv_err *e)
 {
 	static const char *const keys[] = { "handlerPrefix", "installRoot",
-		"urlTemplate", "integrity", "files", "snp", "cca", "minimumTCB",
+		"urlTemplate", "integrity", "files", "snp", "cca", "tdx", "minimumTCB",
 		"trustee", "releaseBase", "qemuExtraKernelParams", NULL };
 	static const char *const fkeys[] = { "path", "executable", "optional",
 		NULL };
@@ -376,8 +497,8 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 		f->name = k;
 		c->nfiles++;
 	}
-	for (pass = 0; pass < 2; pass++) {
-		const char *kind = pass ? "cca" : "snp";
+	for (pass = 0; pass < 3; pass++) {
+		const char *kind = pass == 2 ? "tdx" : pass ? "cca" : "snp";
 
 		r = pv_jf_get(c->doc, kind, JSON_ARRAY, PV_JF_OPTIONAL, path, &arr, e);
 		if (r < 0)
@@ -397,10 +518,11 @@ int pv_rel_config_load(const char *path, struct pv_rel_config *c,
 				r = pv_errf(e, PV_EFORMAT, "%s: not an object", at);
 				goto fail;
 			}
-			g->cca = pass;
+			g->cca = pass == 1;
+			g->tdx = pass == 2;
 			if ((r = pv_jf_str(v, "platform", 0, at, &g->platform, e)) ||
 			    (r = pv_jf_str(v, "vmm", 0, at, &g->vmm, e)) ||
-			    (r = pass ? load_cca(v, at, g, e) :
+			    (r = g->cca ? load_cca(v, at, g, e) :
 				    load_snp_checked(v, at, g, e)))
 				goto fail;
 			if (!pv_name_ok(g->platform)) {

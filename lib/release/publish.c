@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/file.h"
 #include "core/hex.h"
+#include "core/json.h"
 #include "release/release.h"
 #include "snp/idblock.h"
 
@@ -80,7 +81,8 @@ static json_t *inputs_of(const struct pv_rv_recipe *r,
 			 struct pv_err *e)
 {
 	const char *ins[] = { r->igvm, r->ovmf, r->kernel, r->initrd,
-			      r->cmdline };
+			      r->cmdline, r->firmware, r->acpi_loader,
+			      r->acpi_rsdp, r->acpi_tables };
 	json_t *o = json_object();
 	size_t i;
 
@@ -131,8 +133,8 @@ static json_t *value(const struct pv_rel_config *cfg,
 		      sizeof(handler));
 	pv_hex_encode(c.m, c.mlen, hex, sizeof(hex));
 	v = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "tee",
-		      t->cca ? "cca" : "snp", "platform", t->platform, "vmm",
-		      t->vmm);
+		      t->tdx ? "tdx" : t->cca ? "cca" : "snp", "platform",
+		      t->platform, "vmm", t->vmm);
 	cmd = pv_rv_command(r);
 	if (!v || !cmd) {
 		json_decref(v);
@@ -142,7 +144,9 @@ static json_t *value(const struct pv_rel_config *cfg,
 		pv_errf(e, PV_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (!t->cca) {
+	if (t->tdx) {
+		json_object_set_new(v, "vcpus", json_integer(r->vcpus));
+	} else if (!t->cca) {
 		json_object_set_new(v, "product", json_string(r->product));
 		json_object_set_new(v, "vcpus", r->vcpus ?
 				    json_integer(r->vcpus) : json_string("any"));
@@ -154,6 +158,28 @@ static json_t *value(const struct pv_rel_config *cfg,
 	json_object_set_new(v, "inputs", inputs);
 	json_object_set_new(v, "command", json_string(cmd));
 	free(cmd);
+	if (t->tdx) {
+		json_t *rtmrs = json_array();
+		int i;
+
+		json_object_set_new(v, "mrtd", pv_json_hex(c.regs[0], 48));
+		for (i = 1; i < PV_RV_TDX_REGS; i++)
+			json_array_append_new(rtmrs, pv_json_hex(c.regs[i], 48));
+		json_object_set_new(v, "rtmrs", rtmrs);
+		if (t->xfam)
+			json_object_set_new(v, "xfam", json_string(t->xfam));
+		json_object_set_new(v, "kernelDigest",
+				    pv_json_hex(c.kernel_ev, 48));
+		if (c.has_params_ev)
+			json_object_set_new(v, "loadOptionsDigest",
+					    pv_json_hex(c.params_ev, 48));
+		json_object_set_new(v, "regions", c.regions);
+		c.regions = NULL;
+		pv_hex_encode(c.regs[0], 48, hex, sizeof(hex));
+		if (progress)
+			progress(arg, id, hex);
+		return v;
+	}
 	json_object_set_new(v, "measurement", json_string(hex));
 	if (t->ovmf) {
 		/* QEMU's sev-snp-guest policy, as configured */
@@ -205,23 +231,40 @@ static int add_values(const struct pv_rel_config *cfg,
 		      json_t *values, pv_rv_progress_fn progress, void *arg,
 		      struct pv_err *e)
 {
-	size_t np = t->cca ? 1 : t->nproducts;
+	size_t np = t->cca || t->tdx ? 1 : t->nproducts;
 	size_t nv = t->cca || !t->nvcpus ? 1 : t->nvcpus;
+	char acpi[3][160];
 	size_t p, k;
 
 	for (p = 0; p < np; p++) {
 		for (k = 0; k < nv; k++) {
 			struct pv_rv_recipe r = {
-				.cca = t->cca, .platform = t->platform,
+				.cca = t->cca, .tdx = t->tdx,
+				.platform = t->platform,
 				.vmm = t->vmm, .igvm = t->igvm, .ovmf = t->ovmf,
 				.rmm = t->rmm,
 				.kernel = t->kernel, .initrd = t->initrd,
 				.cmdline = t->cmdline, .memory = t->memory,
 				.algorithm = t->algorithm, .cpus = t->cpus,
+				.firmware = t->firmware, .disks = t->disks,
+				.sve_vl = t->sve_vl, .pmu = t->pmu,
+				.stub_measures = t->stub_measures,
 			};
 			json_t *v;
 
-			if (!t->cca) {
+			if (t->tdx) {
+				/* checked by pv_rel_config_load */
+				r.vcpus = t->vcpus[k];
+				pv_rel_expand(t->acpi_loader, r.vcpus, acpi[0],
+					      sizeof(acpi[0]));
+				pv_rel_expand(t->acpi_rsdp, r.vcpus, acpi[1],
+					      sizeof(acpi[1]));
+				pv_rel_expand(t->acpi_tables, r.vcpus, acpi[2],
+					      sizeof(acpi[2]));
+				r.acpi_loader = acpi[0];
+				r.acpi_rsdp = acpi[1];
+				r.acpi_tables = acpi[2];
+			} else if (!t->cca) {
 				r.product = t->products[p];
 				r.vcpus = t->nvcpus ? t->vcpus[k] : 0;
 			}
@@ -239,12 +282,20 @@ static const char *missing_input(const struct pv_rel_target *t,
 				 const struct pv_art_index *idx)
 {
 	const char *ins[] = { t->igvm, t->ovmf, t->kernel, t->initrd,
-			      t->cmdline };
-	size_t i;
+			      t->cmdline, t->firmware };
+	const char *acpi[] = { t->acpi_loader, t->acpi_rsdp, t->acpi_tables };
+	static char name[160];
+	size_t i, k;
 
 	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++)
 		if (ins[i] && !pv_art_find(idx, ins[i]))
 			return ins[i];
+	for (i = 0; t->tdx && i < 3; i++)
+		for (k = 0; k < t->nvcpus; k++)
+			if (!pv_rel_expand(acpi[i], t->vcpus[k], name,
+					   sizeof(name)) &&
+			    !pv_art_find(idx, name))
+				return name;
 	return NULL;
 }
 
@@ -254,7 +305,7 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 	json_t *notes = json_array(), *consumers = pv_rv_consumers_json(cfg);
 	char note[400];
 	const char *miss;
-	bool turin = false;
+	bool turin = false, tdx = false, stubless = false;
 	struct pv_art_index *idx = calloc(1, sizeof(*idx));
 	json_t *doc = NULL, *values = NULL, *derived = NULL;
 	char sri[PV_SRI_MAX];
@@ -269,8 +320,8 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 			      sizeof(sri), e))
 		goto out;
 	if (!cfg->ntargets) {
-		pv_errf(e, PV_EFORMAT, "the configuration has no \"snp\" or "
-			"\"cca\" targets");
+		pv_errf(e, PV_EFORMAT, "the configuration has no \"snp\", "
+			"\"cca\" or \"tdx\" targets");
 		goto out;
 	}
 	values = json_array();
@@ -287,6 +338,8 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 				progress(arg, t->platform, "(skipped)");
 			continue;
 		}
+		tdx |= t->tdx;
+		stubless |= t->tdx && !t->stub_measures;
 		for (p = 0; !t->cca && p < t->nproducts; p++)
 			turin |= pv_contrast_platform(t->platform) &&
 				 !strcmp(t->products[p], "Turin");
@@ -323,6 +376,19 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		"v0.18.0 and in base64 before; consumers.trustee names the "
 		"version these sections are written for. Host facts (SMT "
 		"enabled, TSME enabled, the TCB) are the operator's to add."));
+	if (tdx)
+		json_array_append_new(notes, json_string(
+			"TDX: MRTD and RTMR0..3 are the image's; MRSEAM and the "
+			"TCB SVN are the hosts' TDX module, the operator's to "
+			"add (Contrast: MrSeam; Trustee: mr_seam, tcb_svn). "
+			"RTMR0 holds for the memory size and the QEMU ACPI "
+			"tables of its recipe (docs/tdx.md 11)."));
+	if (stubless)
+		json_array_append_new(notes, json_string(
+			"TDX: the kernel's EFI stub does not measure into the "
+			"TD (stubMeasures false): RTMR2 is zero and the command "
+			"line and initrd are NOT bound by these values "
+			"(docs/tdx.md 10)."));
 	json_array_append_new(notes, json_string(
 		"Each value's command recomputes it in the release folder; "
 		"`measure verify refvalues.json` recomputes them all."));
@@ -453,7 +519,8 @@ static int check_recipe(const struct pv_rv_value *x,
 static int check_id_block(const struct pv_rv_value *x, char *msg,
 			  size_t size)
 {
-	bool want = !x->recipe.cca && pv_contrast_platform(x->recipe.platform);
+	bool want = !x->recipe.cca && !x->recipe.tdx &&
+		    pv_contrast_platform(x->recipe.platform);
 	char *blk, *auth;
 	int ok;
 
@@ -485,11 +552,12 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 {
 	char msg[900], hex[2 * PV_HASH_MAX + 1], got[2 * PV_HASH_MAX + 1];
 	char region[64], why[PV_REGION_TEXT], suffix[160], altered[300];
+	char reg[16] = "";
 	struct pv_err e = { 0 };
 	struct pv_rv_computed c;
 	const char *k;
 	json_t *s;
-	size_t hl, sl;
+	size_t hl, sl, r;
 	bool same;
 
 	/* the handler names this artifact set */
@@ -536,7 +604,30 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 		return;
 	}
 	pv_hex_encode(c.m, c.mlen, got, sizeof(got));
-	same = c.mlen == x->mlen && !memcmp(c.m, x->measurement, x->mlen);
+	same = c.mlen == x->mlen && !memcmp(c.m, x->measurement, x->mlen) &&
+	       c.tdx == x->recipe.tdx &&
+	       (!c.tdx || !memcmp(c.regs, x->regs, sizeof(c.regs)));
+	for (r = 0; !same && c.tdx && r < PV_RV_TDX_REGS; r++) {
+		if (!memcmp(c.regs[r], x->regs[r], 48))
+			continue;
+		/* the first register that moved */
+		pv_hex_encode(c.regs[r], 48, got, sizeof(got));
+		pv_hex_encode(x->regs[r], 48, hex, sizeof(hex));
+		snprintf(reg, sizeof(reg), "%s: ", pv_rv_tdx_reg_name(r));
+		break;
+	}
+	if (same && c.tdx)
+		pv_hex_encode(x->regs[0], 48, hex, sizeof(hex));
+	if (same && c.tdx && (memcmp(c.kernel_ev, x->kernel_ev, 48) ||
+			      c.has_params_ev != x->has_params_ev ||
+			      memcmp(c.params_ev, x->params_ev, 48))) {
+		say(w, "MISMATCH", x->id, memcmp(c.kernel_ev, x->kernel_ev, 48) ?
+		    "kernelDigest: not the kernel event's digest recomputed" :
+		    "loadOptionsDigest: not the LoadOptions event's digest "
+		    "recomputed (or present in only one of them)");
+		pv_rv_computed_free(&c);
+		return;
+	}
 	if (same && x->recipe.igvm && (!c.has_policy || c.policy != x->policy)) {
 		snprintf(msg, sizeof(msg), "the IGVM's GUEST_POLICY is 0x%llx, "
 			 "the value says 0x%llx", (unsigned long long)c.policy,
@@ -570,9 +661,9 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 		else
 			snprintf(why + strlen(why), sizeof(why) - strlen(why),
 				 ", in region %s", region);
-		snprintf(msg, sizeof(msg), "recomputed %.24s..., published "
-			 "%.24s...: %s%s%s", got, hex, why, *altered ? "; " : "",
-			 altered);
+		snprintf(msg, sizeof(msg), "%srecomputed %.24s..., published "
+			 "%.24s...: %s%s%s", reg, got, hex, why,
+			 *altered ? "; " : "", altered);
 		say(w, "MISMATCH", x->id, msg);
 	}
 	pv_rv_computed_free(&c);
@@ -580,12 +671,13 @@ static void check_value(const struct pv_rv_value *x, const char *dir,
 
 static void check_sections(const struct pv_rv_doc *d, struct ver *w)
 {
-	static const char *const secs[] = { "contrast", "trustee", "ccatoken" };
+	static const char *const secs[] = { "contrast", "trustee", "ccatoken",
+					    "comid" };
 	json_t *want = pv_rv_derive_for(json_object_get(d->doc, "values"),
 					d->consumers);
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
 		json_t *a = json_object_get(want, secs[i]);
 		json_t *b = json_object_get(d->doc, secs[i]);
 

@@ -52,6 +52,21 @@ static char *arg(struct pv_rv_argv *a, const char *s1, const char *s2)
 	return p;
 }
 
+/* --kernel K [--initrd I] [--append TEXT]: a QEMU direct boot, as both
+ * measure snp --ovmf and measure tdx take it */
+static bool direct_boot(struct pv_rv_argv *a, const char *pre,
+			const struct pv_rv_recipe *r, const char *cmdline_text)
+{
+	bool ok = arg(a, "--kernel", NULL) && arg(a, pre, r->kernel);
+
+	if (r->initrd)
+		ok = ok && arg(a, "--initrd", NULL) && arg(a, pre, r->initrd);
+	if (r->cmdline)
+		ok = ok && arg(a, "--append", NULL) &&
+		     arg(a, cmdline_text ? cmdline_text : "", NULL);
+	return ok;
+}
+
 int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		     const char *cmdline_text, struct pv_rv_argv *a,
 		     struct pv_err *e)
@@ -64,7 +79,23 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 	    (int)sizeof(pre))
 		return pv_errf(e, PV_ERANGE, "%s: folder name too long", dir);
 	ok = arg(a, "measure", NULL) != NULL;
-	if (!r->cca) {
+	if (r->tdx) {
+		/* measure tdx with its defaults (docs/tdx.md 10): single-pass
+		 * MRTD, edk2-stable202411 event layout, the unmodified setup
+		 * header, LoadOptions as CMDLINE " initrd=initrd" */
+		ok = ok && arg(a, "tdx", NULL) && arg(a, "--firmware", NULL) &&
+		     arg(a, pre, r->ovmf) &&
+		     direct_boot(a, pre, r, cmdline_text) && arg(a, "--memory", NULL) && arg(a, r->memory, NULL) &&
+		     arg(a, "--acpi-loader", NULL) &&
+		     arg(a, pre, r->acpi_loader) &&
+		     arg(a, "--acpi-rsdp", NULL) && arg(a, pre, r->acpi_rsdp) &&
+		     arg(a, "--acpi-tables", NULL) &&
+		     arg(a, pre, r->acpi_tables);
+		if (!r->stub_measures)
+			ok = ok && arg(a, "--stub-measures", NULL) &&
+			     arg(a, "no", NULL);
+		ok = ok && arg(a, "--json", NULL);
+	} else if (!r->cca) {
 		const char *type = r->product ?
 			pv_snp_product_vcpu_type(r->product) : NULL;
 
@@ -78,14 +109,8 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		} else {
 			/* QEMU + OVMF direct boot, sev-snp-measure's options */
 			ok = ok && arg(a, "snp", NULL) && arg(a, "--ovmf", NULL) &&
-			     arg(a, pre, r->ovmf) && arg(a, "--kernel", NULL) &&
-			     arg(a, pre, r->kernel);
-			if (r->initrd)
-				ok = ok && arg(a, "--initrd", NULL) &&
-				     arg(a, pre, r->initrd);
-			if (r->cmdline)
-				ok = ok && arg(a, "--append", NULL) &&
-				     arg(a, cmdline_text ? cmdline_text : "", NULL);
+			     arg(a, pre, r->ovmf) &&
+			     direct_boot(a, pre, r, cmdline_text);
 		}
 		if (r->vcpus) {
 			snprintf(num, sizeof(num), "%u", r->vcpus);
@@ -97,8 +122,9 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 	} else {
 		ok = ok && arg(a, "cca", NULL) && arg(a, "--vmm", NULL) &&
 		     arg(a, r->vmm, NULL) && arg(a, "--rmm", NULL) &&
-		     arg(a, r->rmm, NULL) && arg(a, "-k", NULL) &&
-		     arg(a, pre, r->kernel);
+		     arg(a, r->rmm, NULL) &&
+		     arg(a, r->firmware ? "--firmware" : "-k", NULL) &&
+		     arg(a, pre, r->firmware ? r->firmware : r->kernel);
 		if (r->initrd)
 			ok = ok && arg(a, "-i", NULL) && arg(a, pre, r->initrd);
 		if (r->cmdline)
@@ -109,11 +135,37 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 		     arg(a, "-c", NULL) && arg(a, num, NULL) &&
 		     arg(a, "--measurement-algo", NULL) &&
 		     arg(a, r->algorithm, NULL);
+		if (r->disks) {
+			snprintf(num, sizeof(num), "%u", r->disks);
+			ok = ok && arg(a, "--disks", NULL) && arg(a, num, NULL);
+		}
+		if (r->sve_vl) {
+			snprintf(num, sizeof(num), "%u", r->sve_vl);
+			ok = ok && arg(a, "--sve-vl", NULL) && arg(a, num, NULL);
+		}
+		if (r->pmu) {
+			snprintf(num, sizeof(num), "%u", r->pmu);
+			ok = ok && arg(a, "--pmu-counters", NULL) &&
+			     arg(a, num, NULL);
+		}
 	}
 	if (!ok)
 		return pv_errf(e, PV_ERANGE, "the measure command for %s is too "
 			       "long", r->platform);
 	return 0;
+}
+
+/* the firmware (under @key), kernel, initrd and cmdline of a QEMU direct
+ * boot recipe (snp with ovmf, tdx) */
+static void direct_boot_json(json_t *o, const char *key,
+			     const struct pv_rv_recipe *r)
+{
+	json_object_set_new(o, key, json_string(r->ovmf));
+	json_object_set_new(o, "kernel", json_string(r->kernel));
+	if (r->initrd)
+		json_object_set_new(o, "initrd", json_string(r->initrd));
+	if (r->cmdline)
+		json_object_set_new(o, "cmdline", json_string(r->cmdline));
 }
 
 json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
@@ -122,16 +174,23 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 
 	if (!o)
 		return NULL;
+	if (r->tdx) {
+		direct_boot_json(o, "firmware", r);
+		json_object_set_new(o, "vmm", json_string(r->vmm));
+		json_object_set_new(o, "memory", json_string(r->memory));
+		json_object_set_new(o, "vcpus", json_integer(r->vcpus));
+		json_object_set_new(o, "acpiLoader", json_string(r->acpi_loader));
+		json_object_set_new(o, "acpiRsdp", json_string(r->acpi_rsdp));
+		json_object_set_new(o, "acpiTables", json_string(r->acpi_tables));
+		json_object_set_new(o, "stubMeasures",
+				    json_boolean(r->stub_measures));
+		return o;
+	}
 	if (!r->cca) {
 		if (r->igvm) {
 			json_object_set_new(o, "igvm", json_string(r->igvm));
 		} else {
-			json_object_set_new(o, "ovmf", json_string(r->ovmf));
-			json_object_set_new(o, "kernel", json_string(r->kernel));
-			if (r->initrd)
-				json_object_set_new(o, "initrd", json_string(r->initrd));
-			if (r->cmdline)
-				json_object_set_new(o, "cmdline", json_string(r->cmdline));
+			direct_boot_json(o, "ovmf", r);
 		}
 		json_object_set_new(o, "vmm", json_string(r->vmm));
 		if (r->vcpus)
@@ -143,7 +202,10 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	}
 	json_object_set_new(o, "vmm", json_string(r->vmm));
 	json_object_set_new(o, "rmm", json_string(r->rmm));
-	json_object_set_new(o, "kernel", json_string(r->kernel));
+	if (r->firmware)
+		json_object_set_new(o, "firmware", json_string(r->firmware));
+	else
+		json_object_set_new(o, "kernel", json_string(r->kernel));
 	if (r->initrd)
 		json_object_set_new(o, "initrd", json_string(r->initrd));
 	if (r->cmdline)
@@ -151,12 +213,20 @@ json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r)
 	json_object_set_new(o, "memory", json_string(r->memory));
 	json_object_set_new(o, "cpus", json_integer(r->cpus));
 	json_object_set_new(o, "algorithm", json_string(r->algorithm));
+	if (r->disks)
+		json_object_set_new(o, "disks", json_integer(r->disks));
+	if (r->sve_vl)
+		json_object_set_new(o, "sveVl", json_integer(r->sve_vl));
+	if (r->pmu)
+		json_object_set_new(o, "pmuCounters", json_integer(r->pmu));
 	return o;
 }
 
 void pv_rv_id(const struct pv_rv_recipe *r, char *out, size_t size)
 {
-	if (r->cca)
+	if (r->tdx)
+		snprintf(out, size, "%s/%uvcpu", r->platform, r->vcpus);
+	else if (r->cca)
 		snprintf(out, size, "%s/%ucpu", r->platform, r->cpus);
 	else if (r->vcpus)
 		snprintf(out, size, "%s/%s/%u", r->platform, r->product, r->vcpus);
@@ -175,13 +245,56 @@ void pv_rv_handler(const char *prefix, const char *platform,
 
 /* ---- parsing ---- */
 
+static int parse_tdx_recipe(json_t *o, const char *path,
+			    struct pv_rv_recipe *r, struct pv_err *e)
+{
+	static const char *const keys[] = { "firmware", "kernel", "initrd",
+		"cmdline", "vmm", "memory", "vcpus", "acpiLoader", "acpiRsdp",
+		"acpiTables", "stubMeasures", NULL };
+	static const char *const files[] = { "firmware", "kernel", "initrd",
+		"cmdline", "acpiLoader", "acpiRsdp", "acpiTables", NULL };
+	const char **dst[] = { &r->ovmf, &r->kernel, &r->initrd, &r->cmdline,
+			       &r->acpi_loader, &r->acpi_rsdp, &r->acpi_tables };
+	uint64_t n, mem;
+	size_t i;
+	int rc;
+
+	r->tdx = true;
+	if ((rc = pv_jf_only(o, keys, path, e)) ||
+	    (rc = pv_jf_str(o, "vmm", 0, path, &r->vmm, e)) ||
+	    (rc = pv_jf_str(o, "memory", 0, path, &r->memory, e)) ||
+	    (rc = pv_jf_uint(o, "vcpus", 0, 1, 512, path, &n, e)) ||
+	    (rc = pv_jf_bool(o, "stubMeasures", 0, path, &r->stub_measures,
+			     e)))
+		return rc;
+	r->vcpus = (unsigned)n;
+	for (i = 0; files[i]; i++) {
+		bool opt = !strcmp(files[i], "initrd") ||
+			   !strcmp(files[i], "cmdline");
+
+		if ((rc = pv_jf_str(o, files[i], opt ? PV_JF_OPTIONAL : 0, path,
+				    dst[i], e)) < 0 || (rc > 0 && !opt))
+			return rc < 0 ? rc : PV_EFORMAT;
+		if (rc == 0 && !pv_name_ok(*dst[i]))
+			return pv_errf(e, PV_EFORMAT, "%s.%s: not a file name of "
+				       "the release folder", path, files[i]);
+	}
+	if (strcmp(r->vmm, "qemu"))
+		return pv_errf(e, PV_EFORMAT, "%s.vmm: expected qemu", path);
+	if (pv_parse_size(r->memory, 1ull << 20, &mem, "memory", NULL))
+		return pv_errf(e, PV_EFORMAT, "%s.memory: '%.32s' is not a size",
+			       path, r->memory);
+	return 0;
+}
+
 static int parse_recipe(json_t *v, const char *tee, const char *at,
 			struct pv_rv_recipe *r, struct pv_err *e)
 {
 	static const char *const snp_keys[] = { "igvm", "ovmf", "kernel",
 		"initrd", "cmdline", "vmm", "vcpus", "vcpuType", NULL };
 	static const char *const cca_keys[] = { "vmm", "rmm", "kernel",
-		"initrd", "cmdline", "memory", "cpus", "algorithm", NULL };
+		"firmware", "initrd", "cmdline", "memory", "cpus", "algorithm",
+		"disks", "sveVl", "pmuCounters", NULL };
 	char path[200];
 	json_t *o;
 	uint64_t n = 0;
@@ -190,6 +303,8 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 	snprintf(path, sizeof(path), "%s.recipe", at);
 	if ((rc = pv_jf_get(v, "recipe", JSON_OBJECT, 0, at, &o, e)))
 		return rc;
+	if (!strcmp(tee, "tdx"))
+		return parse_tdx_recipe(o, path, r, e);
 	r->cca = !strcmp(tee, "cca");
 	if ((rc = pv_jf_only(o, r->cca ? cca_keys : snp_keys, path, e)) ||
 	    (rc = pv_jf_str(o, "vmm", 0, path, &r->vmm, e)))
@@ -233,7 +348,8 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 		return 0;
 	}
 	if ((rc = pv_jf_str(o, "rmm", 0, path, &r->rmm, e)) ||
-	    (rc = pv_jf_str(o, "kernel", 0, path, &r->kernel, e)) ||
+	    (rc = pv_jf_str(o, "kernel", PV_JF_OPTIONAL, path, &r->kernel, e)) < 0 ||
+	    (rc = pv_jf_str(o, "firmware", PV_JF_OPTIONAL, path, &r->firmware, e)) < 0 ||
 	    (rc = pv_jf_str(o, "initrd", PV_JF_OPTIONAL, path, &r->initrd, e)) < 0 ||
 	    (rc = pv_jf_str(o, "cmdline", PV_JF_OPTIONAL, path, &r->cmdline, e)) < 0 ||
 	    (rc = pv_jf_str(o, "memory", 0, path, &r->memory, e)) ||
@@ -241,11 +357,103 @@ static int parse_recipe(json_t *v, const char *tee, const char *at,
 	    (rc = pv_jf_str(o, "algorithm", 0, path, &r->algorithm, e)))
 		return rc;
 	r->cpus = (unsigned)n;
-	if (!pv_name_ok(r->kernel) || (r->initrd && !pv_name_ok(r->initrd)) ||
+	if ((rc = pv_jf_uint(o, "disks", PV_JF_OPTIONAL, 1, 8, path, &n, e)) < 0)
+		return rc;
+	r->disks = rc ? 0 : (unsigned)n;
+	if ((rc = pv_jf_uint(o, "sveVl", PV_JF_OPTIONAL, 128, 2048, path, &n,
+			     e)) < 0)
+		return rc;
+	r->sve_vl = rc ? 0 : (unsigned)n;
+	if ((rc = pv_jf_uint(o, "pmuCounters", PV_JF_OPTIONAL, 1, 31, path, &n,
+			     e)) < 0)
+		return rc;
+	r->pmu = rc ? 0 : (unsigned)n;
+	if (!r->kernel == !r->firmware || (r->firmware && r->initrd))
+		return pv_errf(e, PV_EFORMAT, "%s: expected a kernel (and an "
+			       "optional initrd) or a firmware", path);
+	if ((r->kernel && !pv_name_ok(r->kernel)) ||
+	    (r->firmware && !pv_name_ok(r->firmware)) ||
+	    (r->initrd && !pv_name_ok(r->initrd)) ||
 	    (r->cmdline && !pv_name_ok(r->cmdline)))
-		return pv_errf(e, PV_EFORMAT, "%s: kernel, initrd and cmdline "
-			       "must be file names of the release folder", path);
+		return pv_errf(e, PV_EFORMAT, "%s: kernel, firmware, initrd and "
+			       "cmdline must be file names of the release folder",
+			       path);
 	return 0;
+}
+
+static int check_common(struct pv_rv_value *x, const char *at,
+			struct pv_err *e);
+
+const char *pv_rv_tdx_reg_name(size_t i)
+{
+	static const char *const n[PV_RV_TDX_REGS] = { "mrtd", "rtmr0",
+		"rtmr1", "rtmr2", "rtmr3" };
+
+	return i < PV_RV_TDX_REGS ? n[i] : "?";
+}
+
+/* A TDX value: MRTD and the four RTMRs (hex), the XFAM it is published
+ * with, no "measurement" */
+static int parse_tdx_value(json_t *v, const char *at, const char *vmm,
+			   struct pv_rv_value *x, const char *const *not_tdx,
+			   struct pv_err *e)
+{
+	char path[240];
+	json_t *arr, *jv;
+	size_t i;
+	int rc;
+
+	for (i = 0; not_tdx[i]; i++)
+		if (json_object_get(v, not_tdx[i]))
+			return pv_errf(e, PV_EFORMAT, "%s: '%s' is not a member "
+				       "of a tdx value", at, not_tdx[i]);
+	if ((rc = parse_recipe(v, "tdx", at, &x->recipe, e)))
+		return rc;
+	if (strcmp(vmm, x->recipe.vmm))
+		return pv_errf(e, PV_EFORMAT, "%s.vmm: %s, but the recipe's vmm "
+			       "is %s", at, vmm, x->recipe.vmm);
+	jv = json_object_get(v, "vcpus");
+	if (!json_is_integer(jv) ||
+	    json_integer_value(jv) != (json_int_t)x->recipe.vcpus)
+		return pv_errf(e, PV_EFORMAT, "%s.vcpus: must be the recipe's "
+			       "count", at);
+	if ((rc = pv_jf_hex(v, "mrtd", 48, at, x->regs[0], e)) ||
+	    (rc = pv_jf_get(v, "rtmrs", JSON_ARRAY, 0, at, &arr, e)))
+		return rc;
+	if (json_array_size(arr) != 4)
+		return pv_errf(e, PV_EFORMAT, "%s.rtmrs: expected RTMR0..3, four "
+			       "48-byte values in hex", at);
+	for (i = 0; i < 4; i++) {
+		const char *h = json_string_value(json_array_get(arr, i));
+		size_t got = 0;
+
+		snprintf(path, sizeof(path), "%s.rtmrs[%zu]", at, i);
+		if (!h || strlen(h) != 96 ||
+		    strspn(h, "0123456789abcdef") != 96 ||
+		    pv_hex_decode(h, x->regs[i + 1], 48, &got, path, NULL) ||
+		    got != 48)
+			return pv_errf(e, PV_EFORMAT, "%s: expected 48 bytes in "
+				       "lower-case hex", path);
+	}
+	if ((rc = pv_jf_str(v, "xfam", PV_JF_OPTIONAL, at, &x->xfam, e)) < 0)
+		return rc;
+	if (x->xfam && (strlen(x->xfam) != 16 ||
+			strspn(x->xfam, "0123456789abcdef") != 16))
+		return pv_errf(e, PV_EFORMAT, "%s.xfam: expected 8 bytes in "
+			       "lower-case hex", at);
+	if ((rc = pv_jf_hex(v, "kernelDigest", 48, at, x->kernel_ev, e)))
+		return rc;
+	if (json_object_get(v, "loadOptionsDigest")) {
+		if ((rc = pv_jf_hex(v, "loadOptionsDigest", 48, at,
+				    x->params_ev, e)))
+			return rc;
+		x->has_params_ev = true;
+	}
+	if (pv_contrast_platform(x->recipe.platform) && !x->xfam)
+		return pv_errf(e, PV_EFORMAT, "%s.xfam: missing (a Contrast "
+			       "platform's TDX value carries it)", at);
+	x->mlen = 0;
+	return check_common(x, at, e);
 }
 
 static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
@@ -254,14 +462,17 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	static const char *const keys[] = { "id", "tee", "platform", "vmm",
 		"product", "vcpus", "cpus", "handler", "recipe", "inputs",
 		"command", "measurement", "policy", "apEip", "regions", "idBlock",
-		"idAuth", NULL };
+		"idAuth", "mrtd", "rtmrs", "xfam", "kernelDigest",
+		"loadOptionsDigest", NULL };
 	static const char *const snp_only[] = { "product", "vcpus", "policy",
 		"apEip", "idBlock", "idAuth", NULL };
 	static const char *const cca_only[] = { "cpus", NULL };
+	static const char *const tdx_only[] = { "mrtd", "rtmrs", "xfam",
+		"kernelDigest", "loadOptionsDigest", NULL };
+	static const char *const not_tdx[] = { "product", "cpus",
+		"measurement", "policy", "apEip", "idBlock", "idAuth", NULL };
 	const char *const *other;
-	const char *tee, *vmm, *policy = NULL, *m, *k;
-	char want[128];
-	json_t *vc, *in;
+	const char *tee, *vmm, *policy = NULL, *m;
 	uint64_t n;
 	size_t i;
 	int rc;
@@ -276,13 +487,21 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	    (rc = pv_jf_str(v, "vmm", 0, at, &vmm, e)) ||
 	    (rc = pv_jf_str(v, "handler", 0, at, &x->handler, e)) ||
 	    (rc = pv_jf_get(v, "inputs", JSON_OBJECT, 0, at, &x->inputs, e)) ||
-	    (rc = pv_jf_get(v, "regions", JSON_ARRAY, 0, at, &x->regions, e)) ||
-	    (rc = pv_jf_str(v, "measurement", 0, at, &m, e)))
+	    (rc = pv_jf_get(v, "regions", JSON_ARRAY, 0, at, &x->regions, e)))
 		return rc;
-	if (strcmp(tee, "snp") && strcmp(tee, "cca"))
-		return pv_errf(e, PV_EFORMAT, "%s.tee: '%.16s': expected snp or "
-			       "cca", at, tee);
-	/* no member of the other kind of value */
+	if (strcmp(tee, "snp") && strcmp(tee, "cca") && strcmp(tee, "tdx"))
+		return pv_errf(e, PV_EFORMAT, "%s.tee: '%.16s': expected snp, cca "
+			       "or tdx", at, tee);
+	if (!strcmp(tee, "tdx"))
+		return parse_tdx_value(v, at, vmm, x, not_tdx, e);
+	if ((rc = pv_jf_str(v, "measurement", 0, at, &m, e)))
+		return rc;
+	/* no member of the other kinds of value */
+	for (i = 0; tdx_only[i]; i++)
+		if (json_object_get(v, tdx_only[i]))
+			return pv_errf(e, PV_EFORMAT, "%s: '%s' is not a member "
+				       "of a%s %s value", at, tdx_only[i],
+				       strcmp(tee, "snp") ? "" : "n", tee);
 	other = !strcmp(tee, "snp") ? cca_only : snp_only;
 	for (i = 0; other[i]; i++)
 		if (json_object_get(v, other[i]))
@@ -366,6 +585,20 @@ static int parse_value(json_t *v, const char *at, struct pv_rv_value *x,
 	}
 	if ((rc = pv_jf_hex(v, "measurement", x->mlen, at, x->measurement, e)))
 		return rc;
+	return check_common(x, at, e);
+}
+
+/* what every kind of value has: the id its recipe makes, the inputs with
+ * their integrity, the regions */
+static int check_common(struct pv_rv_value *x, const char *at,
+			struct pv_err *e)
+{
+	char want[128];
+	const char *k;
+	json_t *vc, *in;
+	size_t i;
+	int rc;
+
 	pv_rv_id(&x->recipe, want, sizeof(want));
 	if (strcmp(want, x->id))
 		return pv_errf(e, PV_EFORMAT, "%s.id: '%.64s', but its recipe "
@@ -398,7 +631,8 @@ int pv_rv_parse(json_t *doc, const char *name, struct pv_rv_doc *d,
 		struct pv_err *e)
 {
 	static const char *const keys[] = { "version", "image", "artifacts",
-		"values", "contrast", "trustee", "ccatoken", "notes", "consumers",
+		"values", "contrast", "trustee", "ccatoken", "comid", "notes",
+		"consumers",
 		NULL };
 	static const char *const akeys[] = { "file", "integrity", NULL };
 	char at[200];
@@ -606,11 +840,85 @@ static bool has_seed(json_t *values, json_t *v)
 	return false;
 }
 
+/* A TDX value into Contrast's section (handler -> {"tdx": [...]}, the
+ * fields of TDXReferenceValues: MrSeam is the host's TDX module, left to
+ * the operator as Contrast's own release does; contrast.md 11) and into
+ * Trustee's reference values, named as the TDX verifier's claims
+ * (quote.body.mr_td, rtmr_0..3, xfam: lower-case hex) and the event-log
+ * digests its default policy compares (tdvfkernel, tdvfkernelparams:
+ * kept only when every TDX value has the same one); returns 0 or -1 when
+ * out of memory */
+static int add_tdx(json_t *v, json_t *contrast, json_t *tdx_rv)
+{
+	static const char *const rv_names[PV_RV_TDX_REGS] = { "mr_td",
+		"rtmr_0", "rtmr_1", "rtmr_2", "rtmr_3" };
+	const char *plat = json_string_value(json_object_get(v, "platform"));
+	const char *handler = json_string_value(json_object_get(v, "handler"));
+	json_t *rtmrs = json_object_get(v, "rtmrs"), *xfam, *list;
+	size_t i;
+
+	xfam = json_object_get(v, "xfam");
+	for (i = 0; i < PV_RV_TDX_REGS; i++) {
+		json_t *h = i ? json_array_get(rtmrs, i - 1) :
+				json_object_get(v, "mrtd");
+
+		list = json_object_get(tdx_rv, rv_names[i]);
+		if (!list) {
+			list = json_array();
+			if (!list || json_object_set_new(tdx_rv, rv_names[i], list))
+				return -1;
+		}
+		add_unique(list, json_string_value(h));
+	}
+	for (i = 0; i < 2; i++) {
+		json_t *h = json_object_get(v, i ? "loadOptionsDigest" :
+					       "kernelDigest");
+		const char *k = i ? "tdvfkernelparams" : "tdvfkernel";
+
+		list = json_object_get(tdx_rv, k);
+		if (!list) {
+			list = json_array();
+			if (!list || json_object_set_new(tdx_rv, k, list))
+				return -1;
+		}
+		/* a value without the event: no single reference value */
+		add_unique(list, h ? json_string_value(h) : "");
+	}
+	if (xfam) {
+		list = json_object_get(tdx_rv, "xfam");
+		if (!list) {
+			list = json_array();
+			if (!list || json_object_set_new(tdx_rv, "xfam", list))
+				return -1;
+		}
+		add_unique(list, json_string_value(xfam));
+	}
+	if (pv_contrast_platform(plat) && xfam) {
+		json_t *h = json_object_get(contrast, handler), *ent;
+
+		if (!h) {
+			h = json_pack("{s:[]}", "tdx");
+			if (!h || json_object_set_new(contrast, handler, h))
+				return -1;
+		}
+		ent = json_pack("{s:O, s:O, s:O, s:O, s:b, s:O}", "Platform",
+				json_object_get(v, "platform"), "MrTd",
+				json_object_get(v, "mrtd"), "Rtmrs", rtmrs,
+				"Xfam", xfam, "MemoryIntegrity", 0, "CPUs",
+				json_object_get(v, "vcpus"));
+		if (!ent || json_array_append_new(json_object_get(h, "tdx"), ent))
+			return -1;
+	}
+	return 0;
+}
+
 json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 {
 	json_t *out = json_object(), *contrast = json_object();
 	json_t *snp_rv = json_array(), *cca_rv = json_array();
 	json_t *realms = json_array(), *byplat = json_object(), *v;
+	json_t *comid = json_object();
+	json_t *tdx_rv = json_object();
 	const json_t *tcb = NULL;
 	struct pv_trustee tr;
 	uint64_t pol0 = 0;
@@ -618,6 +926,7 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	size_t i;
 
 	if (!out || !contrast || !snp_rv || !cca_rv || !realms || !byplat ||
+	    !comid || !tdx_rv ||
 	    pv_rv_consumers_parse(consumers, &tr, &tcb, NULL))
 		goto oom;
 	json_array_foreach(values, i, v) {
@@ -626,9 +935,15 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 		const char *handler = json_string_value(json_object_get(v, "handler"));
 		const char *plat = json_string_value(json_object_get(v, "platform"));
 		uint8_t bin[PV_HASH_MAX];
-		size_t len = strlen(hex) / 2, got;
+		size_t len, got;
 		char *b64;
 
+		if (!strcmp(tee, "tdx")) {
+			if (add_tdx(v, contrast, tdx_rv))
+				goto oom;
+			continue;
+		}
+		len = strlen(hex) / 2;
 		if (pv_hex_decode(hex, bin, sizeof(bin), &got, "measurement", NULL))
 			goto oom; /* parsed before: cannot happen */
 		b64 = pv_base64_alloc(bin, len);
@@ -678,15 +993,29 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 			}
 			add_unique(json_object_get(pl, PV_RVPS_SNP_KEY), enc);
 		} else {
+			json_t *rec = json_object_get(v, "recipe");
 			const char *alg = json_string_value(json_object_get(
-				json_object_get(v, "recipe"), "algorithm"));
+				rec, "algorithm"));
 			static const uint8_t zero_rpv[64];
+			static const uint8_t zero_rems[4][PV_CCA_MEAS_MAX];
+			/* a firmware boot's REMs are EDK2's, not computed
+			 * (cca-rim.md §12): not matched */
+			const uint8_t (*rems)[PV_CCA_MEAS_MAX] =
+				json_object_get(rec, "firmware") ? NULL : zero_rems;
 			enum pv_hash h = PV_SHA256;
+			json_t *cm = NULL;
 
 			if (alg)
 				pv_hash_from_name(alg, &h, NULL);
 			json_array_append_new(realms, pv_cca_ccatoken_realm(
-				bin, len, h, zero_rpv));
+				bin, len, zero_rpv, PV_SHA256, rems));
+			if (pv_cca_comid(bin, len, h, zero_rpv, rems, NULL,
+					 NULL, &cm, NULL) < 0 ||
+			    json_object_set_new(comid, json_string_value(
+					json_object_get(v, "id")), cm)) {
+				free(b64);
+				goto oom;
+			}
 			add_unique(cca_rv, b64);
 		}
 		free(b64);
@@ -707,6 +1036,24 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 			json_object_set_new(by, k, sample(json_incref(pl)));
 		json_object_set_new(v, "snpByPlatform", by);
 	}
+	if (json_object_size(tdx_rv)) {
+		/* the default policy compares these with ==: one value */
+		static const char *const one[] = { "tdvfkernel",
+						   "tdvfkernelparams" };
+		json_t *l;
+		size_t k;
+
+		for (k = 0; k < 2; k++) {
+			l = json_object_get(tdx_rv, one[k]);
+			if (l && json_array_size(l) == 1 &&
+			    *json_string_value(json_array_get(l, 0)))
+				json_object_set(tdx_rv, one[k],
+						json_array_get(l, 0));
+			else
+				json_object_del(tdx_rv, one[k]);
+		}
+		json_object_set_new(v, "tdx", sample(json_incref(tdx_rv)));
+	}
 	if (json_array_size(cca_rv))
 		json_object_set_new(v, "cca", pv_rvps_sample(
 			PV_RVPS_CCA_KEY,
@@ -714,18 +1061,24 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 	if (json_array_size(realms))
 		json_object_set_new(out, "ccatoken", json_pack("{s:O}", "realm",
 							       realms));
+	if (json_object_size(comid))
+		json_object_set_new(out, "comid", json_incref(comid));
+	json_decref(comid);
 	json_decref(snp_rv);
 	json_decref(cca_rv);
 	json_decref(realms);
 	json_decref(byplat);
+	json_decref(tdx_rv);
 	return out;
 oom:
 	json_decref(out);
+	json_decref(comid);
 	json_decref(contrast);
 	json_decref(snp_rv);
 	json_decref(cca_rv);
 	json_decref(realms);
 	json_decref(byplat);
+	json_decref(tdx_rv);
 	return NULL;
 }
 
@@ -752,7 +1105,8 @@ size_t pv_rv_drift(const struct pv_rv_doc *old, const struct pv_rv_doc *cur,
 {
 	char line[PV_RV_DRIFT_TEXT], region[64], why[PV_REGION_TEXT];
 	char a[2 * PV_HASH_MAX + 1], b[2 * PV_HASH_MAX + 1];
-	size_t i, n = 0;
+	const char *reg;
+	size_t i, r, n = 0;
 
 	for (i = 0; i < old->nvalues; i++) {
 		const struct pv_rv_value *o = &old->values[i];
@@ -766,21 +1120,31 @@ size_t pv_rv_drift(const struct pv_rv_doc *old, const struct pv_rv_doc *cur,
 			continue;
 		}
 		if (o->mlen == c->mlen &&
-		    !memcmp(o->measurement, c->measurement, o->mlen))
+		    !memcmp(o->measurement, c->measurement, o->mlen) &&
+		    !memcmp(o->regs, c->regs, sizeof(o->regs)))
 			continue;
+		reg = "measurement";
 		pv_hex_encode(o->measurement, o->mlen, a, sizeof(a));
 		pv_hex_encode(c->measurement, c->mlen, b, sizeof(b));
+		for (r = 0; !o->mlen && r < PV_RV_TDX_REGS; r++) {
+			if (!memcmp(o->regs[r], c->regs[r], 48))
+				continue;
+			reg = pv_rv_tdx_reg_name(r);
+			pv_hex_encode(o->regs[r], 48, a, sizeof(a));
+			pv_hex_encode(c->regs[r], 48, b, sizeof(b));
+			break;
+		}
 		if (!pv_regions_diverge(o->regions, c->regions, region,
 					sizeof(region), why, sizeof(why))) {
 			snprintf(region, sizeof(region), "(none)");
 			snprintf(why, sizeof(why), "the regions agree: the "
 				 "digest chain itself differs");
 		}
-		snprintf(line, sizeof(line), "%s: measurement %.16s... -> "
-			 "%.16s...; first diverging region: %s (%s)", o->id, a,
-			 b, region, why);
+		snprintf(line, sizeof(line), "%s: %s %.16s... -> "
+			 "%.16s...; first diverging region: %s (%s)", o->id,
+			 reg, a, b, region, why);
 		report(arg, line, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-					    "id", o->id, "change", "measurement",
+					    "id", o->id, "change", reg,
 					    "old", a, "new", b, "region", region,
 					    "why", why));
 		n++;

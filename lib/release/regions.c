@@ -106,6 +106,8 @@ int pv_region_fold_add(struct pv_region_fold *f, json_t *o, const char *name,
 	type = member(o, "page_type");
 	if (!*type)
 		type = member(o, "type");
+	if (!*type)
+		type = member(o, "event");	/* measure tdx --log */
 	/* what the update measured, field by field, NUL-separated */
 	pv_digest_update(&f->sha, member(o, "gpa"), strlen(member(o, "gpa")) + 1);
 	pv_digest_update(&f->sha, type, strlen(type) + 1);
@@ -202,8 +204,11 @@ int pv_regions_diverge(const json_t *a, const json_t *b, char *region,
 			return 1;
 		}
 		if (strcmp(rstr(ra, "contents"), rstr(rb, "contents"))) {
-			snprintf(why, wsize, "its contents differ (GPA %s, %lld "
-				 "updates)", rstr(rb, "gpa"), (long long)ub);
+			/* a TDX event has no GPA */
+			snprintf(why, wsize, "its contents differ (%s%s%s%lld "
+				 "updates)", *rstr(rb, "gpa") ? "GPA " : "",
+				 rstr(rb, "gpa"), *rstr(rb, "gpa") ? ", " : "",
+				 (long long)ub);
 			return 1;
 		}
 	}

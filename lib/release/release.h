@@ -180,7 +180,8 @@ const char *pv_snp_product_vcpu_type(const char *product);
 
 /* One launch configuration to publish values for. */
 struct pv_rel_target {
-	bool cca;			/* else SEV-SNP */
+	bool cca;			/* else SEV-SNP, or TDX: */
+	bool tdx;			/* QEMU + TDVF direct boot */
 	const char *platform;		/* "metal-qemu-snp-igvm", ... */
 	const char *vmm;		/* snp: qemu|clh; cca: kvmtool|qemu */
 	/* SEV-SNP: an IGVM file, or QEMU + OVMF direct boot (ovmf, kernel,
@@ -195,9 +196,18 @@ struct pv_rel_target {
 	size_t nvcpus;
 	/* direct boot (snp ovmf) and Arm CCA: the payload */
 	const char *kernel, *initrd, *cmdline;
-	/* Arm CCA: `measure cca` over these artifacts */
-	const char *rmm, *memory, *algorithm;
-	unsigned cpus;
+	/* Arm CCA: `measure cca` over these artifacts; a firmware boot
+	 * names the firmware instead of the kernel (cca-rim.md §11) */
+	const char *rmm, *memory, *algorithm, *firmware;
+	unsigned cpus, disks, sve_vl, pmu;
+	/* TDX (ovmf: the firmware, memory: the guest's RAM, vcpus: one
+	 * value per count): QEMU's ACPI blobs per vCPU count, the names with
+	 * "{vcpus}" replaced by the count (docs/tdx.md 11); whether the
+	 * kernel's EFI stub measures into RTMR2; the TD's XFAM, a
+	 * configuration fact the verifiers compare (8 bytes, hex) */
+	const char *acpi_loader, *acpi_rsdp, *acpi_tables;
+	bool stub_measures;
+	const char *xfam;
 	/* skipped, with a note, while the release folder lacks one of its
 	 * files (a stage that is not built yet) */
 	bool optional;
@@ -267,6 +277,13 @@ int pv_trustee_from_version(const char *v, struct pv_trustee *t,
 const char *pv_contrast_platform(const char *platform);
 
 /**
+ * pv_rel_expand - @tmpl with "{vcpus}" replaced by @n (a TDX target's ACPI
+ * file names)
+ * returns: 0, -1 (too long, or not a file name of the release folder)
+ */
+int pv_rel_expand(const char *tmpl, unsigned n, char *out, size_t size);
+
+/**
  * pv_rel_config_load - read and check a release configuration
  * returns: 0, PV_EIO, PV_EFORMAT (the message names the member)
  */
@@ -320,15 +337,22 @@ const struct pv_art_file *pv_art_find(const struct pv_art_index *x,
 /* ---- one value's recipe: the `measure` command that computes it ---- */
 
 struct pv_rv_recipe {
-	bool cca;
+	bool cca, tdx;
 	const char *platform, *vmm;
 	const char *product;		/* snp */
 	unsigned vcpus;			/* snp: 0 = any (clh) */
 	const char *igvm, *ovmf;	/* snp: one of them */
 	const char *kernel, *initrd, *cmdline; /* cca, snp with ovmf */
 	const char *rmm, *memory, *algorithm;
-	unsigned cpus;			/* cca */
+	const char *firmware;		/* cca: instead of kernel */
+	unsigned cpus, disks, sve_vl, pmu; /* cca (0: none) */
+	/* tdx: ovmf (the firmware), kernel, initrd, cmdline, memory, vcpus
+	 * (the count the ACPI blobs were made for), and: */
+	const char *acpi_loader, *acpi_rsdp, *acpi_tables;
+	bool stub_measures;
 };
+
+#define PV_RV_TDX_REGS 5	/* MRTD, RTMR0..3 */
 
 #define PV_RV_ARGV_MAX 40
 
@@ -353,7 +377,8 @@ int pv_rv_argv_build(const struct pv_rv_recipe *r, const char *dir,
 /** pv_rv_recipe_json - the recipe as refvalues.json stores it */
 json_t *pv_rv_recipe_json(const struct pv_rv_recipe *r);
 
-/** pv_rv_id - "PLATFORM/PRODUCT/VCPUS" or "PLATFORM/CPUS" */
+/** pv_rv_id - "PLATFORM/PRODUCT/VCPUS", "PLATFORM/CPUScpu" (cca) or
+ * "PLATFORM/VCPUSvcpu" (tdx) */
 void pv_rv_id(const struct pv_rv_recipe *r, char *out, size_t size);
 
 /**
@@ -397,16 +422,26 @@ struct pv_rv_computed {
 	bool has_ap_eip;	/* QEMU + OVMF: OVMF's AP reset EIP */
 	uint32_t ap_eip;
 	json_t *regions;	/* the step log folded (pv_log_regions) */
+	bool tdx;		/* m is unused; regs hold MRTD, RTMR0..3 */
+	uint8_t regs[PV_RV_TDX_REGS][48];
+	/* tdx: the digests of the kernel's EV_EFI_BOOT_SERVICES_APPLICATION
+	 * and of the stub's LoadOptions event (the event log entries Trustee's
+	 * default policy compares: tdvfkernel, tdvfkernelparams) */
+	uint8_t kernel_ev[48], params_ev[48];
+	bool has_params_ev;
 };
 
 /* Sees each step log line, as `measure snp|cca --log` writes it (the line
  * is borrowed: json_incref to keep it). */
 typedef void (*pv_rv_line_fn)(void *arg, json_t *line);
 
+/** pv_rv_tdx_reg_name - "mrtd", "rtmr0" .. "rtmr3" for index 0..4 */
+const char *pv_rv_tdx_reg_name(size_t i);
+
 /**
  * pv_rv_compute - the value of recipe @r over the files of release folder
  * @dir, computed in this process by lib/snp (an IGVM, or QEMU + OVMF direct
- * boot) or lib/cca, with the defaults of the recipe's printed command
+ * boot), lib/cca or lib/tdx (pv_tdx_measure), with the defaults of the recipe's printed command
  * (pv_rv_command), which computes the same value
  * @line: NULL, or called with every step log line in order
  * @c: zeroed and filled; release with pv_rv_computed_free
@@ -437,6 +472,12 @@ struct pv_rv_value {
 	/* a Contrast platform's value: Contrast's ID block and ID auth
 	 * (base64, as QEMU's id-block= and id-auth= take them) */
 	const char *id_block, *id_auth;
+	/* tdx: no measurement (mlen 0); MRTD and RTMR0..3, the XFAM, and
+	 * the kernel's and LoadOptions' event digests */
+	uint8_t regs[PV_RV_TDX_REGS][48];
+	const char *xfam;
+	uint8_t kernel_ev[48], params_ev[48];
+	bool has_params_ev;
 };
 
 struct pv_rv_doc {

@@ -241,7 +241,7 @@ measure|measure: artifacts: --image is required|artifacts --config $T/c --image-
 measure|measure: artifacts: --image-version is required|artifacts --config $T/c --image a $T
 measure|measure: cca: --rmm is required|cca --vmm kvmtool -k $T/k
 measure|measure: cca: --vmm is required|cca --rmm 1.0 -k $T/k
-measure|measure: cca: --kernel is required|cca --rmm 1.0 --vmm kvmtool -m 1G -c 1
+measure|measure: cca: give the kernel (-k) or, for a firmware boot, --firmware|cca --rmm 1.0 --vmm kvmtool -m 1G -c 1
 measure|measure: cca: --mem is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -c 1
 measure|measure: cca: --cpus is required|cca --rmm 1.0 --vmm kvmtool -k $T/k -m 1G
 measure|measure: refvalues: --config is required|refvalues $T

@@ -74,6 +74,40 @@ gen_args 10.0 3 512M 2 1 console=ttyAMA0
 run "$MEASURE" "${A[@]}"
 check "7.2 and 10.0 DTBs measure differently" test "$(cat "$T/out")" != "$r1"
 
+# --realm: the rme-guest tree (cca-rim.md §6.4).  tests/unit/test_cca.c
+# compares its board with the CCA QEMU's dumps (qemu-realm-dtb.txt) and
+# the KVM changes node by node; here, the CLI plumbing and the RIM.
+gen_args 10.0 3 512M 2 1 console=ttyAMA0
+tcg=$(cat "$T/out")
+run "$MEASURE" "${A[@]}" --ipa-bits 41 --realm --dump-dtb "$T/realm.dtb"
+expect_rc 0 "--realm: exits 0"
+r1=$(cat "$T/out")
+check "--realm: a DTB of QEMU's 1 MiB" test "$(wc -c <"$T/realm.dtb")" -eq 1048576
+check "--realm: the realm tree has no /flash node" \
+	sh -c '! grep -q cfi-flash "$1"' _ "$T/realm.dtb"
+check "--realm: PSCI over SMC" grep -q smc "$T/realm.dtb"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --ipa-bits 41 -k "$K" -m 512M -c 2 \
+	-i "$I" -p console=ttyAMA0 --dtb "$T/realm.dtb"
+expect_out "$r1" "--realm: the RIM of the realm DTB given with --dtb"
+check "--realm: another RIM than the TCG tree's" test "$r1" != "$tcg"
+run "$MEASURE" "${A[@]}" --ipa-bits 41 --realm --pmu-counters 6
+check "--realm --pmu-counters: /pmu and the PMU flag change the RIM" \
+	test "$(cat "$T/out")" != "$r1"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --ipa-bits 41 -k "$K" -m 512M -c 2 --realm
+expect_rc 2 "--realm without --qemu-version is a usage error"
+run "$MEASURE" "${A[@]}" --realm --dump-dtb "$T/realm40.dtb"
+expect_rc 0 "--realm --ipa-bits 40 (a 40-bit host) exits 0"
+check "--realm --ipa-bits 40: the tree without the 64-bit PCI window" \
+	sh -c '! cmp -s "$1" "$2"' _ "$T/realm.dtb" "$T/realm40.dtb"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --ipa-bits 43 -k "$K" -m 512M -c 2 \
+	--qemu-version 10.0 --realm
+expect_rc 1 "--realm --ipa-bits 43 fails"
+expect_err_has "--ipa-bits 43" "--realm --ipa-bits: message names the option"
+run "$MEASURE" cca --vmm qemu --rmm 1.0 --ipa-bits 41 -k "$K" -m 512M -c 2 \
+	--qemu-version 7.2 --realm
+expect_rc 1 "--realm --qemu-version 7.2 fails"
+expect_err_has "--qemu-version 10.0" "--realm 7.2: message says which version"
+
 # --- what the model does not cover: clear errors ----------------------------
 run "$MEASURE" cca --vmm qemu --rmm 1.0 --ipa-bits 40 -k "$K" -m 512M -c 1
 expect_rc 1 "qemu without --qemu-version or --dtb fails"

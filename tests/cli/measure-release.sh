@@ -11,8 +11,6 @@
 
 R=$T/rel
 mkdir -p "$R"
-have_jsonschema() { /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; }
-validate() { /usr/bin/python3 "$SRCDIR/tests/release/validate.py" "$SRCDIR/refvalues/$1.schema.json" "$2"; }
 
 # A release folder: x86 kernel, two IGVMs of it, a disk, the command
 # line; an arm64 Image, initrd and command line for a CCA target.
@@ -116,15 +114,8 @@ check "12 values: 3 vCPU counts x 2 products (IGVM), 1 (clh), 2 x 2 (OVMF), 1 (c
 # the printed command, run as it is written (sh -c, `measure` on the PATH)
 # in the release folder, prints the value: refvalues computes in process
 # and must agree with the command an auditor runs
-mkdir -p "$T/bin" && ln -sf "$MEASURE" "$T/bin/measure"
-ok_all=1
-for i in $(seq 0 11); do
-	cmd=$(jq -r ".values[$i].command" "$RV")
-	want=$(jq -r ".values[$i].measurement" "$RV")
-	got=$(cd "$R" && PATH="$T/bin:$PATH" sh -c "$cmd" 2>/dev/null)
-	[ "$got" = "$want" ] || { ok_all=0; echo "# value $i: '$cmd' printed $got, the file has $want"; }
-done
-check "every value is what its printed command prints in the release folder" test "$ok_all" = 1
+check "every value is what its printed command prints in the release folder" \
+	values_print_themselves "$RV" "$R"
 # Provenance: tests/cli/measure-cca.sh (1), lkvm-rim-measurer 3cac6a9 on
 # these very Image and initrd with -p 'console=ttyS0 quiet' -m 256M -c 1.
 check "the CCA value is lkvm-rim-measurer's RIM for the same inputs" \

@@ -88,10 +88,51 @@ expect_err_has "firmware source edk2 1.0-1 edk2_1.0.orig.tar.xz: firmware/PINNED
 sed -i 's/^version=1.0-1/version=1.0-2/' "$T/fw-pinned"
 run env PODVM_FIRMWARE_PINNED="$T/fw-pinned" "$lock_sh" check-host "$T/fw-lock" firmware
 expect_err_has "firmware source edk2: firmware/PINNED pins version 1.0-2, the lock says 1.0-1" "lock check-host: another firmware version stops"
-run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|file|tool|firmware)$/)' "$src/images/pod/lock"
+# the prebuilt TDX firmware (firmware/PINNED-TDX): never a host package
+printf 'package=ovmf\nversion=2.0-1\npath=pool/main/e/edk2/ovmf_2.0-1_all.deb\ndeb_sha256=dd\n' >"$T/tdx-pinned"
+echo "firmware ovmf 2.0-1 all dd pool/main/e/edk2/ovmf_2.0-1_all.deb" >"$T/tdx-lock"
+run env PODVM_TDX_PINNED="$T/tdx-pinned" "$lock_sh" check-host "$T/tdx-lock" firmware
+expect_rc 0 "lock check-host: the prebuilt TDX firmware as firmware/PINNED-TDX pins it (not installed on the host)"
+sed -i 's/^deb_sha256=dd/deb_sha256=de/' "$T/tdx-pinned"
+run env PODVM_TDX_PINNED="$T/tdx-pinned" "$lock_sh" check-host "$T/tdx-lock" firmware
+expect_rc 1 "lock check-host: another TDX firmware hash stops"
+expect_err_has "firmware ovmf 2.0-1 dd: firmware/PINNED-TDX pins ovmf 2.0-1 de" "and names both"
+# the QEMU of the TDX ACPI dump (firmware/PINNED-TDX-QEMU): unpacked .debs,
+# never host packages; the lock and the pin hold the same set
+printf 'qemu_version=1:9.0-1\nmirror=http://deb.example\ndeb qemu-system-x86 1:9.0-1 amd64 aa pool/main/q/qemu/q.deb\ndeb libc6 2.41-1 amd64 bb pool/main/g/glibc/c.deb\n' >"$T/tq-pinned"
+printf 'tdx-qemu libc6 2.41-1 amd64 bb pool/main/g/glibc/c.deb\ntdx-qemu qemu-system-x86 1:9.0-1 amd64 aa pool/main/q/qemu/q.deb\n' >"$T/tq-lock"
+run env PODVM_TDX_QEMU_PINNED="$T/tq-pinned" "$lock_sh" check-host "$T/tq-lock" tool
+expect_rc 0 "lock check-host: the tdx-qemu entries as firmware/PINNED-TDX-QEMU pins them (not installed on the host)"
+sed -i 's/ bb / bc /' "$T/tq-pinned"
+run env PODVM_TDX_QEMU_PINNED="$T/tq-pinned" "$lock_sh" check-host "$T/tq-lock" tool
+expect_rc 1 "lock check-host: another tdx-qemu hash stops"
+expect_err_has "tdx-qemu: the lock's entries and firmware/PINNED-TDX-QEMU differ: < libc6 2.41-1 amd64 bb" "and names the entry"
+sed -i '/libc6/d' "$T/tq-pinned"
+run env PODVM_TDX_QEMU_PINNED="$T/tq-pinned" "$lock_sh" check-host "$T/tq-lock" tool
+expect_rc 1 "lock check-host: a tdx-qemu entry the pin lacks stops"
+run env PODVM_TDX_QEMU_PINNED="$T/no-such-pin" "$lock_sh" check-host "$T/tq-lock" tool
+expect_err_has "tdx-qemu: locked, but there is no $T/no-such-pin" "lock check-host: tdx-qemu entries without the pin file stop"
+check "images/pod/lock: its tdx-qemu entries are firmware/PINNED-TDX-QEMU's .debs" \
+	test "$(awk '$1 == "tdx-qemu" { print $2, $3, $4, $5, $6 }' "$src/images/pod/lock" | sort)" = \
+	"$(awk '$1 == "deb" { print $2, $3, $4, $5, $6 }' "$src/firmware/PINNED-TDX-QEMU" | sort)"
+run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|file|tool|firmware|tdx-qemu)$/)' "$src/images/pod/lock"
 check "images/pod/lock: every line has the six fields of a known kind" test "$rc" -eq 0 -a ! -s "$T/out"
 check "images/pod/lock: locks the rootfs, the kernel source and its tarball" \
 	grep -q '^kernel linux-source-6.1 ' "$src/images/pod/lock"
+# the arm64 kernel source (fetched, not installed): the lock's kernel line
+# and kernel-config/PINNED-arm64 agree on version and .deb sha256
+printf 'package=linux-source-9.9\nversion=9.9.1-1\ndeb_sha256=dd\n' >"$T/k-pinned"
+echo "kernel linux-source-9.9 9.9.1-1 all dd pool/main/l/linux/linux-source-9.9_9.9.1-1_all.deb" >"$T/k-lock"
+run env PODVM_KERNEL_PINNED_ARM64="$T/k-pinned" "$lock_sh" check-host "$T/k-lock" kernel
+expect_rc 0 "lock check-host: the arm64 kernel source as PINNED-arm64 pins it"
+sed -i 's/^deb_sha256=dd/deb_sha256=de/' "$T/k-pinned"
+run env PODVM_KERNEL_PINNED_ARM64="$T/k-pinned" "$lock_sh" check-host "$T/k-lock" kernel
+expect_err_has "kernel source linux-source-9.9: kernel-config/PINNED-arm64 pins 9.9.1-1 (sha256 de), the lock says 9.9.1-1 (sha256 dd)" "lock check-host: another arm64 kernel source hash names both"
+run awk '!/^[[:space:]]*(#|$)/ && (NF != 6 || $1 !~ /^(rootfs|kernel|tool)$/)' "$src/images/pod/lock-arm64"
+check "images/pod/lock-arm64: every line has the six fields of a kind it may have" test "$rc" -eq 0 -a ! -s "$T/out"
+check "images/pod/lock-arm64: locks the arm64 rootfs packages" grep -q '^rootfs libc6 [^ ]* arm64 ' "$src/images/pod/lock-arm64"
+want=$(. "$src/kernel-config/PINNED-arm64"; echo "kernel $package $version all $deb_sha256 $deb")
+check "images/pod/lock-arm64: locks the kernel source as kernel-config/PINNED-arm64 pins it" grep -qxF "$want" "$src/images/pod/lock-arm64"
 
 # ---- the SBOM -----------------------------------------------------------
 img=$T/img root=$T/root out=$T/rel
@@ -154,8 +195,10 @@ tar -C "$root" -cf "$T/rootfs.tar" .
 	echo "rootfs bar 1:2.0 all $(printf b | sha256sum | cut -d' ' -f1) pool/main/b/barsrc/bar_2.0_all.deb"
 	echo "rootfs libx++1 3~rc1+b2 amd64 $(printf c | sha256sum | cut -d' ' -f1) pool/main/l/libx/libx++1_3~rc1+b2_amd64.deb"
 	echo "kernel linux-source-6.1 6.1.192-2 all $(printf d | sha256sum | cut -d' ' -f1) pool/updates/main/l/linux/linux-source-6.1_6.1.192-2_all.deb"
+	echo "tdx-qemu qemu-system-x86 1:11.1.3+ds-2~bpo13+1 amd64 $(printf e | sha256sum | cut -d' ' -f1) pool/main/q/qemu/qemu-system-x86_11.1.3+ds-2~bpo13+1_amd64.deb"
+	echo "tdx-qemu libc6 2.41-12 amd64 $(printf f | sha256sum | cut -d' ' -f1) pool/main/g/glibc/libc6_2.41-12_amd64.deb"
 } >"$img/lock"
-for f in bzImage kernel.config root.img root-verity.img disk.img cmdline pod-qemu.igvm refvalues.json; do
+for f in bzImage kernel.config root.img root-verity.img disk.img cmdline pod-qemu.igvm refvalues.json tdx-acpi-1vcpu-tables; do
 	printf '%s contents\n' "$f" >"$out/$f"
 done
 ln -s "${IGVMGEN:?}" "$T/bin/igvmgen"; ln -s "${MEASURE:?}" "$T/bin/measure"; ln -s "${VERITYSETUP:?}" "$T/bin/veritysetup"
@@ -190,6 +233,12 @@ check "sbom: every artifact, with SHA1 and SHA256" \
 check "sbom: relationships: the erofs CONTAINS each package, the kernel GENERATED_FROM its source" \
 	test "$(j '[.relationships[] | select((.spdxElementId == "SPDXRef-File-root.img" and .relationshipType == "CONTAINS") or .relationshipType == "GENERATED_FROM") | "\(.spdxElementId)>\(.relatedSpdxElement)"] | join(" ")')" = \
 	"SPDXRef-File-root.img>SPDXRef-Deb-bar-all SPDXRef-File-root.img>SPDXRef-Deb-foo-amd64 SPDXRef-File-root.img>SPDXRef-Deb-libx--1-amd64 SPDXRef-File-root-verity.img>SPDXRef-File-root.img SPDXRef-Kernel>SPDXRef-Source-linux-source-6.1 SPDXRef-Kernel>SPDXRef-File-kernel.config SPDXRef-File-pod-qemu.igvm>SPDXRef-File-bzImage SPDXRef-File-pod-qemu.igvm>SPDXRef-File-cmdline"
+check "sbom: the TDX dump's QEMU made the tdx-acpi files, its libraries are its dependencies" \
+	test "$(j '[.relationships[] | select(.spdxElementId | startswith("SPDXRef-TdxQemu-")) | "\(.spdxElementId)>\(.relationshipType)>\(.relatedSpdxElement)"] | join(" ")')" = \
+	"SPDXRef-TdxQemu-qemu-system-x86>BUILD_TOOL_OF>SPDXRef-File-tdx-acpi-1vcpu-tables SPDXRef-TdxQemu-libc6>DEPENDENCY_OF>SPDXRef-TdxQemu-qemu-system-x86"
+check "sbom: the TDX dump's QEMU packages come from trixie (purl distro debian-13)" \
+	test "$(j '[.packages[] | select(.SPDXID | startswith("SPDXRef-TdxQemu-")) | "\(.primaryPackagePurpose) \(.externalRefs[0].referenceLocator)"] | join("|")')" = \
+	"APPLICATION pkg:deb/debian/qemu-system-x86@1%3A11.1.3%2Bds-2~bpo13%2B1?arch=amd64&distro=debian-13|LIBRARY pkg:deb/debian/libc6@2.41-12?arch=amd64&distro=debian-13"
 check "sbom: SPDXIDs unique, every relationship's ends defined, every LicenseRef declared" \
 	quiet jq -e '([.packages[], .files[]] | map(.SPDXID)) as $ids
 		| ($ids | length) == ($ids | unique | length)

@@ -2,14 +2,17 @@
 /*
  * fuzz_cca.c - the inputs measure cca reads from files: the arm64 Image
  * header (and Image.gz), with the kvmtool and QEMU layouts computed from
- * what it says, a DTB given with --dtb, and whole small realms measured
- * under each profile.  The first byte (mod 3) selects.
+ * what it says, the same bytes as a kvmtool --firmware (its header's
+ * image_size read as kvmtool reads it), a DTB given with --dtb, and whole
+ * small realms measured under each profile.  The first byte (mod 3)
+ * selects.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cca/image.h"
+#include "cca/launch.h"
 #include "cca/realm.h"
 #include "core/bytes.h"
 #include "core/err.h"
@@ -39,6 +42,30 @@ static void image(const uint8_t *d, size_t n)
 					 pv_le32(d + 44) & 0xffff, &l, &e);
 	}
 	free(out);
+}
+
+/* The bytes as kvmtool's --firmware in 4 MiB, one disk: the layout (a
+ * header's image_size may not fit), the DTB and, when small, the RIM */
+static void firmware(const uint8_t *d, size_t n)
+{
+	struct pv_cca_launch in = { 0 };
+	struct pv_cca_launch_result r;
+	struct pv_err e = { 0 };
+
+	in.profile = n && (d[0] & 1) ? PV_CCA_PROFILE_REL0 : PV_CCA_PROFILE_EAC5;
+	in.vmm = PV_CCA_VMM_KVMTOOL;
+	in.alg = PV_SHA256;
+	in.firmware = d;
+	in.firmware_len = n;
+	in.firmware_name = "fuzz";
+	in.mem = 4u << 20;
+	in.cpus = 1;
+	in.disks = 1;
+	in.net = true;
+	in.irqchip = PV_CCA_GICV3_ITS;
+	in.nthreads = 1;
+	(void)pv_cca_launch_measure(&in, &r, &e);
+	pv_cca_launch_result_free(&r);
 }
 
 /* A whole realm in 8 MiB: the input is the kernel, its second half also
@@ -87,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 3) {
 	case 0:
 		image(data + 1, size - 1);
+		firmware(data + 1, size - 1);
 		break;
 	case 2:
 		realm(data + 1, size - 1);

@@ -398,6 +398,7 @@ struct kat {
 	const char *rim;        /* lkvm-rim-measurer's RIM; with -c > 1 it
 				 * hashes the non-runnable RECs too, so those
 				 * rows are measured with all_recs */
+	unsigned disks;         /* -d images */
 };
 
 /*
@@ -407,7 +408,8 @@ struct kat {
  *   lkvm-rim-measurer run --realm --measurement-algo=ALG
  *     [--disable-sve | --sve-vl N] [--pmu-counters N] --console serial
  *     [--irqchip=gicv3] [-n mode=none] [--nodefaults] -m MEM -c CPUS
- *     -k NAME-Image [-i NAME-initrd] [-p CMDLINE] --dump-dtb NAME.dtb
+ *     [-d disk.img] -k NAME-Image [-i NAME-initrd] [-p CMDLINE]
+ *     --dump-dtb NAME.dtb
  * The exact command of each row is in tests/kat/cca/oracle.txt.  Rows
  * d2/d4 (-c 2/-c 4) match only with all_recs (measure cca --all-recs):
  * the measurer hashes the non-runnable RECs, TF-RMM does not.
@@ -436,6 +438,12 @@ static const struct kat kats[] = {
 	{ "d4", 3, (2u << 20) + 123, 3u << 20, (1u << 20) + 7, 1ull << 30, 4,
 	  PV_CCA_GICV3, true, false, "quiet", PV_SHA256, 0, 0, "180e1ea566c963b919d9a736517bc076e7a34e9a314871713af1965bc1c95f5a", 
 	  "982c977d3560edbcc0e360103f7bee703ae223ba0ba414052f82e0168245a71b" },
+	/* a disk and no initrd, the root on it: -d disk.img (1 MiB of zeros;
+	 * only its count matters, in the DTB's PCI interrupt-map) */
+	{ "a6", 4, 70000, 0, 0, 256ull << 20, 1, PV_CCA_GICV3_ITS, true, false,
+	  "root=/dev/vda ro", PV_SHA256, 0, 0,
+	  "e3f38822e2e12d39b212690f0cae2a4b85c87c2ab97d58dd8f857e28c04177de",
+	  "0469f02bb98c6a8e5bdb960b9fd76243fbed8ebddd16224d5571c2982636dd41", 1 },
 };
 
 static void write_inputs(const struct kat *k, const uint8_t *kern,
@@ -481,6 +489,7 @@ static void build_kat(const struct kat *k, struct built *b)
 	dt.irqchip = k->irq;
 	dt.net = k->net;
 	dt.nodefaults = k->nodefaults;
+	dt.disks = k->disks;
 	dt.cmdline = k->cmdline;
 	dt.initrd_ipa = b->lay.initrd_ipa;
 	dt.initrd_size = b->lay.initrd_size;
@@ -854,14 +863,22 @@ static void test_dtb_check(void **state)
  * inputs (the byte-for-byte comparison with QEMU's dumps is in
  * tests/cli/measure-cca-qemu.sh); the configurations outside the model fail.
  */
-static void test_qemu_dtb(void **state)
+/* a 2-vCPU GICv3+ITS board with a command line and a one-page initrd */
+static struct pv_cca_qemu_dt qemu_dt(enum pv_cca_qemu_version v,
+				     uint64_t ram)
 {
-	struct pv_cca_qemu_dt dt = { .version = PV_CCA_QEMU_7_2,
-				     .ram_size = 512ull << 20, .ncpus = 2,
+	struct pv_cca_qemu_dt dt = { .version = v, .ram_size = ram, .ncpus = 2,
 				     .irqchip = PV_CCA_GICV3_ITS,
 				     .cmdline = "console=ttyAMA0",
 				     .initrd_ipa = 0x48000000ull,
 				     .initrd_size = 0x1000 };
+
+	return dt;
+}
+
+static void test_qemu_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_7_2, 512ull << 20);
 	enum pv_cca_qemu_version v;
 	struct pv_err e = { 0 };
 	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE);
@@ -925,6 +942,196 @@ static void test_qemu_dtb(void **state)
 	free(buf);
 }
 
+/*
+ * The property of @tcg's node @path that the realm tree (cca-rim.md §6.4)
+ * changes, with its realm value; NULL when the property is the same.
+ */
+static const char *realm_changes(const char *path, const char *name,
+				 bool mmio64)
+{
+	if (!strncmp(path, "/cpus/cpu@", 10) && !strcmp(name, "compatible"))
+		return "arm,arm-v8";
+	if (!strcmp(path, "/psci") && !strcmp(name, "method"))
+		return "smc";
+	if (!mmio64 && !strcmp(path, "/pcie@10000000") &&
+	    !strcmp(name, "ranges"))
+		return "";
+	return NULL;
+}
+
+/*
+ * Every node and property of the TCG tree is in the realm tree with the
+ * same bytes, except /flash@0, /pmu without a PMU, and realm_changes();
+ * and the realm tree has nothing else.  Returns the nodes compared.
+ */
+static int realm_vs_tcg(const uint8_t *tcg, const uint8_t *realm, bool pmu,
+			bool mmio64)
+{
+	char path[256];
+	int off, roff, poff, n = 0, nreal = 0, len, rlen;
+
+	for (off = fdt_next_node(tcg, -1, NULL); off >= 0;
+	     off = fdt_next_node(tcg, off, NULL)) {
+		assert_int_equal(fdt_get_path(tcg, off, path, sizeof(path)), 0);
+		roff = fdt_path_offset(realm, path);
+		if (!strcmp(path, "/flash@0") || (!pmu && !strcmp(path, "/pmu"))) {
+			assert_true(roff < 0);
+			continue;
+		}
+		assert_true(roff >= 0);
+		n++;
+		fdt_for_each_property_offset(poff, tcg, off) {
+			const char *name;
+			const void *v = fdt_getprop_by_offset(tcg, poff, &name, &len);
+			const void *rv = fdt_getprop(realm, roff, name, &rlen);
+			const char *want = realm_changes(path, name, mmio64);
+
+			assert_non_null(rv);
+			if (want && *want) {
+				assert_string_equal(rv, want);
+			} else if (want) { /* ranges: the 64-bit window dropped */
+				assert_int_equal(rlen, len - 28);
+				assert_memory_equal(rv, v, (size_t)rlen);
+			} else {
+				assert_int_equal(rlen, len);
+				assert_memory_equal(rv, v, (size_t)len);
+			}
+		}
+	}
+	for (off = fdt_next_node(realm, -1, NULL); off >= 0;
+	     off = fdt_next_node(realm, off, NULL))
+		nreal++;
+	assert_int_equal(nreal, n);
+	return n;
+}
+
+static void test_qemu_realm_dtb(void **state)
+{
+	struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, 1ull << 30);
+	struct pv_err e = { 0 };
+	uint8_t *tcg = malloc(PV_CCA_QEMU_FDT_SIZE);
+	uint8_t *realm = malloc(PV_CCA_QEMU_FDT_SIZE);
+	int n;
+
+	(void)state;
+	dt.ncpus = 3;
+	assert_non_null(tcg);
+	assert_non_null(realm);
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	dt.realm = true;
+	dt.ipa_bits = 41;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(pv_cca_dtb_check(realm, PV_CCA_QEMU_FDT_SIZE, "r", &e), 0);
+	assert_int_equal(pv_be32(realm + 4), PV_CCA_QEMU_FDT_SIZE); /* unpacked */
+	n = realm_vs_tcg(tcg, realm, false, true);
+	assert_true(n > 40);
+	assert_true(fdt_path_offset(realm, "/cpus/cpu@2") >= 0);
+
+	dt.pmu = true;
+	dt.ipa_bits = 40;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	assert_int_equal(realm_vs_tcg(tcg, realm, true, false), n + 1);
+
+	dt.irqchip = PV_CCA_GICV3;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), 0);
+	dt.realm = false;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, tcg, &e), 0);
+	realm_vs_tcg(tcg, realm, true, false);
+
+	/* outside the model */
+	dt.realm = true;
+	dt.ipa_bits = 42;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "--ipa-bits 42"));
+	dt.ipa_bits = 41;
+	dt.irqchip = PV_CCA_GICV2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "gicv2"));
+	dt.irqchip = PV_CCA_GICV3;
+	dt.version = PV_CCA_QEMU_7_2;
+	assert_int_equal(pv_cca_qemu_dtb(&dt, realm, &e), PV_ENOTSUP);
+	assert_non_null(strstr(e.msg, "10.0"));
+	free(tcg);
+	free(realm);
+}
+
+/*
+ * The realm board as the CCA v3 QEMU dumps it under TCG, and the same
+ * binary's board without rme-guest; provenance and commands in
+ * tests/kat/cca/qemu-realm-dtb.txt (the Image of measure-cca-qemu.sh puts
+ * the 123457-byte initrd at 0x48000000 in every row).
+ */
+struct realm_kat {
+	const char *name;
+	bool realm;
+	enum pv_cca_irqchip irq;
+	uint64_t mem;
+	unsigned cpus;
+	bool initrd;
+	const char *cmdline;
+	const char *sha256;
+	unsigned ipa_bits; /* 40: run with highmem-mmio=off; 0: 41 */
+	bool no_pmu;       /* run with -cpu max,pmu=off */
+};
+
+static const struct realm_kat realm_kats[] = {
+	{ "tcg r1", false, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "258438ad631dedb69cf97fa5e6b99cc745e6d3b57ebab9868394efec6c6f259a" },
+	{ "tcg r2", false, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "e139cc0e41fff2a62c9297c62b91b7be15483a4c076d6ecc528e01566434bf22" },
+	{ "tcg r3", false, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "caea41aad4d25fefeb88c9f06070100a26ab6ffdba1cde6600aea6ea6fe4aee5" },
+	{ "tcg r4", false, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "e3f74ae9188ca89b9e0897d72d95ad9082b245f08a9a01b8b19bc5699ab1a65a" },
+	{ "tcg r5", false, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "982dcccfd72f93590789e62bf8b446f8194e81c5276b58b56f050cebb90c15f5" },
+	{ "realm r1", true, PV_CCA_GICV3_ITS, 256ull << 20, 1, false, NULL,
+	  "9e06251b83ec01e7bdd4685a21344774701b69e69cbae1c26592259e29280b50" },
+	{ "realm r2", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "3cca9d5a15d1f41b425114906dab50aafe18d8d437e20f6d2319cdbccd143361" },
+	{ "realm r3", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0 quiet",
+	  "58451ab0dea1cd85c1531a305f742c221055defad1555175553bce959c9693a1" },
+	{ "realm r4", true, PV_CCA_GICV3_ITS, 1ull << 30, 17, true, "root=/dev/vda",
+	  "8f97e2224c420764c0e3ff759364aa000dfac4b6904af49f8518544c4077f950" },
+	{ "realm r5", true, PV_CCA_GICV3_ITS, 16ull << 30, 2, true, "console=ttyAMA0",
+	  "5e14c8705ab0a71f4703c8cf554399b5d4f7e8d2f275e63e154d11938e4fc047" },
+	{ "realm r6", true, PV_CCA_GICV3_ITS, 512ull << 20, 2, true, "console=ttyAMA0",
+	  "1a64f7a35e42e8f4785e9fb1202e9e11ad5ade43530fdfd4ffe34d428748c6e8", 40 },
+	{ "realm r7", true, PV_CCA_GICV3, 2ull << 30, 4, true, "console=ttyAMA0",
+	  "eaa05cff246c6c13539720dbda87b7f4921da9a265efb8efd9c3b57ea0b4ba0f", 40 },
+	{ "realm r8", true, PV_CCA_GICV3_ITS, 1ull << 30, 3, true, "console=ttyAMA0",
+	  "f9567771f974ba9c0b42846cea932a25ec61d8a56a33ca719cf9d38491b3b652", 0, true },
+};
+
+static void test_qemu_realm_oracle(void **state)
+{
+	uint8_t *buf = malloc(PV_CCA_QEMU_FDT_SIZE), d[32];
+	char hex[65];
+	size_t i;
+
+	(void)state;
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(realm_kats) / sizeof(realm_kats[0]); i++) {
+		const struct realm_kat *k = &realm_kats[i];
+		struct pv_cca_qemu_dt dt = qemu_dt(PV_CCA_QEMU_10_0, k->mem);
+		struct pv_err e = { 0 };
+
+		dt.ncpus = k->cpus;
+		dt.irqchip = k->irq;
+		dt.cmdline = k->cmdline;
+		dt.initrd_size = k->initrd ? 123457 : 0;
+		dt.realm = dt.realm_tcg = k->realm;
+		dt.ipa_bits = k->ipa_bits ? k->ipa_bits : 41;
+		dt.pmu = !k->no_pmu;
+		assert_int_equal(pv_cca_qemu_dtb(&dt, buf, &e), 0);
+		assert_int_equal(pv_hash_buf(PV_SHA256, buf, PV_CCA_QEMU_FDT_SIZE, d), 0);
+		hex_of(d, 32, hex);
+		print_message("# %s: dtb %s\n", k->name, hex);
+		assert_string_equal(hex, k->sha256);
+	}
+	free(buf);
+}
+
 struct steps {
 	unsigned n;
 	json_t *last;
@@ -975,6 +1182,7 @@ static void test_launch(void **state)
 		in.irqchip = k->irq;
 		in.net = k->net;
 		in.nodefaults = k->nodefaults;
+		in.disks = k->disks;
 		in.sve_vl_bits = k->sve;
 		in.pmu_counters = k->pmu;
 		in.all_recs = k->cpus > 1;
@@ -1049,9 +1257,14 @@ static void test_launch_errors(void **state)
 	free(zeros);
 	free(gz);
 
-	/* the ccatoken realm entry: four zero REMs of the RIM's length */
+	/* the ccatoken realm entry: four zero REMs of the RIM's length; the
+	 * RAK's hash algorithm is its own, not the RIM's (cca-rim.md 7.4) */
 	memset(rim, 0xab, sizeof(rim));
-	j = pv_cca_ccatoken_realm(rim, sizeof(rim), PV_SHA256, rpv);
+	{
+		static const uint8_t zr[4][PV_CCA_MEAS_MAX];
+
+		j = pv_cca_ccatoken_realm(rim, sizeof(rim), rpv, PV_SHA256, zr);
+	}
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j,
 			    "rak-hash-algorithm")), "sha-256");
@@ -1060,12 +1273,327 @@ static void test_launch_errors(void **state)
 	assert_int_equal(strlen(json_string_value(json_array_get(
 		json_object_get(j, "extensible-measurements"), 0))), 64);
 	json_decref(j);
+	/* without REMs (a firmware boot): none to match; a SHA-512 RIM
+	 * keeps a SHA-256 RAK hash unless told otherwise */
+	j = pv_cca_ccatoken_realm(rim, sizeof(rim), rpv, PV_SHA384, NULL);
+	assert_non_null(j);
+	assert_null(json_object_get(j, "extensible-measurements"));
+	assert_string_equal(json_string_value(json_object_get(j,
+			    "rak-hash-algorithm")), "sha-384");
+	json_decref(j);
 	/* the RVPS sample: base64 of {"KEY":[...]} compact */
 	j = pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", "q6s="));
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "payload")),
 		"eyJjY2EucmVhbG0uY2NhLXJlYWxtLWluaXRpYWwtbWVhc3VyZW1lbnQiOlsicTZzPSJdfQ==");
 	json_decref(j);
+}
+
+/* ---- kvmtool --firmware (cca-rim.md §11) ---------------------------------- */
+
+struct fkat {
+	const char *name;
+	uint64_t seed;
+	size_t size;
+	uint64_t image_size; /* with an arm64 Image header; 0: none */
+	bool header;
+	uint64_t mem;
+	unsigned cpus;
+	enum pv_cca_irqchip irq;
+	bool net;
+	unsigned disks;
+	const char *cmdline;
+	enum pv_hash alg;
+	unsigned sve, pmu;
+	const char *dtb_sha256; /* of lkvm-rim-measurer --dump-dtb */
+	const char *rim;        /* lkvm-rim-measurer's RIM (profile 1.0-eac5) */
+	const char *rim_rel0;   /* profile 1.0, from the model (regression) */
+	const char *rim_rmm2;   /* profile 2.0, from the model (regression) */
+};
+
+/*
+ * A stand-in firmware: pseudo-random bytes (EDK2's KVMTOOL_EFI.fd has no
+ * arm64 Image header), or a fake Image, whose header kvmtool reads for the
+ * size it keeps free (f3).  Provenance of dtb_sha256 and rim: the same
+ * lkvm-rim-measurer as kats[], on the files PODVM_CCA_WRITE_INPUTS writes
+ * (DIR/<name>-fw):
+ *   lkvm-rim-measurer run --realm --measurement-algo=ALG
+ *     [--disable-sve | --sve-vl N] [--pmu-counters N] --console serial
+ *     [--irqchip=gicv3] [-n mode=none] -m MEM -c CPUS --firmware NAME-fw
+ *     [-p CMDLINE] --dump-dtb NAME.dtb
+ * (the exact commands: tests/kat/cca/firmware.txt).  f4 (-c 2) matches
+ * with all_recs only, as d2/d4.
+ */
+static const struct fkat fkats[] = {
+	{ "f1", 11, (2u << 20) + 4567, 0, false, 256ull << 20, 1,
+	  PV_CCA_GICV3_ITS, true, 1, NULL, PV_SHA256, 0, 0,
+	  "3989b72675ffbfb3a79d9a1715c3e8c4f1aa4e8daaaf4db8751c4985aed00b8c",
+	  "4c866171da9feb68b76b36084817c61139eb9a19579799069b1a4142cad1c9fa",
+	  "3ced62d698111c79bcf9c999f955a5e0f8760b415f6995cd8ccc60047ab157fb",
+	  "3d489c6b62882ad762c5712b45797f0abeb5595c04054bdab72a0b117013b388" },
+	{ "f2", 12, (2u << 20), 0, false, 512ull << 20, 1, PV_CCA_GICV3_ITS,
+	  true, 2, "console=hvc0 root=/dev/vda2", PV_SHA512, 256, 4,
+	  "0d033c7ced5c2a821a19035dc9a482abffc1c59471b7343a20633edcd8d817f8",
+	  "deef4665973a2efd4ba7b4a898edf8552e048444f5f348bedba4cda5314f83e8ccfba472d64c4b2392ef5385133bff9a86905889ab3a73bd8c751e551d4e7cd5",
+	  NULL, NULL },
+	{ "f3", 13, 100000, 0x40000, true, 128ull << 20, 1, PV_CCA_GICV3,
+	  false, 1, "quiet", PV_SHA256, 0, 0,
+	  "14c9bddc407587f7ec61cce0ca9c9a54cc7a20dd55981b5cbb318d9035dfcc79",
+	  "8e4d75f32c6a105ad9261baec3f96d22c34d374a3423777dc99266b6b32be392",
+	  "74a283a516b94be9d092b80e8164372e204096325fc0470486d7b0b4f787a821",
+	  "87b5ae217f10aaaf444213149775a3e1cb727334da22cc26b900eaf086083db5" },
+	{ "f4", 11, (2u << 20) + 4567, 0, false, 256ull << 20, 2,
+	  PV_CCA_GICV3_ITS, true, 1, NULL, PV_SHA256, 0, 0,
+	  "cd795c0e26e8e626b188561c2f0c27695d71502ce68b5b5cbf0b7f1757f40a92",
+	  "a3aa76ca58c5c126db771e227d30fbb0f7e1f0a6fb3173f886332099bbae3eb6",
+	  NULL, NULL },
+};
+
+static uint8_t *gen_fw(const struct fkat *k)
+{
+	uint8_t *fw = k->header ? gen_kernel(k->seed, k->size, k->image_size)
+				: gen_initrd(k->seed, k->size);
+	const char *dir = getenv("PODVM_CCA_WRITE_INPUTS");
+	char path[512];
+	struct pv_err e = { 0 };
+
+	assert_non_null(fw);
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/%s-fw", dir, k->name);
+		assert_int_equal(pv_write_file(path, fw, k->size, &e), 0);
+	}
+	return fw;
+}
+
+static void fw_launch(const struct fkat *k, enum pv_cca_profile prof,
+		      const uint8_t *fw, struct pv_cca_launch_result *r,
+		      struct steps *st)
+{
+	struct pv_cca_launch in = { 0 };
+	struct pv_err e = { 0 };
+
+	in.profile = prof;
+	in.vmm = PV_CCA_VMM_KVMTOOL;
+	in.alg = k->alg;
+	in.firmware = fw;
+	in.firmware_len = k->size;
+	in.firmware_name = k->name;
+	in.cmdline = k->cmdline;
+	in.mem = k->mem;
+	in.cpus = k->cpus;
+	in.irqchip = k->irq;
+	in.net = k->net;
+	in.disks = k->disks;
+	in.sve_vl_bits = k->sve;
+	in.pmu_counters = k->pmu;
+	in.all_recs = k->cpus > 1;
+	in.nthreads = 2;
+	in.step = st ? count_step : NULL;
+	in.step_ctx = st;
+	assert_int_equal(pv_cca_launch_measure(&in, r, &e), 0);
+}
+
+static void test_firmware(void **state)
+{
+	size_t i;
+
+	(void)state;
+	if (getenv("PODVM_CCA_WRITE_INPUTS"))
+		for (i = 0; i < sizeof(fkats) / sizeof(fkats[0]); i++)
+			free(gen_fw(&fkats[i]));
+	for (i = 0; i < sizeof(fkats) / sizeof(fkats[0]); i++) {
+		const struct fkat *k = &fkats[i];
+		struct pv_cca_launch_result r;
+		struct steps st = { 0 };
+		uint8_t *fw = gen_fw(k), d[32], want[64];
+		const uint8_t *ird = NULL;
+		char hex[129], whex[129];
+		unsigned p;
+
+		fw_launch(k, PV_CCA_PROFILE_EAC5, fw, &r, &st);
+		/* kvmtool's layout: the firmware at the RAM base, the DTB
+		 * 2 MiB-aligned below the end of all RAM */
+		assert_true(r.layout.firmware);
+		assert_int_equal(r.layout.kernel_ipa, 0x80000000ull);
+		assert_int_equal(r.layout.dtb_ipa, 0x80000000ull + k->mem - (2u << 20));
+		assert_int_equal(r.layout.initrd_size, 0);
+		assert_int_equal(pv_hash_buf(PV_SHA256, r.dtb, r.dtb_len, d), 0);
+		hex_of(d, 32, hex);
+		print_message("# %s: dtb %s\n", k->name, hex);
+		assert_string_equal(hex, k->dtb_sha256);
+		hex_of(r.res.rim, r.res.hlen, hex);
+		print_message("# %s: rim %s\n", k->name, hex);
+		assert_string_equal(hex, k->rim);
+		/* the log names the firmware's granules and the REC's pc */
+		assert_string_equal(json_string_value(json_object_get(st.last,
+								      "digest")),
+				    hex);
+		json_decref(st.last);
+		/* the independent model agrees, for every profile */
+		for (p = 0; p < 3; p++) {
+			static const enum pv_cca_profile profs[3] = {
+				PV_CCA_PROFILE_EAC5, PV_CCA_PROFILE_REL0,
+				PV_CCA_PROFILE_RMM2 };
+			struct pv_cca_launch_result q;
+			const char *pin = p == 1 ? k->rim_rel0 :
+					  p == 2 ? k->rim_rmm2 : NULL;
+
+			if (k->cpus > 1 || k->sve || k->pmu)
+				break; /* the model has no REC 1..n, SVE or PMU */
+			fw_launch(k, profs[p], fw, &q, NULL);
+			model(profs[p], k->alg, &q.layout, fw, ird, q.dtb,
+			      q.dtb_len, q.user.ipa_bits, q.user.num_bps - 1,
+			      4096, want);
+			hex_of(q.res.rim, q.res.hlen, hex);
+			hex_of(want, q.res.hlen, whex);
+			print_message("# %s profile %s: rim %s\n", k->name,
+				      pv_cca_profile_name(profs[p]), hex);
+			assert_string_equal(hex, whex);
+			if (pin)
+				assert_string_equal(hex, pin);
+			pv_cca_launch_result_free(&q);
+		}
+		pv_cca_launch_result_free(&r);
+		free(fw);
+	}
+}
+
+static void test_firmware_errors(void **state)
+{
+	struct pv_cca_launch in = { 0 };
+	struct pv_cca_launch_result r;
+	struct pv_cca_layout l;
+	struct pv_err e = { 0 };
+	uint8_t fw[4096] = { 1 };
+
+	(void)state;
+	in.profile = PV_CCA_PROFILE_REL0;
+	in.vmm = PV_CCA_VMM_KVMTOOL;
+	in.alg = PV_SHA256;
+	in.firmware = fw;
+	in.firmware_len = sizeof(fw);
+	in.firmware_name = "fw";
+	in.mem = 64ull << 20;
+	in.cpus = 1;
+	in.kernel = fw;
+	in.kernel_len = sizeof(fw);
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "either a kernel or a firmware"));
+	pv_cca_launch_result_free(&r);
+	in.kernel = NULL;
+	in.initrd = fw;
+	in.initrd_len = 1;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_EINVAL);
+	assert_non_null(strstr(e.msg, "ignores the initrd"));
+	pv_cca_launch_result_free(&r);
+	in.initrd = NULL;
+	in.vmm = PV_CCA_VMM_QEMU;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_ENOTSUP);
+	pv_cca_launch_result_free(&r);
+	in.vmm = PV_CCA_VMM_KVMTOOL;
+	in.firmware_len = 0;
+	assert_int_equal(pv_cca_launch_measure(&in, &r, &e), PV_EFORMAT);
+	pv_cca_launch_result_free(&r);
+	/* the DTB must fit above the firmware: 2 MiB + 64 KiB of RAM is
+	 * too little for 4 KiB of firmware, 4 MiB is enough */
+	assert_int_equal(pv_cca_layout_kvmtool_fw(0x210000, 4096, 0, &l, &e),
+			 PV_ERANGE);
+	assert_int_equal(pv_cca_layout_kvmtool_fw(4u << 20, 4096, 0, &l, &e), 0);
+	assert_int_equal(l.dtb_ipa, 0x80200000ull);
+	assert_int_equal(l.ipa_bits, 33);
+	/* a firmware whose image_size reaches the DTB */
+	assert_int_equal(pv_cca_layout_kvmtool_fw(4u << 20, 4096, 0x200000, &l,
+						  &e), PV_ERANGE);
+	assert_int_equal(pv_cca_layout_kvmtool_fw(4u << 20, 0x300000, 0, &l,
+						  &e), PV_ERANGE);
+}
+
+/* the CoMID template (cca-rim.md 7.2): cca-realm-measurements' shape, the
+ * values at hash length, a template's identity kept */
+static void test_comid(void **state)
+{
+	static const uint8_t zr[4][PV_CCA_MEAS_MAX];
+	uint8_t rim[32], rpv[64] = { 'p', 'v' };
+	json_t *c = NULL, *t, *rv, *regs;
+	struct pv_err e = { 0 };
+	char *dump;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rim); i++)
+		rim[i] = (uint8_t)i;
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, NULL, NULL,
+				      &c, &e), 0);
+	/* the tag id: a version-8 UUID of SHA-256(RIM) (computed with
+	 * python3 hashlib: sha256(bytes(range(32))), version and variant bits
+	 * set), the same every run */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "630dcd29-66c4-8366-9112-5448bbb25b4f");
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "instance"), "value")),
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	regs = json_object_get(json_object_get(json_array_get(json_object_get(
+		rv, "measurements"), 0), "value"), "integrity-registers");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rim"), "value"), 0)),
+		"sha-256;AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rem3"), "value"), 0)),
+		"sha-256;AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		regs, "rim"), "key-type")), "text");
+	assert_int_equal(json_object_size(regs), 5);
+	/* the RPV as raw-value */
+	dump = json_dumps(json_object_get(json_array_get(json_object_get(rv,
+		"measurements"), 0), "value"), JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "\"raw-value\":{\"type\":\"bytes\","
+			       "\"value\":\"cHYAAA"));
+	free(dump);
+	json_decref(c);
+	/* without REMs: the rim register alone */
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA512, rpv, NULL, NULL, NULL,
+				      &c, &e), 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	regs = json_object_get(json_object_get(json_array_get(json_object_get(
+		rv, "measurements"), 0), "value"), "integrity-registers");
+	assert_int_equal(json_object_size(regs), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(
+		json_object_get(regs, "rim"), "value"), 0)), "sha-512;"));
+	json_decref(c);
+	/* a template: its identity and class kept, its sample values
+	 * replaced */
+	t = json_loads("{\"tag-identity\": {\"id\": \"43BBE37F-2E61-4B33-AED3-"
+		       "53CFF1428B16\", \"version\": 0}, \"triples\": {"
+		       "\"reference-values\": [{\"environment\": {\"class\": "
+		       "{\"vendor\": \"W\"}, \"instance\": {\"type\": \"bytes\", "
+		       "\"value\": \"QoS1\"}}, \"measurements\": [{}, {}]}]}}",
+		       0, NULL);
+	assert_non_null(t);
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
+				      &c, &e), 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "43BBE37F-2E61-4B33-AED3-53CFF1428B16");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "class"), "vendor")), "W");
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "instance"), "value")),
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	json_decref(c);
+	json_decref(t);
+	/* a template without reference values: named */
+	t = json_loads("{\"triples\": {}}", 0, NULL);
+	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
+				      &c, &e), PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "t.json: triples.reference-values[0]"));
+	assert_null(c);
+	json_decref(t);
 }
 
 int main(void)
@@ -1082,11 +1610,16 @@ int main(void)
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_dtb_check),
 		cmocka_unit_test(test_qemu_dtb),
+		cmocka_unit_test(test_qemu_realm_dtb),
+		cmocka_unit_test(test_qemu_realm_oracle),
 		cmocka_unit_test(test_measure_errors),
 		cmocka_unit_test(test_oracle_kats),
 		cmocka_unit_test(test_model_cross),
 		cmocka_unit_test(test_launch),
 		cmocka_unit_test(test_launch_errors),
+		cmocka_unit_test(test_firmware),
+		cmocka_unit_test(test_firmware_errors),
+		cmocka_unit_test(test_comid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include "cca/realm.h"
 #include "cca/rim.h"
 #include "core/base64.h"
+#include "core/bytes.h"
 #include "core/cli.h"
 #include "core/err.h"
 #include "core/file.h"
@@ -28,19 +29,21 @@
  * ranges are those of lib/cca (cca-rim.md), which checks them again.
  */
 enum {
-	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
-	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_NODEF, O_QEMU_VER, O_ALGO,
+	O_RMM, O_VMM, O_ALIGN, O_KERNEL, O_FIRMWARE, O_INITRD, O_PARAMS, O_MEM, O_CPUS,
+	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_REALM,
+	O_ALGO,
 	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
-	O_REALM_PV, O_FORMAT, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
+	O_REALM_PV, O_RAK_ALGO, O_FORMAT, O_COMID_TMPL, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
 
 struct cca_opts {
 	enum pv_cca_profile rmm;
-	unsigned vmm, irqchip, network, algo, format;
-	uint64_t align, mem, cpus, sve_vl, pmu, bps, wps, ipa, threads;
-	const char *kernel, *initrd, *params, *dtb, *dump_dtb, *log;
+	unsigned vmm, irqchip, network, algo, rak_algo, format;
+	uint64_t align, mem, cpus, disks, sve_vl, pmu, bps, wps, ipa, threads;
+	const char *kernel, *firmware, *initrd, *params, *dtb, *dump_dtb, *log;
+	const char *comid_tmpl;
 	enum pv_cca_qemu_version qver;
-	bool nodef, no_sve, lpa2, json, all_recs;
+	bool nodef, no_sve, lpa2, json, all_recs, realm;
 	uint8_t rpv[64];
 	size_t rpv_len;
 };
@@ -53,9 +56,11 @@ static const enum pv_cca_irqchip irq_ids[] = { PV_CCA_GICV3, PV_CCA_GICV3_ITS,
 static const char *const net_names[] = { "mode=user", "mode=none", NULL };
 static const char *const algo_names[] = { "sha256", "sha512", "sha384", NULL };
 static const enum pv_hash algo_ids[] = { PV_SHA256, PV_SHA512, PV_SHA384 };
+static const char *const rak_names[] = { "sha256", "sha384", "sha512", NULL };
+static const enum pv_hash rak_ids[] = { PV_SHA256, PV_SHA384, PV_SHA512 };
 static const char *const format_names[] = { "hex", "base64", "rvps",
-					     "ccatoken", NULL };
-enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN };
+					     "ccatoken", "comid", NULL };
+enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN, F_COMID };
 
 static int parse_rmm(const char *arg, void *dst, struct pv_err *e)
 {
@@ -107,8 +112,15 @@ static const struct pv_opt cca_table[O_COUNT] = {
 		"granule range alignment of populated blobs (4K)",
 		CCA_ROW(align), .parse = parse_align },
 	[O_KERNEL] = { "kernel", 'k', PV_ARG_PATH_IN, NULL,
-		"arm64 Image (QEMU also takes Image.gz)",
-		CCA_ROW(kernel), .required_in = PV_CMD_BIT(M_CCA) },
+		"arm64 Image (QEMU also takes Image.gz); or --firmware",
+		CCA_ROW(kernel) },
+	[O_FIRMWARE] = { "firmware", 'f', PV_ARG_PATH_IN, NULL,
+		"kvmtool --firmware: EDK2's KVMTOOL_EFI.fd, loaded at the RAM "
+		"base instead of a kernel, which it then loads from the disk "
+		"itself and measures into the REMs, not the RIM",
+		CCA_ROW(firmware),
+		.conflicts = PV_OPT_BIT(O_KERNEL) | PV_OPT_BIT(O_INITRD),
+		.only_with = O_VMM + 1, .only_with_value = "kvmtool" },
 	[O_INITRD] = { "initrd", 'i', PV_ARG_PATH_IN, NULL,
 		"initial RAM disk", CCA_ROW(initrd) },
 	[O_PARAMS] = { "params", 'p', PV_ARG_STR, "CMDLINE",
@@ -137,18 +149,27 @@ static const struct pv_opt cca_table[O_COUNT] = {
 	[O_NETWORK] = { "network", 'n', PV_ARG_ENUM, NULL,
 		"kvmtool's default network device (mode=user)",
 		CCA_ROW(network), .names = net_names },
+	[O_DISKS] = { "disks", 0, PV_ARG_U64, "N",
+		"kvmtool -d images, 0..8 (0): each a virtio-blk PCI device in "
+		"the DTB; a firmware boot loads the kernel from one",
+		CCA_ROW(disks), .max = PV_CCA_KVMTOOL_MAX_DISKS,
+		.only_with = O_VMM + 1, .only_with_value = "kvmtool" },
 	[O_NODEF] = { "nodefaults", 0, PV_ARG_FLAG, NULL,
 		"kvmtool --nodefaults (bootargs = -p only)", CCA_ROW(nodef) },
 	[O_QEMU_VER] = { "qemu-version", 0, PV_ARG_CUSTOM, "7.2|10.0",
 		"generate the DTB of this QEMU (required for --vmm qemu without "
 		"--dtb): byte for byte what qemu-system-aarch64 -M virt,"
 		"gic-version=3,dtb-randomness=off -cpu max -accel tcg -m MEM "
-		"-smp CPUS [-kernel -initrd -append] dumps; a realm VMM changes "
-		"the DTB (PSCI over SMC, no flash, KVM's CPU): give its dump with "
-		"--dtb",
+		"-smp CPUS [-kernel -initrd -append] dumps; add --realm for the "
+		"tree of a realm",
 		CCA_ROW(qver), .parse = parse_qemu_version,
 		.only_with = O_VMM + 1, .only_with_value = "qemu",
 		.conflicts = PV_OPT_BIT(O_DTB) },
+	[O_REALM] = { "realm", 0, PV_ARG_FLAG, NULL,
+		"generate the DTB of the realm: the same board under KVM with "
+		"-cpu host -object rme-guest (KVM's CPU, no flash, PSCI over SMC, "
+		"/pmu with --pmu-counters); 10.0 only, --ipa-bits 41 (or 40)",
+		CCA_ROW(realm), .requires = PV_OPT_BIT(O_QEMU_VER) },
 	[O_ALGO] = { "measurement-algo", 0, PV_ARG_ENUM, NULL,
 		"the RIM's hash (kvmtool: sha256, qemu: sha512; sha384 with --rmm "
 		"2.0 only)",
@@ -181,9 +202,20 @@ static const struct pv_opt cca_table[O_COUNT] = {
 	[O_REALM_PV] = { "realm-pv", 0, PV_ARG_CUSTOM, "STRING",
 		"the same as text, as kvmtool takes it",
 		CCA_ROW(rpv), .parse = parse_realm_pv },
+	[O_RAK_ALGO] = { "rak-hash-algorithm", 0, PV_ARG_ENUM, NULL,
+		"the realm attestation key's hash in the ccatoken entry "
+		"(sha256, as TF-RMM hashes the RAK; not the RIM's algorithm)",
+		CCA_ROW(rak_algo), .names = rak_names },
 	[O_FORMAT] = { "output-format", 0, PV_ARG_ENUM, NULL,
-		"how to print the RIM (hex)",
+		"how to print the RIM (hex); comid: a CoMID template for "
+		"Veraison's cocli",
 		CCA_ROW(format), .names = format_names },
+	[O_COMID_TMPL] = { "comid-template", 0, PV_ARG_PATH_IN, NULL,
+		"the CoMID template to fill (tag identity, entities, class "
+		"kept; instance and measurements set), as "
+		"cca-realm-measurements' --endorsements-template",
+		CCA_ROW(comid_tmpl), .only_with = O_FORMAT + 1,
+		.only_with_value = "comid" },
 	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
 		"the RIM with its inputs: profile, parameters, layout and "
 		"descriptor counts",
@@ -199,6 +231,8 @@ static const struct pv_opt cca_table[O_COUNT] = {
 static const struct pv_cli_spec cca_spec = {
 	.cmd = M_CCA,
 	.synopsis = "--vmm kvmtool|qemu --rmm PROFILE -k KERNEL [-i INITRD]\n"
+		    "                   [-p CMDLINE] -m MEM -c CPUS [OPTION]...\n"
+		    "       measure cca --vmm kvmtool --rmm PROFILE --firmware FILE\n"
 		    "                   [-p CMDLINE] -m MEM -c CPUS [OPTION]...",
 	.about = "\n"
 		 "Compute the Realm Initial Measurement (RIM) of an Arm CCA realm, as the\n"
@@ -224,8 +258,14 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 }
 
 static int print_output(unsigned fmt, const struct pv_cca_result *res,
-			enum pv_hash alg, const uint8_t rpv[64])
+			enum pv_hash alg, const uint8_t rpv[64],
+			enum pv_hash rak, bool firmware, const json_t *tmpl,
+			const char *tmpl_name, struct pv_err *e)
 {
+	/* a direct boot: nothing extends the REMs before the guest's own
+	 * code; a firmware boot: EDK2 does, and they are not computed */
+	static const uint8_t zero[4][PV_CCA_MEAS_MAX];
+	const uint8_t (*rems)[PV_CCA_MEAS_MAX] = firmware ? NULL : zero;
 	char hex[2 * PV_CCA_MEAS_MAX + 1];
 	char *s = NULL;
 	json_t *doc = NULL;
@@ -245,11 +285,17 @@ static int print_output(unsigned fmt, const struct pv_cca_result *res,
 		doc = s ? pv_rvps_sample(PV_RVPS_CCA_KEY, json_pack("[s]", s))
 			: NULL;
 		rc = doc ? pv_json_print(doc) : -1;
-	} else {
+	} else if (fmt == F_CCATOKEN) {
 		/* ccatoken reference-value store, realm entry (7.1) */
 		doc = json_pack("{s:[o]}", "realm", pv_cca_ccatoken_realm(
-					res->rim, res->hlen, alg, rpv));
+					res->rim, res->hlen, rpv, rak, rems));
 		rc = doc ? pv_json_print(doc) : -1;
+	} else {
+		/* CoMID template for cocli (7.2) */
+		if (pv_cca_comid(res->rim, res->hlen, alg, rpv, rems, tmpl,
+				 tmpl_name, &doc, e) < 0)
+			return -2;
+		rc = pv_json_print(doc);
 	}
 	json_decref(doc);
 	free(s);
@@ -264,10 +310,41 @@ static json_t *hex64(uint64_t v)
 	return json_string(buf);
 }
 
+/*
+ * A firmware boot's REM events as EDK2's measured boot makes them
+ * (cca-rim.md §12), in order; the digest of the FDT event is the one
+ * podvm computes from its inputs (the DTB over its totalsize, in the
+ * realm's algorithm), the others depend on the firmware build and the
+ * disk
+ */
+static json_t *rem_events(const uint8_t *dtb, size_t dtb_len, enum pv_hash alg)
+{
+	uint8_t d[PV_HASH_MAX];
+	const uint8_t *ts = pv_slice(dtb, dtb_len, 4, 4);
+	json_t *fdt = NULL;
+
+	if (ts && pv_be32(ts) <= dtb_len &&
+	    pv_hash_buf(alg, dtb, pv_be32(ts), d) == 0)
+		fdt = pv_json_hex(d, pv_hash_size(alg));
+	return json_pack("[{s:i, s:s, s:s, s:n}, {s:i, s:s, s:s, s:o*}, "
+			 "{s:s, s:s}]",
+			 "rem", 0, "event", "EV_S_CRTM_VERSION", "data",
+			 "the firmware build's PcdFirmwareVersionString "
+			 "(UTF-16 with its NUL)", "digest",
+			 "rem", 0, "event", "EV_NONHOST_CONFIG", "data",
+			 "\"Kvmtool FDT.\": the DTB at x0 over its totalsize",
+			 "digest", fdt,
+			 "event", "DXE (ArmCcaTcg2Dxe)", "data",
+			 "PCR 1,7 -> REM0, 2-6 -> REM1 (boot variables, EFI "
+			 "images: the boot loader or kernel on the disk's ESP), "
+			 "8-15 -> REM2 (Linux EFI stub: initrd, load options); "
+			 "not computed");
+}
+
 /* --json: the RIM and everything it was computed from */
 static int print_json(const struct pv_cca_result *res,
 		      const struct pv_cca_config *c, const char *vmm,
-		      const uint8_t rpv[64])
+		      const uint8_t rpv[64], const uint8_t *dtb, size_t dtb_len)
 {
 	const struct pv_cca_layout *l = c->layout;
 	const struct pv_cca_params *p = &res->params;
@@ -308,6 +385,16 @@ static int print_json(const struct pv_cca_result *res,
 	free(b);
 	if (!doc)
 		return -1;
+	json_object_set_new(doc, "boot", json_string(l->firmware ? "firmware"
+								 : "kernel"));
+	if (l->firmware) {
+		json_object_set_new(doc, "rem_events",
+				    rem_events(dtb, dtb_len, c->alg));
+		json_object_set_new(doc, "rems", json_null());
+		json_object_set_new(doc, "rems_missing", json_string(
+			"EDK2 extends the REMs after launch from its build, the "
+			"disk and the boot path: not computed (cca-rim.md 12)"));
+	}
 	rc = pv_json_print(doc);
 	json_decref(doc);
 	return rc;
@@ -327,9 +414,12 @@ int cmd_cca(int argc, char **argv)
 	struct pv_err e = { 0 };
 	const char *vmm_s;
 	enum pv_hash alg;
+	json_t *tmpl = NULL;
 	int rc = PV_EXIT_FAIL;
 
 	pv_opts_parse(&cca_spec, argc, argv, &o, &st);
+	if (!o.kernel && !o.firmware)
+		pv_opts_usage_error(&st, "give the kernel (-k) or, for a firmware boot, --firmware");
 	vmm_s = vmm_names[o.vmm];
 	cfg.vmm = vmm_ids[o.vmm];
 	if (cfg.vmm == PV_CCA_VMM_KVMTOOL && irq_ids[o.irqchip] == PV_CCA_GICV2)
@@ -341,8 +431,12 @@ int cmd_cca(int argc, char **argv)
 	else
 		alg = cfg.vmm == PV_CCA_VMM_QEMU ? PV_SHA512 : PV_SHA256;
 
-	if (pv_map_file(o.kernel, PV_CCA_MAX_KERNEL, &km, &e) < 0)
+	if (o.comid_tmpl &&
+	    !(tmpl = pv_json_load_file(o.comid_tmpl, 1u << 20, &e)))
 		return pv_cli_fail("cca", &e);
+	if (pv_map_file(o.kernel ? o.kernel : o.firmware, PV_CCA_MAX_KERNEL,
+			&km, &e) < 0)
+		goto fail;
 	if (o.initrd && pv_map_file(o.initrd, PV_CCA_MAX_INITRD, &im, &e) < 0)
 		goto fail;
 	if (o.dtb && pv_map_file(o.dtb, PV_CCA_MAX_DTB, &dm, &e) < 0)
@@ -351,9 +445,15 @@ int cmd_cca(int argc, char **argv)
 	in.vmm = cfg.vmm;
 	in.alg = alg;
 	in.all_recs = cfg.all_recs = o.all_recs;
-	in.kernel = km.data;
-	in.kernel_len = km.len;
-	in.kernel_name = o.kernel;
+	if (o.kernel) {
+		in.kernel = km.data;
+		in.kernel_len = km.len;
+		in.kernel_name = o.kernel;
+	} else {
+		in.firmware = km.data;
+		in.firmware_len = km.len;
+		in.firmware_name = o.firmware;
+	}
 	in.initrd = o.initrd ? im.data : NULL;
 	in.initrd_len = im.len;
 	in.initrd_name = o.initrd;
@@ -365,9 +465,11 @@ int cmd_cca(int argc, char **argv)
 	in.dtb_name = o.dtb;
 	in.have_qemu_version = pv_opt_given(&st, O_QEMU_VER);
 	in.qemu_version = o.qver;
+	in.qemu_realm = o.realm;
 	in.irqchip = irq_ids[o.irqchip];
 	in.nodefaults = o.nodef;
 	in.net = o.network == 0;
+	in.disks = (unsigned)o.disks;
 	in.align = o.align;
 	in.lpa2 = o.lpa2;
 	in.sve_vl_bits = (unsigned)o.sve_vl;
@@ -401,16 +503,30 @@ int cmd_cca(int argc, char **argv)
 		pv_cca_profile_name(o.rmm), vmm_s, pv_hash_name(alg),
 		res.params.s2sz, (unsigned long long)res.ndata,
 		(unsigned long long)res.nripas, (unsigned long long)res.nrec);
-	if (o.json ? print_json(&res, &cfg, vmm_s, o.rpv) < 0
-		   : print_output(o.format, &res, alg, o.rpv) < 0) {
-		rc = pv_cli_failf("cca", "writing the output failed");
-		goto out;
+	if (o.json) {
+		if (print_json(&res, &cfg, vmm_s, o.rpv, lr.dtb,
+			       lr.dtb_len) < 0) {
+			rc = pv_cli_failf("cca", "writing the output failed");
+			goto out;
+		}
+	} else {
+		int prc = print_output(o.format, &res, alg, o.rpv,
+				       rak_ids[o.rak_algo], o.firmware != NULL,
+				       tmpl, o.comid_tmpl, &e);
+
+		if (prc == -2)
+			goto fail;
+		if (prc < 0) {
+			rc = pv_cli_failf("cca", "writing the output failed");
+			goto out;
+		}
 	}
 	rc = PV_EXIT_OK;
 	goto out;
 fail:
 	rc = pv_cli_fail("cca", &e);
 out:
+	json_decref(tmpl);
 	pv_cca_launch_result_free(&lr);
 	pv_unmap(&km);
 	pv_unmap(&im);

@@ -13,6 +13,7 @@
 #include "core/file.h"
 #include "core/hex.h"
 #include "core/json.h"
+#include "tdx/steplog.h"
 #include "tdx/tdx.h"
 #include "cmds.h"
 
@@ -119,22 +120,10 @@ struct logctx {
 static int log_event(void *ctx, const struct pv_tdx_event *ev)
 {
 	struct logctx *l = ctx;
-	json_t *o = json_object();
-	char gpa[24];
+	json_t *o = pv_tdx_event_json(l->index++, ev);
 
 	if (!o)
 		return PV_ENOMEM;
-	json_object_set_new(o, "index", json_integer((json_int_t)l->index++));
-	json_object_set_new(o, "register", json_string(ev->reg));
-	json_object_set_new(o, "event", json_string(ev->type));
-	json_object_set_new(o, "region", json_string(ev->what));
-	if (ev->has_gpa) {
-		snprintf(gpa, sizeof(gpa), "0x%llx",
-			 (unsigned long long)ev->gpa);
-		json_object_set_new(o, "gpa", json_string(gpa));
-	}
-	json_object_set_new(o, "contents", pv_json_hex(ev->digest, 48));
-	json_object_set_new(o, "digest", pv_json_hex(ev->value, 48));
 	pv_jsonl_add(&l->log, o);
 	return 0;
 }
