@@ -32,22 +32,22 @@ check "the synthetic inputs are the bytes the oracle was run on" test \
 CCA='[
     { "platform": "kvmtool-cca-eac5", "vmm": "kvmtool", "rmm": "1.0-eac5",
       "kernel": "Image", "cmdline": "cmdline-arm64", "disks": 1,
-      "memory": "512M", "cpus": 1, "algorithm": "sha256", "optional": true },
+      "memory": "512M", "cpus": 1, "algorithm": "sha256" },
     { "platform": "kvmtool-cca", "vmm": "kvmtool", "rmm": "1.0",
       "kernel": "Image", "cmdline": "cmdline-arm64", "disks": 1,
-      "memory": "512M", "cpus": 1, "algorithm": "sha256", "optional": true },
+      "memory": "512M", "cpus": 1, "algorithm": "sha256" },
     { "platform": "kvmtool-cca-rmm2", "vmm": "kvmtool", "rmm": "2.0",
       "kernel": "Image", "cmdline": "cmdline-arm64", "disks": 1,
-      "memory": "512M", "cpus": 1, "algorithm": "sha256", "optional": true },
+      "memory": "512M", "cpus": 1, "algorithm": "sha256" },
     { "platform": "kvmtool-cca-edk2", "vmm": "kvmtool", "rmm": "1.0",
       "firmware": "KVMTOOL_EFI.fd", "disks": 1,
       "memory": "512M", "cpus": 1, "algorithm": "sha256", "optional": true }
   ]'
 FILES='{
-    "Image": { "path": "share/arm64/Image", "optional": true },
-    "cmdline-arm64": { "path": "share/arm64/kernel-cmdline", "optional": true },
-    "disk-arm64.img": { "path": "share/arm64/kata-containers.img", "optional": true },
-    "KVMTOOL_EFI.fd": { "path": "share/arm64/KVMTOOL_EFI.fd", "optional": true }
+    "Image": { "path": "arm64/share/kata-kernel" },
+    "disk-arm64.img": { "path": "arm64/share/kata-containers.img" },
+    "cmdline-arm64": { "path": "arm64/share/kernel-cmdline" },
+    "KVMTOOL_EFI.fd": { "path": "arm64/share/KVMTOOL_EFI.fd", "optional": true }
   }'
 POD=$SRCDIR/images/pod/release.json
 if jq -e '.cca' "$POD" >/dev/null; then
