@@ -77,6 +77,30 @@ elif grep -v '^#\|^ovmf \|^kernel \|^cmdline ' "$kat" | diff - "$work/ours" >"$w
 else
 	not_ok "metal-qemu-snp values equal sev-snp-measure's recorded answers ($kat)"; diag "$work/kd"
 fi
+# The arm64 image's kvmtool-cca-eac5 RIM against Islet's lkvm-rim-measurer:
+# recorded in tests/kat/cca/default-image-kvmtool.txt; with
+# LKVM_RIM_MEASURER=/path/to/lkvm-rim-measurer also run live.
+ckat=tests/kat/cca/default-image-kvmtool.txt
+ckat_in() { sed -n "s/^$1 //p" "$ckat"; }
+ours=$(jq -r '.values[] | select(.platform == "kvmtool-cca-eac5") | .measurement' "$out/refvalues.json")
+if [ ! -e "$out/Image" ]; then
+	ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's # SKIP no Image in $out"
+elif [ "$(sha256sum <"$out/Image" | cut -d' ' -f1)" != "$(ckat_in image)" ] ||
+	[ "$(sha256sum <"$out/cmdline-arm64" | cut -d' ' -f1)" != "$(ckat_in cmdline)" ]; then
+	not_ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's: the Image or command line is not the one $ckat was recorded for (record it again with the command in its header)"
+elif [ "$ours" = "$(ckat_in kvmtool-cca-eac5)" ]; then
+	ok "kvmtool-cca-eac5: the arm64 image's RIM equals lkvm-rim-measurer 3cac6a9's recorded answer ($ckat)"
+else
+	not_ok "kvmtool-cca-eac5 value ($ours) equals lkvm-rim-measurer's recorded answer ($ckat)"
+fi
+if [ -n "${LKVM_RIM_MEASURER:-}" ] && [ -e "$out/Image" ]; then
+	mkdir -p "$work/lkvm-home"
+	t=$(cd "$out" && HOME=$work/lkvm-home "$LKVM_RIM_MEASURER" run --realm --measurement-algo=sha256 \
+		--disable-sve --console serial -m 512M -c 1 -d disk-arm64.img -k Image \
+		-p "$(cat cmdline-arm64)" 2>/dev/null | sed -n 's/^RIM: //p' | tr A-F a-f)
+	if [ "$t" = "$ours" ]; then ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's, run live"
+	else not_ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's, run live (it printed '$t')"; fi
+fi
 if [ -n "${SEV_SNP_MEASURE:-}" ] && [ -e "$out/OVMF-SNP.fd" ]; then
 	live=0
 	while read -r p c d; do
