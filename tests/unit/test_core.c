@@ -589,7 +589,8 @@ static void test_mbhash_shani(void **state)
 	pv_mbhash_free(&b);
 #else
 	(void)state;
-	skip();
+	/* a cmocka skip() fails meson's TAP parser: say it, pass */
+	printf("# skip: built without ipsec-mb (-Dipsec_mb=disabled)\n");
 #endif
 }
 
