@@ -84,8 +84,8 @@ static int expand(const char *tpl, const char *base, const char *image,
 
 /* releaseBase or the note that there is none; the skipped optional
  * files; qemuExtraKernelParams; contrastKata */
-static int art_extras(const struct pv_rel_config *c, const char *dir,
-		      json_t *doc, char *const *names, size_t n,
+static int art_extras(const struct pv_rel_config *c, json_t *doc,
+		      char *const *names, size_t n,
 		      struct pv_err *e)
 {
 	json_t *notes = json_array(), *kata = json_object();
@@ -109,9 +109,11 @@ static int art_extras(const struct pv_rel_config *c, const char *dir,
 				break;
 		if (i < n)
 			continue;
-		snprintf(buf, sizeof(buf), "%s: not in %s (an optional file, "
-			 "indexed once the release ships it).", c->files[j].name,
-			 dir);
+		/* no folder name: the index must not depend on where it
+		 * was assembled (build.sh publish uses a temporary one) */
+		snprintf(buf, sizeof(buf), "%s: not in this release (an "
+			 "optional file, indexed once the release ships it).",
+			 c->files[j].name);
 		json_array_append_new(notes, json_string(buf));
 	}
 	json_object_set_new(doc, "qemuExtraKernelParams",
@@ -225,7 +227,7 @@ json_t *pv_art_build(const struct pv_rel_config *c, const char *dir,
 			"size", (json_int_t)size, "integrity", sri,
 			"executable", f->executable));
 	}
-	if (art_extras(c, dir, doc, names, n, e))
+	if (art_extras(c, doc, names, n, e))
 		goto fail;
 	for (i = 0; i < n; i++)
 		free(names[i]);

@@ -135,6 +135,13 @@ run "$MEASURE" refvalues --config "$T/release.json" "$T/nofw"
 expect_rc 0 "refvalues without KVMTOOL_EFI.fd exits 0"
 check "the firmware target is skipped with a note, the three others computed" test \
 	"$(jq -r '[(.values | length), (.notes[] | select(startswith("kvmtool-cca-edk2: no values")) | "noted")] | join(" ")' "$T/nofw/refvalues.json")" = "3 noted"
+# the index notes the missing optional file without naming the folder it
+# was assembled in (build.sh publish assembles in a temporary one)
+rm -rf "$T/nofw2"; cp -a "$T/nofw" "$T/nofw2"; rm "$T/nofw2/artifacts.json"
+"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1 "$T/nofw2" 2>/dev/null
+check "artifacts.json notes the missing KVMTOOL_EFI.fd, the same from any folder" cmp -s "$T/nofw/artifacts.json" "$T/nofw2/artifacts.json"
+check "... and names no folder" test "$(jq -r '.notes[] | select(startswith("KVMTOOL_EFI.fd"))' "$T/nofw/artifacts.json")" = \
+	"KVMTOOL_EFI.fd: not in this release (an optional file, indexed once the release ships it)."
 
 # ---- drift: a byte of the kernel, of the firmware, of the command line
 drift_case() { # NAME FILE OFFSET|sed -> the new release in $T/$1
