@@ -41,7 +41,7 @@ PACKAGES=(
 	nasm acpica-tools uuid-dev python3 patch
 	# /usr/bin/time: the veritysetup slow test checks the peak memory
 	time
-	# pgrep: build.sh stops its background stages with what they started
+	# pgrep: ci/pipeline-faults.sh looks for what a stopped build left
 	procps
 	# the JSON schemas of refvalues/ are checked with it in the tests
 	python3-jsonschema
@@ -588,9 +588,16 @@ cmd_boot_test() {
 # for everything.  Each stage prints its own "==>" lines to the same
 # stderr.  The first stage to fail stops the build at once, naming it, and
 # the others are stopped with it.
+# Each stage runs in a process group of its own (job control on while it
+# starts): bg_stop can then stop a stage and all it started at once, and a
+# tool that signals its own group (mmdebstrap sends SIGHUP to its whole
+# group when writing its tarball fails) reaches that stage only, not the
+# build or whatever ran it.
 bg_start() {
 	local name=$1; shift
+	set -m
 	( "$@" ) &
+	set +m
 	BG_PIDS+=("$!")
 	BG_NAMES+=("$name")
 }
@@ -615,26 +622,20 @@ bg_wait() {
 		done
 	done
 }
-# stop_tree PID: stops the process, then (stopped, it starts nothing new)
-# everything it started (flock, make, cc1, apt-get), and prints them all.
-stop_tree() {
-	local c
-	kill -STOP "$1" 2>/dev/null || return 0
-	echo "$1"
-	for c in $(pgrep -P "$1" 2>/dev/null || true); do stop_tree "$c"; done
-}
+# bg_stop: the stages still running, each its whole process group (make,
+# cc1, apt-get, mmdebstrap): stopped first, so that none starts anything
+# new, then terminated.
 bg_stop() {
-	local i pids=()
+	local i groups=()
 	for i in "${!BG_PIDS[@]}"; do
-		[ -z "${BG_NAMES[$i]}" ] || pids+=($(stop_tree "${BG_PIDS[$i]}"))
+		[ -z "${BG_NAMES[$i]}" ] || groups+=("-${BG_PIDS[$i]}")
 	done
-	[ "${#pids[@]}" -eq 0 ] && return 0
-	kill -TERM "${pids[@]}" 2>/dev/null || true
-	kill -CONT "${pids[@]}" 2>/dev/null || true
+	[ "${#groups[@]}" -eq 0 ] && return 0
+	kill -STOP -- "${groups[@]}" 2>/dev/null || true
+	kill -TERM -- "${groups[@]}" 2>/dev/null || true
+	kill -CONT -- "${groups[@]}" 2>/dev/null || true
 }
 
-# The arm64 kernel and rootfs (docs/arm64.md §5) start with the others and
-# are waited for before publish.
 cmd_stages() {
 	local arm64=()
 	bg_start firmware cmd_firmware
