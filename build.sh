@@ -466,7 +466,10 @@ cmd_kernel_arm64() {
 	# versions, the fetched kernel source as PINNED-arm64 pins it
 	images/lock.sh check-host "images/$IMAGE/lock-arm64" kernel tool ||
 		die "the pinned arm64 kernel source or the build tools differ from images/$IMAGE/lock-arm64"
-	kernel-config/build-kernel.sh arm64 "$STAGE_DIR/kernel-arm64" || die "arm64 kernel build failed"
+	local lock
+	lock=$(cache_root)/kernel/.build-arm64.lock
+	mkdir -p "${lock%/*}"
+	flock "$lock" kernel-config/build-kernel.sh arm64 "$STAGE_DIR/kernel-arm64" || die "arm64 kernel build failed"
 }
 
 cmd_rootfs_arm64() {
