@@ -548,7 +548,7 @@ cmd_publish() {
 	# what the index could not resolve (a URL placeholder, say)
 	local note
 	while IFS= read -r note; do
-		[ -z "$note" ] || say "artifacts.json: ${note//$new/$OUT}"
+		[ -z "$note" ] || say "artifacts.json: $note"
 	done < <(jq -r '.notes[]?' "$new/artifacts.json")
 	supply_chain "$new"
 	(cd "$new" && sha256sum $(ls | LC_ALL=C sort) >SHA256SUMS)

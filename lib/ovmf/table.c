@@ -81,3 +81,15 @@ int pv_ovmf_table_walk(const uint8_t *buf, size_t len, const char *name,
 	}
 	return 1;
 }
+
+int pv_ovmf_entry_u32(const uint8_t *data, size_t dlen, const char *name,
+		      size_t hdr, const char *what, uint32_t *v,
+		      struct pv_err *e)
+{
+	if (dlen < 4)
+		return pv_errf(e, PV_EFORMAT,
+			       "%s: offset 0x%zx: %s has %zu data bytes, "
+			       "expected at least 4", name, hdr, what, dlen);
+	*v = pv_le32(data);
+	return 0;
+}

@@ -46,4 +46,15 @@ typedef int (*pv_ovmf_entry_fn)(void *arg, const uint8_t guid[16],
 int pv_ovmf_table_walk(const uint8_t *buf, size_t len, const char *name,
 		       pv_ovmf_entry_fn fn, void *arg, struct pv_err *e);
 
+/**
+ * pv_ovmf_entry_u32 - the little-endian u32 that starts an entry's data
+ * (the form of every entry SNP and TDX read)
+ * @what: names the entry in the message, e.g. "TDX metadata entry"
+ * @name, @hdr: the image and the entry's offset, as the walk gives them
+ * returns: 0 with *v set, or PV_EFORMAT when @dlen < 4
+ */
+int pv_ovmf_entry_u32(const uint8_t *data, size_t dlen, const char *name,
+		      size_t hdr, const char *what, uint32_t *v,
+		      struct pv_err *e);
+
 #endif

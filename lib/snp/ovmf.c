@@ -62,18 +62,17 @@ static int snp_entry(void *arg, const uint8_t guid[16], const uint8_t *data,
 {
 	struct pv_ovmf *o = arg;
 	uint32_t v;
+	int r;
 
 	if (memcmp(guid, guid_reset, 16) != 0 &&
 	    memcmp(guid, guid_meta, 16) != 0 &&
 	    memcmp(guid, guid_hashes, 16) != 0 &&
 	    memcmp(guid, guid_svsm, 16) != 0)
 		return 0;
-	if (dlen < 4)
-		return pv_errf(e, PV_EFORMAT,
-			       "%s: offset 0x%zx: footer table entry has %zu "
-			       "data bytes, expected at least 4", o->name, hdr,
-			       dlen);
-	v = pv_le32(data);
+	r = pv_ovmf_entry_u32(data, dlen, o->name, hdr, "footer table entry",
+			      &v, e);
+	if (r < 0)
+		return r;
 	if (memcmp(guid, guid_reset, 16) == 0) {
 		o->has_reset_eip = true;
 		o->reset_eip = v;

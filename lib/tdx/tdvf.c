@@ -57,14 +57,14 @@ static int tdx_entry(void *arg, const uint8_t guid[16], const uint8_t *data,
 {
 	struct tdx_find *f = arg;
 
+	int r;
+
 	if (memcmp(guid, guid_tdx, 16) != 0)
 		return 0;
-	if (dlen < 4)
-		return pv_errf(e, PV_EFORMAT,
-			       "%s: offset 0x%zx: TDX metadata entry has %zu "
-			       "data bytes, expected at least 4", f->name, hdr,
-			       dlen);
-	f->off = pv_le32(data);
+	r = pv_ovmf_entry_u32(data, dlen, f->name, hdr, "TDX metadata entry",
+			      &f->off, e);
+	if (r < 0)
+		return r;
 	f->found = true;
 	return 1;
 }
