@@ -168,47 +168,53 @@ static int is_null_device(const struct stat *st)
 	       S_ISCHR(nst.st_mode) && nst.st_rdev == st->st_rdev;
 }
 
+/* What pv_map_fd and pv_rfile_open make of an open input. */
+enum input_kind { INPUT_REGULAR = 1, INPUT_EMPTY, INPUT_STREAM };
+
+/* Classify @fd by fstat, with every check and message both share: the
+ * result (>= 0) or an error code. */
+static int classify(int fd, const char *path, uint64_t max, unsigned flags,
+		    struct stat *st, struct pv_err *e)
+{
+	int stream = (flags & PV_MAP_STREAM) != 0;
+
+	if (fstat(fd, st) < 0)
+		return pv_err_errno(e, errno, "%s: cannot stat", path);
+	if (S_ISDIR(st->st_mode))
+		return pv_errf(e, PV_EIO, "%s: is a directory, expected a file", path);
+	if (!S_ISREG(st->st_mode)) {
+		if (!stream && !(flags & PV_MAP_REGULAR) && is_null_device(st))
+			return INPUT_EMPTY;
+		if (!stream || !(S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode)))
+			return pv_errf(e, PV_EINVAL, "%s: is %s, expected a regular file",
+				       path, file_kind(st->st_mode));
+		return INPUT_STREAM;
+	}
+	if ((uint64_t)st->st_size > max || (uint64_t)st->st_size > SIZE_MAX)
+		return pv_errf(e, PV_ETOOBIG, "%s: %llu bytes, at most %llu accepted",
+			       path, (unsigned long long)st->st_size,
+			       (unsigned long long)max);
+	return st->st_size == 0 ? INPUT_EMPTY : INPUT_REGULAR;
+}
+
 int pv_map_fd(int fd, const char *path, uint64_t max, unsigned flags,
 	      struct pv_map *m, struct pv_err *e)
 {
-	int stream = (flags & PV_MAP_STREAM) != 0;
 	struct stat st;
 	void *p;
-	int r = 0;
+	int r;
 
 	memset(m, 0, sizeof(*m));
-	if (fstat(fd, &st) < 0) {
-		r = pv_err_errno(e, errno, "%s: cannot stat", path);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = pv_errf(e, PV_EIO, "%s: is a directory, expected a file", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		if (!stream && !(flags & PV_MAP_REGULAR) &&
-		    is_null_device(&st)) {
-			m->data = empty_file;
-			goto out;
-		}
-		if (!stream || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
-			r = pv_errf(e, PV_EINVAL, "%s: is %s, expected a regular file",
-				    path, file_kind(st.st_mode));
-			goto out;
-		}
-		r = slurp(fd, path, max, m, e);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX) {
-		r = pv_errf(e, PV_ETOOBIG, "%s: %llu bytes, at most %llu accepted",
-			    path, (unsigned long long)st.st_size,
-			    (unsigned long long)max);
-		goto out;
-	}
-	if (st.st_size == 0) {
+	r = classify(fd, path, max, flags, &st, e);
+	if (r == INPUT_EMPTY) {
 		m->data = empty_file;
-		goto out;
+		return 0;
 	}
+	if (r == INPUT_STREAM)
+		r = slurp(fd, path, max, m, e);
+	if (r != INPUT_REGULAR)
+		goto out;
+	r = 0;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED) {
 		r = pv_err_errno(e, errno, "%s: cannot map", path);
@@ -225,6 +231,55 @@ out:
 	return r;
 }
 
+/* open(2) flags of an input: O_NONBLOCK unless streams are wanted, so
+ * that opening a FIFO does not wait for a writer before it can be refused
+ * (a regular file ignores it); a stream's open waits for its writer, as
+ * cat's does */
+static int open_input(const char *path, int stream)
+{
+	return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			  (stream ? 0 : O_NONBLOCK));
+}
+
+int pv_rfile_open(const char *path, uint64_t max, struct pv_rfile *f,
+		  struct pv_err *e)
+{
+	struct stat st;
+	int fd = open_input(path, 0), r;
+
+	f->fd = -1;
+	f->len = 0;
+	f->path = path;
+	if (fd < 0)
+		return pv_err_errno(e, errno, "%s: cannot open", path);
+	r = classify(fd, path, max, 0, &st, e);
+	if (r != INPUT_REGULAR) {
+		close(fd);
+		return r == INPUT_EMPTY ? 0 : r;
+	}
+	f->fd = fd;
+	f->len = (size_t)st.st_size;
+	return 0;
+}
+
+int pv_rfile_read(const struct pv_rfile *f, void *buf, size_t len,
+		  uint64_t off)
+{
+	if (len == 0)
+		return 0;
+	if (f->fd < 0)
+		return PV_ERANGE;
+	return pv_pread_all(f->fd, buf, len, off);
+}
+
+void pv_rfile_close(struct pv_rfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->len = 0;
+}
+
 int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 		      struct pv_map *m, struct pv_err *e)
 {
@@ -233,12 +288,7 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 	int fd, r;
 
 	memset(m, 0, sizeof(*m));
-	/* O_NONBLOCK unless streams are wanted: opening a FIFO must not
-	 * wait for a writer before it can be refused (a regular file
-	 * ignores it); a stream's open waits for its writer, as cat's */
-	fd = is_stdin ? STDIN_FILENO
-		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					   (stream ? 0 : O_NONBLOCK));
+	fd = is_stdin ? STDIN_FILENO : open_input(path, stream);
 	if (fd < 0)
 		return pv_err_errno(e, errno, "%s: cannot open", path);
 	r = pv_map_fd(fd, path, max, flags, m, e);

@@ -80,6 +80,38 @@ int pv_map_file_flags(const char *path, uint64_t max, unsigned flags,
 /** pv_unmap - release a mapping; accepts a zeroed or released one */
 void pv_unmap(struct pv_map *m);
 
+/*
+ * An input opened for pread instead of mapped.  A large input hashed once
+ * (an initrd) costs less copied into a small buffer that stays in the
+ * cache than mapped: each page of a mapping is a page-table update when
+ * it is first read and another when it is unmapped.
+ */
+struct pv_rfile {
+	int fd; /* -1: empty (the null device), nothing to read */
+	size_t len; /* fstat's size, checked against the cap */
+	const char *path; /* as given to pv_rfile_open, for messages */
+};
+
+/**
+ * pv_rfile_open - open @path as pv_map_file would map it (the same
+ * checks, cap and messages) and keep it open for pv_rfile_read
+ * returns: as pv_map_file; *f is usable only on success (fd -1 and len 0
+ *          on failure)
+ */
+int pv_rfile_open(const char *path, uint64_t max, struct pv_rfile *f,
+		  struct pv_err *e);
+
+/**
+ * pv_rfile_read - read @len bytes at @off of @f into @buf
+ * returns: 0, PV_EIO (a read error) or PV_ERANGE (the file ended early:
+ *          it shrank after it was opened)
+ */
+int pv_rfile_read(const struct pv_rfile *f, void *buf, size_t len,
+		  uint64_t off);
+
+/** pv_rfile_close - close @f; accepts a closed one (fd -1) */
+void pv_rfile_close(struct pv_rfile *f);
+
 struct pv_out {
 	int fd;
 	char *path; /* final name (NULL for standard output) */

@@ -120,10 +120,12 @@ static int launch(struct pv_snp_chain *chain,
 	oin.kernel_len = in->kernel_len;
 	oin.initrd = in->initrd;
 	oin.initrd_len = in->initrd_len;
+	oin.kernel_file = in->kernel_file;
+	oin.initrd_file = in->initrd_file;
 	oin.vmm = in->vmm;
 	oin.vcpu_sig = in->vcpu_sig;
 	oin.guest_features = in->guest_features;
-	if (in->kernel) {
+	if (in->kernel || in->kernel_file) {
 		oin.hashes_out = &r->hashes;
 		r->has_hashes = true;
 	}

@@ -49,6 +49,11 @@ struct pv_snp_ovmf_launch {
 	size_t kernel_len;
 	const uint8_t *initrd;		/* NULL: none */
 	size_t initrd_len;
+	/* instead of kernel / initrd in memory: files read with pread
+	 * (core/file.h pv_rfile), their lengths from the pv_rfile; NULL:
+	 * not used.  A kernel_file is a direct kernel boot as a kernel is. */
+	const struct pv_rfile *kernel_file;
+	const struct pv_rfile *initrd_file;
 	const char *cmdline;		/* NULL or "": none */
 	enum pv_snp_vmm vmm;
 	uint32_t vcpu_sig;

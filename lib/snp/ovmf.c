@@ -3,12 +3,17 @@
  * ovmf.c - OVMF footer GUID table and SEV metadata, and the QEMU + OVMF
  * direct-boot launch digest (snp-measurement.md 4.1-4.3).
  */
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/mbhash.h"
 #include "core/parallel.h"
 #include "ovmf/table.h"
@@ -244,13 +249,27 @@ bool pv_ovmf_has_section(const struct pv_ovmf *o, uint32_t type)
  * PAGE_INFO chain over the firmware pages follows the runs as their
  * digests are done, on whichever thread finished them, while the streams
  * are still hashed: only the kernel-hashes page, after the pipeline,
- * needs the streams.  With threads to spare, the last items map the back
- * half of the longest stream (one read per page, from its end down) while
- * that stream is hashed from its start: the thread on the critical path
- * then finds those pages mapped instead of taking their page faults.
+ * needs the streams.
+ *
+ * A stream in a file (pv_rfile) is read with pread, CHUNK bytes at a
+ * time, into buffers that stay in the cache: cheaper than mapping it,
+ * where every page costs a page-table update when first read and another
+ * when unmapped.  The longest stream, the critical path, goes through a
+ * ring of RING chunk buffers (struct ring): its hashing thread takes the
+ * chunks in order, and the other threads, between their own items and
+ * at the end in a last item of their own, read the next chunks ahead of
+ * it, so that the copy out of the page cache is off that path too.
+ *
+ * A stream in memory (a caller's mapping) is hashed from there; with
+ * threads to spare, the last items then map the back half of the longest
+ * one (one read per page, from its end down) while that stream is hashed
+ * from its start: the thread on the critical path then finds those pages
+ * mapped instead of taking their page faults.
  */
 #define PAGES_PER_ITEM 64
 #define PREFAULT_BYTES (2u << 20) /* per item */
+#define CHUNK ((size_t)64 << 10)  /* bytes of a file read at a time */
+#define RING 8			  /* chunks of the longest stream in flight */
 
 struct image_run {
 	const struct pv_ovmf *img;
@@ -262,9 +281,26 @@ struct image_run {
 };
 
 struct stream {
-	const uint8_t *data;
+	const uint8_t *data;		/* in memory, or NULL: in @file */
+	const struct pv_rfile *file;
 	size_t len;
 	uint8_t *out;			/* 32 bytes of struct pv_snp_hashes */
+};
+
+/*
+ * The longest stream when it is a file: chunk i goes to slot i % RING.
+ * Chunks are read in order by whoever claims them first (@claim: the
+ * hashing thread claims a chunk nobody read ahead), and a slot is reused
+ * only once its previous chunk is hashed (@hashed).
+ */
+struct ring {
+	const struct pv_rfile *file;
+	size_t nchunks;
+	uint8_t *buf;			/* RING * CHUNK bytes, in bufs */
+	atomic_size_t claim;		/* the next chunk to read */
+	atomic_size_t hashed;		/* chunks hashed so far */
+	atomic_size_t ready[RING];	/* chunk number + 1 once in its slot */
+	atomic_int error;		/* the first read error */
 };
 
 struct prehash {
@@ -272,15 +308,183 @@ struct prehash {
 	struct pv_snp_hashes *h;	/* NULL: no kernel */
 	struct stream stream[2];	/* the longer first */
 	size_t nstreams;
+	struct ring *ring;		/* stream[0] in a file, else NULL */
 	struct image_run run[2];	/* OVMF, SVSM */
 	size_t nruns;
-	size_t first_prefault;		/* items from here on: prefault */
+	size_t first_tail;		/* items from here on: prefault or feed */
 	struct pv_mbhash *ctx;		/* SHA-384, one per worker, made
 					 * by it at its first page run */
+	uint8_t *bufs;			/* the ring's slots, then CHUNK bytes
+					 * per worker (struct buffers) */
+	atomic_int read_error;		/* a stream's read failed: its code */
+	atomic_uintptr_t read_failed;	/* ... and its pv_rfile */
 	struct pv_snp_chain *chain;
 	struct pv_err *e;
 	bool chain_failed;		/* @e says why */
 };
+
+/*
+ * The chunk buffers: RING + one per worker, in one mapping of whole huge
+ * pages where the kernel has transparent huge pages (MADV_HUGEPAGE: one
+ * page fault for 2 MiB instead of one per 4 KiB page written, which is
+ * most of what a fresh buffer costs where page-table updates are slow,
+ * as in a VM); without them, ordinary pages.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static uint8_t *buffers_map(size_t len, size_t *maplen)
+{
+	size_t want = pv_div_round_up(len, HUGE_PAGE) * HUGE_PAGE;
+	uint8_t *p = mmap(NULL, want + HUGE_PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+	size_t head;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* keep the huge-page-aligned part only */
+	a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	head = (size_t)(a - (uintptr_t)p);
+	if (head)
+		munmap(p, head);
+	if (HUGE_PAGE - head)
+		munmap((uint8_t *)a + want, HUGE_PAGE - head);
+	(void)madvise((void *)a, want, MADV_HUGEPAGE); /* a hint */
+	*maplen = want;
+	return (uint8_t *)a;
+}
+
+static uint8_t *worker_buf(const struct prehash *p, unsigned worker)
+{
+	return p->bufs + ((size_t)RING + worker) * CHUNK;
+}
+
+static size_t chunk_len(size_t len, size_t off)
+{
+	return len - off < CHUNK ? len - off : CHUNK;
+}
+
+static void note_read_error(struct prehash *p, const struct pv_rfile *f,
+			    int rc)
+{
+	int zero = 0;
+
+	if (atomic_compare_exchange_strong(&p->read_error, &zero, rc))
+		atomic_store(&p->read_failed, (uintptr_t)f);
+}
+
+/* Read chunk @i of the ring's file into its slot. */
+static void ring_read(struct prehash *p, size_t i)
+{
+	struct ring *r = p->ring;
+	size_t off = i * CHUNK;
+	int rc = pv_rfile_read(r->file, r->buf + (i % RING) * CHUNK,
+			       chunk_len(r->file->len, off), off);
+
+	if (rc) {
+		int zero = 0;
+
+		atomic_compare_exchange_strong(&r->error, &zero, rc);
+		note_read_error(p, r->file, rc);
+	}
+	atomic_store(&r->ready[i % RING], i + 1);
+}
+
+/*
+ * Read ahead into every free slot of the ring, without waiting.
+ * returns: false once every chunk is claimed (or a read failed): nothing
+ *          left to read ahead
+ */
+static bool feed(struct prehash *p)
+{
+	struct ring *r = p->ring;
+
+	if (!r)
+		return false;
+	for (;;) {
+		size_t i = atomic_load(&r->claim);
+
+		if (i >= r->nchunks || atomic_load(&r->error))
+			return false;
+		if (i >= atomic_load(&r->hashed) + RING)
+			return true; /* full: the hashing thread is behind */
+		if (atomic_compare_exchange_weak(&r->claim, &i, i + 1))
+			ring_read(p, i);
+	}
+}
+
+/* The last item of a worker when the longest stream is a ring: read
+ * ahead until every chunk is claimed, napping while the ring is full. */
+static void feed_all(struct prehash *p)
+{
+	const struct timespec nap = { 0, 50000 };
+
+	while (feed(p))
+		nanosleep(&nap, NULL);
+}
+
+/* SHA-256 of the ring's stream, chunk by chunk in order. */
+static int hash_ring(struct prehash *p, uint8_t *out)
+{
+	struct ring *r = p->ring;
+	struct pv_digest d;
+	size_t i;
+	int rc;
+
+	if (pv_digest_init(&d, PV_SHA256, NULL))
+		return PV_ECRYPTO;
+	for (i = 0, rc = 0; i < r->nchunks && !rc; i++) {
+		size_t want = i, slot = i % RING;
+
+		if (atomic_compare_exchange_strong(&r->claim, &want, i + 1))
+			ring_read(p, i);
+		else
+			while (atomic_load(&r->ready[slot]) != i + 1 &&
+			       !atomic_load(&r->error))
+				sched_yield();
+		rc = atomic_load(&r->error);
+		if (!rc && pv_digest_update(&d, r->buf + slot * CHUNK,
+					    chunk_len(r->file->len, i * CHUNK)))
+			rc = PV_ECRYPTO;
+		atomic_store(&r->hashed, i + 1);
+	}
+	if (!rc && pv_digest_final(&d, out))
+		rc = PV_ECRYPTO;
+	pv_digest_free(&d);
+	if (rc) { /* the threads reading ahead stop too */
+		int zero = 0;
+
+		atomic_compare_exchange_strong(&r->error, &zero, rc);
+	}
+	return rc;
+}
+
+/* SHA-256 of a stream in a file through this worker's buffer, reading
+ * ahead for the ring between chunks. */
+static int hash_file(struct prehash *p, const struct stream *s,
+		     unsigned worker)
+{
+	struct pv_digest d;
+	size_t off;
+	int rc = 0;
+
+	if (pv_digest_init(&d, PV_SHA256, NULL))
+		return PV_ECRYPTO;
+	for (off = 0; off < s->len && !rc; off += CHUNK) {
+		size_t n = chunk_len(s->len, off);
+
+		feed(p);
+		rc = pv_rfile_read(s->file, worker_buf(p, worker), n, off);
+		if (rc)
+			note_read_error(p, s->file, rc);
+		else if (pv_digest_update(&d, worker_buf(p, worker), n))
+			rc = PV_ECRYPTO;
+	}
+	if (!rc && pv_digest_final(&d, s->out))
+		rc = PV_ECRYPTO;
+	pv_digest_free(&d);
+	return rc;
+}
 
 static struct image_run *item_run(struct prehash *p, size_t it, size_t *pg,
 				  size_t *last)
@@ -317,11 +521,16 @@ static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 	struct prehash *p = arg;
 	struct image_run *r;
 	size_t it, pg, last;
+	int rc;
 
 	for (it = begin; it < end; it++) {
-		if (it >= p->first_prefault) {
+		if (it >= p->first_tail && p->ring) {
+			feed_all(p);
+			continue;
+		}
+		if (it >= p->first_tail) {
 			const struct stream *s = &p->stream[0];
-			size_t k = it - p->first_prefault;
+			size_t k = it - p->first_tail;
 			size_t to = s->len - k * PREFAULT_BYTES;
 
 			prefault(s, to - s->len / 2 > PREFAULT_BYTES ?
@@ -331,10 +540,18 @@ static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 		if (it < p->nstreams) {
 			const struct stream *s = &p->stream[it];
 
-			if (pv_hash_buf(PV_SHA256, s->data, s->len, s->out))
-				return PV_ECRYPTO;
+			if (it == 0 && p->ring)
+				rc = hash_ring(p, s->out);
+			else if (!s->data)
+				rc = hash_file(p, s, worker);
+			else
+				rc = pv_hash_buf(PV_SHA256, s->data, s->len,
+						 s->out);
+			if (rc)
+				return rc;
 			continue;
 		}
+		feed(p);
 		r = item_run(p, it, &pg, &last);
 		if (r && !p->ctx[worker].d.ctx &&
 		    pv_mbhash_init(&p->ctx[worker], PV_SHA384, PV_MB_AUTO, NULL))
@@ -381,7 +598,9 @@ static void cmdline_hash(const char *cmdline, uint8_t out[32], int *r)
 
 static int run_prehash(struct prehash *p, unsigned nthreads)
 {
-	size_t items, k;
+	const struct stream *s0 = &p->stream[0];
+	struct ring ring = { 0 };
+	size_t items, k, maplen = 0;
 	unsigned n, i;
 	int r = 0;
 
@@ -393,20 +612,41 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 	n = nthreads ? nthreads : pv_online_cpus();
 	if (n > 64)
 		n = 64;
-	p->first_prefault = items;
-	if (n > 1 && p->nstreams)
-		items += pv_div_round_up(p->stream[0].len - p->stream[0].len / 2,
-					 PREFAULT_BYTES);
+	p->first_tail = items;
+	if ((p->nstreams && !s0->data) ||
+	    (p->nstreams > 1 && !p->stream[1].data)) {
+		p->bufs = buffers_map(((size_t)RING + n) * CHUNK, &maplen);
+		if (!p->bufs)
+			return PV_ENOMEM;
+	}
+	if (p->nstreams && !s0->data) {
+		ring.file = s0->file;
+		ring.buf = p->bufs;
+		ring.nchunks = pv_div_round_up(s0->len, CHUNK);
+		atomic_init(&ring.claim, 0);
+		atomic_init(&ring.hashed, 0);
+		atomic_init(&ring.error, 0);
+		for (k = 0; k < RING; k++)
+			atomic_init(&ring.ready[k], 0);
+		p->ring = &ring;
+		if (n > 1)
+			items++; /* a worker that only reads ahead */
+	} else if (n > 1 && p->nstreams) {
+		items += pv_div_round_up(s0->len - s0->len / 2, PREFAULT_BYTES);
+	}
 	/* the streams start at once; the page contexts are made as needed */
 	p->ctx = calloc(n, sizeof(*p->ctx));
-	if (!p->ctx)
-		return PV_ENOMEM;
-	r = pv_parallel_pipeline(n, items, p->nstreams, prehash_item,
-				 chain_item, p);
-	for (i = 0; i < n; i++)
+	r = p->ctx ? pv_parallel_pipeline(n, items, p->nstreams, prehash_item,
+					  chain_item, p)
+		   : PV_ENOMEM;
+	for (i = 0; p->ctx && i < n; i++)
 		pv_mbhash_free(&p->ctx[i]);
 	free(p->ctx);
 	p->ctx = NULL;
+	p->ring = NULL;
+	if (p->bufs)
+		munmap(p->bufs, maplen);
+	p->bufs = NULL;
 	return r;
 }
 
@@ -497,11 +737,12 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 	const struct pv_ovmf *fw = in->ovmf;
 	uint8_t *dig = NULL;
 	size_t k, total = 0;
+	bool kernel = in->kernel || in->kernel_file;
 	int r;
 
 	if (in->mode == PV_SNP_MODE_SVSM && !in->svsm)
 		return pv_errf(e, PV_EINVAL, "snp:svsm mode needs an SVSM image");
-	if (in->mode != PV_SNP_MODE_SNP && (in->seed || in->kernel))
+	if (in->mode != PV_SNP_MODE_SNP && (in->seed || kernel))
 		return pv_errf(e, PV_EINVAL,
 			       "a seed or a kernel works only in snp mode");
 	if (in->mode == PV_SNP_MODE_SNP && !fw->has_table)
@@ -509,7 +750,7 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 			       "OVMF image has no footer table (GUID "
 			       "96b582de-1fb2-45f7-baea-a366c55a082d not "
 			       "found 50 bytes before its end)");
-	if (in->kernel) {
+	if (kernel) {
 		if (!pv_ovmf_has_section(fw, PV_OVMF_KERNEL_HASHES))
 			return pv_errf(e, PV_EFORMAT,
 				       "Kernel specified but OVMF metadata "
@@ -522,12 +763,19 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 				       "(GUID 7255371f-3a3b-4b04-927b-"
 				       "1da6efa8d454)");
 		p.h = in->hashes_out ? in->hashes_out : &hashes;
-		p.stream[0] = (struct stream){ in->initrd ? in->initrd :
-					       (const uint8_t *)"",
-					       in->initrd_len, p.h->initrd };
-		p.stream[1] = (struct stream){ in->kernel, in->kernel_len,
-					       p.h->kernel };
-		if (in->kernel_len > in->initrd_len) {
+		/* no initrd: the hash of "" */
+		p.stream[0] = in->initrd_file ?
+			(struct stream){ NULL, in->initrd_file,
+					 in->initrd_file->len, p.h->initrd } :
+			(struct stream){ in->initrd ? in->initrd :
+					 (const uint8_t *)"", NULL,
+					 in->initrd_len, p.h->initrd };
+		p.stream[1] = in->kernel_file ?
+			(struct stream){ NULL, in->kernel_file,
+					 in->kernel_file->len, p.h->kernel } :
+			(struct stream){ in->kernel, NULL, in->kernel_len,
+					 p.h->kernel };
+		if (p.stream[1].len > p.stream[0].len) {
 			struct stream t = p.stream[0];
 
 			p.stream[0] = p.stream[1];
@@ -569,14 +817,26 @@ int pv_snp_ovmf_memory(struct pv_snp_chain *c, const struct pv_snp_ovmf_in *in,
 	}
 	p.chain = c;
 	p.e = e;
+	atomic_init(&p.read_error, 0);
+	atomic_init(&p.read_failed, 0);
 	r = run_prehash(&p, in->nthreads);
 	if (!r && p.h)
 		cmdline_hash(in->cmdline, p.h->cmdline, &r);
-	if (r) {
-		if (!p.chain_failed)
+	if (r && !p.chain_failed) {
+		const struct pv_rfile *f =
+			(const struct pv_rfile *)atomic_load(&p.read_failed);
+
+		if (f && atomic_load(&p.read_error) == PV_ERANGE)
+			r = pv_errf(e, PV_EIO, "%s: ended before its %zu bytes "
+				    "(did it change while it was read?)",
+				    f->path, f->len);
+		else if (f)
+			r = pv_errf(e, PV_EIO, "%s: cannot read", f->path);
+		else
 			pv_errf(e, r, "hashing the inputs failed");
-		goto out;
 	}
+	if (r)
+		goto out;
 	/* Step 3: the SEV metadata sections; in snp:svsm mode those of the
 	 * SVSM image, measured as for QEMU. */
 	r = measure_sections(c, in, in->mode == PV_SNP_MODE_SVSM ? in->svsm : fw,

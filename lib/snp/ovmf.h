@@ -18,6 +18,8 @@
 
 #include "snp/snp.h"
 
+struct pv_rfile;
+
 struct pv_err;
 
 #define PV_OVMF_FOUR_GB 0x100000000ull
@@ -97,6 +99,11 @@ struct pv_snp_ovmf_in {
 	size_t kernel_len;
 	const uint8_t *initrd;		/* NULL: none (hash of "") */
 	size_t initrd_len;
+	/* instead of kernel / initrd in memory: files read with pread
+	 * (core/file.h pv_rfile), their lengths from the pv_rfile; NULL:
+	 * not used.  A kernel_file is a direct kernel boot as a kernel is. */
+	const struct pv_rfile *kernel_file;
+	const struct pv_rfile *initrd_file;
 	const char *cmdline;		/* NULL or "": hash of "\0" */
 	enum pv_snp_vmm vmm;
 	uint32_t vcpu_sig;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
@@ -22,6 +23,7 @@
 #include "core/bytes.h"
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/hex.h"
 #include "snp/idblock.h"
 #include "snp/ovmf.h"
@@ -389,6 +391,134 @@ static void test_extend(void **state)
 	free(o);
 }
 
+/* A temporary file holding @b; its path in @path (unlinked by the caller). */
+static void temp_file(char path[64], const uint8_t *b, size_t n)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/podvm-test-snp.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(pv_write_all(fd, b, n), 0);
+	assert_int_equal(close(fd), 0);
+}
+
+/* The direct-boot digest and hashes with the kernel and initrd in memory,
+ * or read from files (pv_rfile: chunks through the ring), on @nthreads. */
+static int memory_digest(const struct pv_ovmf *o, const uint8_t *k,
+			 size_t klen, const struct pv_rfile *kf,
+			 const uint8_t *i, size_t ilen,
+			 const struct pv_rfile *ifl, unsigned nthreads,
+			 uint8_t ld[48], struct pv_snp_hashes *h,
+			 struct pv_err *e)
+{
+	struct pv_snp_ovmf_in in = { 0 };
+	struct pv_snp_chain c;
+	int rc;
+
+	in.mode = PV_SNP_MODE_SNP;
+	in.ovmf = o;
+	in.kernel = k;
+	in.kernel_len = klen;
+	in.kernel_file = kf;
+	in.initrd = i;
+	in.initrd_len = ilen;
+	in.initrd_file = ifl;
+	in.cmdline = "console=ttyS0";
+	in.nthreads = nthreads;
+	in.hashes_out = h;
+	assert_int_equal(pv_snp_chain_init(&c, NULL, NULL), 0);
+	rc = pv_snp_ovmf_memory(&c, &in, e);
+	memcpy(ld, c.ld, 48);
+	pv_snp_chain_free(&c);
+	return rc;
+}
+
+/*
+ * Files read in chunks give the digests the same bytes in memory give:
+ * sizes around the 64 KiB chunk and past the ring of 8 (so slots are
+ * reused), either stream the longer one, no initrd, an empty kernel, on
+ * 1 to 3 threads; the stream digests are SHA-256 of the bytes.  A file
+ * that shrinks after it was opened is an error naming it, not a digest.
+ */
+static void test_stream_files(void **state)
+{
+	static const struct { size_t k, i; } sz[] = {
+		{ 65536 * 2 + 5, 65536 * 9 + 123 },	/* initrd longer */
+		{ 65536 * 11, 65535 },			/* kernel longer */
+		{ 65536, 65536 * 8 },			/* whole chunks */
+		{ 4097, 0 },				/* no initrd */
+		{ 0, 65537 },				/* empty kernel */
+	};
+	struct pv_ovmf *o = malloc(sizeof(*o));
+	size_t len, t;
+	uint8_t *fw = gen(FWGEN_AMDSEV, NULL, &len);
+
+	(void)state;
+	assert_int_equal(pv_ovmf_parse(fw, len, PV_OVMF_FOUR_GB, "t", o, NULL), 0);
+	for (t = 0; t < sizeof(sz) / sizeof(sz[0]); t++) {
+		uint8_t *k = malloc(sz[t].k + 1), *i = malloc(sz[t].i + 1);
+		uint8_t want[48], got[48], sha[32];
+		struct pv_snp_hashes hw, hg;
+		struct pv_rfile kf, ifl;
+		char kp[64], ip[64];
+		struct pv_err e = { 0 };
+		unsigned n;
+
+		print_message("# kernel %zu, initrd %zu bytes\n", sz[t].k, sz[t].i);
+		fwgen_blob(k, sz[t].k, 11);
+		fwgen_blob(i, sz[t].i, 12);
+		temp_file(kp, k, sz[t].k);
+		temp_file(ip, i, sz[t].i);
+		assert_int_equal(pv_rfile_open(kp, 1ull << 32, &kf, NULL), 0);
+		assert_int_equal(pv_rfile_open(ip, 1ull << 32, &ifl, NULL), 0);
+		assert_true(kf.len == sz[t].k && ifl.len == sz[t].i);
+		/* an empty file is not opened: nothing to read */
+		assert_int_equal(kf.fd < 0, sz[t].k == 0);
+		assert_int_equal(memory_digest(o, k, sz[t].k, NULL,
+					       sz[t].i ? i : NULL, sz[t].i,
+					       NULL, 1, want, &hw, &e), 0);
+		assert_int_equal(pv_hash_buf(PV_SHA256, k, sz[t].k, sha), 0);
+		assert_memory_equal(hw.kernel, sha, 32);
+		assert_int_equal(pv_hash_buf(PV_SHA256, i, sz[t].i, sha), 0);
+		assert_memory_equal(hw.initrd, sha, 32);
+		for (n = 1; n <= 3; n++) {
+			memset(&hg, 0, sizeof(hg));
+			assert_int_equal(memory_digest(o, NULL, 0, &kf, NULL, 0,
+						       sz[t].i ? &ifl : NULL, n,
+						       got, &hg, &e), 0);
+			assert_memory_equal(got, want, 48);
+			assert_memory_equal(&hg, &hw, sizeof(hw));
+		}
+		/* the longer stream shrinks, then the shorter one */
+		if (sz[t].k && sz[t].i) {
+			struct pv_rfile *longer = sz[t].i > sz[t].k ? &ifl : &kf;
+			struct pv_rfile *shorter = longer == &kf ? &ifl : &kf;
+
+			for (n = 1; n <= 2; n++) {
+				struct pv_rfile *f = n == 1 ? longer : shorter;
+
+				assert_int_equal(truncate(f->path, (off_t)f->len - 1), 0);
+				assert_int_equal(memory_digest(o, NULL, 0, &kf, NULL,
+							       0, &ifl, 2, got, &hg,
+							       &e), PV_EIO);
+				assert_non_null(strstr(e.msg, "ended before its"));
+				assert_true(strncmp(e.msg, f->path, strlen(f->path)) == 0);
+				assert_int_equal(truncate(f->path, (off_t)f->len), 0);
+			}
+		}
+		pv_rfile_close(&kf);
+		pv_rfile_close(&ifl);
+		assert_true(kf.fd == -1 && kf.len == 0);
+		unlink(kp);
+		unlink(ip);
+		free(k);
+		free(i);
+	}
+	free(fw);
+	free(o);
+}
+
 static void test_log_diff(void **state)
 {
 	static const char a[] =
@@ -606,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_ovmf_parse_good),
 		cmocka_unit_test(test_ovmf_parse_mangled),
 		cmocka_unit_test(test_extend),
+		cmocka_unit_test(test_stream_files),
 		cmocka_unit_test(test_log_diff),
 		cmocka_unit_test(test_id_block),
 		cmocka_unit_test(test_id_auth_oracle),

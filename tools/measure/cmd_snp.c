@@ -412,7 +412,9 @@ static int open_log(const char *path, struct pv_jsonl *log,
 static int run(const struct snp_opts *o)
 {
 	const struct pv_opts *st = &o->st;
-	struct pv_map fw = { 0 }, sv = { 0 }, kern = { 0 }, ird = { 0 };
+	struct pv_map fw = { 0 }, sv = { 0 };
+	/* read, not mapped: each is hashed once (core/file.h pv_rfile) */
+	struct pv_rfile kern = { .fd = -1 }, ird = { .fd = -1 };
 	struct pv_snp_ovmf_launch in = { 0 };
 	struct pv_snp_ovmf_result res = { 0 };
 	struct pv_jsonl log, *logp = NULL;
@@ -491,15 +493,13 @@ static int run(const struct snp_opts *o)
 		in.svsm_name = o->svsm;
 	}
 	if (o->kernel) {
-		if (pv_map_file(o->kernel, 1ull << 32, &kern, &e))
+		if (pv_rfile_open(o->kernel, 1ull << 32, &kern, &e))
 			goto fail;
-		in.kernel = kern.data;
-		in.kernel_len = kern.len;
+		in.kernel_file = &kern;
 		if (o->initrd) {
-			if (pv_map_file(o->initrd, 1ull << 34, &ird, &e))
+			if (pv_rfile_open(o->initrd, 1ull << 34, &ird, &e))
 				goto fail;
-			in.initrd = ird.data;
-			in.initrd_len = ird.len;
+			in.initrd_file = &ird;
 		}
 		lctx.hashes = &res.hashes;
 	}
@@ -606,8 +606,8 @@ out:
 	pv_snp_ovmf_result_free(&res);
 	pv_unmap(&fw);
 	pv_unmap(&sv);
-	pv_unmap(&kern);
-	pv_unmap(&ird);
+	pv_rfile_close(&kern);
+	pv_rfile_close(&ird);
 	return rc;
 }
 
