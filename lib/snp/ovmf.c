@@ -289,17 +289,24 @@ struct stream {
 
 /*
  * The longest stream when it is a file: chunk i goes to slot i % RING.
- * Chunks are read in order by whoever claims them first (@claim: the
- * hashing thread claims a chunk nobody read ahead), and a slot is reused
- * only once its previous chunk is hashed (@hashed).
+ * The hashing thread takes the chunks in order.  The other threads claim
+ * the next chunks in order (@claim) and read them into their slots; a
+ * slot takes its next chunk only once its last one is written and hashed
+ * (@next, @hashed).  The hashing thread reads a chunk nobody claimed into
+ * its own buffer, and does the same with a claimed chunk that is not
+ * ready after WAIT_NS (its reader was preempted): it never waits long
+ * for another thread.
  */
+#define WAIT_NS 100000
+
 struct ring {
 	const struct pv_rfile *file;
 	size_t nchunks;
 	uint8_t *buf;			/* RING * CHUNK bytes, in bufs */
 	atomic_size_t claim;		/* the next chunk to read */
 	atomic_size_t hashed;		/* chunks hashed so far */
-	atomic_size_t ready[RING];	/* chunk number + 1 once in its slot */
+	atomic_size_t have[RING];	/* chunk number + 1 once in its slot */
+	atomic_size_t next[RING];	/* the chunk the slot may take next */
 	atomic_int error;		/* the first read error */
 };
 
@@ -373,13 +380,12 @@ static void note_read_error(struct prehash *p, const struct pv_rfile *f,
 		atomic_store(&p->read_failed, (uintptr_t)f);
 }
 
-/* Read chunk @i of the ring's file into its slot. */
-static void ring_read(struct prehash *p, size_t i)
+/* Read chunk @i of the ring's file into @buf. */
+static int ring_read(struct prehash *p, size_t i, uint8_t *buf)
 {
 	struct ring *r = p->ring;
 	size_t off = i * CHUNK;
-	int rc = pv_rfile_read(r->file, r->buf + (i % RING) * CHUNK,
-			       chunk_len(r->file->len, off), off);
+	int rc = pv_rfile_read(r->file, buf, chunk_len(r->file->len, off), off);
 
 	if (rc) {
 		int zero = 0;
@@ -387,7 +393,7 @@ static void ring_read(struct prehash *p, size_t i)
 		atomic_compare_exchange_strong(&r->error, &zero, rc);
 		note_read_error(p, r->file, rc);
 	}
-	atomic_store(&r->ready[i % RING], i + 1);
+	return rc;
 }
 
 /*
@@ -402,14 +408,18 @@ static bool feed(struct prehash *p)
 	if (!r)
 		return false;
 	for (;;) {
-		size_t i = atomic_load(&r->claim);
+		size_t i = atomic_load(&r->claim), slot = i % RING;
 
 		if (i >= r->nchunks || atomic_load(&r->error))
 			return false;
-		if (i >= atomic_load(&r->hashed) + RING)
+		if (i >= atomic_load(&r->hashed) + RING ||
+		    atomic_load(&r->next[slot]) != i)
 			return true; /* full: the hashing thread is behind */
-		if (atomic_compare_exchange_weak(&r->claim, &i, i + 1))
-			ring_read(p, i);
+		if (atomic_compare_exchange_weak(&r->claim, &i, i + 1)) {
+			ring_read(p, i, r->buf + slot * CHUNK);
+			atomic_store(&r->have[slot], i + 1);
+			atomic_store(&r->next[slot], i + RING);
+		}
 	}
 }
 
@@ -423,8 +433,36 @@ static void feed_all(struct prehash *p)
 		nanosleep(&nap, NULL);
 }
 
-/* SHA-256 of the ring's stream, chunk by chunk in order. */
-static int hash_ring(struct prehash *p, uint8_t *out)
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Chunk @i, claimed by another thread: its slot once the chunk is in
+ * it, or NULL when it is not after WAIT_NS (or a read failed). */
+static const uint8_t *ring_wait(struct ring *r, size_t i)
+{
+	size_t slot = i % RING;
+	uint64_t t0 = 0;
+
+	while (atomic_load(&r->have[slot]) != i + 1) {
+		if (atomic_load(&r->error))
+			return NULL;
+		if (!t0)
+			t0 = now_ns();
+		else if (now_ns() - t0 > WAIT_NS)
+			return NULL;
+		sched_yield();
+	}
+	return r->buf + slot * CHUNK;
+}
+
+/* SHA-256 of the ring's stream, chunk by chunk in order; @own: this
+ * thread's chunk buffer. */
+static int hash_ring(struct prehash *p, uint8_t *own, uint8_t *out)
 {
 	struct ring *r = p->ring;
 	struct pv_digest d;
@@ -435,16 +473,22 @@ static int hash_ring(struct prehash *p, uint8_t *out)
 		return PV_ECRYPTO;
 	for (i = 0, rc = 0; i < r->nchunks && !rc; i++) {
 		size_t want = i, slot = i % RING;
+		const uint8_t *c = NULL;
 
-		if (atomic_compare_exchange_strong(&r->claim, &want, i + 1))
-			ring_read(p, i);
-		else
-			while (atomic_load(&r->ready[slot]) != i + 1 &&
-			       !atomic_load(&r->error))
-				sched_yield();
+		if (atomic_compare_exchange_strong(&r->claim, &want, i + 1)) {
+			/* unclaimed: the slot passes this chunk by, unless
+			 * an earlier reader of it is still writing */
+			want = i;
+			atomic_compare_exchange_strong(&r->next[slot], &want,
+						       i + RING);
+		} else {
+			c = ring_wait(r, i);
+		}
 		rc = atomic_load(&r->error);
-		if (!rc && pv_digest_update(&d, r->buf + slot * CHUNK,
-					    chunk_len(r->file->len, i * CHUNK)))
+		if (!rc && !c && !(rc = ring_read(p, i, own)))
+			c = own;
+		if (!rc && pv_digest_update(&d, c, chunk_len(r->file->len,
+							     i * CHUNK)))
 			rc = PV_ECRYPTO;
 		atomic_store(&r->hashed, i + 1);
 	}
@@ -541,7 +585,7 @@ static int prehash_item(void *arg, size_t begin, size_t end, unsigned worker)
 			const struct stream *s = &p->stream[it];
 
 			if (it == 0 && p->ring)
-				rc = hash_ring(p, s->out);
+				rc = hash_ring(p, worker_buf(p, worker), s->out);
 			else if (!s->data)
 				rc = hash_file(p, s, worker);
 			else
@@ -626,8 +670,10 @@ static int run_prehash(struct prehash *p, unsigned nthreads)
 		atomic_init(&ring.claim, 0);
 		atomic_init(&ring.hashed, 0);
 		atomic_init(&ring.error, 0);
-		for (k = 0; k < RING; k++)
-			atomic_init(&ring.ready[k], 0);
+		for (k = 0; k < RING; k++) {
+			atomic_init(&ring.have[k], 0);
+			atomic_init(&ring.next[k], k);
+		}
 		p->ring = &ring;
 		if (n > 1)
 			items++; /* a worker that only reads ahead */
