@@ -2,7 +2,8 @@
 /*
  * test_snp.c - lib/snp: PAGE_INFO chain, VMSAs, vCPU signatures, the SEV
  * hash table, the OVMF footer table and metadata parser (one mangle per
- * validation branch), the vCPU extension, and the log diff.
+ * validation branch), the vCPU extension, the kernel and initrd read
+ * from files against the same bytes in memory, and the log diff.
  */
 #include <setjmp.h>
 #include <stdarg.h>
