@@ -393,13 +393,18 @@ def hosts($k; $tag): $host[] | select(.k == $k and (.tags | index($tag)));
 			  elif ($t.n | test("^(mmdebstrap|erofs-utils|liblz4|tar|qemu-user-static)")) and has($x.root) then rel($t.id; "BUILD_TOOL_OF"; art($x.root))
 			  elif $t.n == "gdisk" and has($x.disk) then rel($t.id; "BUILD_TOOL_OF"; art($x.disk))
 			  else empty end]
-		+ [$host[] | select(.k == "tool" and (.n | test("^(nasm|acpica-tools|uuid-dev)$"))) | select(has("OVMF-SNP.fd"))
-			| rel(.id; "BUILD_TOOL_OF"; art("OVMF-SNP.fd"))]
-		# KVMTOOL_EFI.fd: the AArch64 firmware, cross-compiled (the aarch64
-		# compiler and binutils of lock-arm64) with edk2 BaseTools (iasl of
-		# acpica-tools, libuuid of uuid-dev)
-		+ [$host[] | select(.k == "tool" and (.n | test("^(acpica-tools|uuid-dev)$|-aarch64-linux-gnu$"))) | select(has("KVMTOOL_EFI.fd"))
-			| rel(.id; "BUILD_TOOL_OF"; art("KVMTOOL_EFI.fd"))]
+		# the edk2 firmware: both build edk2 BaseTools with the host C
+		# toolchain (gcc-12, binutils, libc6-dev, make; libuuid of
+		# uuid-dev) and compile ACPI tables with iasl (acpica-tools);
+		# OVMF-SNP.fd is compiled with the host toolchain and nasm,
+		# KVMTOOL_EFI.fd (AArch64) with the cross compiler and binutils of
+		# lock-arm64 (firmware/build-firmware.sh,
+		# firmware/build-kvmtool-firmware.sh)
+		+ [("OVMF-SNP.fd", "KVMTOOL_EFI.fd") as $f | select(has($f))
+			| $host[] | select(.k == "tool" and ((.n | test("^(gcc-12|cpp-12|binutils|binutils-x86-64-linux-gnu|libc6-dev|make|acpica-tools|uuid-dev)$"))
+				or ($f == "OVMF-SNP.fd" and .n == "nasm")
+				or ($f == "KVMTOOL_EFI.fd" and (.n | test("-aarch64-linux-gnu$")))))
+			| rel(.id; "BUILD_TOOL_OF"; art($f))]
 		+ ([$host[] | select(.k == "tdx-qemu" and .n == "qemu-system-x86")][0] as $q |
 			if $q then
 				[$names[] | select(startswith("tdx-acpi-")) | rel($q.id; "BUILD_TOOL_OF"; art(.))]

@@ -386,6 +386,9 @@ expect_rc 0 "sbom arm64: with KVMTOOL_EFI.fd"
 check "sbom arm64: KVMTOOL_EFI.fd listed with its sha256, GENERATED_FROM each edk2 source file" \
 	test "$(jq -r '[.relationships[] | select(.spdxElementId == "SPDXRef-File-KVMTOOL-EFI.fd" and .relationshipType == "GENERATED_FROM") | .relatedSpdxElement] | join(" ")' "$T/sbom64-fw.json") $(jq -r '.files[] | select(.fileName == "./KVMTOOL_EFI.fd") | .checksums[1].checksumValue' "$T/sbom64-fw.json")" = \
 	"SPDXRef-Source-edk2-1.0-1.dsc SPDXRef-Source-edk2-1.0.orig.tar.xz SPDXRef-Source-edk2-1.0-1.debian.tar.xz $(sha "$T/rel64-fw/KVMTOOL_EFI.fd")"
+check "sbom arm64: KVMTOOL_EFI.fd's build tools: the host make (BaseTools), the aarch64 cross compiler; not nasm" \
+	test "$(jq -r '[.relationships[] | select(.relatedSpdxElement == "SPDXRef-File-KVMTOOL-EFI.fd" and .relationshipType == "BUILD_TOOL_OF") | .spdxElementId] | join(" ")' "$T/sbom64-fw.json")" = \
+	"SPDXRef-Tool-make SPDXRef-Tool-gcc-12-aarch64-linux-gnu"
 check "sbom arm64: with KVMTOOL_EFI.fd, SPDXIDs unique and every relationship's ends defined" sbom_sound "$T/sbom64-fw.json"
 spdx_schema "$T/sbom64-fw.json" "sbom arm64 with KVMTOOL_EFI.fd"
 check "sbom arm64: without KVMTOOL_EFI.fd, nothing of it" test "$(j64 '[.. | strings | select(contains("KVMTOOL"))] | length')" = 0
