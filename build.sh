@@ -483,10 +483,14 @@ cmd_rootfs_arm64() {
 
 # supply_chain DIR: the SBOM and the provenance of the release being
 # assembled in DIR (docs/supply-chain.md); signed when a key was given.
+# The SBOM reads the rootfs tarballs (the arm64 one too, for the arm64
+# variant's packages).
 SIGN_KEY=${PODVM_SIGN_KEY:-}
 BUILD_COMMAND="./build.sh${1:+ $1}"
 supply_chain() {
-	ci/sbom.sh "images/$IMAGE" "$1" "$STAGE_DIR/rootfs/rootfs.tar" "$BUILD/bin" >"$1/sbom.spdx.json" ||
+	local arm64=()
+	! has_arm64 || arm64=("$STAGE_DIR/rootfs-arm64/rootfs.tar")
+	ci/sbom.sh "images/$IMAGE" "$1" "$STAGE_DIR/rootfs/rootfs.tar" "$BUILD/bin" "${arm64[@]}" >"$1/sbom.spdx.json" ||
 		die "the SBOM (ci/sbom.sh) failed"
 	ci/provenance.sh "images/$IMAGE" "$1" "$BUILD_COMMAND" ${SIGN_KEY:+"$SIGN_KEY"} >"$1/provenance.dsse.json" ||
 		die "the provenance (ci/provenance.sh) failed"

@@ -245,17 +245,25 @@ check "sbom: SPDXIDs unique, every relationship's ends defined, every LicenseRef
 		and all(.relationships[]; (.spdxElementId == "SPDXRef-DOCUMENT" or (.spdxElementId as $a | $ids | index($a))) and (.relatedSpdxElement as $b | $ids | index($b)))
 		and ([.packages[].licenseDeclared | scan("LicenseRef-[A-Za-z0-9.-]+")] | unique) == ([.hasExtractedLicensingInfos[].licenseId] | sort)' "$T/sbom.json"
 schema=${SPDX_SCHEMA:-/usr/local/share/spdx/spdx-schema-2.3.json}
-if [ -f "$schema" ] && python3 -c 'import jsonschema' 2>/dev/null; then
-	run python3 -c 'import json, sys, jsonschema
+# spdx_schema FILE DESC: FILE valid against the SPDX 2.3 JSON schema, when
+# this machine has it (docs/supply-chain.md, "Validation")
+spdx_schema() {
+	if [ -f "$schema" ] && python3 -c 'import jsonschema' 2>/dev/null; then
+		run python3 -c 'import json, sys, jsonschema
 s = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
-jsonschema.validators.validator_for(s)(s, format_checker=jsonschema.FormatChecker()).validate(d)' "$schema" "$T/sbom.json"
-	expect_rc 0 "sbom: valid against the SPDX 2.3 JSON schema ($schema)"
+jsonschema.validators.validator_for(s)(s, format_checker=jsonschema.FormatChecker()).validate(d)' "$schema" "$1"
+		expect_rc 0 "$2: valid against the SPDX 2.3 JSON schema ($schema)"
+	else
+		ok "$2: SPDX 2.3 JSON schema # SKIP no schema at $schema (docs/supply-chain.md)"
+	fi
+}
+spdx_schema "$T/sbom.json" sbom
+if [ -f "$schema" ] && python3 -c 'import jsonschema' 2>/dev/null; then
 	jq '.spdxVersion = 2' "$T/sbom.json" >"$T/bad.json"
 	run python3 -c 'import json, sys, jsonschema
 s = json.load(open(sys.argv[1])); jsonschema.validators.validator_for(s)(s).validate(json.load(open(sys.argv[2])))' "$schema" "$T/bad.json"
 	check "sbom: the schema check rejects a broken document" test "$rc" -ne 0
 else
-	ok "sbom: SPDX 2.3 JSON schema # SKIP no schema at $schema (docs/supply-chain.md)"
 	ok "sbom: schema rejection # SKIP no schema"
 fi
 if NODE_PATH=/usr/share/nodejs node -e 'require("spdx-expression-parse")' 2>/dev/null; then
@@ -278,6 +286,140 @@ check "sbom: the firmware GENERATED_FROM each of its source files, nasm BUILD_TO
 	"SPDXRef-Image CONTAINS SPDXRef-File-OVMF-SNP.fd,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.dsc,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0.orig.tar.xz,SPDXRef-File-OVMF-SNP.fd GENERATED_FROM SPDXRef-Source-edk2-1.0-1.debian.tar.xz,SPDXRef-Tool-nasm BUILD_TOOL_OF SPDXRef-File-OVMF-SNP.fd"
 check "sbom: with a firmware, SPDXIDs stay unique" \
 	quiet jq -e '[.packages[], .files[]] | map(.SPDXID) | length == (unique | length)' "$T/sbom-fw.json"
+# ---- the SBOM of a release with the arm64 variant ------------------------
+# its rootfs: bar (arch all, the same .deb as x86's) and baz; its lock:
+# those, the kernel source PINNED-arm64 pins (trixie-backports), the cross
+# compiler, qemu-user-static and make (at the version of the x86 lock)
+root64=$T/root64 img64=$T/img64 rel64=$T/rel64
+mkdir -p "$root64/var/lib/dpkg" "$root64/usr/share/doc/bar" "$root64/usr/share/doc/baz"
+cat >"$root64/var/lib/dpkg/status" <<'EOF2'
+Package: bar
+Status: install ok installed
+Architecture: all
+Source: barsrc (1:2.0-1)
+Version: 1:2.0
+
+Package: baz
+Status: install ok installed
+Architecture: arm64
+Version: 2.0-1+b1
+EOF2
+cp "$root/usr/share/doc/bar/copyright" "$root64/usr/share/doc/bar/"
+printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: Expat\n' >"$root64/usr/share/doc/baz/copyright"
+tar -C "$root64" -cf "$T/rootfs64.tar" .
+s64() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+cp -r "$img" "$img64"
+echo "tool make 4.3-4.1 amd64 $(s64 make) pool/main/m/make-dfsg/make_4.3-4.1_amd64.deb" >>"$img64/lock"
+cat >"$img64/lock-arm64" <<EOF2
+# KIND NAME VERSION ARCH SHA256 PATH
+rootfs bar 1:2.0 all $(printf b | sha256sum | cut -d' ' -f1) pool/main/b/barsrc/bar_2.0_all.deb
+rootfs baz 2.0-1+b1 arm64 $(s64 baz) pool/main/b/baz/baz_2.0-1+b1_arm64.deb
+kernel linux-source-9.9 9.9.1-1~bpo13+1 all $(s64 k64) pool/main/l/linux/linux-source-9.9_9.9.1-1~bpo13+1_all.deb
+tool gcc-12-aarch64-linux-gnu 12.2.0-14cross1 amd64 $(s64 gcc) pool/main/g/gcc-12-cross/gcc-12-aarch64-linux-gnu_12.2.0-14cross1_amd64.deb
+tool make 4.3-4.1 amd64 $(s64 make) pool/main/m/make-dfsg/make_4.3-4.1_amd64.deb
+tool qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 amd64 $(s64 qus) pool/main/q/qemu/qemu-user-static_7.2+dfsg-7+deb12u18+b3_amd64.deb
+EOF2
+cat >"$T/k64-pinned" <<EOF2
+package=linux-source-9.9
+version=9.9.1-1~bpo13+1
+suite=trixie-backports
+mirror=http://deb.debian.org/debian
+deb=pool/main/l/linux/linux-source-9.9_9.9.1-1~bpo13+1_all.deb
+deb_sha256=$(s64 k64)
+tarball=/usr/src/linux-source-9.9.tar.xz
+tarball_sha256=$(s64 tarball64)
+EOF2
+export PODVM_KERNEL_PINNED_ARM64=$T/k64-pinned
+cp -r "$out" "$rel64"
+for f in Image kernel-arm64.config root-arm64.img root-verity-arm64.img disk-arm64.img cmdline-arm64 verity-arm64.json; do
+	printf '%s contents\n' "$f" >"$rel64/$f"
+done
+printf 'bar 1:2.0 all\nbaz 2.0-1+b1 arm64\n' >"$rel64/packages-arm64.manifest"
+sbom64() { "$src/ci/sbom.sh" "$img64" "$rel64" "$T/rootfs.tar" "$T/bin" "$T/rootfs64.tar"; }
+run_to "$T/sbom64.json" sbom64
+expect_rc 0 "sbom arm64: written"
+j64() { jq -r "$@" "$T/sbom64.json"; }
+check "sbom arm64: every file of the release folder, with its sha256" \
+	test "$(j64 '[.files[] | "\(.fileName)=\(.checksums[1].checksumValue)"] | join(" ")')" = \
+	"$(cd "$rel64" && for f in $(ls | LC_ALL=C sort); do printf './%s=%s ' "$f" "$(sha "$f")"; done | sed 's/ $//')"
+check "sbom arm64: an arm64 rootfs package with its .deb, its purl (arch arm64, bookworm) and its licence" \
+	test "$(j64 '.packages[] | select(.SPDXID == "SPDXRef-Deb-baz-arm64") | "\(.checksums[0].checksumValue) \(.externalRefs[0].referenceLocator) \(.licenseDeclared)"')" = \
+	"$(s64 baz) pkg:deb/debian/baz@2.0-1%2Bb1?arch=arm64&distro=debian-12 MIT"
+check "sbom arm64: the arm64 erofs CONTAINS its packages; an arch-all .deb of both rootfs is one package in both" \
+	test "$(j64 '[.relationships[] | select(.relationshipType == "CONTAINS" and (.relatedSpdxElement | startswith("SPDXRef-Deb-bar") or startswith("SPDXRef-Deb-baz"))) | "\(.spdxElementId)>\(.relatedSpdxElement)"] | join(" ")') $(j64 '[.packages[] | select(.name == "bar")] | length')" = \
+	"SPDXRef-File-root.img>SPDXRef-Deb-bar-all SPDXRef-File-root-arm64.img>SPDXRef-Deb-bar-all SPDXRef-File-root-arm64.img>SPDXRef-Deb-baz-arm64 1"
+check "sbom arm64: the pinned kernel source, from trixie-backports (purl distro debian-13)" \
+	test "$(j64 '.packages[] | select(.SPDXID == "SPDXRef-Source-linux-source-9.9") | "\(.versionInfo) \(.checksums[0].checksumValue) \(.downloadLocation) \(.externalRefs[0].referenceLocator)"')" = \
+	"9.9.1-1~bpo13+1 $(s64 k64) http://deb.debian.org/debian/pool/main/l/linux/linux-source-9.9_9.9.1-1~bpo13+1_all.deb pkg:deb/debian/linux-source-9.9@9.9.1-1~bpo13%2B1?arch=all&distro=debian-13"
+check "sbom arm64: the arm64 kernel: Image's sha256, its source's tarball sha256 (the pin's), its config" \
+	test "$(j64 '.packages[] | select(.SPDXID == "SPDXRef-Kernel-arm64") | "\(.packageFileName) \(.checksums[0].checksumValue) \(.comment)"')" = \
+	"Image $(sha "$rel64/Image") kernel-arm64.config sha256 $(sha "$rel64/kernel-arm64.config")" -a \
+	-n "$(j64 '.packages[] | select(.SPDXID == "SPDXRef-Kernel-arm64") | .sourceInfo | select(contains("linux-source-9.9.tar.xz sha256 '"$(s64 tarball64)"'"))')"
+check "sbom arm64: Image CONTAINS its kernel, GENERATED_FROM the pinned source and kernel-arm64.config; the arm64 disk holds its erofs and verity tree" \
+	test "$(j64 '[.relationships[] | select((.spdxElementId | test("arm64|^SPDXRef-File-Image$")) and .relationshipType != "BUILD_TOOL_OF") | "\(.spdxElementId)>\(.relationshipType)>\(.relatedSpdxElement)"] | join(" ")')" = \
+	"SPDXRef-File-root-arm64.img>CONTAINS>SPDXRef-Deb-bar-all SPDXRef-File-root-arm64.img>CONTAINS>SPDXRef-Deb-baz-arm64 SPDXRef-File-disk-arm64.img>CONTAINS>SPDXRef-File-root-arm64.img SPDXRef-File-disk-arm64.img>CONTAINS>SPDXRef-File-root-verity-arm64.img SPDXRef-File-root-verity-arm64.img>GENERATED_FROM>SPDXRef-File-root-arm64.img SPDXRef-File-Image>CONTAINS>SPDXRef-Kernel-arm64 SPDXRef-Kernel-arm64>GENERATED_FROM>SPDXRef-Source-linux-source-9.9 SPDXRef-Kernel-arm64>GENERATED_FROM>SPDXRef-File-kernel-arm64.config"
+check "sbom arm64: the cross compiler BUILD_TOOL_OF the arm64 kernel, qemu-user-static of its erofs, make (in both locks) of both kernels" \
+	test "$(j64 '[.relationships[] | select(.relationshipType == "BUILD_TOOL_OF" and (.spdxElementId | test("aarch64|qemu-user|make"))) | "\(.spdxElementId)>\(.relatedSpdxElement)"] | join(" ")') $(j64 '[.packages[] | select(.name == "make")] | length')" = \
+	"SPDXRef-Tool-make>SPDXRef-Kernel SPDXRef-Tool-make>SPDXRef-Kernel-arm64 SPDXRef-Tool-gcc-12-aarch64-linux-gnu>SPDXRef-Kernel-arm64 SPDXRef-Tool-qemu-user-static>SPDXRef-File-root-arm64.img 1"
+check "sbom arm64: the cross compiler's purl (a bookworm host tool)" \
+	test "$(j64 '.packages[] | select(.SPDXID == "SPDXRef-Tool-gcc-12-aarch64-linux-gnu") | .externalRefs[0].referenceLocator')" = \
+	"pkg:deb/debian/gcc-12-aarch64-linux-gnu@12.2.0-14cross1?arch=amd64&distro=debian-12"
+check "sbom arm64: podvm BUILD_TOOL_OF the arm64 verity tree, disk, command line and verity.json" \
+	test "$(j64 '[.relationships[] | select(.spdxElementId == "SPDXRef-podvm" and (.relatedSpdxElement | test("arm64"))) | .relatedSpdxElement] | join(" ")')" = \
+	"SPDXRef-File-root-verity-arm64.img SPDXRef-File-disk-arm64.img SPDXRef-File-cmdline-arm64 SPDXRef-File-verity-arm64.json"
+sbom_sound() {
+	jq -e '([.packages[], .files[]] | map(.SPDXID)) as $ids
+		| ($ids | length) == ($ids | unique | length)
+		and all(.relationships[]; (.spdxElementId == "SPDXRef-DOCUMENT" or (.spdxElementId as $a | $ids | index($a))) and (.relatedSpdxElement as $b | $ids | index($b)))
+		and ([.packages[].licenseDeclared | scan("LicenseRef-[A-Za-z0-9.-]+")] | unique) == ([.hasExtractedLicensingInfos[].licenseId] | sort)' "$1" >/dev/null
+}
+check "sbom arm64: SPDXIDs unique, every relationship's ends defined, every LicenseRef declared" sbom_sound "$T/sbom64.json"
+spdx_schema "$T/sbom64.json" "sbom arm64"
+run_to "$T/sbom64b.json" sbom64
+check "sbom arm64: reproducible (a second run gives the same bytes)" cmp -s "$T/sbom64.json" "$T/sbom64b.json"
+# KVMTOOL_EFI.fd, when the release has it: from the edk2 source files
+cp -r "$rel64" "$T/rel64-fw"; cp -r "$img64" "$T/img64-fw"
+printf 'kvmtool firmware\n' >"$T/rel64-fw/KVMTOOL_EFI.fd"
+cat "$T/fw-lock" >>"$T/img64-fw/lock"
+run_to "$T/sbom64-fw.json" "$src/ci/sbom.sh" "$T/img64-fw" "$T/rel64-fw" "$T/rootfs.tar" "$T/bin" "$T/rootfs64.tar"
+expect_rc 0 "sbom arm64: with KVMTOOL_EFI.fd"
+check "sbom arm64: KVMTOOL_EFI.fd listed with its sha256, GENERATED_FROM each edk2 source file" \
+	test "$(jq -r '[.relationships[] | select(.spdxElementId == "SPDXRef-File-KVMTOOL-EFI.fd" and .relationshipType == "GENERATED_FROM") | .relatedSpdxElement] | join(" ")' "$T/sbom64-fw.json") $(jq -r '.files[] | select(.fileName == "./KVMTOOL_EFI.fd") | .checksums[1].checksumValue' "$T/sbom64-fw.json")" = \
+	"SPDXRef-Source-edk2-1.0-1.dsc SPDXRef-Source-edk2-1.0.orig.tar.xz SPDXRef-Source-edk2-1.0-1.debian.tar.xz $(sha "$T/rel64-fw/KVMTOOL_EFI.fd")"
+check "sbom arm64: KVMTOOL_EFI.fd's build tools: the host make (BaseTools), the aarch64 cross compiler; not nasm" \
+	test "$(jq -r '[.relationships[] | select(.relatedSpdxElement == "SPDXRef-File-KVMTOOL-EFI.fd" and .relationshipType == "BUILD_TOOL_OF") | .spdxElementId] | join(" ")' "$T/sbom64-fw.json")" = \
+	"SPDXRef-Tool-make SPDXRef-Tool-gcc-12-aarch64-linux-gnu"
+check "sbom arm64: with KVMTOOL_EFI.fd, SPDXIDs unique and every relationship's ends defined" sbom_sound "$T/sbom64-fw.json"
+spdx_schema "$T/sbom64-fw.json" "sbom arm64 with KVMTOOL_EFI.fd"
+check "sbom arm64: without KVMTOOL_EFI.fd, nothing of it" test "$(j64 '[.. | strings | select(contains("KVMTOOL"))] | length')" = 0
+# the firmware's sources come from the suite their pin names (trixie)
+sed 's/^version=.*/&\nsuite=trixie/' "$T/fw-pinned" >"$T/fw-pinned-trixie"
+run_to "$T/sbom64-fw2.json" env PODVM_FIRMWARE_PINNED="$T/fw-pinned-trixie" "$src/ci/sbom.sh" "$T/img64-fw" "$T/rel64-fw" "$T/rootfs.tar" "$T/bin" "$T/rootfs64.tar"
+check "sbom: the edk2 source files' purls name the suite of firmware/PINNED (trixie: debian-13)" \
+	test "$(jq -r '[.packages[] | select(.SPDXID | startswith("SPDXRef-Source-edk2")) | .externalRefs[0].referenceLocator] | unique | join(" ")' "$T/sbom64-fw2.json")" = \
+	"pkg:deb/debian/edk2@1.0-1?arch=source&distro=debian-13"
+# two versions of one tool in the two locks: two packages, each its own id
+cp -r "$img64" "$T/img64-v"
+sed -i 's/^tool make 4.3-4.1 amd64 [^ ]* /tool make 4.4-1 amd64 '"$(s64 make44)"' /' "$T/img64-v/lock-arm64"
+run_to "$T/sbom64-v.json" "$src/ci/sbom.sh" "$T/img64-v" "$rel64" "$T/rootfs.tar" "$T/bin" "$T/rootfs64.tar"
+check "sbom arm64: a tool at two versions in the two locks: SPDXRef-Tool-make-4.3-4.1 of the x86 kernel, -4.4-1 of the arm64 one" \
+	test "$(jq -r '[.relationships[] | select(.spdxElementId | startswith("SPDXRef-Tool-make")) | "\(.spdxElementId)>\(.relatedSpdxElement)"] | join(" ")' "$T/sbom64-v.json")" = \
+	"SPDXRef-Tool-make-4.3-4.1>SPDXRef-Kernel SPDXRef-Tool-make-4.4-1>SPDXRef-Kernel-arm64"
+check "sbom arm64: with two versions of a tool, SPDXIDs stay unique" sbom_sound "$T/sbom64-v.json"
+run_to - "$src/ci/sbom.sh" "$img64" "$rel64" "$T/rootfs.tar" "$T/bin"
+expect_rc 1 "sbom arm64: root-arm64.img without the arm64 rootfs tarball stops"
+expect_err_has "root-arm64.img: its packages need the arm64 rootfs tarball" "sbom arm64: says what is missing"
+mv "$img64/lock-arm64" "$T/lock-arm64.saved"
+run_to - sbom64
+expect_rc 1 "sbom arm64: arm64 artifacts without lock-arm64 stop"
+expect_err_has "has the arm64 variant's artifacts, but there is no $img64/lock-arm64" "sbom arm64: names the lock"
+mv "$T/lock-arm64.saved" "$img64/lock-arm64"
+printf 'bar 1:2.0 all\nbaz 2.0-2 arm64\n' >"$T/manifest64"
+cp "$rel64/packages-arm64.manifest" "$T/manifest64.saved"; cp "$T/manifest64" "$rel64/packages-arm64.manifest"
+run_to - sbom64
+expect_rc 1 "sbom arm64: a tarball whose packages are not packages-arm64.manifest's stops"
+expect_err_has "are not those of $rel64/packages-arm64.manifest" "sbom arm64: names the manifest"
+cp "$T/manifest64.saved" "$rel64/packages-arm64.manifest"
 run_to "$T/sbom2.json" sbom
 check "sbom: reproducible (a second run gives the same bytes)" cmp -s "$T/sbom.json" "$T/sbom2.json"
 printf 'other\n' >>"$out/disk.img"
@@ -353,6 +495,38 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$T/rsa.pem" 2
 run_to "$T/rsa.json" prov "$T/rsa.pem"
 expect_rc 1 "provenance: an RSA key is refused"
 expect_err_has "neither an Ed25519 nor an ECDSA P-256 key" "provenance: says which keys it takes"
+# the release with the arm64 variant: its lock and what only it has
+printf '{"image": {"name": "pod", "version": "0.1.0"}}\n' >"$rel64/build-info.json"
+cp "$T/sbom64.json" "$rel64/sbom.spdx.json"
+prov64() { "$src/ci/provenance.sh" "$img64" "$rel64" "./build.sh" "$@"; }
+run_to "$T/prov64.json" prov64 "$T/ed.pem"
+expect_rc 0 "provenance arm64: written"
+jq -r .payload "$T/prov64.json" | base64 -d >"$T/payload64"
+p64() { jq -r "$@" "$T/payload64"; }
+check "provenance arm64: every file of the release folder is a subject, with its sha256" \
+	test "$(p64 '[.subject[] | "\(.name)=\(.digest.sha256)"] | join(" ")')" = \
+	"$(cd "$rel64" && for f in $(ls | LC_ALL=C sort); do case $f in provenance.*) continue ;; esac; printf '%s=%s ' "$f" "$(sha "$f")"; done | sed 's/ $//')"
+check "provenance arm64: lock-arm64 is an external parameter and a dependency, with its sha256" \
+	test "$(p64 '"\(.predicate.buildDefinition.externalParameters.lockArm64.digest.sha256) \(.predicate.buildDefinition.resolvedDependencies[] | select(.name == "lock-arm64") | .digest.sha256) \(.predicate.buildDefinition.externalParameters.image.architectures | join(","))"')" = \
+	"$(sha "$img64/lock-arm64") $(sha "$img64/lock-arm64") x86_64,arm64"
+check "provenance arm64: the pinned kernel source .deb, the cross compiler and an arm64 rootfs .deb, with their sha256" \
+	test "$(p64 '[.predicate.buildDefinition.resolvedDependencies[] | select(.name // "" | test("^(linux-source-9.9|gcc-12-aarch64-linux-gnu|baz)$")) | "\(.uri) \(.digest.sha256)"] | join(" ")')" = \
+	"http://deb.debian.org/debian/pool/main/b/baz/baz_2.0-1+b1_arm64.deb $(s64 baz) http://deb.debian.org/debian/pool/main/l/linux/linux-source-9.9_9.9.1-1~bpo13+1_all.deb $(s64 k64) http://deb.debian.org/debian/pool/main/g/gcc-12-cross/gcc-12-aarch64-linux-gnu_12.2.0-14cross1_amd64.deb $(s64 gcc)"
+check "provenance arm64: the arm64 kernel's source tarball, with the sha256 PINNED-arm64 pins" \
+	test "$(p64 '.predicate.buildDefinition.resolvedDependencies[] | select(.name == "linux-source-9.9.tar.xz") | "\(.uri) \(.digest.sha256)"')" = \
+	"http://deb.debian.org/debian/pool/main/l/linux/linux-source-9.9_9.9.1-1~bpo13+1_all.deb#usr/src/linux-source-9.9.tar.xz $(s64 tarball64)"
+check "provenance arm64: a .deb both locks hold is one dependency naming both locks" \
+	test "$(p64 '[.predicate.buildDefinition.resolvedDependencies[] | select(.name == "make" or .name == "bar") | "\(.name):\(.annotations.locks | join(","))"] | join(" ")')" = \
+	"bar:lock,lock-arm64 make:lock,lock-arm64"
+run "$MEASURE" verify --provenance "$T/prov64.json" --key "$T/ed.pub" --artifacts "$rel64"
+expect_rc 0 "provenance arm64: measure verify --provenance accepts the release with the arm64 variant"
+run_to "$T/prov64b.json" prov64 "$T/ed.pem"
+check "provenance arm64: deterministic (Ed25519: the same envelope twice)" cmp -s "$T/prov64.json" "$T/prov64b.json"
+mv "$img64/lock-arm64" "$T/lock-arm64.saved"
+run_to - prov64
+expect_rc 1 "provenance arm64: arm64 artifacts without lock-arm64 stop"
+expect_err_has "has the arm64 variant's artifacts, but there is no $img64/lock-arm64" "provenance arm64: names the lock"
+mv "$T/lock-arm64.saved" "$img64/lock-arm64"
 
 # ---- measure verify --provenance ----------------------------------------
 mv "$out/provenance.dsse.json" "$T/prov-ed.json"
