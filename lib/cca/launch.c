@@ -443,7 +443,7 @@ static int comid_fill_arm_realm_1(json_t *env, json_t *rv, const uint8_t *rim,
 				  const uint8_t rpv[64],
 				  const uint8_t (*rems)[PV_CCA_MEAS_MAX])
 {
-	json_t *regs, *meas;
+	json_t *regs, *meas, *val;
 	char *b;
 	int i, bad = 0;
 
@@ -461,12 +461,16 @@ static int comid_fill_arm_realm_1(json_t *env, json_t *rv, const uint8_t *rim,
 		bad |= json_object_set_new(regs, k,
 					   comid_text_digest(alg, rems[i], hlen));
 	}
-	b = pv_base64_alloc(rpv, 64);
-	meas = json_pack("[{s:{s:{s:s, s:s}, s:o}}]", "value", "raw-value",
-			 "type", "bytes", "value", b ? b : "",
-			 "integrity-registers", regs);
-	free(b);
-	bad |= !b || !meas || json_object_set_new(rv, "measurements", meas);
+	val = json_object();
+	if (val && rpv) {
+		b = pv_base64_alloc(rpv, 64);
+		bad |= !b || json_object_set_new(val, "raw-value", json_pack(
+			"{s:s, s:s}", "type", "bytes", "value", b ? b : ""));
+		free(b);
+	}
+	bad |= !val || json_object_set_new(val, "integrity-registers", regs);
+	meas = val ? json_pack("[{s:o}]", "value", val) : NULL;
+	bad |= !meas || json_object_set_new(rv, "measurements", meas);
 	return bad ? -1 : 0;
 }
 
@@ -494,12 +498,14 @@ static json_t *comid_realm_2025(const uint8_t *rim, size_t hlen,
 			"value", k, "value", "digests",
 			comid_digest(alg, rems[i], hlen)));
 	}
-	b = pv_base64_alloc(rpv, 64);
-	bad |= !b || json_array_append_new(meas, json_pack(
-		"{s:{s:s, s:s}, s:{s:{s:s, s:s}}}", "key", "type", "string",
-		"value", "cca.rpv", "value", "raw-value", "type", "bytes",
-		"value", b ? b : ""));
-	free(b);
+	if (rpv) {
+		b = pv_base64_alloc(rpv, 64);
+		bad |= !b || json_array_append_new(meas, json_pack(
+			"{s:{s:s, s:s}, s:{s:{s:s, s:s}}}", "key", "type",
+			"string", "value", "cca.rpv", "value", "raw-value",
+			"type", "bytes", "value", b ? b : ""));
+		free(b);
+	}
 	b = pv_base64_alloc(rim, hlen);
 	if (bad || !b) {
 		json_decref(meas);

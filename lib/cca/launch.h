@@ -141,6 +141,9 @@ const char *pv_cca_comid_profile_uri(enum pv_cca_comid_profile p);
  * cca.rpv (raw-value, type bytes, 64 bytes); for PV_CCA_COMID_ARM_REALM_1
  * the RIM as environment instance and one measurement holding the RPV as
  * raw-value and the integrity registers rim, rem0..rem3 ("ALG;base64")
+ * @rpv: the 64-byte personalization value, or NULL to leave it out (a
+ *       verifier then takes any RPV: Trustee binds the init-data hash to
+ *       it, so a pod's RPV is its own, cca-rim.md 2.7)
  * @rems: the four REMs, or NULL to leave them out (rim alone)
  * @tmpl: a template to fill, or NULL for podvm's (tag id a UUID derived
  *        from the RIM, creator podvm). REALM_2025 keeps everything but

@@ -133,18 +133,21 @@ run "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 -k "$K" -i "$I" -m 300 -c 1 \
 cp "$T/out" "$T/comid-sha512.json"
 check "comid: a SHA-512 realm's digests are alg 8 at 64 bytes" \
 	test "$(comid_meas cca.rim "$T/out")" = "{\"digests\":[[8,\"$(printf %s "$RIM2" | b64u)\"]]}"
+check "comid: no cca.rpv without --rpv or --realm-pv (a pod's RPV is its own: any RPV)" \
+	test "$(jq -r '[.triples["reference-values"][0].measurements[].key.value] | join(" ")' "$T/out")" = "cca.rim cca.rem0 cca.rem1 cca.rem2 cca.rem3"
 gen_bytes 23 2097152 >"$T/fw.fd"
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 --firmware "$T/fw.fd" -m 512M -c 1 --disks 1 --output-format comid
 expect_rc 0 "comid of a firmware boot exits 0"
 cp "$T/out" "$T/comid-firmware.json"
-check "comid: a firmware boot gives cca.rim and cca.rpv, no REMs (cca-rim.md §12)" \
-	test "$(jq -r '[.triples["reference-values"][0].measurements[].key.value] | join(" ")' "$T/out")" = "cca.rim cca.rpv"
+check "comid: a firmware boot gives cca.rim, no REMs (cca-rim.md §12)" \
+	test "$(jq -r '[.triples["reference-values"][0].measurements[].key.value] | join(" ")' "$T/out")" = "cca.rim"
 run "$MEASURE" "${A1[@]}" --output-format comid --comid-profile http://arm.com/cca/realm/1
 expect_rc 0 "comid of the earlier profile exits 0"
 cp "$T/out" "$T/comid-legacy.json"
 check "comid http://arm.com/cca/realm/1: the RIM as instance, integrity registers rim and rem0..rem3 as sha-256;base64" \
 	test "$(jq -r '.triples["reference-values"][0] | .environment.instance.value + " " + (.measurements[0].value["integrity-registers"] | [keys[], .rim.value[0]] | join(" "))' "$T/out")" = \
 	"$b64 rem0 rem1 rem2 rem3 rim sha-256;$b64"
+check "... and no raw-value without an RPV" test "$(jq -c '.triples["reference-values"][0].measurements[0].value | has("raw-value")' "$T/out")" = false
 printf '{"lang": "en-GB", "tag-identity": {"id": "43BBE37F-2E61-4B33-AED3-53CFF1428B17", "version": 0}, "entities": [{"name": "W", "roles": ["tagCreator"]}], "triples": {"reference-values": [{"environment": {"class": {"id": {"type": "bytes", "value": "QUFBQQ=="}}}, "measurements": []}]}}' >"$T/tmpl.json"
 run "$MEASURE" "${A1[@]}" --output-format comid --comid-template "$T/tmpl.json"
 cp "$T/out" "$T/comid-tmpl.json"

@@ -1611,6 +1611,16 @@ static void test_comid_2025(void **state)
 	assert_int_equal(json_integer_value(json_array_get(d, 0)), 8);
 	assert_int_equal(strlen(json_string_value(json_array_get(d, 1))), 86);
 	json_decref(c);
+	/* no RPV: no cca.rpv (a verifier then takes any) */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 32,
+				      PV_SHA256, NULL, zr, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")),
+			 5);
+	assert_null(comid_meas(rv, "cca.rpv"));
+	json_decref(c);
 	/* sha-384: alg 7 */
 	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 48,
 				      PV_SHA384, rpv, NULL, NULL, NULL, &c, &e),
@@ -1722,6 +1732,18 @@ static void test_comid(void **state)
 	assert_int_equal(json_object_size(regs), 1);
 	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(
 		json_object_get(regs, "rim"), "value"), 0)), "sha-512;"));
+	json_decref(c);
+	/* without an RPV: no raw-value */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA256, NULL, zr, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_null(json_object_get(json_object_get(json_array_get(
+		json_object_get(rv, "measurements"), 0), "value"), "raw-value"));
+	assert_int_equal(json_object_size(json_object_get(json_object_get(
+		json_array_get(json_object_get(rv, "measurements"), 0), "value"),
+		"integrity-registers")), 5);
 	json_decref(c);
 	/* a template: its identity and class kept, its sample values
 	 * replaced */

@@ -271,7 +271,7 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 
 static int print_output(unsigned fmt, const struct pv_cca_result *res,
 			enum pv_hash alg, const uint8_t rpv[64],
-			enum pv_hash rak, bool firmware,
+			bool rpv_given, enum pv_hash rak, bool firmware,
 			enum pv_cca_comid_profile cprof, const json_t *tmpl,
 			const char *tmpl_name, struct pv_err *e)
 {
@@ -304,9 +304,11 @@ static int print_output(unsigned fmt, const struct pv_cca_result *res,
 					res->rim, res->hlen, rpv, rak, rems));
 		rc = doc ? pv_json_print(doc) : -1;
 	} else {
-		/* CoMID template for cocli (7.2) */
-		if (pv_cca_comid(cprof, res->rim, res->hlen, alg, rpv, rems,
-				 tmpl, tmpl_name, &doc, e) < 0)
+		/* CoMID template for cocli (7.2): the RPV when one is given,
+		 * else none (any RPV) */
+		if (pv_cca_comid(cprof, res->rim, res->hlen, alg,
+				 rpv_given ? rpv : NULL, rems, tmpl, tmpl_name,
+				 &doc, e) < 0)
 			return -2;
 		rc = pv_json_print(doc);
 	}
@@ -524,6 +526,8 @@ int cmd_cca(int argc, char **argv)
 		}
 	} else {
 		int prc = print_output(o.format, &res, alg, o.rpv,
+				       pv_opt_given(&st, O_RPV) ||
+				       pv_opt_given(&st, O_REALM_PV),
 				       rak_ids[o.rak_algo], o.firmware != NULL,
 				       comid_profile_ids[o.comid_profile],
 				       tmpl, o.comid_tmpl, &e);
