@@ -342,8 +342,16 @@ json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
 	return o;
 }
 
-/* "sha-256;BASE64" (CoRIM's text digest) at hash length */
-static json_t *comid_digest(enum pv_hash alg, const uint8_t *m, size_t hlen)
+const char *pv_cca_comid_profile_uri(enum pv_cca_comid_profile p)
+{
+	return p == PV_CCA_COMID_ARM_REALM_1 ? "http://arm.com/cca/realm/1"
+					     : "tag:arm.com,2025:cca_realm#1.0.0";
+}
+
+/* legacy profile: "sha-256;BASE64", swid.HashEntry's text form, at hash
+ * length */
+static json_t *comid_text_digest(enum pv_hash alg, const uint8_t *m,
+				 size_t hlen)
 {
 	char *b = pv_base64_alloc(m, hlen);
 	json_t *v = NULL;
@@ -361,76 +369,197 @@ static json_t *comid_digest(enum pv_hash alg, const uint8_t *m, size_t hlen)
 	return v;
 }
 
-/* podvm's template: a tag id derived from the RIM (a version-8 UUID of
- * its SHA-256), podvm as the creator */
-static json_t *comid_default(const uint8_t *rim, size_t hlen)
+/* the named-information hash algorithm id (RFC 6920 registry: sha-256 1,
+ * sha-384 7, sha-512 8), which a CoRIM digest carries as its alg */
+static int comid_ni_alg(enum pv_hash alg)
+{
+	return alg == PV_SHA512 ? 8 : alg == PV_SHA384 ? 7 : 1;
+}
+
+/* a CoRIM digest as veraison/corim's JSON takes it: [alg, base64url of the
+ * value without padding] (comid/digest.go, Digest.UnmarshalJSON) */
+static json_t *comid_digest(enum pv_hash alg, const uint8_t *m, size_t hlen)
+{
+	char *b = pv_base64_alloc(m, hlen), *r, *w;
+	json_t *v;
+
+	if (!b)
+		return NULL;
+	for (r = w = b; *r && *r != '='; r++)
+		*w++ = *r == '+' ? '-' : *r == '/' ? '_' : *r;
+	*w = '\0';
+	v = json_pack("[[i, s]]", comid_ni_alg(alg), b);
+	free(b);
+	return v;
+}
+
+/* a tag id derived from the RIM: a version-8 UUID of its SHA-256 */
+static int comid_uuid(const uint8_t *rim, size_t hlen, char uuid[37])
 {
 	uint8_t d[32];
-	char uuid[37];
 
 	if (pv_hash_buf(PV_SHA256, rim, hlen, d) < 0)
-		return NULL;
+		return -1;
 	d[6] = (uint8_t)((d[6] & 0x0f) | 0x80);
 	d[8] = (uint8_t)((d[8] & 0x3f) | 0x80);
-	snprintf(uuid, sizeof(uuid),
+	snprintf(uuid, 37,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
 		 d[10], d[11], d[12], d[13], d[14], d[15]);
-	return json_pack("{s:{s:s, s:i}, s:[{s:s, s:[s, s]}], "
-			 "s:{s:[{s:{s:{s:s}}}]}}",
-			 "tag-identity", "id", uuid, "version", 0,
-			 "entities", "name", "podvm", "roles", "tagCreator",
-			 "creator",
-			 "triples", "reference-values", "environment", "class",
-			 "vendor", "podvm");
+	return 0;
 }
 
-int pv_cca_comid(const uint8_t *rim, size_t hlen, enum pv_hash alg,
-		 const uint8_t rpv[64], const uint8_t (*rems)[PV_CCA_MEAS_MAX],
-		 const json_t *tmpl, const char *tmpl_name, json_t **out,
-		 struct pv_err *e)
+/* podvm's template: the tag id from the RIM, podvm as the creator; the
+ * legacy profile's environment also has a class (vendor podvm), which
+ * veraison/services' realm extractor of that profile requires when a class
+ * is there */
+static json_t *comid_default(enum pv_cca_comid_profile prof,
+			     const uint8_t *rim, size_t hlen)
 {
-	json_t *doc, *rv, *env, *regs, *meas;
+	json_t *doc;
+	char uuid[37];
+
+	if (comid_uuid(rim, hlen, uuid) < 0)
+		return NULL;
+	doc = json_pack("{s:{s:s, s:i}, s:[{s:s, s:[s, s]}]}",
+			"tag-identity", "id", uuid, "version", 0,
+			"entities", "name", "podvm", "roles", "tagCreator",
+			"creator");
+	if (doc && prof == PV_CCA_COMID_ARM_REALM_1 &&
+	    json_object_set_new(doc, "triples", json_pack(
+		    "{s:[{s:{s:{s:s}}}]}", "reference-values", "environment",
+		    "class", "vendor", "podvm"))) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* legacy profile http://arm.com/cca/realm/1: the environment's instance is
+ * the RIM, one measurement holds the RPV (raw-value) and the integrity
+ * registers rim, rem0..rem3 */
+static int comid_fill_arm_realm_1(json_t *env, json_t *rv, const uint8_t *rim,
+				  size_t hlen, enum pv_hash alg,
+				  const uint8_t rpv[64],
+				  const uint8_t (*rems)[PV_CCA_MEAS_MAX])
+{
+	json_t *regs, *meas, *val;
 	char *b;
 	int i, bad = 0;
 
-	*out = NULL;
-	if (hlen > PV_CCA_MEAS_MAX)
-		return pv_errf(e, PV_EINVAL, "a %zu-byte RIM", hlen);
-	doc = tmpl ? json_deep_copy(tmpl) : comid_default(rim, hlen);
-	if (!doc)
-		return pv_errf(e, PV_ENOMEM, "out of memory");
-	/* triples.reference-values[0].environment, as cocli reads them */
-	rv = json_object_get(json_object_get(doc, "triples"), "reference-values");
-	rv = json_array_get(rv, 0);
-	env = json_object_get(rv, "environment");
-	if (!json_is_object(doc) || !json_is_object(rv) || !json_is_object(env)) {
-		json_decref(doc);
-		return pv_errf(e, PV_EFORMAT, "%s: triples.reference-values[0]."
-			       "environment: expected an object (a CoMID "
-			       "template as cocli takes it)", tmpl_name);
-	}
 	b = pv_base64_alloc(rim, hlen);
 	bad |= !b || json_object_set_new(env, "instance", json_pack(
 		"{s:s, s:s}", "type", "bytes", "value", b ? b : ""));
 	free(b);
 	regs = json_object();
 	bad |= !regs || json_object_set_new(regs, "rim",
-					    comid_digest(alg, rim, hlen));
+					    comid_text_digest(alg, rim, hlen));
 	for (i = 0; rems && i < 4; i++) {
 		char k[8];
 
 		snprintf(k, sizeof(k), "rem%d", i);
 		bad |= json_object_set_new(regs, k,
-					   comid_digest(alg, rems[i], hlen));
+					   comid_text_digest(alg, rems[i], hlen));
 	}
-	b = pv_base64_alloc(rpv, 64);
-	meas = json_pack("[{s:{s:{s:s, s:s}, s:o}}]", "value", "raw-value",
-			 "type", "bytes", "value", b ? b : "",
-			 "integrity-registers", regs);
-	free(b);
+	val = json_object();
+	if (val && rpv) {
+		b = pv_base64_alloc(rpv, 64);
+		bad |= !b || json_object_set_new(val, "raw-value", json_pack(
+			"{s:s, s:s}", "type", "bytes", "value", b ? b : ""));
+		free(b);
+	}
+	bad |= !val || json_object_set_new(val, "integrity-registers", regs);
+	meas = val ? json_pack("[{s:o}]", "value", val) : NULL;
 	bad |= !meas || json_object_set_new(rv, "measurements", meas);
-	if (bad) {
+	return bad ? -1 : 0;
+}
+
+/* draft-ydb-rats-cca-endorsements' realm profile: the environment is a
+ * class whose id is the RIM (tagged bytes), and one measurement per value,
+ * keyed (text mkey) cca.rim, cca.rem0..cca.rem3 (digests) and cca.rpv
+ * (raw-value, tagged bytes) */
+static json_t *comid_realm_2025(const uint8_t *rim, size_t hlen,
+				enum pv_hash alg, const uint8_t rpv[64],
+				const uint8_t (*rems)[PV_CCA_MEAS_MAX])
+{
+	json_t *meas = json_array(), *rv;
+	char *b;
+	int i, bad = !meas;
+
+	bad |= json_array_append_new(meas, json_pack(
+		"{s:{s:s, s:s}, s:{s:o}}", "key", "type", "string", "value",
+		"cca.rim", "value", "digests", comid_digest(alg, rim, hlen)));
+	for (i = 0; rems && i < 4; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "cca.rem%d", i);
+		bad |= json_array_append_new(meas, json_pack(
+			"{s:{s:s, s:s}, s:{s:o}}", "key", "type", "string",
+			"value", k, "value", "digests",
+			comid_digest(alg, rems[i], hlen)));
+	}
+	if (rpv) {
+		b = pv_base64_alloc(rpv, 64);
+		bad |= !b || json_array_append_new(meas, json_pack(
+			"{s:{s:s, s:s}, s:{s:{s:s, s:s}}}", "key", "type",
+			"string", "value", "cca.rpv", "value", "raw-value",
+			"type", "bytes", "value", b ? b : ""));
+		free(b);
+	}
+	b = pv_base64_alloc(rim, hlen);
+	if (bad || !b) {
+		json_decref(meas);
+		free(b);
+		return NULL;
+	}
+	/* "o" steals meas, also when json_pack fails */
+	rv = json_pack("{s:[{s:{s:{s:{s:s, s:s}}}, s:o}]}", "reference-values",
+		       "environment", "class", "id", "type", "bytes", "value",
+		       b, "measurements", meas);
+	free(b);
+	return rv;
+}
+
+int pv_cca_comid(enum pv_cca_comid_profile prof, const uint8_t *rim,
+		 size_t hlen, enum pv_hash alg, const uint8_t rpv[64],
+		 const uint8_t (*rems)[PV_CCA_MEAS_MAX], const json_t *tmpl,
+		 const char *tmpl_name, json_t **out, struct pv_err *e)
+{
+	json_t *doc, *rv, *env;
+
+	*out = NULL;
+	if (hlen > PV_CCA_MEAS_MAX)
+		return pv_errf(e, PV_EINVAL, "a %zu-byte RIM", hlen);
+	doc = tmpl ? json_deep_copy(tmpl) : comid_default(prof, rim, hlen);
+	if (!doc)
+		return pv_errf(e, PV_ENOMEM, "out of memory");
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return pv_errf(e, PV_EFORMAT, "%s: expected an object (a CoMID "
+			       "template as cocli takes it)", tmpl_name);
+	}
+	if (prof == PV_CCA_COMID_REALM_2025) {
+		/* the template's triples are replaced: its identity,
+		 * entities and the rest are kept */
+		rv = comid_realm_2025(rim, hlen, alg, rpv, rems);
+		if (!rv || json_object_set_new(doc, "triples", rv)) {
+			json_decref(doc);
+			return pv_errf(e, PV_ENOMEM, "out of memory");
+		}
+		*out = doc;
+		return 0;
+	}
+	/* triples.reference-values[0].environment, as cocli reads them */
+	rv = json_object_get(json_object_get(doc, "triples"), "reference-values");
+	rv = json_array_get(rv, 0);
+	env = json_object_get(rv, "environment");
+	if (!json_is_object(rv) || !json_is_object(env)) {
+		json_decref(doc);
+		return pv_errf(e, PV_EFORMAT, "%s: triples.reference-values[0]."
+			       "environment: expected an object (a CoMID "
+			       "template as cocli takes it)", tmpl_name);
+	}
+	if (comid_fill_arm_realm_1(env, rv, rim, hlen, alg, rpv, rems) < 0) {
 		json_decref(doc);
 		return pv_errf(e, PV_ENOMEM, "out of memory");
 	}

@@ -119,22 +119,44 @@ json_t *pv_cca_ccatoken_realm(const uint8_t *rim, size_t hlen,
 			      const uint8_t rpv[64], enum pv_hash rak_alg,
 			      const uint8_t (*rems)[PV_CCA_MEAS_MAX]);
 
+/** the CoRIM profile of a realm CoMID (cca-rim.md 7.2) */
+enum pv_cca_comid_profile {
+	/* tag:arm.com,2025:cca_realm#1.0.0 (draft-ydb-rats-cca-endorsements,
+	 * veraison/corim profiles/cca): RIM as class id, cca.* measurements */
+	PV_CCA_COMID_REALM_2025,
+	/* http://arm.com/cca/realm/1 (veraison/services before the draft's
+	 * profile): RIM as instance, integrity registers */
+	PV_CCA_COMID_ARM_REALM_1,
+};
+
+/** pv_cca_comid_profile_uri - the profile's URI, for the CoRIM wrapper */
+const char *pv_cca_comid_profile_uri(enum pv_cca_comid_profile p);
+
 /**
  * pv_cca_comid - a CoMID template for Veraison's `cocli comid create`
- * (profile http://arm.com/cca/realm/1, cca-rim.md §7.2): one reference
- * value whose environment instance is the RIM and whose measurement holds
- * the RPV as raw-value and the integrity registers rim, rem0..rem3, each
- * "ALG;base64" at hash length
- * @rems: the four REMs, or NULL to give the rim register alone
- * @tmpl: a template to fill (tag identity, entities, class: copied), or
- *        NULL for podvm's, whose tag id is a UUID derived from the RIM
+ * (cca-rim.md 7.2), in veraison/corim's JSON. For PV_CCA_COMID_REALM_2025
+ * one reference value whose environment is a class with the RIM as class id
+ * (type bytes) and measurements cca.rim, cca.rem0..cca.rem3 (digests
+ * [alg, base64url], alg 1/7/8 for sha-256/384/512, at hash length) and
+ * cca.rpv (raw-value, type bytes, 64 bytes); for PV_CCA_COMID_ARM_REALM_1
+ * the RIM as environment instance and one measurement holding the RPV as
+ * raw-value and the integrity registers rim, rem0..rem3 ("ALG;base64")
+ * @rpv: the 64-byte personalization value, or NULL to leave it out (a
+ *       verifier then takes any RPV: Trustee binds the init-data hash to
+ *       it, so a pod's RPV is its own, cca-rim.md 2.7)
+ * @rems: the four REMs, or NULL to leave them out (rim alone)
+ * @tmpl: a template to fill, or NULL for podvm's (tag id a UUID derived
+ *        from the RIM, creator podvm). REALM_2025 keeps everything but
+ *        "triples", which it replaces; ARM_REALM_1 keeps the template's
+ *        triples.reference-values[0] (class, ...) and sets its instance and
+ *        measurements
  * returns: 0, PV_EFORMAT (@tmpl_name and the member that is not what
  *          cocli takes), PV_ENOMEM
  */
-int pv_cca_comid(const uint8_t *rim, size_t hlen, enum pv_hash alg,
-		 const uint8_t rpv[64], const uint8_t (*rems)[PV_CCA_MEAS_MAX],
-		 const json_t *tmpl, const char *tmpl_name, json_t **out,
-		 struct pv_err *e);
+int pv_cca_comid(enum pv_cca_comid_profile prof, const uint8_t *rim,
+		 size_t hlen, enum pv_hash alg, const uint8_t rpv[64],
+		 const uint8_t (*rems)[PV_CCA_MEAS_MAX], const json_t *tmpl,
+		 const char *tmpl_name, json_t **out, struct pv_err *e);
 
 /**
  * pv_rvps_sample - a Trustee RVPS "sample" message: {"version": "0.1.0",

@@ -1009,8 +1009,11 @@ json_t *pv_rv_derive_for(json_t *values, json_t *consumers)
 				pv_hash_from_name(alg, &h, NULL);
 			json_array_append_new(realms, pv_cca_ccatoken_realm(
 				bin, len, zero_rpv, PV_SHA256, rems));
-			if (pv_cca_comid(bin, len, h, zero_rpv, rems, NULL,
-					 NULL, &cm, NULL) < 0 ||
+			/* the CoMID leaves the RPV out: a pod's is its own
+			 * (Trustee binds the init-data hash to it) */
+			if (pv_cca_comid(PV_CCA_COMID_REALM_2025, bin, len,
+					 h, NULL, rems, NULL, NULL, &cm,
+					 NULL) < 0 ||
 			    json_object_set_new(comid, json_string_value(
 					json_object_get(v, "id")), cm)) {
 				free(b64);

@@ -108,6 +108,106 @@ expect_rc 2 "--realm-pv longer than 64 bytes is a usage error"
 run "$MEASURE" "${A1[@]}" --rpv 0g
 expect_rc 2 "--rpv that is not hex is a usage error"
 
+# --- the CoMID (cca-rim.md 7.2) ----------------------------------------------
+# base64url without padding, as veraison/corim's Digest JSON holds a value
+b64u() { xxd -r -p | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+comid_meas() { jq -c --arg k "$1" '.triples["reference-values"][0].measurements[] | select(.key.value == $k) | .value' "$2"; }
+Z32=$(printf '0%.0s' $(seq 64))
+run "$MEASURE" "${A1[@]}" --output-format comid --rpv 00112233
+expect_rc 0 "comid exits 0"
+cp "$T/out" "$T/comid-direct.json"
+check "comid: the environment is a class whose id is the RIM (tagged bytes), as profile tag:arm.com,2025:cca_realm#1.0.0 identifies a realm" \
+	test "$(jq -c '.triples["reference-values"][0].environment' "$T/out")" = "{\"class\":{\"id\":{\"type\":\"bytes\",\"value\":\"$b64\"}}}"
+check "comid: text mkeys cca.rim, cca.rem0..cca.rem3, cca.rpv" \
+	test "$(jq -r '[.triples["reference-values"][0].measurements[].key | .type + ":" + .value] | join(" ")' "$T/out")" = \
+	"string:cca.rim string:cca.rem0 string:cca.rem1 string:cca.rem2 string:cca.rem3 string:cca.rpv"
+check "comid: cca.rim is one digest [1 (sha-256), the RIM in unpadded base64url]" \
+	test "$(comid_meas cca.rim "$T/out")" = "{\"digests\":[[1,\"$(printf %s "$RIM1" | b64u)\"]]}"
+check "comid: the direct boot's REMs are zero at hash length" \
+	test "$(comid_meas cca.rem2 "$T/out")" = "{\"digests\":[[1,\"$(printf %s "$Z32" | b64u)\"]]}"
+check "comid: cca.rpv is the 64-byte RPV as a bytes raw-value" \
+	test "$(comid_meas cca.rpv "$T/out" | jq -r '.["raw-value"] | .type + " " + .value')" = \
+	"bytes $(printf '00112233%s' "$(printf '0%.0s' $(seq 120))" | xxd -r -p | base64 -w0)"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0-eac5 -k "$K" -i "$I" -m 300 -c 1 \
+	--irqchip gicv3 --measurement-algo sha512 --output-format comid
+cp "$T/out" "$T/comid-sha512.json"
+check "comid: a SHA-512 realm's digests are alg 8 at 64 bytes" \
+	test "$(comid_meas cca.rim "$T/out")" = "{\"digests\":[[8,\"$(printf %s "$RIM2" | b64u)\"]]}"
+check "comid: no cca.rpv without --rpv or --realm-pv (a pod's RPV is its own: any RPV)" \
+	test "$(jq -r '[.triples["reference-values"][0].measurements[].key.value] | join(" ")' "$T/out")" = "cca.rim cca.rem0 cca.rem1 cca.rem2 cca.rem3"
+gen_bytes 23 2097152 >"$T/fw.fd"
+run "$MEASURE" cca --vmm kvmtool --rmm 1.0 --firmware "$T/fw.fd" -m 512M -c 1 --disks 1 --output-format comid
+expect_rc 0 "comid of a firmware boot exits 0"
+cp "$T/out" "$T/comid-firmware.json"
+check "comid: a firmware boot gives cca.rim, no REMs (cca-rim.md §12)" \
+	test "$(jq -r '[.triples["reference-values"][0].measurements[].key.value] | join(" ")' "$T/out")" = "cca.rim"
+run "$MEASURE" "${A1[@]}" --output-format comid --comid-profile http://arm.com/cca/realm/1
+expect_rc 0 "comid of the earlier profile exits 0"
+cp "$T/out" "$T/comid-legacy.json"
+check "comid http://arm.com/cca/realm/1: the RIM as instance, integrity registers rim and rem0..rem3 as sha-256;base64" \
+	test "$(jq -r '.triples["reference-values"][0] | .environment.instance.value + " " + (.measurements[0].value["integrity-registers"] | [keys[], .rim.value[0]] | join(" "))' "$T/out")" = \
+	"$b64 rem0 rem1 rem2 rem3 rim sha-256;$b64"
+check "... and no raw-value without an RPV" test "$(jq -c '.triples["reference-values"][0].measurements[0].value | has("raw-value")' "$T/out")" = false
+printf '{"lang": "en-GB", "tag-identity": {"id": "43BBE37F-2E61-4B33-AED3-53CFF1428B17", "version": 0}, "entities": [{"name": "W", "roles": ["tagCreator"]}], "triples": {"reference-values": [{"environment": {"class": {"id": {"type": "bytes", "value": "QUFBQQ=="}}}, "measurements": []}]}}' >"$T/tmpl.json"
+run "$MEASURE" "${A1[@]}" --output-format comid --comid-template "$T/tmpl.json"
+cp "$T/out" "$T/comid-tmpl.json"
+check "comid --comid-template: the template's language, tag identity and entities, the realm's triples" \
+	test "$(jq -c '[.lang, .["tag-identity"].id, .entities[0].name, .triples["reference-values"][0].environment.class.id.value, (.triples["reference-values"] | length)]' "$T/out")" = \
+	"[\"en-GB\",\"43BBE37F-2E61-4B33-AED3-53CFF1428B17\",\"W\",\"$b64\",1]"
+run "$MEASURE" "${A1[@]}" --comid-profile http://arm.com/cca/realm/1
+expect_rc 2 "--comid-profile without --output-format comid is a usage error"
+run "$MEASURE" "${A1[@]}" --output-format comid --comid-profile http://arm.com/cca/realm/2
+expect_rc 2 "an unknown --comid-profile is a usage error"
+# Veraison's cocli, when built outside the repository (COCLI=PATH; how, and
+# its answers on these CoMIDs: tests/kat/cca/comid.txt). A cocli whose
+# `comid create` has --profile (veraison/corim with profiles/cca and the
+# [alg, base64url] digest JSON) takes the tag:arm.com,2025:cca_realm#1.0.0
+# CoMIDs and checks them against the profile; an earlier one (veraison/corim
+# before 88dde1b: "ALG;base64" digests) the http://arm.com/cca/realm/1 one.
+# `comid display` decodes the CBOR that `comid create` wrote: the values
+# must come back as they went in.
+if [ -n "${COCLI:-}" ] && [ -x "$COCLI" ]; then
+	mkdir -p "$T/cocli"
+	if "$COCLI" comid create --help 2>&1 | grep -q -- '--profile'; then
+		for c in direct sha512 firmware tmpl; do
+			run "$COCLI" comid create --template "$T/comid-$c.json" --output-dir "$T/cocli" \
+				--profile 'tag:arm.com,2025:cca_realm#1.0.0'
+			expect_rc 0 "cocli comid create --profile tag:arm.com,2025:cca_realm#1.0.0 takes the $c CoMID"
+			run "$COCLI" comid display --file "$T/cocli/comid-$c.cbor"
+			expect_rc 0 "cocli comid display decodes the $c CoMID"
+			tail -n +2 "$T/out" >"$T/cocli/$c.json"
+			check "cocli: the $c CoMID's triples come back as they went in" \
+				test "$(jq -S -c .triples "$T/cocli/$c.json")" = "$(jq -S -c .triples "$T/comid-$c.json")"
+		done
+		# the profile's own checks can fail: a RIM of 31 bytes as class id
+		jq '.triples["reference-values"][0].environment.class.id.value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="' \
+			"$T/comid-direct.json" >"$T/comid-bad.json"
+		run "$COCLI" comid create --template "$T/comid-bad.json" --output-dir "$T/cocli" \
+			--profile 'tag:arm.com,2025:cca_realm#1.0.0'
+		expect_rc 1 "cocli --profile refuses a class id that is no RIM (31 bytes)"
+		# cca-realm-measurements' 64-byte value for a SHA-256 realm
+		# (cca-rim.md 7.2): not a SHA-256 digest
+		jq --arg v "$(printf '%s%s' "$RIM1" "$Z32" | b64u)" \
+			'.triples["reference-values"][0].measurements[0].value.digests[0][1] = $v' \
+			"$T/comid-direct.json" >"$T/comid-padded.json"
+		run "$COCLI" comid create --template "$T/comid-padded.json" --output-dir "$T/cocli" \
+			--profile 'tag:arm.com,2025:cca_realm#1.0.0'
+		expect_rc 1 "cocli refuses a sha-256 digest of 64 bytes"
+		ok "cocli: the http://arm.com/cca/realm/1 CoMID # SKIP this cocli takes the [alg, base64url] digests of the 2025 profile"
+	else
+		run "$COCLI" comid create --template "$T/comid-legacy.json" --output-dir "$T/cocli"
+		expect_rc 0 "cocli comid create takes the http://arm.com/cca/realm/1 CoMID"
+		run "$COCLI" comid display --file "$T/cocli/comid-legacy.cbor"
+		expect_rc 0 "cocli comid display decodes it"
+		tail -n +2 "$T/out" >"$T/cocli/legacy.json"
+		check "cocli: its triples come back as they went in" \
+			test "$(jq -S -c .triples "$T/cocli/legacy.json")" = "$(jq -S -c .triples "$T/comid-legacy.json")"
+		ok "cocli: the tag:arm.com,2025:cca_realm#1.0.0 CoMIDs # SKIP this cocli has no --profile (veraison/corim before profiles/cca)"
+	fi
+else
+	ok "cocli comid create/display of the CoMIDs # SKIP no COCLI (Veraison's cocli) to cross-check with"
+fi
+
 # --- other profiles ---------------------------------------------------------
 run "$MEASURE" cca --vmm kvmtool --rmm 1.0 -k "$K" -i "$I" -m 256M -c 1 --log "$T/log2"
 expect_rc 0 "profile 1.0 exits 0"

@@ -110,12 +110,12 @@ check "the firmware value's regions: params, ram, firmware, dtb, vcpu0" test \
 check "ccatoken: the RAK hash is sha-256 (TF-RMM), zero REMs for the direct boots, none for the firmware boot" test \
 	"$(jq -c '[.ccatoken.realm[] | [.["rak-hash-algorithm"], (.["extensible-measurements"] // [] | length)]]' "$RV")" = \
 	'[["sha-256",4],["sha-256",4],["sha-256",4],["sha-256",0]]'
-check "comid: one CoMID per value, the RIM as instance and register, rim alone for the firmware boot" test \
-	"$(jq -c '[.comid | to_entries[] | [.key, (.value.triples["reference-values"][0].measurements[0].value["integrity-registers"] | keys | length)]]' "$RV")" = \
-	'[["kvmtool-cca-eac5/1cpu",5],["kvmtool-cca/1cpu",5],["kvmtool-cca-rmm2/1cpu",5],["kvmtool-cca-edk2/1cpu",1]]'
-check "... whose rim register is sha-256;base64 of the RIM" test \
-	"$(jq -r '.comid["kvmtool-cca-eac5/1cpu"].triples["reference-values"][0].measurements[0].value["integrity-registers"].rim.value[0]' "$RV")" = \
-	"sha-256;$(printf 9662ba6a61fb0dddd454b854305cab952393cda96ec0721d3194d5c3f0f2f97c | xxd -r -p | base64 -w0)"
+check "comid: one CoMID per value (profile tag:arm.com,2025:cca_realm#1.0.0), the RIM as class id and cca.rim, no REMs for the firmware boot, no RPV (a pod's own)" test \
+	"$(jq -c '[.comid | to_entries[] | [.key, ([.value.triples["reference-values"][0].measurements[].key.value] | join(" "))]]' "$RV")" = \
+	'[["kvmtool-cca-eac5/1cpu","cca.rim cca.rem0 cca.rem1 cca.rem2 cca.rem3"],["kvmtool-cca/1cpu","cca.rim cca.rem0 cca.rem1 cca.rem2 cca.rem3"],["kvmtool-cca-rmm2/1cpu","cca.rim cca.rem0 cca.rem1 cca.rem2 cca.rem3"],["kvmtool-cca-edk2/1cpu","cca.rim"]]'
+check "... whose class id is the RIM and cca.rim its [1 (sha-256), base64url] digest" test \
+	"$(jq -c '.comid["kvmtool-cca-eac5/1cpu"].triples["reference-values"][0] | [.environment.class.id.value, .measurements[0].value.digests[0]]' "$RV")" = \
+	"[\"$(printf 9662ba6a61fb0dddd454b854305cab952393cda96ec0721d3194d5c3f0f2f97c | xxd -r -p | base64 -w0)\",[1,\"$(printf 9662ba6a61fb0dddd454b854305cab952393cda96ec0721d3194d5c3f0f2f97c | xxd -r -p | base64 -w0 | tr '+/' '-_' | tr -d '=')\"]]"
 if have_jsonschema; then
 	check "refvalues.json validates against refvalues/refvalues.schema.json" validate refvalues "$RV"
 else

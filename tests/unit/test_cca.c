@@ -1508,8 +1508,170 @@ static void test_firmware_errors(void **state)
 						  &e), PV_ERANGE);
 }
 
-/* the CoMID template (cca-rim.md 7.2): cca-realm-measurements' shape, the
- * values at hash length, a template's identity kept */
+/* the first measurement whose mkey is @key (profile 2025) */
+static json_t *comid_meas(json_t *rv, const char *key)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(rv, "measurements"), i, m) {
+		const char *k = json_string_value(json_object_get(
+			json_object_get(m, "key"), "value"));
+
+		if (k && !strcmp(k, key))
+			return m;
+	}
+	return NULL;
+}
+
+/* the CoMID of profile tag:arm.com,2025:cca_realm#1.0.0 (cca-rim.md 7.2):
+ * RIM as class id, cca.* measurements whose digests are [alg, base64url
+ * without padding] at hash length, as veraison/corim's profiles/cca and
+ * comid/digest.go take them */
+static void test_comid_2025(void **state)
+{
+	static const uint8_t zr[4][PV_CCA_MEAS_MAX];
+	uint8_t rim[64], rpv[64] = { 'p', 'v' };
+	json_t *c = NULL, *t, *rv, *m, *d;
+	struct pv_err e = { 0 };
+	size_t i;
+
+	(void)state;
+	/* 0xfb 0xff...: bytes whose base64 has '+' and '/' (std) */
+	for (i = 0; i < sizeof(rim); i++)
+		rim[i] = (uint8_t)(0xf8 + (i & 7));
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 32,
+				      PV_SHA256, rpv, zr, NULL, NULL, &c, &e),
+			 0);
+	assert_string_equal(pv_cca_comid_profile_uri(PV_CCA_COMID_REALM_2025),
+			    "tag:arm.com,2025:cca_realm#1.0.0");
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	/* the environment: a class whose id is the RIM (std base64, as
+	 * Go's encoding/json takes []byte), nothing else */
+	assert_int_equal(json_object_size(json_object_get(rv, "environment")),
+			 1);
+	assert_int_equal(json_object_size(json_object_get(json_object_get(rv,
+		"environment"), "class")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(json_object_get(rv, "environment"), "class"),
+		"id"), "type")), "bytes");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(json_object_get(rv, "environment"), "class"),
+		"id"), "value")),
+		"+Pn6+/z9/v/4+fr7/P3+//j5+vv8/f7/+Pn6+/z9/v8=");
+	/* the tag id from the RIM as for the other profile (python3:
+	 * sha256(bytes(0xf8 + (i & 7) for i in range(32))), version 8 and
+	 * variant bits set) */
+	/* rim, four REMs, the RPV */
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")),
+			 6);
+	m = comid_meas(rv, "cca.rim");
+	assert_non_null(m);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		m, "key"), "type")), "string");
+	d = json_array_get(json_object_get(json_object_get(m, "value"),
+					   "digests"), 0);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(m,
+		"value"), "digests")), 1);
+	/* sha-256 is 1 in the named-information registry; the value
+	 * base64url, unpadded: 32 bytes give 43 characters */
+	assert_int_equal(json_integer_value(json_array_get(d, 0)), 1);
+	assert_string_equal(json_string_value(json_array_get(d, 1)),
+			    "-Pn6-_z9_v_4-fr7_P3-__j5-vv8_f7_-Pn6-_z9_v8");
+	d = json_array_get(json_object_get(json_object_get(comid_meas(rv,
+		"cca.rem3"), "value"), "digests"), 0);
+	assert_string_equal(json_string_value(json_array_get(d, 1)),
+			    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	m = comid_meas(rv, "cca.rpv");
+	assert_non_null(m);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(m, "value"), "raw-value"), "type")), "bytes");
+	assert_true(!strncmp(json_string_value(json_object_get(json_object_get(
+		json_object_get(m, "value"), "raw-value"), "value")), "cHYAAA",
+		6));
+	/* the legacy profile's registers are not there */
+	assert_null(json_object_get(json_object_get(json_array_get(
+		json_object_get(rv, "measurements"), 0), "value"),
+		"integrity-registers"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "e73c0133-9e25-808a-8639-8ee8f1b2a2e7");
+	json_decref(c);
+	/* sha-512 (alg 8), 64 bytes (86 characters), no REMs */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 64,
+				      PV_SHA512, rpv, NULL, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")),
+			 2);
+	assert_null(comid_meas(rv, "cca.rem0"));
+	d = json_array_get(json_object_get(json_object_get(comid_meas(rv,
+		"cca.rim"), "value"), "digests"), 0);
+	assert_int_equal(json_integer_value(json_array_get(d, 0)), 8);
+	assert_int_equal(strlen(json_string_value(json_array_get(d, 1))), 86);
+	json_decref(c);
+	/* no RPV: no cca.rpv (a verifier then takes any) */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 32,
+				      PV_SHA256, NULL, zr, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")),
+			 5);
+	assert_null(comid_meas(rv, "cca.rpv"));
+	json_decref(c);
+	/* sha-384: alg 7 */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 48,
+				      PV_SHA384, rpv, NULL, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	d = json_array_get(json_object_get(json_object_get(comid_meas(rv,
+		"cca.rim"), "value"), "digests"), 0);
+	assert_int_equal(json_integer_value(json_array_get(d, 0)), 7);
+	json_decref(c);
+	/* a template: its identity and entities kept, its triples (another
+	 * realm's values) replaced */
+	t = json_loads("{\"lang\": \"en-GB\", \"tag-identity\": {\"id\": "
+		       "\"43BBE37F-2E61-4B33-AED3-53CFF1428B17\"}, \"entities\":"
+		       " [{\"name\": \"W\", \"roles\": [\"creator\"]}], "
+		       "\"triples\": {\"reference-values\": [{\"environment\": "
+		       "{\"class\": {\"vendor\": \"W\"}}, \"measurements\": "
+		       "[{}]}, {}]}}", 0, NULL);
+	assert_non_null(t);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 32,
+				      PV_SHA256, rpv, zr, t, "t.json", &c, &e),
+			 0);
+	assert_string_equal(json_string_value(json_object_get(c, "lang")),
+			    "en-GB");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		c, "tag-identity"), "id")), "43BBE37F-2E61-4B33-AED3-53CFF1428B17");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(c, "entities"), 0), "name")), "W");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(c,
+		"triples"), "reference-values")), 1);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_null(json_object_get(json_object_get(json_object_get(rv,
+		"environment"), "class"), "vendor"));
+	assert_int_equal(json_array_size(json_object_get(rv, "measurements")),
+			 6);
+	json_decref(c);
+	json_decref(t);
+	/* a template that is not an object: named */
+	t = json_loads("[]", 0, NULL);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_REALM_2025, rim, 32,
+				      PV_SHA256, rpv, zr, t, "t.json", &c, &e),
+			 PV_EFORMAT);
+	assert_non_null(strstr(e.msg, "t.json: expected an object"));
+	assert_null(c);
+	json_decref(t);
+}
+
+/* the CoMID of the earlier profile http://arm.com/cca/realm/1 (cca-rim.md
+ * 7.2): cca-realm-measurements' shape, the values at hash length, a
+ * template's identity kept */
 static void test_comid(void **state)
 {
 	static const uint8_t zr[4][PV_CCA_MEAS_MAX];
@@ -1522,8 +1684,11 @@ static void test_comid(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rim); i++)
 		rim[i] = (uint8_t)i;
-	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, NULL, NULL,
-				      &c, &e), 0);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA256, rpv, zr, NULL, NULL, &c, &e),
+			 0);
+	assert_string_equal(pv_cca_comid_profile_uri(PV_CCA_COMID_ARM_REALM_1),
+			    "http://arm.com/cca/realm/1");
 	/* the tag id: a version-8 UUID of SHA-256(RIM) (computed with
 	 * python3 hashlib: sha256(bytes(range(32))), version and variant bits
 	 * set), the same every run */
@@ -1531,6 +1696,9 @@ static void test_comid(void **state)
 		c, "tag-identity"), "id")), "630dcd29-66c4-8366-9112-5448bbb25b4f");
 	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
 					    "reference-values"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(rv, "environment"), "class"), "vendor")),
+		"podvm");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 		json_object_get(rv, "environment"), "instance"), "value")),
 		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
@@ -1554,8 +1722,9 @@ static void test_comid(void **state)
 	free(dump);
 	json_decref(c);
 	/* without REMs: the rim register alone */
-	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA512, rpv, NULL, NULL, NULL,
-				      &c, &e), 0);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA512, rpv, NULL, NULL, NULL, &c, &e),
+			 0);
 	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
 					    "reference-values"), 0);
 	regs = json_object_get(json_object_get(json_array_get(json_object_get(
@@ -1563,6 +1732,18 @@ static void test_comid(void **state)
 	assert_int_equal(json_object_size(regs), 1);
 	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(
 		json_object_get(regs, "rim"), "value"), 0)), "sha-512;"));
+	json_decref(c);
+	/* without an RPV: no raw-value */
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA256, NULL, zr, NULL, NULL, &c, &e),
+			 0);
+	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
+					    "reference-values"), 0);
+	assert_null(json_object_get(json_object_get(json_array_get(
+		json_object_get(rv, "measurements"), 0), "value"), "raw-value"));
+	assert_int_equal(json_object_size(json_object_get(json_object_get(
+		json_array_get(json_object_get(rv, "measurements"), 0), "value"),
+		"integrity-registers")), 5);
 	json_decref(c);
 	/* a template: its identity and class kept, its sample values
 	 * replaced */
@@ -1573,8 +1754,9 @@ static void test_comid(void **state)
 		       "\"value\": \"QoS1\"}}, \"measurements\": [{}, {}]}]}}",
 		       0, NULL);
 	assert_non_null(t);
-	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
-				      &c, &e), 0);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA256, rpv, zr, t, "t.json", &c, &e),
+			 0);
 	rv = json_array_get(json_object_get(json_object_get(c, "triples"),
 					    "reference-values"), 0);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
@@ -1589,8 +1771,9 @@ static void test_comid(void **state)
 	json_decref(t);
 	/* a template without reference values: named */
 	t = json_loads("{\"triples\": {}}", 0, NULL);
-	assert_int_equal(pv_cca_comid(rim, 32, PV_SHA256, rpv, zr, t, "t.json",
-				      &c, &e), PV_EFORMAT);
+	assert_int_equal(pv_cca_comid(PV_CCA_COMID_ARM_REALM_1, rim, 32,
+				      PV_SHA256, rpv, zr, t, "t.json", &c, &e),
+			 PV_EFORMAT);
 	assert_non_null(strstr(e.msg, "t.json: triples.reference-values[0]"));
 	assert_null(c);
 	json_decref(t);
@@ -1620,6 +1803,7 @@ int main(void)
 		cmocka_unit_test(test_firmware),
 		cmocka_unit_test(test_firmware_errors),
 		cmocka_unit_test(test_comid),
+		cmocka_unit_test(test_comid_2025),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

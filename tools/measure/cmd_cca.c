@@ -33,12 +33,13 @@ enum {
 	O_DTB, O_DUMP_DTB, O_IRQCHIP, O_NETWORK, O_DISKS, O_NODEF, O_QEMU_VER, O_REALM,
 	O_ALGO,
 	O_SVE_VL, O_NO_SVE, O_PMU, O_BPS, O_WPS, O_IPA, O_LPA2, O_RPV,
-	O_REALM_PV, O_RAK_ALGO, O_FORMAT, O_COMID_TMPL, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
+	O_REALM_PV, O_RAK_ALGO, O_FORMAT, O_COMID_TMPL,
+	O_COMID_PROFILE, O_JSON, O_LOG, O_ALL_RECS, O_THREADS, O_COUNT
 };
 
 struct cca_opts {
 	enum pv_cca_profile rmm;
-	unsigned vmm, irqchip, network, algo, rak_algo, format;
+	unsigned vmm, irqchip, network, algo, rak_algo, format, comid_profile;
 	uint64_t align, mem, cpus, disks, sve_vl, pmu, bps, wps, ipa, threads;
 	const char *kernel, *firmware, *initrd, *params, *dtb, *dump_dtb, *log;
 	const char *comid_tmpl;
@@ -61,6 +62,11 @@ static const enum pv_hash rak_ids[] = { PV_SHA256, PV_SHA384, PV_SHA512 };
 static const char *const format_names[] = { "hex", "base64", "rvps",
 					     "ccatoken", "comid", NULL };
 enum { F_HEX, F_BASE64, F_RVPS, F_CCATOKEN, F_COMID };
+/* the CoMID's CoRIM profile, by URI as cocli --profile takes it */
+static const char *const comid_profile_names[] = {
+	"tag:arm.com,2025:cca_realm#1.0.0", "http://arm.com/cca/realm/1", NULL };
+static const enum pv_cca_comid_profile comid_profile_ids[] = {
+	PV_CCA_COMID_REALM_2025, PV_CCA_COMID_ARM_REALM_1 };
 
 static int parse_rmm(const char *arg, void *dst, struct pv_err *e)
 {
@@ -211,11 +217,17 @@ static const struct pv_opt cca_table[O_COUNT] = {
 		"Veraison's cocli",
 		CCA_ROW(format), .names = format_names },
 	[O_COMID_TMPL] = { "comid-template", 0, PV_ARG_PATH_IN, NULL,
-		"the CoMID template to fill (tag identity, entities, class "
-		"kept; instance and measurements set), as "
-		"cca-realm-measurements' --endorsements-template",
+		"the CoMID template to fill (tag identity, entities kept; "
+		"the realm's triples set), as cca-realm-measurements' "
+		"--endorsements-template",
 		CCA_ROW(comid_tmpl), .only_with = O_FORMAT + 1,
 		.only_with_value = "comid" },
+	[O_COMID_PROFILE] = { "comid-profile", 0, PV_ARG_ENUM, NULL,
+		"the CoMID's CoRIM profile: tag:arm.com,2025:cca_realm#1.0.0 "
+		"(draft-ydb-rats-cca-endorsements, the default) or "
+		"http://arm.com/cca/realm/1 (the earlier Veraison form)",
+		CCA_ROW(comid_profile), .names = comid_profile_names,
+		.only_with = O_FORMAT + 1, .only_with_value = "comid" },
 	[O_JSON] = { "json", 0, PV_ARG_FLAG, NULL,
 		"the RIM with its inputs: profile, parameters, layout and "
 		"descriptor counts",
@@ -259,7 +271,8 @@ static void log_step(void *vctx, const struct pv_cca_step *s)
 
 static int print_output(unsigned fmt, const struct pv_cca_result *res,
 			enum pv_hash alg, const uint8_t rpv[64],
-			enum pv_hash rak, bool firmware, const json_t *tmpl,
+			bool rpv_given, enum pv_hash rak, bool firmware,
+			enum pv_cca_comid_profile cprof, const json_t *tmpl,
 			const char *tmpl_name, struct pv_err *e)
 {
 	/* a direct boot: nothing extends the REMs before the guest's own
@@ -291,9 +304,11 @@ static int print_output(unsigned fmt, const struct pv_cca_result *res,
 					res->rim, res->hlen, rpv, rak, rems));
 		rc = doc ? pv_json_print(doc) : -1;
 	} else {
-		/* CoMID template for cocli (7.2) */
-		if (pv_cca_comid(res->rim, res->hlen, alg, rpv, rems, tmpl,
-				 tmpl_name, &doc, e) < 0)
+		/* CoMID template for cocli (7.2): the RPV when one is given,
+		 * else none (any RPV) */
+		if (pv_cca_comid(cprof, res->rim, res->hlen, alg,
+				 rpv_given ? rpv : NULL, rems, tmpl, tmpl_name,
+				 &doc, e) < 0)
 			return -2;
 		rc = pv_json_print(doc);
 	}
@@ -511,7 +526,10 @@ int cmd_cca(int argc, char **argv)
 		}
 	} else {
 		int prc = print_output(o.format, &res, alg, o.rpv,
+				       pv_opt_given(&st, O_RPV) ||
+				       pv_opt_given(&st, O_REALM_PV),
 				       rak_ids[o.rak_algo], o.firmware != NULL,
+				       comid_profile_ids[o.comid_profile],
 				       tmpl, o.comid_tmpl, &e);
 
 		if (prc == -2)
