@@ -16,9 +16,16 @@
 # on it (flock on SRC/.lock).
 
 # edk2_version TOOL...: the first line of TOOL's version banner with a
-# version number in it (no pipe: an early exit's SIGPIPE would fail under
-# pipefail).
-edk2_version() { local v; v=$("$@" 2>&1 || true); grep -m1 -E '[0-9]\.[0-9]' <<<"$v"; }
+# version number in it, dotted or, as iasl's ("... version 20200925"), a
+# date (no pipe: an early exit's SIGPIPE would fail under pipefail).  A
+# banner with neither stops the build: the key must not lose a tool
+# unseen (before this, iasl's line matched nothing and was left out of
+# the SNP firmware's key).
+edk2_version() {
+	local v
+	v=$("$@" 2>&1 || true)
+	grep -m1 -E '[0-9]\.[0-9]|version [0-9]{8}' <<<"$v" || die "$*: no version in its banner"
+}
 
 # edk2_src_ok SRC FILE SHA256
 edk2_src_ok() {
