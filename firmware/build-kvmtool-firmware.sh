@@ -72,6 +72,12 @@ edk2_extract "$cache_root/firmware/src" "$src" "$work/extract.log"
 edk2_fixed_env
 # tools_def.txt's GCC5 AARCH64 tools are $(GCC5_AARCH64_PREFIX)gcc, ...
 export GCC5_AARCH64_PREFIX=$kvmtool_cross_prefix
+# GCC5's AARCH64 link line takes -llto-aarch64 from BaseTools/Bin/GccLto;
+# Debian's source ships only its assembler source (upstream's prebuilt
+# .a is not in the orig tarball), and debian/rules makes it exactly so:
+# `$(GCC5_AARCH64_PREFIX)gcc -c -fpic liblto-aarch64.s -o liblto-aarch64.a`.
+"$cc" -c -fpic "$src/BaseTools/Bin/GccLto/liblto-aarch64.s" -o "$src/BaseTools/Bin/GccLto/liblto-aarch64.a" ||
+	die "assembling BaseTools/Bin/GccLto/liblto-aarch64.s failed"
 
 jobs=$(nproc)
 say "building $kvmtool_dsc_path ($kvmtool_arch, $kvmtool_build_type, $kvmtool_toolchain, ${kvmtool_cross_prefix}gcc) with $jobs jobs"
