@@ -83,7 +83,7 @@ Usage: ./build.sh [COMMAND]
 
   (none)   the main job: the default image end to end, into out/
            (deps, tools, kernel, firmware, tdx-firmware, rootfs, igvm,
-           kernel-arm64, rootfs-arm64, publish)
+           kernel-arm64, rootfs-arm64, kvmtool-firmware, publish)
   deps     install the Debian packages podvm needs (as root; idempotent)
   tools    build build/bin/igvmgen, build/bin/measure, build/bin/veritysetup
   kernel   the guest kernel (cached by the content hash of its inputs)
@@ -99,6 +99,10 @@ Usage: ./build.sh [COMMAND]
            cross-compiled from kernel-config/PINNED-arm64 (cached)
   rootfs-arm64  the arm64 rootfs (mmdebstrap with qemu-user-static, cached),
            erofs, verity tree, GPT disk (docs/arm64.md)
+  kvmtool-firmware  the arm64 image's kvmtool guest firmware KVMTOOL_EFI.fd:
+           EDK2's ArmVirtKvmTool platform from the same Debian edk2 source
+           as the SNP firmware (firmware/PINNED, firmware/PINNED-KVMTOOL;
+           cached like the kernel; not realm-capable: docs/firmware.md 7)
   publish [--release-base URL]
            assemble out/ (atomically): the artifacts, build-info.json,
            artifacts.json (the node-installer index), refvalues.json (every
@@ -472,6 +476,15 @@ cmd_kernel_arm64() {
 	flock "$lock" kernel-config/build-kernel.sh arm64 "$STAGE_DIR/kernel-arm64" || die "arm64 kernel build failed"
 }
 
+# The kvmtool guest firmware of the arm64 image (docs/firmware.md 7): the
+# firmware boot target of release.json (kvmtool-cca-edk2).  Its own fixed
+# build folder: it runs beside the SNP firmware's build.
+cmd_kvmtool_firmware() {
+	stage kvmtool-firmware
+	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
+	firmware/build-kvmtool-firmware.sh "$STAGE_DIR/kvmtool-firmware" || die "kvmtool firmware build failed"
+}
+
 cmd_rootfs_arm64() {
 	stage rootfs-arm64
 	has_arm64 || die "images/$IMAGE has no arm64 variant (arch-arm64.conf)"
@@ -535,6 +548,7 @@ cmd_publish() {
 		put "$STAGE_DIR/disk-arm64/cmdline" cmdline-arm64
 		put "$STAGE_DIR/disk-arm64/verity.json" verity-arm64.json
 		put "$STAGE_DIR/rootfs-arm64/packages.manifest" packages-arm64.manifest
+		put "$STAGE_DIR/kvmtool-firmware/KVMTOOL_EFI.fd"
 	fi
 	for f in "$STAGE_DIR"/*.igvm; do [ -f "$f" ] && put "$f"; done
 	ci/build-info.sh "images/$IMAGE" "$new" "$BUILD/bin" >"$new/build-info.json" || die "build-info"
@@ -650,7 +664,8 @@ cmd_stages() {
 	if has_arm64; then
 		bg_start kernel-arm64 cmd_kernel_arm64
 		bg_start rootfs-arm64 cmd_rootfs_arm64
-		arm64=(kernel-arm64 rootfs-arm64)
+		bg_start kvmtool-firmware cmd_kvmtool_firmware
+		arm64=(kernel-arm64 rootfs-arm64 kvmtool-firmware)
 	fi
 	bg_start kernel cmd_kernel
 	bg_start rootfs cmd_rootfs
@@ -676,6 +691,7 @@ tdx-firmware) cmd_deps; cmd_tdx_firmware ;;
 rootfs) cmd_deps; cmd_tools; cmd_rootfs ;;
 kernel-arm64) cmd_deps; cmd_kernel_arm64 ;;
 rootfs-arm64) cmd_deps; cmd_tools; cmd_rootfs_arm64 ;;
+kvmtool-firmware) cmd_deps; cmd_kvmtool_firmware ;;
 igvm) cmd_tools; cmd_igvm ;;
 publish)
 	shift
@@ -698,7 +714,7 @@ lock)
 	"" | arm64) cmd_deps; cmd_lock "${2:-}" ;;
 	*) usage >&2; exit 2 ;;
 	esac ;;
-stages) cmd_stages ;; # kernel firmware rootfs igvm kernel-arm64 rootfs-arm64 publish, with the tools as built
+stages) cmd_stages ;; # kernel firmware rootfs igvm kernel-arm64 rootfs-arm64 kvmtool-firmware publish, with the tools as built
 boot-test) cmd_boot_test ;;
 tools) cmd_deps; cmd_tools ;;
 test) cmd_test ;;

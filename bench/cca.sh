@@ -6,9 +6,11 @@
 # LKVM_RIM_MEASURER=/path/to/lkvm-rim-measurer (Islet's, built outside this
 # repository) it also times that tool on the same files and checks that
 # both print the same RIM.  Then the firmware boot (cca-rim.md §11.1) as
-# the learning path launches it (-m 512M -c 1, one disk): FIRMWARE=FILE
-# (a published KVMTOOL_EFI.fd), else a 2 MiB pseudo-random stand-in, for
-# profiles 1.0-eac5 and 1.0, also against the measurer when given.
+# the learning path launches it (-m 512M -c 1, one disk) with the
+# published image's firmware: FIRMWARE=FILE, else out/KVMTOOL_EFI.fd (or
+# OUT=DIR's), which ./build.sh kvmtool-firmware builds; only when there is
+# none a 2 MiB pseudo-random stand-in, and the output says which was used;
+# for profiles 1.0-eac5 and 1.0, also against the measurer when given.
 #
 # Usage: bench/cca.sh [MEASURE]   (default: build/tools/measure/measure)
 set -euo pipefail
@@ -58,13 +60,21 @@ for alg in sha256 sha512; do
 	fi
 done
 
-if [ -n "${FIRMWARE:-}" ]; then
+FIRMWARE=${FIRMWARE:-}
+outdir=${OUT:-out}
+case "$outdir" in /*) ;; *) outdir=$top/$outdir ;; esac
+if [ -z "$FIRMWARE" ] && [ -f "$outdir/KVMTOOL_EFI.fd" ]; then
+	FIRMWARE=$outdir/KVMTOOL_EFI.fd
+fi
+if [ -n "$FIRMWARE" ]; then
 	cp "$FIRMWARE" "$T/fw.fd"
+	fwname="$FIRMWARE, sha256 $(sha256sum <"$FIRMWARE" | cut -c1-16)..."
 else
 	gen_bytes 31 $((2 << 20)) >"$T/fw.fd"
+	fwname="a pseudo-random STAND-IN: no $outdir/KVMTOOL_EFI.fd (./build.sh kvmtool-firmware) and no FIRMWARE=FILE"
 fi
 truncate -s 1M "$T/disk.img"
-echo "cca bench, firmware boot: $(stat -c %s "$T/fw.fd") B firmware${FIRMWARE:+ ($FIRMWARE)}, -m 512M -c 1, one disk, sha256"
+echo "cca bench, firmware boot: $(stat -c %s "$T/fw.fd") B firmware ($fwname), -m 512M -c 1, one disk, sha256"
 for rmm in 1.0-eac5 1.0; do
 	read -r best med cpu < <(timeit "$MEASURE" cca --vmm kvmtool --rmm "$rmm" \
 		--firmware "$T/fw.fd" --disks 1 -m 512M -c 1)

@@ -11,6 +11,15 @@
 #        the optional target was skipped (issue 14)
 #   5b.  they equal sev-snp-measure's recorded answers (and its live
 #        ones, with SEV_SNP_MEASURE set to a checkout outside the tree)
+#   5c.  the arm64 image's kvmtool-cca-eac5 RIM equals lkvm-rim-measurer's
+#        recorded answer (tests/kat/cca/default-image-kvmtool.txt)
+#   5d.  its firmware boot, KVMTOOL_EFI.fd (required): measure cca under
+#        profile 1.0-eac5 with the kvmtool-cca-edk2 target's parameters
+#        equals lkvm-rim-measurer --firmware's recorded RIM, and the DTB of
+#        the published value's command equals its --dump-dtb; the
+#        published (profile 1.0) value is what that command prints (the
+#        measurer models 1.0-eac5 only: docs/cca-rim.md 11.4)
+#        (with LKVM_RIM_MEASURER=/path also run live, 5c and 5d)
 #   6.   measure verify confirms every value of OUT from its artifacts
 #   7.   the committed values are what the current inputs give (a drift
 #        whose recorded inputs moved, e.g. a Debian security update in the
@@ -100,6 +109,42 @@ if [ -n "${LKVM_RIM_MEASURER:-}" ] && [ -e "$out/Image" ]; then
 		-p "$(cat cmdline-arm64)" 2>/dev/null | sed -n 's/^RIM: //p' | tr A-F a-f)
 	if [ "$t" = "$ours" ]; then ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's, run live"
 	else not_ok "kvmtool-cca-eac5 value equals lkvm-rim-measurer's, run live (it printed '$t')"; fi
+fi
+# The firmware boot (kvmtool-cca-edk2, profile 1.0) of the release's
+# KVMTOOL_EFI.fd: lkvm-rim-measurer models profile 1.0-eac5 only, so it is
+# checked on what the two profiles share (docs/cca-rim.md 11.4): the same
+# launch under 1.0-eac5 gives the measurer's RIM, and the DTB of the
+# published value's command is the measurer's --dump-dtb.
+fw_cmd=$(jq -r '.values[] | select(.platform == "kvmtool-cca-edk2") | .command' "$out/refvalues.json")
+fw_ours=$(jq -r '.values[] | select(.platform == "kvmtool-cca-edk2") | .measurement' "$out/refvalues.json")
+if [ ! -e "$out/KVMTOOL_EFI.fd" ]; then
+	not_ok "kvmtool-cca-edk2 equals lkvm-rim-measurer's: no KVMTOOL_EFI.fd in $out (release.json requires it: ./build.sh kvmtool-firmware)"
+elif [ -z "$fw_cmd" ] || [ "${fw_cmd/ --rmm 1.0 / }" = "$fw_cmd" ]; then
+	not_ok "kvmtool-cca-edk2 equals lkvm-rim-measurer's: no profile-1.0 kvmtool-cca-edk2 value in $out/refvalues.json ('$fw_cmd')"
+elif [ "$(sha256sum <"$out/KVMTOOL_EFI.fd" | cut -d' ' -f1)" != "$(ckat_in firmware)" ]; then
+	not_ok "kvmtool-cca-edk2 equals lkvm-rim-measurer's: KVMTOOL_EFI.fd is not the one $ckat was recorded for (record it again with the command in its header)"
+else
+	# the published command, run as written in OUT; then as 1.0-eac5
+	t=$(cd "$out" && PATH=$build/bin:$PATH sh -c "$fw_cmd --dump-dtb '$work/fw.dtb'" 2>"$work/fwerr")
+	e5=$(cd "$out" && PATH=$build/bin:$PATH sh -c "${fw_cmd/ --rmm 1.0 / --rmm 1.0-eac5 }" 2>>"$work/fwerr")
+	d=$(sha256sum <"$work/fw.dtb" 2>/dev/null | cut -d' ' -f1)
+	if [ "$e5" = "$(ckat_in kvmtool-cca-edk2-eac5)" ] && [ "$d" = "$(ckat_in firmware-dtb)" ] && [ "$t" = "$fw_ours" ]; then
+		ok "kvmtool-cca-edk2: KVMTOOL_EFI.fd's launch under 1.0-eac5 and the published value's DTB equal lkvm-rim-measurer 3cac6a9's recorded answers ($ckat)"
+	else
+		not_ok "kvmtool-cca-edk2: 1.0-eac5 RIM '$e5', DTB sha256 '$d', published command '$t' (value $fw_ours); $ckat records $(ckat_in kvmtool-cca-edk2-eac5), $(ckat_in firmware-dtb)"
+		diag "$work/fwerr"
+	fi
+	if [ -n "${LKVM_RIM_MEASURER:-}" ]; then
+		mkdir -p "$work/lkvm-home"
+		l=$(cd "$out" && HOME=$work/lkvm-home "$LKVM_RIM_MEASURER" run --realm --measurement-algo=sha256 \
+			--disable-sve --console serial -m 512M -c 1 -d disk-arm64.img --firmware KVMTOOL_EFI.fd \
+			--dump-dtb "$work/fw-lkvm.dtb" 2>/dev/null | sed -n 's/^RIM: //p' | tr A-F a-f)
+		if [ "$l" = "$e5" ] && cmp -s "$work/fw.dtb" "$work/fw-lkvm.dtb"; then
+			ok "kvmtool-cca-edk2: 1.0-eac5 RIM and DTB equal lkvm-rim-measurer's, run live"
+		else
+			not_ok "kvmtool-cca-edk2: 1.0-eac5 RIM and DTB equal lkvm-rim-measurer's, run live (it printed '$l')"
+		fi
+	fi
 fi
 if [ -n "${SEV_SNP_MEASURE:-}" ] && [ -e "$out/OVMF-SNP.fd" ]; then
 	live=0

@@ -306,7 +306,7 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 {
 	static const char *const keys[] = { "platform", "vmm", "rmm", "kernel",
 		"firmware", "initrd", "cmdline", "memory", "cpus", "algorithm",
-		"disks", "sveVl", "pmuCounters", "optional", NULL };
+		"disks", "sveVl", "pmuCounters", "optional", "note", NULL };
 	uint64_t cpus, disks = 0, sve = 0, pmu = 0;
 	int r;
 
@@ -323,7 +323,8 @@ static int load_cca(json_t *t, const char *path, struct pv_rel_target *g,
 	    (r = pv_jf_uint(t, "sveVl", PV_JF_OPTIONAL, 128, 2048, path, &sve, e)) < 0 ||
 	    (r = pv_jf_uint(t, "pmuCounters", PV_JF_OPTIONAL, 0, 31, path, &pmu, e)) < 0 ||
 	    (r = pv_jf_bool(t, "optional", PV_JF_OPTIONAL, path, &g->optional,
-			    e)) < 0)
+			    e)) < 0 ||
+	    (r = pv_jf_str(t, "note", PV_JF_OPTIONAL, path, &g->note, e)) < 0)
 		return r < 0 ? r : PV_EFORMAT;
 	if (strcmp(g->vmm, "kvmtool") && strcmp(g->vmm, "qemu"))
 		return pv_errf(e, PV_EFORMAT, "%s.vmm: '%.32s': CCA targets take "

@@ -346,6 +346,19 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		if (add_values(cfg, t, dir, idx, ahash, values, progress, arg,
 			       e))
 			goto out;
+		if (t->note) {
+			size_t len = strlen(t->platform) + strlen(t->note) + 3;
+			char *tn = malloc(len);
+
+			if (tn)
+				snprintf(tn, len, "%s: %s", t->platform, t->note);
+			if (!tn || json_array_append_new(notes, json_string(tn))) {
+				free(tn);
+				pv_errf(e, PV_ENOMEM, "out of memory");
+				goto out;
+			}
+			free(tn);
+		}
 	}
 	derived = values && consumers ? pv_rv_derive_for(values, consumers) : NULL;
 	doc = json_pack("{s:i, s:{s:s, s:s}, s:{s:s, s:s}, s:O}", "version", 1,

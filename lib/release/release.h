@@ -211,6 +211,9 @@ struct pv_rel_target {
 	/* skipped, with a note, while the release folder lacks one of its
 	 * files (a stage that is not built yet) */
 	bool optional;
+	/* cca: what the release says of the target, a note of its own in
+	 * refvalues.json ("PLATFORM: NOTE") when its values are computed */
+	const char *note;
 };
 
 struct pv_rel_file {

@@ -7,7 +7,10 @@
 # printed command and, for profile 1.0-eac5, to lkvm-rim-measurer's RIM;
 # the ccatoken and CoMID outputs; verify recomputes them; drift names the
 # region that moved (kernel, firmware, dtb).  The cca targets are those
-# of images/pod/release.json once it has them.
+# of images/pod/release.json, whose firmware boot is mandatory since the
+# pipeline builds KVMTOOL_EFI.fd (./build.sh kvmtool-firmware): a release
+# without the file fails; the same target marked optional is skipped with
+# a note instead.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/gen.sh"
 
@@ -41,18 +44,22 @@ CCA='[
       "memory": "512M", "cpus": 1, "algorithm": "sha256" },
     { "platform": "kvmtool-cca-edk2", "vmm": "kvmtool", "rmm": "1.0",
       "firmware": "KVMTOOL_EFI.fd", "disks": 1,
-      "memory": "512M", "cpus": 1, "algorithm": "sha256", "optional": true }
+      "memory": "512M", "cpus": 1, "algorithm": "sha256" }
   ]'
 FILES='{
     "Image": { "path": "arm64/share/kata-kernel" },
     "disk-arm64.img": { "path": "arm64/share/kata-containers.img" },
     "cmdline-arm64": { "path": "arm64/share/kernel-cmdline" },
-    "KVMTOOL_EFI.fd": { "path": "arm64/share/KVMTOOL_EFI.fd", "optional": true }
+    "KVMTOOL_EFI.fd": { "path": "arm64/share/KVMTOOL_EFI.fd" }
   }'
 POD=$SRCDIR/images/pod/release.json
 if jq -e '.cca' "$POD" >/dev/null; then
-	check "images/pod/release.json has these cca targets" \
-		test "$(jq -c .cca "$POD")" = "$(jq -nc "$CCA")"
+	check "images/pod/release.json has these cca targets (and a note)" \
+		test "$(jq -c '.cca | map(del(.note))' "$POD")" = "$(jq -nc "$CCA")"
+	check "... whose note says the firmware is not realm-capable and gives the command for another" \
+		test "$(jq -r '.cca[] | select(.platform == "kvmtool-cca-edk2") | .note |
+			[contains("not expected to boot inside a realm"),
+			 contains("measure cca --vmm kvmtool --rmm 1.0 --firmware KVMTOOL_EFI.fd -m 512M -c 1 --measurement-algo sha256 --disks 1")] | all' "$POD")" = true
 	check "... and these arm64 files" test \
 		"$(jq -c '.files | with_entries(select(.key == "Image" or .key == "cmdline-arm64" or .key == "disk-arm64.img" or .key == "KVMTOOL_EFI.fd"))' "$POD")" = \
 		"$(jq -nc "$FILES")"
@@ -60,7 +67,7 @@ else
 	ok "images/pod/release.json # SKIP no cca targets yet"
 	ok "images/pod/release.json files # SKIP no cca targets yet"
 fi
-jq -n --argjson cca "$CCA" --argjson files "$FILES" '{
+jq -n --argjson cca "$CCA" --argjson files "$FILES" '($cca | .[3].note = "a note of the target") as $cca | {
   handlerPrefix: "contrast-cc", installRoot: "/opt/edgeless/@@runtimeName@@",
   urlTemplate: "@@releaseBase@@/{image}/{version}/{name}", integrity: "sha256",
   files: $files, cca: $cca }' >"$T/release.json"
@@ -72,6 +79,8 @@ RV=$R/refvalues.json
 check "4 values: three host profiles of the direct boot, one firmware boot" \
 	test "$(jq -r '[.values[].id] | join(" ")' "$RV")" = \
 	"kvmtool-cca-eac5/1cpu kvmtool-cca/1cpu kvmtool-cca-rmm2/1cpu kvmtool-cca-edk2/1cpu"
+check "the target's note is among the notes, after its platform" test \
+	"$(jq -c '[.notes[] | select(startswith("kvmtool-cca-edk2: "))]' "$RV")" = '["kvmtool-cca-edk2: a note of the target"]'
 check "every value is what its printed command prints in the release folder" \
 	values_print_themselves "$RV" "$R"
 check "the commands carry the disk and the firmware" test \
@@ -127,18 +136,34 @@ expect_rc 0 "verify recomputes the four values"
 expect_out_has "match    kvmtool-cca-edk2/1cpu" "the firmware boot among them"
 expect_out_has "comid: follows from the values" "and the CoMID section"
 
-# a release without the firmware (not built yet): its optional target is
-# skipped with a note, the others computed
+# a release without the firmware, which release.json requires: the index
+# and the reference values both fail, naming the file, and write nothing
 rm -rf "$T/nofw"; cp -a "$R" "$T/nofw"; rm "$T/nofw/KVMTOOL_EFI.fd" "$T/nofw/artifacts.json" "$T/nofw/refvalues.json"
-"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1 "$T/nofw" 2>/dev/null
+run "$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1 "$T/nofw"
+expect_rc 1 "artifacts without the required KVMTOOL_EFI.fd exits 1"
+expect_err_has "KVMTOOL_EFI.fd" "and names the file"
+check "... and writes no artifacts.json" test ! -e "$T/nofw/artifacts.json"
+# (refvalues on an index made with the firmware present, the file then gone)
+cp "$R/artifacts.json" "$T/nofw/"
 run "$MEASURE" refvalues --config "$T/release.json" "$T/nofw"
+check "refvalues without the required KVMTOOL_EFI.fd fails" test "$rc" -ne 0
+expect_err_has "KVMTOOL_EFI.fd" "and names the file"
+check "... and writes no refvalues.json" test ! -e "$T/nofw/refvalues.json"
+rm -f "$T/nofw/artifacts.json"
+
+# the same release with the firmware and its target marked optional (a
+# release that does not build the firmware): the target is skipped with a
+# note, the others computed
+jq '.files["KVMTOOL_EFI.fd"].optional = true | .cca[3].optional = true' "$T/release.json" >"$T/release-opt.json"
+"$MEASURE" artifacts --config "$T/release-opt.json" --image pod --image-version 1 "$T/nofw" 2>/dev/null
+run "$MEASURE" refvalues --config "$T/release-opt.json" "$T/nofw"
 expect_rc 0 "refvalues without KVMTOOL_EFI.fd exits 0"
-check "the firmware target is skipped with a note, the three others computed" test \
-	"$(jq -r '[(.values | length), (.notes[] | select(startswith("kvmtool-cca-edk2: no values")) | "noted")] | join(" ")' "$T/nofw/refvalues.json")" = "3 noted"
+check "the firmware target is skipped with a note (not its own), the three others computed" test \
+	"$(jq -r '[(.values | length), (.notes[] | select(startswith("kvmtool-cca-edk2: ")) | .[0:27])] | join(" ")' "$T/nofw/refvalues.json")" = "3 kvmtool-cca-edk2: no values"
 # the index notes the missing optional file without naming the folder it
 # was assembled in (build.sh publish assembles in a temporary one)
 rm -rf "$T/nofw2"; cp -a "$T/nofw" "$T/nofw2"; rm "$T/nofw2/artifacts.json"
-"$MEASURE" artifacts --config "$T/release.json" --image pod --image-version 1 "$T/nofw2" 2>/dev/null
+"$MEASURE" artifacts --config "$T/release-opt.json" --image pod --image-version 1 "$T/nofw2" 2>/dev/null
 check "artifacts.json notes the missing KVMTOOL_EFI.fd, the same from any folder" cmp -s "$T/nofw/artifacts.json" "$T/nofw2/artifacts.json"
 check "... and names no folder" test "$(jq -r '.notes[] | select(startswith("KVMTOOL_EFI.fd"))' "$T/nofw/artifacts.json")" = \
 	"KVMTOOL_EFI.fd: not in this release (an optional file, indexed once the release ships it)."
