@@ -42,12 +42,18 @@ key=$( {
 } | sha256sum | cut -c1-32)
 cache_root=${PODVM_CACHE:-$( [ "$(id -u)" -eq 0 ] && echo /var/cache/podvm || echo "${XDG_CACHE_HOME:-$HOME/.cache}/podvm")}
 cache=$cache_root/firmware-kvmtool/$key
-if [ -f "$cache/KVMTOOL_EFI.fd" ]; then
-	say "cached ($cache)"
+copy_out() {
 	mkdir -p "$out"
 	cp "$cache/KVMTOOL_EFI.fd" "$out/KVMTOOL_EFI.fd"
+}
+# from_cache: the cached firmware into OUT, and done, when there is one.
+from_cache() {
+	[ -f "$cache/KVMTOOL_EFI.fd" ] || return 0
+	say "cached ($cache)"
+	copy_out
 	exit 0
-fi
+}
+from_cache
 
 # One build of this platform at a time per machine: the build path is
 # fixed (the CodeView entries of the PE images name it).  Its own path,
@@ -57,12 +63,7 @@ mkdir -p "$work"
 exec 9>"$work.lock"
 flock 9
 # a build that held the lock meanwhile may have made it
-if [ -f "$cache/KVMTOOL_EFI.fd" ]; then
-	say "cached ($cache)"
-	mkdir -p "$out"
-	cp "$cache/KVMTOOL_EFI.fd" "$out/KVMTOOL_EFI.fd"
-	exit 0
-fi
+from_cache
 
 # the source files, shared with the SNP firmware's build
 edk2_fetch "$cache_root/firmware/src" "$work"
@@ -95,5 +96,4 @@ chmod 0644 "$tmp/KVMTOOL_EFI.fd"
 chmod 0755 "$tmp"
 mv "$tmp" "$cache"
 say "cached as $cache ($(sha256sum <"$cache/KVMTOOL_EFI.fd" | cut -d' ' -f1))"
-mkdir -p "$out"
-cp "$cache/KVMTOOL_EFI.fd" "$out/KVMTOOL_EFI.fd"
+copy_out

@@ -346,18 +346,10 @@ json_t *pv_rv_build(const struct pv_rel_config *cfg, const char *dir,
 		if (add_values(cfg, t, dir, idx, ahash, values, progress, arg,
 			       e))
 			goto out;
-		if (t->note) {
-			size_t len = strlen(t->platform) + strlen(t->note) + 3;
-			char *tn = malloc(len);
-
-			if (tn)
-				snprintf(tn, len, "%s: %s", t->platform, t->note);
-			if (!tn || json_array_append_new(notes, json_string(tn))) {
-				free(tn);
-				pv_errf(e, PV_ENOMEM, "out of memory");
-				goto out;
-			}
-			free(tn);
+		if (t->note && json_array_append_new(notes, json_sprintf(
+				"%s: %s", t->platform, t->note))) {
+			pv_errf(e, PV_ENOMEM, "out of memory");
+			goto out;
 		}
 	}
 	derived = values && consumers ? pv_rv_derive_for(values, consumers) : NULL;
