@@ -80,6 +80,32 @@ export GCC5_AARCH64_PREFIX=$kvmtool_cross_prefix
 "$cc" -c -fpic "$src/BaseTools/Bin/GccLto/liblto-aarch64.s" -o "$src/BaseTools/Bin/GccLto/liblto-aarch64.a" ||
 	die "assembling BaseTools/Bin/GccLto/liblto-aarch64.s failed"
 
+# Stack cookies: ArmVirt.dsc.inc builds AARCH64 with
+# CUSTOM_STACK_CHECK_LIB = DYNAMIC, and every module's static cookie
+# (STACK_COOKIE_VALUE, the initial __stack_chk_guard in its .data, which
+# the entry point replaces with a random one at run time when the CPU has
+# an RNG) is taken from StackCookieValues32/64.json in the build folder;
+# BaseTools' build.py fills those with 100 values of Python's secrets
+# module unless they are there already (build.py GenerateStackCookieValues,
+# AutoGen/GenC.py CreateCode), so two builds differed in every DXE module
+# (three builds, three KVMTOOL_EFI.fd).  The values are written here
+# first, derived from the pinned source: the same for every build.  They
+# hide nothing less than random ones would: a static cookie is in the
+# published binary for anyone to read.
+cookies=$src/Build/ArmVirtKvmTool-$kvmtool_arch/${kvmtool_build_type}_$kvmtool_toolchain
+mkdir -p "$cookies"
+python3 - "$orig_sha256" "$cookies" <<'PY' || die "writing the stack cookie values failed"
+import hashlib, json, sys
+seed, folder = sys.argv[1], sys.argv[2]
+for bits in (32, 64):
+    bound = (1 << bits) - 1  # build.py: secrets.randbelow(0xFF..FF)
+    values = [int.from_bytes(hashlib.sha256(
+        f"podvm edk2 stack cookie {bits} {seed} {i}".encode()).digest()[:8],
+        "big") % bound for i in range(100)]
+    with open(f"{folder}/StackCookieValues{bits}.json", "w") as f:
+        json.dump(values, f)
+PY
+
 jobs=$(nproc)
 say "building $kvmtool_dsc_path ($kvmtool_arch, $kvmtool_build_type, $kvmtool_toolchain, ${kvmtool_cross_prefix}gcc) with $jobs jobs"
 # The platform's own defaults, no -D flag: as Arm's CCA learning paths and
