@@ -137,6 +137,27 @@ limit_done() {
 	rm -f "$W/half.0" "$W/half.1"
 }
 
+# The targets (issue 18): each row sets TARGET before row() runs, one of
+#   "<=N ms"     podvm's median at most N ms (snp: 30, cca sha256: 60)
+#   "<=lim2"     podvm at most the two-core pure-hash limit of its bytes
+#   ">=oracle"   podvm faster than its oracle (igvmgen: its time is
+#                writing and fsyncing its 40 MB output, not hashing)
+# verdict PODVM_MS ORACLE_MS: sets $met to met, MISSED or - (the oracle
+# target without an oracle); after the table, the rows that missed are
+# named.  Like every figure here, a verdict never changes the exit status.
+missed=()
+verdict() {
+	local om=$1 ot=$2
+	case "$TARGET" in
+	"<=lim2") met=$(awk -v a="$om" -v b="$lim2" 'BEGIN {print (a <= b) ? "met" : "MISSED"}') ;;
+	">=oracle") if [ -z "$ot" ]; then met=-; else
+		met=$(awk -v a="$om" -v b="$ot" 'BEGIN {print (a <= b) ? "met" : "MISSED"}'); fi ;;
+	"<="*" ms") met=$(awk -v a="$om" -v b="${TARGET#<=}" 'BEGIN {print (a <= b + 0) ? "met" : "MISSED"}') ;;
+	*) echo "bench/all.sh: unknown TARGET '$TARGET'" >&2; exit 2 ;;
+	esac
+	[ "$met" != MISSED ] || missed+=("$work")
+}
+
 fail=0
 table=()
 # row WORK "ALG streams|halves LIMIT-FILES..." ORACLE_DIR|"" (ORACLE... ---) PODVM...
@@ -180,18 +201,22 @@ row() {
 	l1=$(load)
 	limit_done
 	om=$(median <"$W/ours.t")
+	ot=
+	[ -z "$odir" ] || ot=$(median <"$W/oracle.t")
+	verdict "$om" "$ot"
 	if [ -n "$odir" ]; then
-		ot=$(median <"$W/oracle.t")
 		rr=$(median <"$W/oracle.rss")
 		table+=("$(awk -v w="$work" -v ot="$ot" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
-			-v ro="$rr" -v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" -v same="$same" 'BEGIN {
-			printf "%-36s %10.1f %9.1f %7.1fx %7.1f %7.1f %6.2fx %6.2fx %9d %9d  %-7s %s\n",
-				w, ot, om, ot / om, l1, l2, om / l1, om / l2, ro, ru, same, la }')")
+			-v ro="$rr" -v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" -v same="$same" \
+			-v tg="$TARGET" -v vd="$met" 'BEGIN {
+			printf "%-36s %10.1f %9.1f %7.1fx %7.1f %7.1f %6.2fx %6.2fx %9d %9d  %-7s %-13s %-6s %s\n",
+				w, ot, om, ot / om, l1, l2, om / l1, om / l2, ro, ru, same, tg, vd, la }')")
 	else
 		table+=("$(awk -v w="$work" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
-			-v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" 'BEGIN {
-			printf "%-36s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %9d  %-7s %s\n",
-				w, "not given", om, "-", l1, l2, om / l1, om / l2, "-", ru, "-", la }')")
+			-v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" \
+			-v tg="$TARGET" -v vd="$met" 'BEGIN {
+			printf "%-36s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %9d  %-7s %-13s %-6s %s\n",
+				w, "not given", om, "-", l1, l2, om / l1, om / l2, "-", ru, "-", tg, vd, la }')")
 	fi
 	echo "  done: $work" >&2
 }
@@ -211,6 +236,7 @@ fi
 # files must be byte-identical
 oracle_val() { echo "$(sed 1d "$W/oracle.out" | md5sum | cut -c1-32) $(md5sum <"$W/vhash.o" | cut -c1-32)"; }
 ours_val() { echo "$(sed 1d "$W/ours.out" | md5sum | cut -c1-32) $(md5sum <"$W/vhash.p" | cut -c1-32)"; }
+TARGET="<=lim2"
 if ! want verity; then
 	:
 elif [ -x "$VERITYSETUP" ]; then
@@ -248,6 +274,7 @@ if [ -n "${IGVM_TOOLING:-}" ]; then
 	     -encrypted_page 1 -pvalidate_opt 0 -measurement_file "$W/o.json")
 	mkdir -p "$W/igvm-tooling"
 fi
+TARGET=">=oracle"
 want igvmgen && row "igvmgen clh, 8+32 MiB" "sha384 halves $W/bz $W/initrd" "${IGVM_TOOLING:+$W/igvm-tooling}" "${IGO[@]}" --- \
 	"$G" build --vmm clh --kernel "$W/bz" --initrd "$W/initrd" --cmdline console=ttyS0 \
 	--pvalidate-opt no --acpi-pages "$ACPI" -o "$W/p.igvm"
@@ -257,6 +284,7 @@ SNP=(--mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf "$W/ovmf.fd"
      --kernel "$W/kernel" --initrd "$W/initrd" --append console=ttyS0)
 oracle_val() { awk '{print $NF}' "$W/oracle.out" | tr 'A-F' 'a-f' | tail -1; }
 ours_val() { tr -d '\n' <"$W/ours.out"; }
+TARGET="<=30 ms"
 if ! want snp; then
 	:
 elif [ -n "${SEV_SNP_MEASURE:-}" ]; then
@@ -296,6 +324,8 @@ CCA=(cca --vmm kvmtool --rmm 1.0-eac5 -k "$W/Image" -i "$W/cinitrd" -m 256M -c 1
 if want cca; then
 	mkdir -p "$W/lkvm"
 	for alg in sha256 sha512; do
+		# the issue's 60 ms is for SHA-256; SHA-512 has twice the hashing
+		if [ "$alg" = sha256 ]; then TARGET="<=60 ms"; else TARGET="<=lim2"; fi
 		if [ -n "${LKVM_RIM_MEASURER:-}" ]; then
 			cp "$W/Image" "$W/lkvm/Image"; cp "$W/cinitrd" "$W/lkvm/initrd"
 			row "cca kvmtool $alg, 30+20 MiB in 256M" "$alg halves $W/Image $W/cinitrd" "$W/lkvm" \
@@ -316,6 +346,7 @@ if want tdx && [ -f "$top/bench/tdx.sh" ] && [ -x "$TDXGEN" ]; then
 	printf 'console=ttyS0' >"$W/cmdline"
 	oracle_val() { sed -n 's/^Name: \(MRTD\|RTMR1\|RTMR2\)//p' "$W/oracle.out" | tr 'A-F' 'a-f' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
 	ours_val() { awk '$1 == "mrtd:" || $1 == "rtmr1:" || $1 == "rtmr2:" { print $2 }' "$W/ours.out" | tr -s ' \n' ' ' | sed 's/ $//'; }
+	TARGET="<=lim2"
 	TDX=(tdx --firmware "$W/tdvf.fd" --kernel "$W/tdkernel" --append console=ttyS0)
 	if [ -n "${CALCULATE_TDX_MRS:-}" ]; then
 		row "tdx MRTD+RTMR1/2, 4+12 MiB" "sha384 streams $W/tdvf.fd $W/tdkernel" "$W" \
@@ -326,12 +357,17 @@ if want tdx && [ -f "$top/bench/tdx.sh" ] && [ -x "$TDXGEN" ]; then
 	fi
 fi
 
-printf '\n%-36s %10s %9s %8s %7s %7s %7s %7s %9s %9s  %-7s %s\n' work "oracle ms" "podvm ms" ratio \
-	"lim1 ms" "lim2 ms" "x lim1" "x lim2" "RSS o KiB" "RSS p KiB" outputs "load (1 min, before-after)"
+printf '\n%-36s %10s %9s %8s %7s %7s %7s %7s %9s %9s  %-7s %-13s %-6s %s\n' work "oracle ms" "podvm ms" ratio \
+	"lim1 ms" "lim2 ms" "x lim1" "x lim2" "RSS o KiB" "RSS p KiB" outputs target met "load (1 min, before-after)"
 for r in "${table[@]}"; do echo "$r"; done
 echo "medians of $RUNS alternating rounds after a warm-up (wall ms; the oracle of \"snp, oracle in-process\": calc_launch_digest alone);"
 echo "ratio = oracle / podvm; lim1/lim2: openssl dgst of the row's input bytes on one core / two cores; x lim = podvm / lim (bench/README.md)"
 echo "$(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg)${WRAP:+; every timed command ran under \"$WRAP\"}"
+if [ ${#missed[@]} -eq 0 ]; then
+	echo "every row met its target"
+else
+	echo "target MISSED by: $(printf '%s; ' "${missed[@]}" | sed 's/; $//')"
+fi
 if [ "$fail" != 0 ]; then
 	echo "bench/all.sh: some outputs DIFFER (above)" >&2
 	exit 1
