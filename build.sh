@@ -642,10 +642,22 @@ cmd_boot_test() {
 bg_start() {
 	local name=$1; shift
 	set -m
-	( "$@" ) &
+	( t0=$SECONDS; "$@"; cpu_seconds
+	  say "[$(($(date +%s) - T0))s] $name: done in $((SECONDS - t0))s, $CPU_SECONDS CPU-s" ) &
 	set +m
 	BG_PIDS+=("$!")
 	BG_NAMES+=("$name")
+}
+# cpu_seconds: CPU_SECONDS = the user and system time of this shell and
+# of every process it has waited for, whole seconds (/proc/PID/stat fields
+# 14-17); not in a $(...), which would read the subshell's.  A stage's
+# line says how much of the machine it took, the build's last line how
+# busy the cores were.
+cpu_seconds() {
+	local f
+	CPU_SECONDS='?'
+	read -r -a f <"/proc/$BASHPID/stat" 2>/dev/null || return 0
+	CPU_SECONDS=$(((f[13] + f[14] + f[15] + f[16]) / $(getconf CLK_TCK)))
 }
 # bg_wait NAME...: return when these background stages have ended; any
 # stage that fails meanwhile, named or not, stops the build.
@@ -704,7 +716,8 @@ cmd_all() {
 	cmd_deps
 	cmd_tools
 	cmd_stages
-	say "done in $(($(date +%s) - T0))s"
+	cpu_seconds
+	say "done in $(($(date +%s) - T0))s, $CPU_SECONDS CPU-s on $(nproc) cores"
 }
 
 case "${1:-}" in
