@@ -639,10 +639,15 @@ cmd_boot_test() {
 # tool that signals its own group (mmdebstrap sends SIGHUP to its whole
 # group when writing its tarball fails) reaches that stage only, not the
 # build or whatever ran it.
+# bg_start [--nice] NAME CMD...: --nice runs the stage at nice 19.
 bg_start() {
+	local nice=0
+	[ "$1" != --nice ] || { nice=19; shift; }
 	local name=$1; shift
 	set -m
-	( t0=$SECONDS; "$@"; cpu_seconds
+	( t0=$SECONDS
+	  [ "$nice" -eq 0 ] || renice -n "$nice" -p "$BASHPID" >/dev/null
+	  "$@"; cpu_seconds
 	  say "[$(($(date +%s) - T0))s] $name: done in $((SECONDS - t0))s, $CPU_SECONDS CPU-s" ) &
 	set +m
 	BG_PIDS+=("$!")
@@ -694,18 +699,43 @@ bg_stop() {
 	kill -CONT -- "${groups[@]}" 2>/dev/null || true
 }
 
+# after_lane FD-FILE CMD...: CMD once the stage holding FD-FILE's lock
+# (the x86 kernel) has ended.
+after_lane() {
+	local lane=$1 fd; shift
+	exec {fd}>"$lane"
+	flock -n "$fd" || { say "kernel-arm64: waits for the x86 kernel (one kernel build at a time)"; flock "$fd"; }
+	"$@"
+}
+
+# How the stages share the cores (issue 18): the two kernels are most of
+# a cold build's CPU and each keeps both cores busy with make -j$(nproc),
+# so they take turns, x86 first, at normal priority; every other stage
+# starts at once beside them at nice 19, taking what the kernels leave (a
+# link, a compression, a configure step) and both cores once the kernels
+# are done.  All at one priority, the machine ran 10+ compile jobs on two
+# cores and every stage took more CPU: measured cold on a 2-core VM, 2572
+# CPU-s against 2263 for the stages one after the other, and no shorter
+# (1324 s against 1322 s).
 cmd_stages() {
-	local arm64=()
-	bg_start firmware cmd_firmware
-	bg_start tdx-firmware cmd_tdx_firmware
+	local arm64=() lane lfd
+	lane=$BUILD/.kernel-lane
+	mkdir -p "$BUILD"
+	# the x86 kernel's stage holds the lane's lock until it ends; this
+	# shell lets go of it at once
+	exec {lfd}>"$lane"
+	flock "$lfd"
+	bg_start kernel cmd_kernel
+	exec {lfd}>&-
+	has_arm64 && bg_start kernel-arm64 after_lane "$lane" cmd_kernel_arm64
+	bg_start --nice firmware cmd_firmware
+	bg_start --nice tdx-firmware cmd_tdx_firmware
+	bg_start --nice rootfs cmd_rootfs
 	if has_arm64; then
-		bg_start kernel-arm64 cmd_kernel_arm64
-		bg_start rootfs-arm64 cmd_rootfs_arm64
-		bg_start kvmtool-firmware cmd_kvmtool_firmware
+		bg_start --nice rootfs-arm64 cmd_rootfs_arm64
+		bg_start --nice kvmtool-firmware cmd_kvmtool_firmware
 		arm64=(kernel-arm64 rootfs-arm64 kvmtool-firmware)
 	fi
-	bg_start kernel cmd_kernel
-	bg_start rootfs cmd_rootfs
 	bg_wait kernel rootfs
 	cmd_igvm
 	bg_wait firmware tdx-firmware "${arm64[@]}"
