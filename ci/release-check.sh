@@ -21,6 +21,9 @@
 #        measurer models 1.0-eac5 only: docs/cca-rim.md 11.4)
 #        (with LKVM_RIM_MEASURER=/path also run live, 5c and 5d)
 #   6.   measure verify confirms every value of OUT from its artifacts
+#   6b.  build-info.json records the source of each firmware built from
+#        source as firmware/PINNED (and PINNED-KVMTOOL) pins it: the three
+#        edk2 source files with their sha256s and the platform
 #   7.   the committed values are what the current inputs give (a drift
 #        whose recorded inputs moved, e.g. a Debian security update in the
 #        rootfs, is reported and skipped: it asks for ./build.sh refvalues)
@@ -162,6 +165,32 @@ if "$measure" verify "$out/refvalues.json" >"$work/verify" 2>&1; then
 	ok "measure verify confirms every value of the fresh build ($(tail -1 "$work/verify"))"
 else
 	not_ok "measure verify confirms every value of the fresh build"; diag "$work/verify"
+fi
+
+# fw_recorded JQPATH DSC_PATH: the firmware record at JQPATH of OUT's
+# build-info.json names firmware/PINNED's source files and DSC_PATH
+fw_recorded() {
+	local want got
+	want=$(. firmware/PINNED && printf '%s %s\n' "$orig" "$orig_sha256" "$debian" "$debian_sha256" "$dsc" "$dsc_sha256" | sort)
+	got=$(jq -r "$1 | (.source_files // [])[] | \"\(.name) \(.sha256)\"" "$out/build-info.json" | sort)
+	[ -n "$got" ] && [ "$got" = "$want" ] && [ "$(jq -r "$1.platform" "$out/build-info.json")" = "$2" ]
+}
+fw_pins=0 fw_bad=
+if [ -f "$out/OVMF-SNP.fd" ]; then
+	fw_pins=$((fw_pins + 1))
+	fw_recorded .inputs.firmware "$(. firmware/PINNED && echo "$dsc_path")" || fw_bad+=" OVMF-SNP.fd (.inputs.firmware)"
+fi
+if [ -f "$out/KVMTOOL_EFI.fd" ]; then
+	fw_pins=$((fw_pins + 1))
+	fw_recorded .inputs.arm64.firmware "$(. firmware/PINNED-KVMTOOL && echo "$kvmtool_dsc_path")" ||
+		fw_bad+=" KVMTOOL_EFI.fd (.inputs.arm64.firmware)"
+fi
+if [ "$fw_pins" -eq 0 ]; then
+	ok "build-info.json records each firmware's source # SKIP no firmware built from source in $out"
+elif [ -z "$fw_bad" ]; then
+	ok "build-info.json records the edk2 source files and platform of the $fw_pins firmware files built from source, as firmware/PINNED pins them"
+else
+	not_ok "build-info.json records each firmware's source as firmware/PINNED pins it: wrong or missing for$fw_bad"
 fi
 
 if "$measure" drift refvalues/pod/refvalues.json "$out/refvalues.json" >"$work/drift" 2>&1; then
