@@ -205,20 +205,17 @@ row() {
 	ot=
 	[ -z "$odir" ] || ot=$(median <"$W/oracle.t")
 	verdict "$om" "$ot"
-	if [ -n "$odir" ]; then
-		rr=$(median <"$W/oracle.rss")
-		table+=("$(awk -v w="$work" -v ot="$ot" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
-			-v ro="$rr" -v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" -v same="$same" \
-			-v tg="$TARGET" -v vd="$met" 'BEGIN {
-			printf "%-36s %10.1f %9.1f %7.1fx %7.1f %7.1f %6.2fx %6.2fx %9d %9d  %-7s %-13s %-6s %s\n",
-				w, ot, om, ot / om, l1, l2, om / l1, om / l2, ro, ru, same, tg, vd, la }')")
-	else
-		table+=("$(awk -v w="$work" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
-			-v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" \
-			-v tg="$TARGET" -v vd="$met" 'BEGIN {
-			printf "%-36s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %9d  %-7s %-13s %-6s %s\n",
-				w, "not given", om, "-", l1, l2, om / l1, om / l2, "-", ru, "-", tg, vd, la }')")
-	fi
+	rr=
+	[ -z "$odir" ] || rr=$(median <"$W/oracle.rss")
+	# one line whether or not the oracle ran: its columns are "not given"
+	# and "-" without it
+	table+=("$(awk -v w="$work" -v ot="$ot" -v om="$om" -v l1="$lim1" -v l2="$lim2" \
+		-v ro="$rr" -v ru="$(median <"$W/ours.rss")" -v la="$l0-$l1" -v same="${odir:+$same}" \
+		-v tg="$TARGET" -v vd="$met" 'BEGIN {
+		if (ot == "") { os = "not given"; r = "-"; ros = "-"; same = "-" }
+		else { os = sprintf("%.1f", ot); r = sprintf("%.1fx", ot / om); ros = sprintf("%d", ro) }
+		printf "%-36s %10s %9.1f %8s %7.1f %7.1f %6.2fx %6.2fx %9s %9d  %-7s %-13s %-6s %s\n",
+			w, os, om, r, l1, l2, om / l1, om / l2, ros, ru, same, tg, vd, la }')")
 	echo "  done: $work" >&2
 }
 
